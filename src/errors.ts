@@ -1,0 +1,143 @@
+/**
+ * Error classes raised by the plugin. Every one is `instanceof OAuth2Error`, has a stable `code`,
+ * and never carries a secret: no client secret, password, refresh token, access token or
+ * `Authorization` header is reachable from `message`, `JSON.stringify(error)` or `util.inspect(error)`.
+ */
+
+/** Stable error codes, one per failure kind. */
+export type OAuth2ErrorCode =
+  | 'OAUTH2_INVALID_OPTIONS'
+  | 'OAUTH2_TOKEN_ENDPOINT_ERROR'
+  | 'OAUTH2_ACCOUNT_LOCKED'
+  | 'OAUTH2_INVALID_TOKEN_RESPONSE'
+  | 'OAUTH2_REPLAY_NOT_POSSIBLE';
+
+const BRAND = Symbol.for('axios-oauth2-bearer.error');
+
+function hide(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
+}
+
+/** Base class of every error the plugin raises. */
+export class OAuth2Error extends Error {
+  override name = 'OAuth2Error';
+  readonly code: OAuth2ErrorCode;
+
+  constructor(code: OAuth2ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.code = code;
+    if (options?.cause !== undefined) hide(this, 'cause', options.cause);
+  }
+
+  /** Lets {@link OAuth2OptionsError}, which must stay a `TypeError`, also match `instanceof OAuth2Error`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === OAuth2Error && typeof value === 'object' && value !== null && BRAND in value;
+  }
+
+  /** Safe serialisation: name, code, message and the error's own public fields. */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** Bad options passed to `attachOAuth2` or a preset. A `TypeError` that also matches `instanceof OAuth2Error`. */
+export class OAuth2OptionsError extends TypeError {
+  override name = 'OAuth2OptionsError';
+  readonly code = 'OAUTH2_INVALID_OPTIONS' as const;
+  /** The option path at fault, e.g. `grant.username`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super(message);
+    this.option = option;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+}
+
+/** Fields describing a token-endpoint failure. */
+export interface TokenEndpointErrorDetails {
+  /** RFC 6749 §5.2 `error` code, when the server sent one. */
+  error?: string;
+  /** RFC 6749 §5.2 `error_description`. */
+  errorDescription?: string;
+  /** RFC 6749 §5.2 `error_uri`. */
+  errorUri?: string;
+  /** HTTP status of the token response; absent for network errors and time-outs. */
+  status?: number;
+  /** Whether the failure was transient (network, time-out, 5xx) and retries were exhausted. */
+  transient: boolean;
+  /** Number of token requests made for this failure (1 plus retries). */
+  attempts: number;
+}
+
+/** The token endpoint refused to issue a token, or could not be reached. */
+export class TokenEndpointError extends OAuth2Error {
+  override name = 'TokenEndpointError';
+  readonly error?: string;
+  readonly errorDescription?: string;
+  readonly errorUri?: string;
+  readonly status?: number;
+  readonly transient: boolean;
+  readonly attempts: number;
+
+  constructor(message: string, details: TokenEndpointErrorDetails, options?: { cause?: unknown; body?: unknown }) {
+    super('OAUTH2_TOKEN_ENDPOINT_ERROR', message, options);
+    this.error = details.error;
+    this.errorDescription = details.errorDescription;
+    this.errorUri = details.errorUri;
+    this.status = details.status;
+    this.transient = details.transient;
+    this.attempts = details.attempts;
+    if (options?.body !== undefined) hide(this, 'body', options.body);
+  }
+}
+
+/** The account is locked out (or rate limited) at the token endpoint; no token call is made until `retryAt`. */
+export class AccountLockedError extends OAuth2Error {
+  override name = 'AccountLockedError';
+  /** Milliseconds from when this error was created until the cool-down ends. */
+  readonly retryAfterMs: number;
+  /** When the cool-down ends. */
+  readonly retryAt: Date;
+  /** The token endpoint's `error` code that opened the cool-down, if any. */
+  readonly error?: string;
+  readonly status?: number;
+
+  constructor(retryAt: number, now: number, details: { error?: string; status?: number }, options?: { cause?: unknown }) {
+    const retryAfterMs = Math.max(0, retryAt - now);
+    super(
+      'OAUTH2_ACCOUNT_LOCKED',
+      `The token endpoint locked this client out; no token request until ${new Date(retryAt).toISOString()} ` +
+        `(retry in ${Math.ceil(retryAfterMs / 1000)} s)`,
+      options,
+    );
+    this.retryAfterMs = retryAfterMs;
+    this.retryAt = new Date(retryAt);
+    this.error = details.error;
+    this.status = details.status;
+  }
+}
+
+/** The token endpoint answered 2xx with something that is not a valid RFC 6749 §5.1 token response. */
+export class InvalidTokenResponseError extends OAuth2Error {
+  override name = 'InvalidTokenResponseError';
+  /** The response field at fault (`access_token`, `token_type`, `expires_in`, or `body`). */
+  readonly field: string;
+  readonly status?: number;
+
+  constructor(field: string, message: string, details: { status?: number; body?: unknown }) {
+    super('OAUTH2_INVALID_TOKEN_RESPONSE', message);
+    this.field = field;
+    this.status = details.status;
+    if (details.body !== undefined) hide(this, 'body', details.body);
+  }
+}
+
+/** A 401 asked for a replay, but the request body cannot be sent twice (a stream). The 401 is the `cause`. */
+export class ReplayNotPossibleError extends OAuth2Error {
+  override name = 'ReplayNotPossibleError';
+  constructor(message: string, options: { cause: unknown }) {
+    super('OAUTH2_REPLAY_NOT_POSSIBLE', message, options);
+  }
+}

@@ -1,0 +1,64 @@
+/** Observability callbacks. Payloads never hold a secret; a hook that throws is ignored. */
+export interface OAuth2Hooks {
+  /** A token was obtained from the token endpoint. */
+  onTokenAcquired?(event: TokenEvent): void;
+  /** A token replaced an earlier one (renewal ahead of expiry, or after a rejection). */
+  onTokenRenewed?(event: TokenEvent): void;
+  /** A request answered "token rejected" was replayed with a new token. */
+  onRequestReplayed?(event: ReplayEvent): void;
+  /** The token endpoint reported a lockout; no token call until `retryAt`. */
+  onLockoutOpened?(event: LockoutEvent): void;
+  /** A trial call after a cool-down succeeded. */
+  onLockoutClosed?(event: { at: number }): void;
+  /** A token request failed (every attempt, retried or not). */
+  onTokenEndpointFailure?(event: TokenFailureEvent): void;
+  /** The token store failed; the plugin carried on without it. */
+  onStoreError?(event: { operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout'; error: unknown }): void;
+}
+
+export interface TokenEvent {
+  grant: 'client_credentials' | 'password' | 'refresh_token';
+  /** Epoch ms when the token expires; undefined without `expires_in`. */
+  expiresAt?: number;
+  /** Whether a background (soft-window) refresh fetched it. */
+  background: boolean;
+}
+
+export interface ReplayEvent {
+  method: string;
+  url: string;
+  /** Whether a new token had to be fetched (false when a newer token was already cached). */
+  fetched: boolean;
+}
+
+export interface LockoutEvent {
+  retryAt: number;
+  retryAfterMs: number;
+  consecutive: number;
+  error?: string;
+  status?: number;
+}
+
+export interface TokenFailureEvent {
+  kind: 'permanent' | 'transient' | 'lockout' | 'invalid_response';
+  error?: string;
+  status?: number;
+  attempt: number;
+  /** Whether another attempt follows. */
+  willRetry: boolean;
+}
+
+/** Calls a hook, swallowing anything it throws. */
+export function emit<K extends keyof OAuth2Hooks>(
+  hooks: OAuth2Hooks,
+  name: K,
+  event: Parameters<NonNullable<OAuth2Hooks[K]>>[0],
+): void {
+  const hook = hooks[name] as ((e: unknown) => void) | undefined;
+  if (!hook) return;
+  try {
+    hook.call(hooks, event);
+  } catch {
+    // A broken hook must never break a request.
+  }
+}

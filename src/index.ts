@@ -1,0 +1,21 @@
+export { attachOAuth2, type OAuth2Handle } from './attach';
+export type { OAuth2Options, GrantOptions, ClientAuthentication, RetryOptions, LockoutOptions } from './options';
+export type { OAuth2Hooks, TokenEvent, ReplayEvent, LockoutEvent, TokenFailureEvent } from './hooks';
+export type { OAuth2RequestOptions } from './request-options';
+export type { TokenStore, StoredToken, StoredLockout } from './stores/token-store';
+export { MemoryTokenStore } from './stores/memory';
+export {
+  OAuth2Error,
+  OAuth2OptionsError,
+  TokenEndpointError,
+  AccountLockedError,
+  InvalidTokenResponseError,
+  ReplayNotPossibleError,
+  type OAuth2ErrorCode,
+} from './errors';
+export { isTokenRejected } from './token-rejection';
+export { parseWwwAuthenticate, type Challenge } from './www-authenticate';
+export { parseRetryAfter, retryDelayMs, lockoutDelayMs } from './backoff';
+export { freshness, tokenWindows, type Freshness, type TokenWindows } from './token';
+export { basicAuthorization, formEncode } from './token-request';
+export { mangopay, musement, type MangopayPresetOptions, type MusementPresetOptions, type Preset } from './presets';

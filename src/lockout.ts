@@ -1,0 +1,66 @@
+import { lockoutDelayMs, parseRetryAfter } from './backoff';
+import type { StoredLockout } from './stores/token-store';
+
+/** Settings of the cool-down, from the options. */
+export interface CooldownSettings {
+  initialCooldownMs: number;
+  maxCooldownMs: number;
+  maxRetryAfterMs: number;
+}
+
+/**
+ * The lockout cool-down of one client. While open, no token request is made. After it ends the next
+ * token request is the single trial call: success closes it, another lockout reopens it doubled.
+ */
+export class Cooldown {
+  /** Epoch ms when the cool-down ends; 0 when none was opened. */
+  until = 0;
+  /** Lockouts in a row without a successful token request in between. */
+  consecutive = 0;
+  error?: string;
+  status?: number;
+
+  constructor(private readonly settings: CooldownSettings) {}
+
+  isOpen(now: number): boolean {
+    return this.until > now;
+  }
+
+  /**
+   * Opens (or reopens) the cool-down: `Retry-After` when usable (capped), else the doubling delay.
+   * Returns the state to share with other processes.
+   */
+  open(failure: { retryAfter?: unknown; error?: string; status?: number }, now: number, random: number): StoredLockout {
+    this.consecutive += 1;
+    const { initialCooldownMs, maxCooldownMs, maxRetryAfterMs } = this.settings;
+    const retryAfter = parseRetryAfter(failure.retryAfter, now);
+    const ms = retryAfter !== undefined
+      ? Math.min(retryAfter, maxRetryAfterMs)
+      : lockoutDelayMs(this.consecutive, initialCooldownMs, maxCooldownMs, random);
+    this.until = now + ms;
+    this.error = failure.error;
+    this.status = failure.status;
+    return this.snapshot();
+  }
+
+  /** Adopts a cool-down another process opened, if it ends later than ours. */
+  adopt(shared: StoredLockout): void {
+    if (shared.until <= this.until) return;
+    this.until = shared.until;
+    this.consecutive = Math.max(this.consecutive, shared.consecutive);
+    this.error = shared.error;
+    this.status = shared.status;
+  }
+
+  /** Closes after a successful token request. Returns whether a lockout was in progress. */
+  close(): boolean {
+    const wasLocked = this.consecutive > 0;
+    this.consecutive = 0;
+    this.until = 0;
+    return wasLocked;
+  }
+
+  snapshot(): StoredLockout {
+    return { until: this.until, consecutive: this.consecutive, error: this.error, status: this.status };
+  }
+}

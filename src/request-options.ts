@@ -1,0 +1,16 @@
+/** Per-request options and state, under the `oauth2` key of an axios request config. */
+export interface OAuth2RequestOptions {
+  /** Send this request without a bearer token (and never refresh for it). */
+  skip?: boolean;
+  /** Set by the plugin: the `Authorization` header was injected by it (so it may be replaced on a retry). */
+  readonly injected?: boolean;
+  /** Set by the plugin: this request is the one replay after a token rejection. */
+  readonly replayed?: boolean;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** axios-oauth2-bearer per-request options, e.g. `{ oauth2: { skip: true } }`. */
+    oauth2?: OAuth2RequestOptions;
+  }
+}

@@ -1,0 +1,29 @@
+import type { StoredLockout, StoredToken, TokenStore } from './token-store';
+
+/** The default store: a map in this process. Share one instance between attachments to share tokens. */
+export class MemoryTokenStore implements TokenStore {
+  private readonly tokens = new Map<string, StoredToken>();
+  private readonly lockouts = new Map<string, StoredLockout>();
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    return this.tokens.get(key);
+  }
+
+  async set(key: string, token: StoredToken): Promise<void> {
+    this.tokens.set(key, token);
+  }
+
+  async delete(key: string, ifAccessToken?: string): Promise<void> {
+    const current = this.tokens.get(key);
+    if (ifAccessToken === undefined || current?.accessToken === ifAccessToken) this.tokens.delete(key);
+  }
+
+  async getLockout(key: string): Promise<StoredLockout | undefined> {
+    return this.lockouts.get(key);
+  }
+
+  async setLockout(key: string, lockout: StoredLockout | undefined): Promise<void> {
+    if (lockout) this.lockouts.set(key, lockout);
+    else this.lockouts.delete(key);
+  }
+}

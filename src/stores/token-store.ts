@@ -1,0 +1,41 @@
+/** A token as the plugin caches it. Times are epoch milliseconds. */
+export interface StoredToken {
+  accessToken: string;
+  /** `token_type` as the server sent it (compared case-insensitively; always bearer). */
+  tokenType: string;
+  /** When the token request was sent: the start of the token's life. */
+  obtainedAt: number;
+  /** `obtainedAt + expires_in`; undefined when the server sent no `expires_in` (used until rejected). */
+  expiresAt?: number;
+  /** The refresh token, when the server issued one. */
+  refreshToken?: string;
+  /** `scope` granted, when the server said. */
+  scope?: string;
+}
+
+/** A lockout cool-down as shared through a store. */
+export interface StoredLockout {
+  /** Epoch ms when the cool-down ends. */
+  until: number;
+  /** Consecutive lockouts so far (drives the doubling). */
+  consecutive: number;
+  error?: string;
+  status?: number;
+}
+
+/**
+ * Where tokens live. The default is per-attachment memory; a shared store (e.g. Redis) lets many
+ * processes use one token. Keys never contain a secret.
+ */
+export interface TokenStore {
+  get(key: string): Promise<StoredToken | undefined>;
+  set(key: string, token: StoredToken): Promise<void>;
+  /**
+   * Deletes the token under `key`. With `ifAccessToken`, deletes only if the stored token is that one
+   * (compare-and-delete), so a newer token stored meanwhile survives.
+   */
+  delete(key: string, ifAccessToken?: string): Promise<void>;
+  /** Optional: shares a lockout cool-down with other processes. */
+  getLockout?(key: string): Promise<StoredLockout | undefined>;
+  setLockout?(key: string, lockout: StoredLockout | undefined): Promise<void>;
+}

@@ -1,0 +1,93 @@
+import { sleep } from './abort';
+import { parseRetryAfter, retryDelayMs } from './backoff';
+import { InvalidTokenResponseError, TokenEndpointError } from './errors';
+import { emit } from './hooks';
+import { scrub } from './redact';
+import type { StoredToken } from './stores/token-store';
+import { TokenClient } from './token-client';
+import { grantSecrets, mainGrant, type GrantParams } from './token-request';
+import type { TokenFailure } from './token-response';
+import type { ResolvedOptions } from './validate-options';
+
+/** What one renewal produced: a token (and the grant that gave it), or a lockout to open. */
+export type FetchOutcome =
+  | { token: StoredToken; grant: GrantParams['grant_type'] }
+  | { lockout: TokenFailure };
+
+function describeFailure(f: TokenFailure & { cause?: Error }): string {
+  if (f.status === undefined) return `the token endpoint could not be reached (${f.cause?.message ?? 'network error'})`;
+  const code = f.error ? `${f.error} (HTTP ${f.status})` : `HTTP ${f.status}`;
+  return `the token endpoint answered ${code}${f.errorDescription ? `: ${f.errorDescription}` : ''}`;
+}
+
+/**
+ * Runs grants against the token endpoint: the refresh-token grant first when a refresh token is
+ * held (falling back to the main grant on `invalid_grant`), bounded retries with backoff for
+ * transient failures, no retry for permanent ones, and lockouts handed back to the caller.
+ */
+export class TokenFetcher {
+  private readonly client: TokenClient;
+
+  constructor(client: TokenClient, private readonly options: ResolvedOptions) {
+    this.client = client;
+  }
+
+  async fetch(refreshToken: string | undefined): Promise<FetchOutcome> {
+    if (refreshToken !== undefined) {
+      try {
+        const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken });
+        // RFC 6749 §6: keep the old refresh token unless a new one was issued.
+        if ('token' in outcome && outcome.token.refreshToken === undefined) outcome.token.refreshToken = refreshToken;
+        return outcome;
+      } catch (error) {
+        if (!(error instanceof TokenEndpointError && error.error === 'invalid_grant')) throw error;
+      }
+    }
+    return this.run(mainGrant(this.options));
+  }
+
+  private async run(grant: GrantParams): Promise<FetchOutcome> {
+    const { options } = this;
+    for (let attempt = 1; ; attempt++) {
+      let result;
+      try {
+        result = await this.client.request(grant);
+      } catch (error) {
+        if (error instanceof InvalidTokenResponseError) {
+          emit(options.hooks, 'onTokenEndpointFailure', { kind: 'invalid_response', status: error.status, attempt, willRetry: false });
+        }
+        throw error;
+      }
+      if ('token' in result) return { token: result.token, grant: grant.grant_type };
+      const failure = result.failure;
+      const willRetry = failure.kind === 'transient' && attempt <= options.retries;
+      emit(options.hooks, 'onTokenEndpointFailure', { kind: failure.kind, error: failure.error, status: failure.status, attempt, willRetry });
+      if (failure.kind === 'lockout') return { lockout: failure };
+      if (!willRetry) throw this.toError(failure, grant, attempt);
+      const retryAfter = parseRetryAfter(failure.retryAfter, options.clock());
+      const delay = retryAfter !== undefined
+        ? Math.min(retryAfter, options.maxDelayMs)
+        : retryDelayMs(attempt, options.baseDelayMs, options.maxDelayMs, options.random());
+      await sleep(delay);
+    }
+  }
+
+  private toError(failure: TokenFailure & { cause?: Error }, grant: GrantParams, attempts: number): TokenEndpointError {
+    const secrets = grantSecrets(this.options, grant);
+    const transient = failure.kind === 'transient';
+    const tries = transient && attempts > 1 ? ` after ${attempts} attempts` : '';
+    const message = scrub(`${grant.grant_type} grant failed${tries}: ${describeFailure(failure)}`, secrets);
+    return new TokenEndpointError(
+      message,
+      {
+        error: failure.error,
+        errorDescription: failure.errorDescription === undefined ? undefined : scrub(failure.errorDescription, secrets),
+        errorUri: failure.errorUri,
+        status: failure.status,
+        transient,
+        attempts,
+      },
+      { cause: failure.cause, body: failure.body },
+    );
+  }
+}

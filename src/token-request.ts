@@ -1,0 +1,62 @@
+import type { AxiosRequestConfig } from 'axios';
+import type { ResolvedOptions } from './validate-options';
+
+/** The grant parameters of one token request, named as on the wire. */
+export type GrantParams =
+  | { grant_type: 'client_credentials' }
+  | { grant_type: 'password'; username: string; password: string }
+  | { grant_type: 'refresh_token'; refresh_token: string };
+
+/** application/x-www-form-urlencoded encoding of one value (WHATWG URL standard; space → `+`). */
+export function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/**
+ * The Basic credentials header value. `'rfc6749'` form-encodes id and secret before base64
+ * (RFC 6749 §2.3.1); `'raw'` encodes `id:secret` as is.
+ */
+export function basicAuthorization(clientId: string, clientSecret: string, encoding: 'rfc6749' | 'raw'): string {
+  const pair = encoding === 'raw' ? `${clientId}:${clientSecret}` : `${formEncode(clientId)}:${formEncode(clientSecret)}`;
+  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+}
+
+/** The grant parameters of the configured main grant. */
+export function mainGrant(options: ResolvedOptions): GrantParams {
+  const grant = options.grant;
+  return grant.type === 'password'
+    ? { grant_type: 'password', username: grant.username, password: grant.password }
+    : { grant_type: 'client_credentials' };
+}
+
+/**
+ * Builds the token request for `grant`: one client-authentication method per request
+ * (RFC 6749 §2.3), credentials never in the URL except in the legacy `query` mode.
+ */
+export function buildTokenRequest(options: ResolvedOptions, grant: GrantParams): AxiosRequestConfig {
+  const params: Record<string, string> = { ...options.tokenRequestParams, ...grant };
+  if (options.scope !== undefined) params.scope = options.scope;
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.tokenRequestHeaders };
+  const auth = options.clientAuthentication;
+  if (auth === 'client_secret_basic') {
+    headers.Authorization = basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding);
+  } else {
+    params.client_id = options.clientId;
+    params.client_secret = options.clientSecret;
+  }
+  if (auth === 'query') {
+    return { method: 'GET', url: options.tokenUrl, params: new URLSearchParams(params), headers };
+  }
+  const json = options.tokenRequestFormat === 'json';
+  headers['Content-Type'] = json ? 'application/json' : 'application/x-www-form-urlencoded';
+  const data = json ? JSON.stringify(params) : new URLSearchParams(params).toString();
+  return { method: 'POST', url: options.tokenUrl, data, headers };
+}
+
+/** Every secret a token request may carry, for scrubbing text that could echo one. */
+export function grantSecrets(options: ResolvedOptions, grant: GrantParams): string[] {
+  const secrets = [options.clientSecret, formEncode(options.clientSecret)];
+  if (grant.grant_type === 'password') secrets.push(grant.password, formEncode(grant.password));
+  if (grant.grant_type === 'refresh_token') secrets.push(grant.refresh_token, formEncode(grant.refresh_token));
+  return secrets.filter((s) => s.length >= 4);
+}

@@ -1,0 +1,119 @@
+import { InvalidTokenResponseError } from './errors';
+import type { StoredToken } from './stores/token-store';
+import { describe } from './validate-options';
+
+/** How a failed token response is handled. */
+export type FailureKind = 'permanent' | 'transient' | 'lockout';
+
+/** A token request that did not yield a token, from its HTTP status and RFC 6749 §5.2 body. */
+export interface TokenFailure {
+  kind: FailureKind;
+  status?: number;
+  error?: string;
+  errorDescription?: string;
+  errorUri?: string;
+  /** The server's `Retry-After` header, raw. */
+  retryAfter?: unknown;
+  /** The parsed error body (error bodies hold no token). */
+  body?: unknown;
+}
+
+type Body = Record<string, unknown>;
+
+function parseBody(data: unknown): Body | string | undefined {
+  if (typeof data !== 'string') return data && typeof data === 'object' ? (data as Body) : undefined;
+  const text = data.trim();
+  if (text === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Body) : text;
+  } catch {
+    return text;
+  }
+}
+
+/** Pure: which failure kind a status and `error` code mean. Lockouts and rate limits first. */
+export function classifyFailure(status: number | undefined, error: string | undefined): FailureKind {
+  if (error === 'unauthorized_client' || status === 423 || status === 429) return 'lockout';
+  if (status === undefined || status === 408 || status >= 500) return 'transient';
+  return 'permanent';
+}
+
+function failureFrom(status: number, body: Body | string | undefined, retryAfter: unknown): TokenFailure {
+  const fields = typeof body === 'object' ? body : {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const error = str(fields.error);
+  return {
+    kind: classifyFailure(status, error),
+    status,
+    error,
+    errorDescription: str(fields.error_description),
+    errorUri: str(fields.error_uri),
+    retryAfter,
+    body: typeof body === 'object' ? { ...body } : undefined,
+  };
+}
+
+function invalid(field: string, message: string, status: number, body: unknown): InvalidTokenResponseError {
+  return new InvalidTokenResponseError(field, `Invalid token response: ${message}`, { status, body });
+}
+
+/** Copies a 2xx body with token values masked, for diagnostics. */
+function redactedBody(body: Body): Body {
+  const copy: Body = { ...body };
+  for (const key of ['access_token', 'refresh_token', 'id_token']) if (key in copy) copy[key] = '[redacted]';
+  return copy;
+}
+
+function parseExpiresIn(value: unknown, status: number, body: Body): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const seconds = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    const shown = typeof value === 'string' ? `string ${JSON.stringify(value.slice(0, 40))}` : describe(value);
+    throw invalid('expires_in', `"expires_in" must be a non-negative number or numeric string, got ${shown}`, status, redactedBody(body));
+  }
+  return seconds;
+}
+
+/**
+ * Turns a token-endpoint response into a token (RFC 6749 §5.1) or a failure (§5.2).
+ * A 2xx that is not a valid token response throws {@link InvalidTokenResponseError} naming the field.
+ * `sentAt` is when the request was sent: `expires_in` counts from then.
+ */
+export function parseTokenResponse(
+  status: number,
+  data: unknown,
+  headers: { contentType?: string; retryAfter?: unknown },
+  sentAt: number,
+): { token: StoredToken } | { failure: TokenFailure } {
+  const body = parseBody(data);
+  if (status < 200 || status >= 300) return { failure: failureFrom(status, body, headers.retryAfter) };
+  if (typeof body !== 'object') {
+    const what = body === undefined ? 'an empty body' : `content-type ${headers.contentType ?? 'unknown'}`;
+    throw invalid('body', `expected a JSON object, got ${what}`, status, undefined);
+  }
+  if (body.access_token === undefined && typeof body.error === 'string') {
+    return { failure: failureFrom(400, body, headers.retryAfter) }; // a 200 carrying an error body
+  }
+  if (typeof body.access_token !== 'string' || body.access_token === '') {
+    throw invalid('access_token', `"access_token" must be a non-empty string, got ${describe(body.access_token)}`, status, redactedBody(body));
+  }
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
+    const shown = typeof body.token_type === 'string' ? `"${body.token_type.slice(0, 20)}"` : describe(body.token_type);
+    throw invalid('token_type', `"token_type" must be "bearer" (any case), got ${shown}`, status, redactedBody(body));
+  }
+  const expiresIn = parseExpiresIn(body.expires_in, status, body);
+  if (body.refresh_token !== undefined && body.refresh_token !== null && typeof body.refresh_token !== 'string') {
+    throw invalid('refresh_token', `"refresh_token" must be a string, got ${describe(body.refresh_token)}`, status, redactedBody(body));
+  }
+  return {
+    token: {
+      accessToken: body.access_token,
+      tokenType: body.token_type,
+      obtainedAt: sentAt,
+      expiresAt: expiresIn === undefined ? undefined : sentAt + expiresIn * 1000,
+      refreshToken: typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
+      scope: typeof body.scope === 'string' ? body.scope : undefined,
+    },
+  };
+}

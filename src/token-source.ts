@@ -1,0 +1,162 @@
+import { raceSignal, sleep, type SignalLike } from './abort';
+import { AccountLockedError, TokenEndpointError } from './errors';
+import { emit } from './hooks';
+import { Cooldown } from './lockout';
+import { SafeStore } from './safe-store';
+import type { StoredToken } from './stores/token-store';
+import { freshness } from './token';
+import type { TokenFetcher } from './token-fetcher';
+import type { ResolvedOptions } from './validate-options';
+
+/** After a failed background refresh, the next one waits this long (the old token keeps serving). */
+export const BACKGROUND_RETRY_MS = 5_000;
+
+/**
+ * The token of one client (one cache key): served from memory on the hot path, renewed with a
+ * single flight shared by every caller, in the background during the soft window, and guarded by
+ * the lockout cool-down and a short negative cache of permanent failures.
+ */
+export class TokenSource {
+  private current?: StoredToken;
+  private refreshToken?: string;
+  private inflight?: Promise<StoredToken>;
+  private backgroundNotBefore = 0;
+  private failure?: { error: unknown; until: number };
+  private pendingRejection?: string;
+  private readonly cooldown: Cooldown;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly fetcher: TokenFetcher,
+    private readonly store: SafeStore,
+  ) {
+    this.cooldown = new Cooldown(options);
+  }
+
+  /** A usable token: the cached one, or the result of the shared renewal. */
+  getToken(signal?: SignalLike): Promise<StoredToken> {
+    const token = this.current;
+    if (token) {
+      const now = this.options.clock();
+      const state = freshness(token, now, this.options.refreshSkewMs);
+      if (state === 'fresh') return Promise.resolve(token);
+      if (state === 'renew-soon') {
+        this.startBackgroundRefresh(now);
+        return Promise.resolve(token);
+      }
+    }
+    return this.obtain(signal);
+  }
+
+  /**
+   * A token other than `rejected` for a replay. Uses a newer cached token when there is one;
+   * otherwise drops exactly `rejected` (compare-and-delete) and joins or starts the shared renewal.
+   */
+  async renewAfterRejection(rejected: string, signal?: SignalLike): Promise<{ token: StoredToken; fetched: boolean }> {
+    const token = this.current;
+    if (token && token.accessToken !== rejected && freshness(token, this.options.clock(), this.options.refreshSkewMs) !== 'expired') {
+      return { token, fetched: false };
+    }
+    if (token?.accessToken === rejected) {
+      this.current = undefined;
+      this.pendingRejection = rejected;
+    }
+    return { token: await this.obtain(signal), fetched: true };
+  }
+
+  /** Forgets the cached token and refresh token, here and in the store. */
+  async invalidate(): Promise<void> {
+    const token = this.current;
+    this.current = undefined;
+    this.refreshToken = undefined;
+    await this.store.delete(token?.accessToken);
+  }
+
+  private async obtain(signal: SignalLike | undefined): Promise<StoredToken> {
+    for (;;) {
+      if (this.inflight) return raceSignal(this.inflight, signal);
+      const now = this.options.clock();
+      if (this.cooldown.isOpen(now)) {
+        if (this.options.whileLocked === 'fail') throw this.lockedError(now);
+        await sleep(this.cooldown.until - now, signal);
+        continue;
+      }
+      if (this.failure && this.failure.until > now) throw this.failure.error;
+      return raceSignal(this.startRefresh(false), signal);
+    }
+  }
+
+  private startRefresh(background: boolean): Promise<StoredToken> {
+    const flight = this.refresh(background).finally(() => {
+      if (this.inflight === flight) this.inflight = undefined;
+    });
+    this.inflight = flight;
+    return flight;
+  }
+
+  private startBackgroundRefresh(now: number): void {
+    if (!this.options.backgroundRefresh || this.inflight || now < this.backgroundNotBefore || this.cooldown.isOpen(now)) return;
+    this.startRefresh(true).catch(() => {
+      // The still-valid token keeps serving; try again later (failures are reported through hooks).
+      this.backgroundNotBefore = this.options.clock() + BACKGROUND_RETRY_MS;
+    });
+  }
+
+  private async refresh(background: boolean): Promise<StoredToken> {
+    const previous = this.current;
+    const rejected = this.pendingRejection;
+    this.pendingRejection = undefined;
+    if (rejected !== undefined) await this.store.delete(rejected);
+    const shared = await this.store.get();
+    if (shared && this.isUsableShared(shared, previous, rejected, background)) return this.adopt(shared);
+    const sharedLockout = await this.store.getLockout();
+    if (sharedLockout) this.cooldown.adopt(sharedLockout);
+    const now = this.options.clock();
+    if (this.cooldown.isOpen(now)) throw this.lockedError(now);
+
+    let outcome;
+    try {
+      outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken);
+    } catch (error) {
+      // Permanent failures are served from a short negative cache; transient ones were already retried.
+      if (!(error instanceof TokenEndpointError && error.transient)) {
+        this.failure = { error, until: this.options.clock() + this.options.failureCacheMs };
+      }
+      throw error;
+    }
+    if ('lockout' in outcome) {
+      const at = this.options.clock();
+      const state = this.cooldown.open(outcome.lockout, at, this.options.random());
+      await this.store.setLockout(state);
+      emit(this.options.hooks, 'onLockoutOpened', { retryAt: state.until, retryAfterMs: state.until - at, consecutive: state.consecutive, error: state.error, status: state.status });
+      throw this.lockedError(at);
+    }
+    const token = outcome.token;
+    this.failure = undefined;
+    if (this.cooldown.close()) {
+      await this.store.setLockout(undefined);
+      emit(this.options.hooks, 'onLockoutClosed', { at: this.options.clock() });
+    }
+    this.adopt(token);
+    await this.store.set(token);
+    const event = { grant: outcome.grant, expiresAt: token.expiresAt, background };
+    emit(this.options.hooks, previous || rejected ? 'onTokenRenewed' : 'onTokenAcquired', event);
+    return token;
+  }
+
+  private isUsableShared(shared: StoredToken, previous: StoredToken | undefined, rejected: string | undefined, background: boolean): boolean {
+    if (shared.accessToken === rejected || shared.accessToken === previous?.accessToken) return false;
+    const state = freshness(shared, this.options.clock(), this.options.refreshSkewMs);
+    return background ? state === 'fresh' : state !== 'expired';
+  }
+
+  private adopt(token: StoredToken): StoredToken {
+    this.current = token;
+    if (token.refreshToken !== undefined) this.refreshToken = token.refreshToken;
+    return token;
+  }
+
+  private lockedError(now: number): AccountLockedError {
+    return new AccountLockedError(this.cooldown.until, now, { error: this.cooldown.error, status: this.cooldown.status });
+  }
+}

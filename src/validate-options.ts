@@ -1,0 +1,160 @@
+import type { AxiosError, AxiosInstance } from 'axios';
+import { OAuth2OptionsError } from './errors';
+import type { OAuth2Hooks } from './hooks';
+import type { ClientAuthentication, GrantOptions, OAuth2Options } from './options';
+import { isTokenRejected } from './token-rejection';
+import type { TokenStore } from './stores/token-store';
+import { MemoryTokenStore } from './stores/memory';
+import { originOf, isLoopbackHost } from './url';
+
+/** Options with every default applied, checked once at attach time. */
+export interface ResolvedOptions {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+  grant: GrantOptions;
+  clientAuthentication: ClientAuthentication;
+  basicEncoding: 'rfc6749' | 'raw';
+  tokenRequestFormat: 'form' | 'json';
+  tokenRequestHeaders: Record<string, string>;
+  tokenRequestParams: Record<string, string>;
+  apiOrigins: ReadonlySet<string>;
+  refreshSkewMs: number;
+  backgroundRefresh: boolean;
+  store: TokenStore;
+  tokenHttpClient?: AxiosInstance;
+  tokenRequestTimeoutMs?: number;
+  isTokenRejected: (error: AxiosError) => boolean;
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  initialCooldownMs: number;
+  maxCooldownMs: number;
+  maxRetryAfterMs: number;
+  whileLocked: 'fail' | 'wait';
+  failureCacheMs: number;
+  hooks: OAuth2Hooks;
+  clock: () => number;
+  random: () => number;
+}
+
+/** Keys a preset adds for `axios.create`; accepted and ignored here. */
+const PRESET_KEYS = new Set(['baseURL', 'headers']);
+const KNOWN_KEYS = new Set([
+  'tokenUrl', 'clientId', 'clientSecret', 'scope', 'grant', 'clientAuthentication', 'basicEncoding',
+  'tokenRequestFormat', 'tokenRequestHeaders', 'tokenRequestParams', 'apiOrigins', 'refreshSkewSeconds',
+  'backgroundRefresh', 'store', 'tokenHttpClient', 'tokenRequestTimeoutMs', 'isTokenRejected', 'retry', 'lockout', 'failureCacheMs',
+  'hooks', 'clock', 'random',
+]);
+
+/** Describes a value's kind for error messages, without echoing strings (they may be secrets). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+function fail(option: string, expected: string, value: unknown): never {
+  throw new OAuth2OptionsError(option, `axios-oauth2-bearer: option "${option}" must be ${expected}, got ${describe(value)}`);
+}
+
+function requireString(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(option, 'a non-empty string', value);
+  return value;
+}
+
+function optional<T>(option: string, value: unknown, check: (v: unknown) => v is T, expected: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!check(value)) fail(option, expected, value);
+  return value;
+}
+
+const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isInteger = (v: unknown): v is number => isNonNegative(v) && Number.isInteger(v);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked for callability only
+const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'function';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const oneOf = <T extends string>(...values: T[]) => (v: unknown): v is T => values.includes(v as T);
+const isStringRecord = (v: unknown): v is Record<string, string> =>
+  isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+
+function resolveGrant(value: unknown): GrantOptions {
+  if (value === undefined) return { type: 'client_credentials' };
+  if (!isObject(value)) fail('grant', "an object such as { type: 'client_credentials' }", value);
+  if (value.type === 'client_credentials') return { type: 'client_credentials' };
+  if (value.type === 'password') {
+    return { type: 'password', username: requireString('grant.username', value.username), password: requireString('grant.password', value.password) };
+  }
+  return fail('grant.type', "'client_credentials' or 'password'", value.type);
+}
+
+function resolveTokenUrl(value: unknown): string {
+  const tokenUrl = requireString('tokenUrl', value);
+  let url: URL;
+  try {
+    url = new URL(tokenUrl);
+  } catch {
+    return fail('tokenUrl', 'an absolute URL', value);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new OAuth2OptionsError('tokenUrl', `axios-oauth2-bearer: option "tokenUrl" must use https (http is allowed only on loopback hosts), got ${url.protocol}//${url.host}`);
+  }
+  return url.toString();
+}
+
+function resolveOrigins(value: unknown, instance: AxiosInstance, tokenUrl: string): Set<string> {
+  if (value === undefined) {
+    const base = instance.defaults.baseURL;
+    return new Set([(base && originOf(base)) || originOf(tokenUrl) as string]);
+  }
+  if (!Array.isArray(value) || value.length === 0) fail('apiOrigins', 'a non-empty array of origins', value);
+  return new Set(value.map((item, i) => originOf(typeof item === 'string' ? item : '') ?? fail(`apiOrigins[${i}]`, 'an absolute http(s) URL or origin', item)));
+}
+
+/** Validates `options` and applies defaults; throws {@link OAuth2OptionsError} (a `TypeError`) naming the option. */
+export function resolveOptions(instance: AxiosInstance, options: OAuth2Options): ResolvedOptions {
+  if (!isObject(options)) fail('options', 'an object', options);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_KEYS.has(key) && !PRESET_KEYS.has(key)) {
+      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"`);
+    }
+  }
+  const o = options as unknown as Record<string, unknown>;
+  const tokenUrl = resolveTokenUrl(o.tokenUrl);
+  const retry = optional('retry', o.retry, isObject, 'an object', {});
+  const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
+  return {
+    tokenUrl,
+    clientId: requireString('clientId', o.clientId),
+    clientSecret: requireString('clientSecret', o.clientSecret),
+    scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
+    grant: resolveGrant(o.grant),
+    clientAuthentication: optional('clientAuthentication', o.clientAuthentication, oneOf<ClientAuthentication>('client_secret_basic', 'client_secret_post', 'query'), "'client_secret_basic', 'client_secret_post' or 'query'", 'client_secret_basic'),
+    basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
+    tokenRequestFormat: optional('tokenRequestFormat', o.tokenRequestFormat, oneOf('form', 'json'), "'form' or 'json'", 'form'),
+    tokenRequestHeaders: optional('tokenRequestHeaders', o.tokenRequestHeaders, isStringRecord, 'an object of string values', {}),
+    tokenRequestParams: optional('tokenRequestParams', o.tokenRequestParams, isStringRecord, 'an object of string values', {}),
+    apiOrigins: resolveOrigins(o.apiOrigins, instance, tokenUrl),
+    refreshSkewMs: optional('refreshSkewSeconds', o.refreshSkewSeconds, isNonNegative, 'a non-negative number', 30) * 1000,
+    backgroundRefresh: optional('backgroundRefresh', o.backgroundRefresh, isBoolean, 'a boolean', true),
+    store: optional('store', o.store, (v): v is TokenStore => isObject(v) && ['get', 'set', 'delete'].every((m) => isFunction(v[m])), 'an object with get, set and delete methods', undefined) ?? new MemoryTokenStore(),
+    tokenHttpClient: optional('tokenHttpClient', o.tokenHttpClient, (v): v is AxiosInstance => isFunction(v) && isFunction((v as AxiosInstance).request), 'an axios instance', undefined),
+    tokenRequestTimeoutMs: optional('tokenRequestTimeoutMs', o.tokenRequestTimeoutMs, isNonNegative, 'a non-negative number', undefined),
+    isTokenRejected: optional('isTokenRejected', o.isTokenRejected, isFunction, 'a function', isTokenRejected),
+    retries: optional('retry.retries', retry.retries, isInteger, 'a non-negative integer', 3),
+    baseDelayMs: optional('retry.baseDelayMs', retry.baseDelayMs, isNonNegative, 'a non-negative number', 250),
+    maxDelayMs: optional('retry.maxDelayMs', retry.maxDelayMs, isNonNegative, 'a non-negative number', 10_000),
+    initialCooldownMs: optional('lockout.initialCooldownMs', lockout.initialCooldownMs, isNonNegative, 'a non-negative number', 60_000),
+    maxCooldownMs: optional('lockout.maxCooldownMs', lockout.maxCooldownMs, isNonNegative, 'a non-negative number', 900_000),
+    maxRetryAfterMs: optional('lockout.maxRetryAfterMs', lockout.maxRetryAfterMs, isNonNegative, 'a non-negative number', 3_600_000),
+    whileLocked: optional('lockout.whileLocked', lockout.whileLocked, oneOf('fail', 'wait'), "'fail' or 'wait'", 'fail'),
+    failureCacheMs: optional('failureCacheMs', o.failureCacheMs, isNonNegative, 'a non-negative number', 5000),
+    hooks: optional('hooks', o.hooks, isObject, 'an object of functions', {}) as OAuth2Hooks,
+    clock: optional('clock', o.clock, isFunction, 'a function', Date.now),
+    random: optional('random', o.random, isFunction, 'a function', Math.random),
+  };
+}
