@@ -21,6 +21,30 @@ export class SafeStore {
     return this.guard('delete', () => this.store.delete(this.key, ifAccessToken));
   }
 
+  /**
+   * Takes the cross-process renewal lock: `'won'` with a release function, `'lost'` when another
+   * process holds it, `'none'` when the store has no lock or is unreachable (renew in this process).
+   */
+  async acquireLock(): Promise<{ status: 'won'; release: () => Promise<void> } | { status: 'lost' | 'none' }> {
+    const { store } = this;
+    if (!store.acquireLock) return { status: 'none' };
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await store.acquireLock(this.key);
+    } catch (error) {
+      emit(this.hooks, 'onStoreError', { operation: 'lock', error });
+      return { status: 'none' };
+    }
+    if (!release) return { status: 'lost' };
+    const unlock = release;
+    return { status: 'won', release: async () => void (await this.guard('lock', unlock)) };
+  }
+
+  /** How long to wait for another process's renewal. */
+  get lockWaitMs(): number {
+    return this.store.lockWaitMs ?? 10_000;
+  }
+
   getLockout(): Promise<StoredLockout | undefined> {
     const { store } = this;
     return store.getLockout ? this.guard('lockout', () => store.getLockout!(this.key)) : Promise.resolve(undefined);
@@ -31,7 +55,7 @@ export class SafeStore {
     return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.key, lockout)) : Promise.resolve();
   }
 
-  private async guard<T>(operation: 'get' | 'set' | 'delete' | 'lockout', run: () => Promise<T>): Promise<T | undefined> {
+  private async guard<T>(operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout', run: () => Promise<T>): Promise<T | undefined> {
     try {
       return await run();
     } catch (error) {

@@ -10,6 +10,8 @@ import type { ResolvedOptions } from './validate-options';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
+/** Rounds of waiting for another process's renewal before renewing in this process regardless. */
+export const MAX_LOCK_ROUNDS = 3;
 
 /**
  * The token of one client (one cache key): served from memory on the hot path, renewed with a
@@ -107,13 +109,45 @@ export class TokenSource {
     const rejected = this.pendingRejection;
     this.pendingRejection = undefined;
     if (rejected !== undefined) await this.store.delete(rejected);
-    const shared = await this.store.get();
-    if (shared && this.isUsableShared(shared, previous, rejected, background)) return this.adopt(shared);
+    const usable = (token: StoredToken) => this.isUsableShared(token, previous, rejected, background);
+    for (let round = 1; ; round++) {
+      const shared = await this.store.get();
+      if (shared && usable(shared)) return this.adopt(shared);
+      await this.throwIfSharedLockout();
+      const lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
+      if (lock.status === 'lost') {
+        const token = await this.waitForSharedToken(usable);
+        if (token) return this.adopt(token);
+        continue; // the holder died or is slow: its lock expires, try to take it
+      }
+      try {
+        return await this.fetchAndStore(previous, rejected, background);
+      } finally {
+        if (lock.status === 'won') await lock.release();
+      }
+    }
+  }
+
+  /** Polls the shared store, with backoff, for the token another process is fetching. */
+  private async waitForSharedToken(usable: (token: StoredToken) => boolean): Promise<StoredToken | undefined> {
+    const deadline = this.options.clock() + this.store.lockWaitMs;
+    for (let delay = 25; this.options.clock() < deadline; delay = Math.min(delay * 2, 500)) {
+      await sleep(Math.min(delay, Math.max(1, deadline - this.options.clock())));
+      const shared = await this.store.get();
+      if (shared && usable(shared)) return shared;
+      await this.throwIfSharedLockout();
+    }
+    return undefined;
+  }
+
+  private async throwIfSharedLockout(): Promise<void> {
     const sharedLockout = await this.store.getLockout();
     if (sharedLockout) this.cooldown.adopt(sharedLockout);
     const now = this.options.clock();
     if (this.cooldown.isOpen(now)) throw this.lockedError(now);
+  }
 
+  private async fetchAndStore(previous: StoredToken | undefined, rejected: string | undefined, background: boolean): Promise<StoredToken> {
     let outcome;
     try {
       outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken);

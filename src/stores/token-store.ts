@@ -35,6 +35,17 @@ export interface TokenStore {
    * (compare-and-delete), so a newer token stored meanwhile survives.
    */
   delete(key: string, ifAccessToken?: string): Promise<void>;
+  /**
+   * Optional: cross-process single flight. Tries to take the renewal lock of `key`; resolves to a
+   * release function when this process won, or `undefined` when another process holds the lock
+   * (the plugin then waits for that process's token to appear through `get`).
+   */
+  acquireLock?(key: string): Promise<(() => Promise<void>) | undefined>;
+  /**
+   * How long a process that lost the lock waits for the winner's token before trying to take the
+   * lock itself (a winner that died leaves a lock that expires). Should match the lock's TTL.
+   */
+  readonly lockWaitMs?: number;
   /** Optional: shares a lockout cool-down with other processes. */
   getLockout?(key: string): Promise<StoredLockout | undefined>;
   setLockout?(key: string, lockout: StoredLockout | undefined): Promise<void>;

@@ -1,0 +1,107 @@
+import { createCounters, type AuthCounters } from './counters';
+import { FaultSource } from './faults';
+import { Lockout } from './lockout';
+import { TokenStore } from './token-store';
+import type { ApiRequestRecord, AuthServerOptions, TokenRequestRecord } from './types';
+
+const LOG_LIMIT = 1000;
+
+/** Options with every default applied. */
+export interface ResolvedOptions {
+  clientId: string;
+  clientSecret: string;
+  lockoutRetryAfterSeconds?: number;
+  basicEncoding: 'any' | 'strict' | 'raw';
+  musement?: { application: string; username: string; password: string };
+}
+
+/** Keeps the last {@link LOG_LIMIT} entries. */
+export class RingLog<T> {
+  private entries: T[] = [];
+
+  push(entry: T): void {
+    this.entries.push(entry);
+    if (this.entries.length > LOG_LIMIT) this.entries.shift();
+  }
+
+  list(): T[] {
+    return [...this.entries];
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a finite number >= 0`);
+  return value;
+}
+
+/** Everything the route handlers share: options, state, counters and cancellable timers. */
+export class ServerContext {
+  readonly options: ResolvedOptions;
+  readonly counters: AuthCounters = createCounters();
+  readonly tokens = new TokenStore();
+  readonly faults = new FaultSource();
+  readonly lockout: Lockout;
+  readonly tokenLog = new RingLog<TokenRequestRecord>();
+  readonly apiLog = new RingLog<ApiRequestRecord>();
+  private lifetime: number;
+  private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
+
+  constructor(options: AuthServerOptions) {
+    const lockoutAfter = options.lockoutAfter ?? 5;
+    if (!(Number.isInteger(lockoutAfter) && lockoutAfter >= 1)) {
+      throw new RangeError('lockoutAfter must be an integer >= 1');
+    }
+    const clientId = options.clientId ?? 'test-client';
+    if (clientId === '') throw new RangeError('clientId must not be empty');
+    this.lifetime = nonNegative('tokenLifetimeSeconds', options.tokenLifetimeSeconds ?? 1200);
+    this.lockout = new Lockout(lockoutAfter, nonNegative('lockoutSeconds', options.lockoutSeconds ?? 60));
+    this.options = {
+      clientId,
+      clientSecret: options.clientSecret ?? 'test-secret',
+      basicEncoding: options.basicEncoding ?? 'any',
+    };
+    if (options.lockoutRetryAfterSeconds !== undefined) {
+      this.options.lockoutRetryAfterSeconds = nonNegative('lockoutRetryAfterSeconds', options.lockoutRetryAfterSeconds);
+    }
+    if (options.musement !== undefined) {
+      this.options.musement = {
+        application: options.musement.application,
+        username: options.musement.username ?? 'test-user',
+        password: options.musement.password ?? 'test-password',
+      };
+    }
+  }
+
+  /** Lifetime, in seconds, of tokens issued from now on. */
+  get tokenLifetime(): number {
+    return this.lifetime;
+  }
+
+  set tokenLifetime(seconds: number) {
+    this.lifetime = nonNegative('token lifetime', seconds);
+  }
+
+  /** Waits `ms`; resolves true when the time elapsed, false when cancelled by {@link cancelTimers}. */
+  sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve(true);
+      }, ms);
+      this.timers.set(timer, resolve);
+    });
+  }
+
+  /** Cancels every pending {@link sleep}. */
+  cancelTimers(): void {
+    for (const [timer, resolve] of this.timers) {
+      clearTimeout(timer);
+      resolve(false);
+    }
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerApi, echo } from './api-call';
+import type { ServerContext } from './context';
+import { bearerToken, readBody } from './http-utils';
+
+/** URL of the SCA challenge sent by the `sca-required` route. */
+export const SCA_REDIRECT_URL = 'https://sca.example/xyz';
+
+/** A Mangopay-style error body: `{Message, Type, Id, Date, errors: null}`. */
+export function mangopayError(message: string, type: string): Record<string, unknown> {
+  return { Message: message, Type: type, Id: randomUUID(), Date: Date.now() / 1000, errors: null };
+}
+
+function isAbsoluteHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Any method on `/v2.01/{clientId}/…` or `/V3.0/{clientId}/…`: checks the bearer
+ * token, then answers the special route named by `subPath` or echoes the request.
+ */
+export async function handleMangopayApi(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  subPath: string,
+): Promise<void> {
+  ctx.counters.apiCalls += 1;
+  let rawBody: string;
+  try {
+    rawBody = await readBody(req);
+  } catch {
+    return;
+  }
+  const path = url.pathname;
+  if (!ctx.tokens.isValid(bearerToken(req), 'mangopay')) {
+    ctx.counters.invalidTokens += 1;
+    answerApi(ctx, req, res, path, 401, mangopayError('The authorization credentials are not valid', 'invalid_credentials'));
+    return;
+  }
+  switch (subPath) {
+    case '/sca-required':
+      ctx.counters.scaChallenges += 1;
+      answerApi(ctx, req, res, path, 401, mangopayError('Strong customer authentication required', 'not_authorized'), {
+        'WWW-Authenticate': `PendingUserAction RedirectUrl=${SCA_REDIRECT_URL}`,
+      });
+      return;
+    case '/not-authorized':
+      answerApi(ctx, req, res, path, 401, mangopayError('This action is not authorized', 'not_authorized'));
+      return;
+    case '/forbidden':
+      answerApi(ctx, req, res, path, 403, mangopayError('You do not have access to this resource', 'forbidden_ressource'));
+      return;
+    case '/rate-limited':
+      answerApi(ctx, req, res, path, 429, mangopayError('Too many requests', 'rate_limit'), { 'Retry-After': '1' });
+      return;
+    case '/redirect': {
+      const to = url.searchParams.get('to') ?? '';
+      if (!isAbsoluteHttpUrl(to)) {
+        answerApi(ctx, req, res, path, 400, mangopayError('The "to" parameter must be an absolute URL', 'param_error'));
+        return;
+      }
+      answerApi(ctx, req, res, path, 302, undefined, { Location: to });
+      return;
+    }
+    case '/slow': {
+      const ms = Number(url.searchParams.get('ms') ?? '0');
+      if (!(await ctx.sleep(Number.isFinite(ms) && ms > 0 ? ms : 0))) return;
+      break;
+    }
+    default:
+      break;
+  }
+  answerApi(ctx, req, res, path, 200, echo(req, url, rawBody));
+}

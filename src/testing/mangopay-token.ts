@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerContext } from './context';
+import { basicCredentials, hasMediaType, parseForm } from './http-utils';
+import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
+
+/** Exact description Mangopay sends with a lockout. */
+export const LOCKOUT_DESCRIPTION =
+  'This account has been temporarily locked for security reasons. Please try again later.';
+
+type Check = 'ok' | 'bad' | 'ambiguous';
+
+function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record<string, string>): Check {
+  const { clientId, clientSecret, basicEncoding } = ctx.options;
+  const matches = (c?: { id: string; secret: string }): boolean =>
+    c !== undefined && c.id === clientId && c.secret === clientSecret;
+  const basic = basicCredentials(req);
+  const inBody = form.client_id !== undefined || form.client_secret !== undefined;
+  if (basic !== undefined && inBody) return 'ambiguous';
+  if (basic !== undefined) {
+    const strictOk = basicEncoding !== 'raw' && matches(basic.strict);
+    const rawOk = basicEncoding !== 'strict' && matches(basic.raw);
+    return strictOk || rawOk ? 'ok' : 'bad';
+  }
+  return matches({ id: form.client_id, secret: form.client_secret }) ? 'ok' : 'bad';
+}
+
+/**
+ * `POST /v2.01/oauth/token`: the Mangopay client credentials grant, with
+ * HTTP Basic (strict or raw encoding) or body credentials, and a lockout after
+ * repeated bad credentials (the attempt that reaches the limit still gets `invalid_client`).
+ */
+export async function handleMangopayToken(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
+  const body = await beginTokenCall(ctx, req, res, path);
+  if (body === undefined) return;
+  if (req.method !== 'POST') {
+    tokenError(ctx, res, 405, 'invalid_request', 'The token endpoint only accepts POST.', { Allow: 'POST' });
+    return;
+  }
+  if (ctx.lockout.isLocked()) {
+    ctx.counters.lockedResponses += 1;
+    const retry = ctx.options.lockoutRetryAfterSeconds;
+    const headers = retry !== undefined ? { 'Retry-After': String(retry) } : {};
+    tokenError(ctx, res, 400, 'unauthorized_client', LOCKOUT_DESCRIPTION, headers);
+    return;
+  }
+  if (!hasMediaType(req, 'application/x-www-form-urlencoded')) {
+    tokenError(ctx, res, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
+    return;
+  }
+  const form = parseForm(body);
+  const check = checkCredentials(ctx, req, form);
+  if (check === 'ambiguous') {
+    tokenError(ctx, res, 400, 'invalid_request', 'Use only one client authentication method per request.');
+    return;
+  }
+  if (check === 'bad') {
+    ctx.counters.badCredentials += 1;
+    if (ctx.lockout.recordFailure()) ctx.counters.lockouts += 1;
+    tokenError(ctx, res, 400, 'invalid_client', 'Client authentication failed: unknown client or wrong secret.');
+    return;
+  }
+  ctx.lockout.recordSuccess();
+  if (form.grant_type === undefined) {
+    tokenError(ctx, res, 400, 'invalid_request', 'The grant_type parameter is missing.');
+    return;
+  }
+  if (form.grant_type !== 'client_credentials') {
+    tokenError(ctx, res, 400, 'unsupported_grant_type', `Unsupported grant_type: ${form.grant_type}.`);
+    return;
+  }
+  const lifetime = ctx.tokenLifetime;
+  const issued = ctx.tokens.issue({
+    kind: 'mangopay',
+    grantType: 'client_credentials',
+    lifetimeSeconds: lifetime,
+    scope: form.scope,
+  });
+  tokenSuccess(ctx, res, { access_token: issued.token, token_type: 'bearer', expires_in: lifetime });
+}

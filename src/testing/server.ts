@@ -1,0 +1,102 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { zeroCounters } from './counters';
+import { ServerContext } from './context';
+import { sendJson } from './http-utils';
+import { mangopayError } from './mangopay-api';
+import { MUSEMENT_PREFIX, TOKEN_PATH, route } from './router';
+import type { AuthServer, AuthServerOptions } from './types';
+
+/**
+ * Starts an embedded OAuth 2.0 auth server on `127.0.0.1` (random free port)
+ * that behaves like the Mangopay token endpoint and API, and optionally like
+ * the Musement `/api/v3` login and API. For tests and demos only.
+ *
+ * @param options - credentials, token lifetime, lockout and Musement settings
+ * @returns the running server; call {@link AuthServer.close} when done
+ * @throws RangeError when an option is out of range
+ *
+ * @example
+ * ```ts
+ * const server = await startAuthServer({ clientId: 'demo-client', clientSecret: 'demo-secret' });
+ * // point the client at server.tokenUrl and server.apiBaseUrl …
+ * await server.close();
+ * ```
+ */
+export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
+  const ctx = new ServerContext(options);
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    route(ctx, req, res).catch(() => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, mangopayError('Internal server error', 'internal_error'));
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const encodedId = encodeURIComponent(ctx.options.clientId);
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    port,
+    clientId: ctx.options.clientId,
+    clientSecret: ctx.options.clientSecret,
+    tokenUrl: `${url}${TOKEN_PATH}`,
+    apiBaseUrl: `${url}/v2.01/${encodedId}`,
+    apiV3BaseUrl: `${url}/V3.0/${encodedId}`,
+    musementBaseUrl: `${url}${MUSEMENT_PREFIX}`,
+    counters: ctx.counters,
+    resetCounters() {
+      zeroCounters(ctx.counters);
+      ctx.tokenLog.clear();
+      ctx.apiLog.clear();
+    },
+    setTokenLifetime(seconds) {
+      ctx.tokenLifetime = seconds;
+    },
+    revokeAllTokens(revokeOptions = {}) {
+      ctx.tokens.revokeAll(revokeOptions.refreshTokens === true);
+    },
+    injectTokenFaults(faults) {
+      ctx.faults.inject(faults);
+    },
+    pendingTokenFaults: () => ctx.faults.pending(),
+    clearTokenFaults() {
+      ctx.faults.clear();
+    },
+    setRandomTokenFaults(randomOptions) {
+      ctx.faults.setRandom(randomOptions);
+    },
+    issuedTokens: () => ctx.tokens.list(),
+    tokenRequests: () => ctx.tokenLog.list(),
+    apiRequests: () => ctx.apiLog.list(),
+    isLocked: () => ctx.lockout.isLocked(),
+    unlock() {
+      ctx.lockout.reset();
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        ctx.cancelTimers();
+        ctx.faults.clear();
+        ctx.faults.setRandom(null);
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { IssuedToken } from './types';
+
+interface MutableToken {
+  token: string;
+  kind: IssuedToken['kind'];
+  grantType: string;
+  scope?: string;
+  issuedAt: number;
+  expiresAt: number;
+  revoked: boolean;
+  refreshToken?: string;
+}
+
+/** What {@link TokenStore.issue} needs to mint an access token. */
+export interface IssueRequest {
+  kind: IssuedToken['kind'];
+  grantType: string;
+  lifetimeSeconds: number;
+  scope?: string;
+  withRefreshToken?: boolean;
+}
+
+/** Random opaque token: 32 lowercase hex characters. */
+export function opaqueToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Server-side record of issued access tokens and live refresh tokens; expiry by `Date.now()`. */
+export class TokenStore {
+  private readonly tokens = new Map<string, MutableToken>();
+  private readonly refreshTokens = new Set<string>();
+
+  /** Mints a new access token (and a refresh token if asked). */
+  issue(request: IssueRequest): IssuedToken {
+    const issuedAt = Date.now();
+    const record: MutableToken = {
+      token: opaqueToken(),
+      kind: request.kind,
+      grantType: request.grantType,
+      issuedAt,
+      expiresAt: issuedAt + request.lifetimeSeconds * 1000,
+      revoked: false,
+    };
+    if (request.scope !== undefined) record.scope = request.scope;
+    if (request.withRefreshToken) {
+      record.refreshToken = opaqueToken();
+      this.refreshTokens.add(record.refreshToken);
+    }
+    this.tokens.set(record.token, record);
+    return { ...record };
+  }
+
+  /** Whether `token` was issued for `kind`, is not revoked and has not expired yet. */
+  isValid(token: string | undefined, kind: IssuedToken['kind']): boolean {
+    if (token === undefined) return false;
+    const record = this.tokens.get(token);
+    return record !== undefined && record.kind === kind && !record.revoked && Date.now() < record.expiresAt;
+  }
+
+  /** Consumes a refresh token: true (and it becomes invalid) if it was live. */
+  consumeRefreshToken(refreshToken: string): boolean {
+    return this.refreshTokens.delete(refreshToken);
+  }
+
+  /** Revokes every access token, and every refresh token if asked. */
+  revokeAll(refreshTokens: boolean): void {
+    for (const record of this.tokens.values()) record.revoked = true;
+    if (refreshTokens) this.refreshTokens.clear();
+  }
+
+  /** Snapshots of every issued token, oldest first. */
+  list(): IssuedToken[] {
+    return Array.from(this.tokens.values(), (record) => Object.freeze({ ...record }));
+  }
+}
