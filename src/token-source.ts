@@ -35,19 +35,24 @@ export class TokenSource {
     this.cooldown = new Cooldown(options);
   }
 
+  /**
+   * The cached token when it may be used now, synchronously (the hot path); starts the background
+   * refresh in the soft window. Undefined when callers must wait for a renewal.
+   */
+  peek(): StoredToken | undefined {
+    const token = this.current;
+    if (!token) return undefined;
+    const now = this.options.clock();
+    const state = freshness(token, now, this.options.refreshSkewMs);
+    if (state === 'expired') return undefined;
+    if (state === 'renew-soon') this.startBackgroundRefresh(now);
+    return token;
+  }
+
   /** A usable token: the cached one, or the result of the shared renewal. */
   getToken(signal?: SignalLike): Promise<StoredToken> {
-    const token = this.current;
-    if (token) {
-      const now = this.options.clock();
-      const state = freshness(token, now, this.options.refreshSkewMs);
-      if (state === 'fresh') return Promise.resolve(token);
-      if (state === 'renew-soon') {
-        this.startBackgroundRefresh(now);
-        return Promise.resolve(token);
-      }
-    }
-    return this.obtain(signal);
+    const token = this.peek();
+    return token ? Promise.resolve(token) : this.obtain(signal);
   }
 
   /**
@@ -166,6 +171,8 @@ export class TokenSource {
       throw this.lockedError(at);
     }
     const token = outcome.token;
+    // A main-grant token replaces the refresh-token state, so one dropped by invalid_grant is not tried again.
+    if (outcome.grant !== 'refresh_token') this.refreshToken = undefined;
     this.failure = undefined;
     if (this.cooldown.close()) {
       await this.store.setLockout(undefined);
