@@ -1,0 +1,24 @@
+// Type-checks the public API as a consumer sees it (checked with moduleResolution node16 and bundler).
+import axios from 'axios';
+import {
+  attachOAuth2, mangopay, musement, OAuth2Error, TokenEndpointError, AccountLockedError,
+  InvalidTokenResponseError, type OAuth2Handle, type OAuth2Options, type TokenStore,
+} from 'axios-oauth2-bearer';
+import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
+
+const preset = mangopay({ environment: 'sandbox', clientId: 'id', apiKey: 'key' });
+const api = axios.create({ baseURL: preset.baseURL });
+const handle: OAuth2Handle = attachOAuth2(api, preset);
+const options: OAuth2Options = { tokenUrl: 'https://x.example/token', clientId: 'a', clientSecret: 'b', lockout: { whileLocked: 'wait' } };
+const m = musement({ environment: 'production', clientId: 'a', clientSecret: 'b', application: 'app' });
+void api.get('/users', { oauth2: { skip: true } }); // the per-request option is typed through module augmentation
+const token: Promise<string> = handle.getAccessToken();
+function describe(e: unknown): string {
+  if (e instanceof AccountLockedError) return `retry in ${e.retryAfterMs} ms at ${e.retryAt.toISOString()}`;
+  if (e instanceof TokenEndpointError) return `${e.code} ${e.error ?? ''} ${e.status ?? ''}`;
+  if (e instanceof InvalidTokenResponseError) return e.field;
+  return e instanceof OAuth2Error ? e.code : 'other';
+}
+const store: TokenStore | undefined = undefined;
+const server: Promise<AuthServer> = startAuthServer();
+export { options, m, token, describe, store, server };
