@@ -57,7 +57,11 @@ export function emit<K extends keyof OAuth2Hooks>(
   const hook = hooks[name] as ((e: unknown) => void) | undefined;
   if (!hook) return;
   try {
-    hook.call(hooks, event);
+    const result: unknown = hook.call(hooks, event);
+    // An async hook that rejects must not become an unhandled rejection (fatal in Node by default).
+    if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as PromiseLike<unknown>).then(undefined, () => undefined);
+    }
   } catch {
     // A broken hook must never break a request.
   }

@@ -14,7 +14,7 @@ type Environment = 'sandbox' | 'production';
 
 function need(option: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new OAuth2OptionsError(option, `axios-oauth2-bearer: preset option "${option}" must be a non-empty string, got ${describe(value)}`);
+    throw new OAuth2OptionsError(option, `axios-oauth2-bearer: preset option "${option}" must be a non-empty string, got ${describe(value, false)}`);
   }
   return value;
 }

@@ -28,6 +28,9 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     redactAxiosError(error);
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
+      // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
+      // caller's retry with a fresh body gets a new token instead of the same 401. Failures surface there.
+      source.renewAfterRejection(rejected).catch(() => undefined);
       throw new ReplayNotPossibleError(
         'The token was rejected (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body',
         { cause: error },

@@ -56,6 +56,10 @@ export function buildTokenRequest(options: ResolvedOptions, grant: GrantParams):
 /** Every secret a token request may carry, for scrubbing text that could echo one. */
 export function grantSecrets(options: ResolvedOptions, grant: GrantParams): string[] {
   const secrets = [options.clientSecret, formEncode(options.clientSecret)];
+  // The Basic credentials are the secret in base64: a server echoing the header must not leak them.
+  if (options.clientAuthentication === 'client_secret_basic') {
+    secrets.push(basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding).slice('Basic '.length));
+  }
   if (grant.grant_type === 'password') secrets.push(grant.password, formEncode(grant.password));
   if (grant.grant_type === 'refresh_token') secrets.push(grant.refresh_token, formEncode(grant.refresh_token));
   return secrets.filter((s) => s.length >= 4);

@@ -21,7 +21,11 @@ export interface TokenFailure {
 type Body = Record<string, unknown>;
 
 function parseBody(data: unknown): Body | string | undefined {
-  if (typeof data !== 'string') return data && typeof data === 'object' ? (data as Body) : undefined;
+  if (typeof data !== 'string') {
+    if (data === undefined || data === null) return undefined;
+    // An adapter that parsed JSON itself: only a plain object is a token response; anything else counts as a non-object body.
+    return typeof data === 'object' && !Array.isArray(data) ? (data as Body) : JSON.stringify(data) ?? String(data);
+  }
   const text = data.trim();
   if (text === '') return undefined;
   try {
@@ -96,7 +100,7 @@ export function parseTokenResponse(
     return { failure: failureFrom(400, body, headers.retryAfter) }; // a 200 carrying an error body
   }
   if (typeof body.access_token !== 'string' || body.access_token === '') {
-    throw invalid('access_token', `"access_token" must be a non-empty string, got ${describe(body.access_token)}`, status, redactedBody(body));
+    throw invalid('access_token', `"access_token" must be a non-empty string, got ${describe(body.access_token, false)}`, status, redactedBody(body));
   }
   if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
     const shown = typeof body.token_type === 'string' ? `"${body.token_type.slice(0, 20)}"` : describe(body.token_type);
@@ -104,7 +108,7 @@ export function parseTokenResponse(
   }
   const expiresIn = parseExpiresIn(body.expires_in, status, body);
   if (body.refresh_token !== undefined && body.refresh_token !== null && typeof body.refresh_token !== 'string') {
-    throw invalid('refresh_token', `"refresh_token" must be a string, got ${describe(body.refresh_token)}`, status, redactedBody(body));
+    throw invalid('refresh_token', `"refresh_token" must be a string, got ${describe(body.refresh_token, false)}`, status, redactedBody(body));
   }
   return {
     token: {

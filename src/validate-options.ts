@@ -48,22 +48,33 @@ const KNOWN_KEYS = new Set([
   'hooks', 'clock', 'random',
 ]);
 
-/** Describes a value's kind for error messages, without echoing strings (they may be secrets). */
-export function describe(value: unknown): string {
+/**
+ * Describes a value's kind for error messages, without echoing strings (they may be secrets).
+ * Numbers are shown only with `revealNumbers` (off for values that may be a secret given with the wrong type).
+ */
+export function describe(value: unknown, revealNumbers = true): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : revealNumbers ? `the number ${value}` : 'a number';
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-function fail(option: string, expected: string, value: unknown): never {
-  throw new OAuth2OptionsError(option, `axios-oauth2-bearer: option "${option}" must be ${expected}, got ${describe(value)}`);
+function fail(option: string, expected: string, value: unknown, revealNumbers = true): never {
+  throw new OAuth2OptionsError(option, `axios-oauth2-bearer: option "${option}" must be ${expected}, got ${describe(value, revealNumbers)}`);
 }
 
+/** String options may hold secrets (clientSecret, grant.password): a wrong-typed value is never echoed. */
 function requireString(option: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(option, 'a non-empty string', value);
+  if (typeof value !== 'string' || value.trim() === '') fail(option, 'a non-empty string', value, false);
   return value;
+}
+
+/** Rejects unknown keys of a nested option object, so a typo is not silently ignored. */
+function checkKeys(option: string, value: Record<string, unknown>, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
+  }
 }
 
 function optional<T>(option: string, value: unknown, check: (v: unknown) => v is T, expected: string, fallback: T): T {
@@ -85,8 +96,12 @@ const isStringRecord = (v: unknown): v is Record<string, string> =>
 function resolveGrant(value: unknown): GrantOptions {
   if (value === undefined) return { type: 'client_credentials' };
   if (!isObject(value)) fail('grant', "an object such as { type: 'client_credentials' }", value);
-  if (value.type === 'client_credentials') return { type: 'client_credentials' };
+  if (value.type === 'client_credentials') {
+    checkKeys('grant', value, ['type']);
+    return { type: 'client_credentials' };
+  }
   if (value.type === 'password') {
+    checkKeys('grant', value, ['type', 'username', 'password']);
     return { type: 'password', username: requireString('grant.username', value.username), password: requireString('grant.password', value.password) };
   }
   return fail('grant.type', "'client_credentials' or 'password'", value.type);
@@ -127,6 +142,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const tokenUrl = resolveTokenUrl(o.tokenUrl);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
+  checkKeys('retry', retry, ['retries', 'baseDelayMs', 'maxDelayMs']);
+  checkKeys('lockout', lockout, ['initialCooldownMs', 'maxCooldownMs', 'maxRetryAfterMs', 'whileLocked']);
   return {
     tokenUrl,
     clientId: requireString('clientId', o.clientId),

@@ -1,0 +1,97 @@
+import { attachOAuth2, OAuth2Error, OAuth2OptionsError } from '../src';
+import { CORE_CLIENT_ID, CORE_CLIENT_SECRET, CORE_TOKEN_URL, countInterceptors, createCore } from './helpers/core-harness';
+
+const options = { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET };
+
+describe('detach()', () => {
+  test('attach adds exactly one request and one response interceptor', () => {
+    const core = createCore();
+    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+  });
+
+  test('after detach() no interceptor remains and requests go out without a bearer', async () => {
+    const core = createCore();
+    expect((await core.api.get('/a')).data.authorization).toBe('Bearer tok-1');
+    core.auth.detach();
+    expect(countInterceptors(core.api)).toEqual({ request: 0, response: 0 });
+    expect((await core.api.get('/b')).data.authorization).toBeNull();
+    expect(core.apiCalls.map((c) => c.authorization)).toEqual(['Bearer tok-1', undefined]);
+    expect(core.tokenCalls).toHaveLength(1);
+  });
+
+  test('after detach() a 401 is not refreshed nor replayed', async () => {
+    const core = createCore();
+    core.auth.detach();
+    core.validTokens = new Set();
+    const error = await core.api.get('/x', { headers: { Authorization: 'Bearer old' } }).catch((e: unknown) => e);
+    expect((error as { response?: { status: number } }).response?.status).toBe(401);
+    expect(core.apiCalls).toHaveLength(1);
+    expect(core.tokenCalls).toHaveLength(0);
+  });
+
+  test('detach() leaves the user’s own interceptors in place', async () => {
+    const core = createCore();
+    const seen: string[] = [];
+    core.api.interceptors.request.use((config) => {
+      seen.push(config.url ?? '');
+      return config;
+    });
+    core.auth.detach();
+    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 0 });
+    await core.api.get('/mine');
+    expect(seen).toEqual(['/mine']);
+  });
+
+  test('detach() is idempotent', () => {
+    const core = createCore();
+    core.auth.detach();
+    expect(() => core.auth.detach()).not.toThrow();
+    core.auth.detach();
+    expect(countInterceptors(core.api)).toEqual({ request: 0, response: 0 });
+  });
+
+  test('a second detach() of an old handle does not remove a newer attachment', async () => {
+    const core = createCore();
+    core.auth.detach();
+    const second = attachOAuth2(core.api, { ...options, clock: () => core.clock.now });
+    core.auth.detach();
+    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+    expect((await core.api.get('/x')).data.authorization).toBe('Bearer tok-1');
+    second.detach();
+    expect(countInterceptors(core.api)).toEqual({ request: 0, response: 0 });
+  });
+
+  test('attaching twice to one instance throws (a TypeError, instanceof OAuth2Error) and changes nothing', () => {
+    const core = createCore();
+    let error: unknown;
+    try {
+      attachOAuth2(core.api, options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OAuth2OptionsError);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBeInstanceOf(OAuth2Error);
+    expect((error as OAuth2OptionsError).code).toBe('OAUTH2_INVALID_OPTIONS');
+    expect((error as OAuth2OptionsError).option).toBe('instance');
+    expect((error as Error).message).toMatch(/already has the plugin attached/);
+    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+  });
+
+  test('attach after detach works (with a fresh cache)', async () => {
+    const core = createCore();
+    expect((await core.api.get('/a')).data.authorization).toBe('Bearer tok-1');
+    core.auth.detach();
+    const again = attachOAuth2(core.api, { ...options, clock: () => core.clock.now });
+    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+    expect((await core.api.get('/b')).data.authorization).toBe('Bearer tok-2');
+    expect(await again.getAccessToken()).toBe('tok-2');
+    expect(core.tokenCalls).toHaveLength(2);
+  });
+
+  test('the attached marker is not enumerable (does not leak into copies of the instance)', () => {
+    const core = createCore();
+    expect(Object.keys(core.api)).not.toContain(expect.stringContaining('oauth2'));
+    expect(Object.getOwnPropertySymbols(core.api).filter((s) => Object.getOwnPropertyDescriptor(core.api, s)?.enumerable)).toEqual([]);
+  });
+});
