@@ -7,7 +7,14 @@ import type { StoredLockout, StoredToken, TokenStore } from './stores/token-stor
  * because a shared cache is away.
  */
 export class SafeStore {
+  private lastFailed = false;
+
   constructor(private readonly store: TokenStore, private readonly key: string, private readonly hooks: OAuth2Hooks) {}
+
+  /** Whether the last store operation failed: the store is probably unreachable, so waiting on it is pointless. */
+  get failing(): boolean {
+    return this.lastFailed;
+  }
 
   get(): Promise<StoredToken | undefined> {
     return this.guard('get', () => this.store.get(this.key));
@@ -31,7 +38,9 @@ export class SafeStore {
     let release: (() => Promise<void>) | undefined;
     try {
       release = await store.acquireLock(this.key);
+      this.lastFailed = false;
     } catch (error) {
+      this.lastFailed = true;
       emit(this.hooks, 'onStoreError', { operation: 'lock', error });
       return { status: 'none' };
     }
@@ -57,8 +66,11 @@ export class SafeStore {
 
   private async guard<T>(operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout', run: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await run();
+      const result = await run();
+      this.lastFailed = false;
+      return result;
     } catch (error) {
+      this.lastFailed = true;
       emit(this.hooks, 'onStoreError', { operation, error });
       return undefined;
     }

@@ -80,16 +80,23 @@ export class TokenSource {
   }
 
   private async obtain(signal: SignalLike | undefined): Promise<StoredToken> {
-    for (;;) {
-      if (this.inflight) return raceSignal(this.inflight, signal);
+    if (!this.inflight) {
       const now = this.options.clock();
       if (this.cooldown.isOpen(now)) {
         if (this.options.whileLocked === 'fail') throw this.lockedError(now);
         await sleep(this.cooldown.until - now, signal);
-        continue;
+        // The trial call of another waiter may already have brought a token.
+        return this.getToken(signal);
       }
       if (this.failure && this.failure.until > now) throw this.failure.error;
-      return raceSignal(this.startRefresh(false), signal);
+    }
+    try {
+      return await raceSignal(this.inflight ?? this.startRefresh(false), signal);
+    } catch (error) {
+      // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
+      const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
+      if (waitOut && error instanceof AccountLockedError) return this.obtain(signal);
+      throw error;
     }
   }
 
@@ -126,6 +133,13 @@ export class TokenSource {
         continue; // the holder died or is slow: its lock expires, try to take it
       }
       try {
+        if (lock.status === 'won') {
+          // Read again under the lock: the previous holder may have stored its token, or opened a
+          // lockout, between our first read and its release of the lock.
+          const stored = await this.store.get();
+          if (stored && usable(stored)) return this.adopt(stored);
+          await this.throwIfSharedLockout();
+        }
         return await this.fetchAndStore(previous, rejected, background);
       } finally {
         if (lock.status === 'won') await lock.release();
@@ -140,6 +154,7 @@ export class TokenSource {
       await sleep(Math.min(delay, Math.max(1, deadline - this.options.clock())));
       const shared = await this.store.get();
       if (shared && usable(shared)) return shared;
+      if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
       await this.throwIfSharedLockout();
     }
     return undefined;

@@ -1,0 +1,13 @@
+/**
+ * `axios-oauth2-bearer/redis`: a {@link RedisTokenStore} that shares one token, one renewal and one
+ * lockout cool-down across every process using the same Redis. Bring your own client: ioredis
+ * fits as is (an optional peer dependency), node-redis through {@link fromNodeRedis}.
+ *
+ * @packageDocumentation
+ */
+export { RedisTokenStore } from './redis-token-store';
+export type { RedisTokenStoreOptions } from './options';
+export type { RedisClientLike } from './client';
+export { fromNodeRedis, type NodeRedisClientLike } from './node-redis';
+export { RedisStoreError } from './errors';
+export { DEFAULT_PREFIX, redisKeys, type RedisKeys } from './keys';

@@ -1,0 +1,31 @@
+/**
+ * Lua scripts run with EVAL. Redis runs a script atomically, so the read and the delete in each
+ * cannot interleave with another process's write.
+ */
+
+/**
+ * Compare-and-delete of a token: `KEYS[1]` is deleted only if it holds a token whose `accessToken`
+ * is `ARGV[1]`. A process invalidating a token the API rejected thus never deletes the newer token
+ * another process stored meanwhile. Returns 1 when deleted, else 0.
+ */
+export const DELETE_TOKEN_IF_MATCHES = `
+local value = redis.call('GET', KEYS[1])
+if not value then return 0 end
+local ok, token = pcall(cjson.decode, value)
+if ok and type(token) == 'table' and token.accessToken == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`;
+
+/**
+ * Releases a lock only by its owner: `KEYS[1]` is deleted only if it still holds the owner's random
+ * value `ARGV[1]`. A holder whose lock expired and was taken by another process cannot release
+ * that process's lock. Returns 1 when deleted, else 0.
+ */
+export const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`;
