@@ -3,7 +3,8 @@ import { createCore, headerOf } from './helpers/core-harness';
 
 const RFC_ID = '1PpG/Q 1';
 const RFC_SECRET = 'z/tZ9VwFZqApmIQ+ZH1I5pLk/uB4ud:X2/8bL+wfFTt1rFw=';
-const RFC_HEADER = 'Basic MVBwRyUyRlErMTp6JTJGdFo5VndGWnFBcG1JUSUyQlpIMUk1cExrJTJGdUI0dWQlM0FYMiUyRjhiTCUyQndmRlR0MXJGdyUzRA==';
+const RFC_HEADER =
+  'Basic MVBwRyUyRlErMTp6JTJGdFo5VndGWnFBcG1JUSUyQlpIMUk1cExrJTJGdUI0dWQlM0FYMiUyRjhiTCUyQndmRlR0MXJGdyUzRA==';
 const SEED_ID = 'Aladdin';
 const SEED_SECRET = 'ghsiu6hjqQjj';
 const SEED_HEADER = 'Basic QWxhZGRpbjpnaHNpdTZoanFRamo=';
@@ -66,7 +67,9 @@ describe('the Authorization header of a real token request', () => {
   test("basicEncoding: 'raw'", async () => {
     const core = createCore({ options: { clientId: RFC_ID, clientSecret: RFC_SECRET, basicEncoding: 'raw' } });
     await core.auth.getAccessToken();
-    expect(headerOf(core.tokenCalls[0], 'Authorization')).toBe(`Basic ${Buffer.from(`${RFC_ID}:${RFC_SECRET}`).toString('base64')}`);
+    expect(headerOf(core.tokenCalls[0], 'Authorization')).toBe(
+      `Basic ${Buffer.from(`${RFC_ID}:${RFC_SECRET}`).toString('base64')}`,
+    );
   });
 
   test("basicEncoding: 'rfc6749' explicitly", async () => {

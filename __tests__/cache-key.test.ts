@@ -3,7 +3,10 @@ import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2, MemoryTokenStore, type OAuth2Options, type StoredToken, type TokenStore } from '../src';
 import { mockApi, mockTokenEndpoint, type ApiCall } from './helpers/core-harness';
 
-const SANDBOX = { token: 'https://api.sandbox.mangopay.com/v2.01/oauth/token', base: 'https://api.sandbox.mangopay.com/v2.01/acme' };
+const SANDBOX = {
+  token: 'https://api.sandbox.mangopay.com/v2.01/oauth/token',
+  base: 'https://api.sandbox.mangopay.com/v2.01/acme',
+};
 const PRODUCTION = { token: 'https://api.mangopay.com/v2.01/oauth/token', base: 'https://api.mangopay.com/v2.01/acme' };
 
 /** A store that records every key it is asked about. */
@@ -93,11 +96,21 @@ describe('cache key', () => {
   test('the key contains no secret and no client id, and is what the store sees', async () => {
     const store = new RecordingStore();
     const secret = 'very-secret-api-key-123';
-    const c = client(SANDBOX, { store, clientId: 'acme-client-id', clientSecret: secret, grant: { type: 'password', username: 'jane', password: 'hunter2-pass' } }, 'a-');
+    const c = client(
+      SANDBOX,
+      {
+        store,
+        clientId: 'acme-client-id',
+        clientSecret: secret,
+        grant: { type: 'password', username: 'jane', password: 'hunter2-pass' },
+      },
+      'a-',
+    );
     await c.auth.getAccessToken();
     const key = c.auth.cacheKey;
     expect(key).toMatch(/^oauth2:[0-9a-f]{40}$/);
-    for (const forbidden of [secret, 'acme-client-id', 'jane', 'hunter2-pass', 'mangopay']) expect(key).not.toContain(forbidden);
+    for (const forbidden of [secret, 'acme-client-id', 'jane', 'hunter2-pass', 'mangopay'])
+      expect(key).not.toContain(forbidden);
     expect([...store.keys]).toEqual([key]);
   });
 

@@ -1,5 +1,11 @@
 import { attachOAuth2, OAuth2Error, OAuth2OptionsError } from '../src';
-import { CORE_CLIENT_ID, CORE_CLIENT_SECRET, CORE_TOKEN_URL, countInterceptors, createCore } from './helpers/core-harness';
+import {
+  CORE_CLIENT_ID,
+  CORE_CLIENT_SECRET,
+  CORE_TOKEN_URL,
+  countInterceptors,
+  createCore,
+} from './helpers/core-harness';
 
 const options = { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET };
 
@@ -92,6 +98,8 @@ describe('detach()', () => {
   test('the attached marker is not enumerable (does not leak into copies of the instance)', () => {
     const core = createCore();
     expect(Object.keys(core.api)).not.toContain(expect.stringContaining('oauth2'));
-    expect(Object.getOwnPropertySymbols(core.api).filter((s) => Object.getOwnPropertyDescriptor(core.api, s)?.enumerable)).toEqual([]);
+    expect(
+      Object.getOwnPropertySymbols(core.api).filter((s) => Object.getOwnPropertyDescriptor(core.api, s)?.enumerable),
+    ).toEqual([]);
   });
 });

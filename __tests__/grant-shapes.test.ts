@@ -22,7 +22,14 @@ const fullUrl = (config: AxiosRequestConfig) => axios.getUri(config);
 type Case = { grant: GrantOptions; auth: ClientAuthentication; grantPairs: Array<[string, string]> };
 const grants: Array<Pick<Case, 'grant' | 'grantPairs'>> = [
   { grant: { type: 'client_credentials' }, grantPairs: [['grant_type', 'client_credentials']] },
-  { grant: { type: 'password', username: USER, password: PASSWORD }, grantPairs: [['grant_type', 'password'], ['username', USER], ['password', PASSWORD]] },
+  {
+    grant: { type: 'password', username: USER, password: PASSWORD },
+    grantPairs: [
+      ['grant_type', 'password'],
+      ['username', USER],
+      ['password', PASSWORD],
+    ],
+  },
 ];
 const auths: ClientAuthentication[] = ['client_secret_basic', 'client_secret_post', 'query'];
 const cases: Case[] = grants.flatMap((g) => auths.map((auth) => ({ ...g, auth })));
@@ -92,11 +99,15 @@ describe('token request options', () => {
     expect(fullUrl(call)).toBe(CORE_TOKEN_URL);
     expect(headerOf(call, 'Content-Type')).toBe('application/json');
     expect(headerOf(call, 'Authorization')).toBeUndefined();
-    expect(call.data).toBe('{"grant_type":"client_credentials","client_id":"client-1","client_secret":"sup3r-s3cret-api-key"}');
+    expect(call.data).toBe(
+      '{"grant_type":"client_credentials","client_id":"client-1","client_secret":"sup3r-s3cret-api-key"}',
+    );
   });
 
   test("tokenRequestFormat: 'json' with client_secret_basic and the password grant", async () => {
-    const core = createCore({ options: { tokenRequestFormat: 'json', grant: { type: 'password', username: USER, password: PASSWORD } } });
+    const core = createCore({
+      options: { tokenRequestFormat: 'json', grant: { type: 'password', username: USER, password: PASSWORD } },
+    });
     await core.auth.getAccessToken();
     const call = core.tokenCalls[0];
     expect(headerOf(call, 'Content-Type')).toBe('application/json');
@@ -113,7 +124,9 @@ describe('token request options', () => {
   test('scope in query mode', async () => {
     const core = createCore({ options: { scope: 'read', clientAuthentication: 'query' } });
     await core.auth.getAccessToken();
-    expect(fullUrl(core.tokenCalls[0])).toBe(`${CORE_TOKEN_URL}?grant_type=client_credentials&scope=read&client_id=client-1&client_secret=sup3r-s3cret-api-key`);
+    expect(fullUrl(core.tokenCalls[0])).toBe(
+      `${CORE_TOKEN_URL}?grant_type=client_credentials&scope=read&client_id=client-1&client_secret=sup3r-s3cret-api-key`,
+    );
   });
 
   test('tokenRequestParams are added, and cannot override grant_type or the credentials', async () => {
@@ -147,7 +160,8 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   const expire = (core: Core) => {
     core.clock.now += 3600 * 1000;
   };
-  const setup = (options: Record<string, unknown> = {}) => createCore({ options: { backgroundRefresh: false, ...options } });
+  const setup = (options: Record<string, unknown> = {}) =>
+    createCore({ options: { backgroundRefresh: false, ...options } });
 
   test('a response with refresh_token → the next renewal uses grant_type=refresh_token with it', async () => {
     const core = setup();
@@ -173,7 +187,9 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     await core.auth.getAccessToken();
     expire(core);
     await core.auth.getAccessToken();
-    expect(core.tokenCalls[1].data).toBe(`grant_type=refresh_token&refresh_token=rt-1&client_id=${ID}&client_secret=${SECRET}`);
+    expect(core.tokenCalls[1].data).toBe(
+      `grant_type=refresh_token&refresh_token=rt-1&client_id=${ID}&client_secret=${SECRET}`,
+    );
     expect(headerOf(core.tokenCalls[1], 'Authorization')).toBeUndefined();
   });
 
@@ -184,7 +200,9 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     expire(core);
     await core.auth.getAccessToken();
     expect(core.tokenCalls[1].method).toBe('get');
-    expect(fullUrl(core.tokenCalls[1])).toBe(`${CORE_TOKEN_URL}?grant_type=refresh_token&refresh_token=rt-1&client_id=${ID}&client_secret=${SECRET}`);
+    expect(fullUrl(core.tokenCalls[1])).toBe(
+      `${CORE_TOKEN_URL}?grant_type=refresh_token&refresh_token=rt-1&client_id=${ID}&client_secret=${SECRET}`,
+    );
   });
 
   test('a rotated refresh token replaces the old one', async () => {
@@ -230,7 +248,10 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })], [200, bearer('a2', 3600)]);
     core.validTokens = new Set(['a2']);
     expect((await core.api.get('/x')).data.authorization).toBe('Bearer a2');
-    expect(core.tokenCalls.map((c) => c.data)).toEqual(['grant_type=client_credentials', 'grant_type=refresh_token&refresh_token=rt-1']);
+    expect(core.tokenCalls.map((c) => c.data)).toEqual([
+      'grant_type=client_credentials',
+      'grant_type=refresh_token&refresh_token=rt-1',
+    ]);
   });
 
   test('invalid_grant on refresh → falls back to the main grant (exactly 2 token calls)', async () => {
@@ -290,7 +311,10 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     await core.auth.getAccessToken();
     await core.auth.invalidate();
     expect(await core.auth.getAccessToken()).toBe('tok-1');
-    expect(core.tokenCalls.map((c) => c.data)).toEqual(['grant_type=client_credentials', 'grant_type=client_credentials']);
+    expect(core.tokenCalls.map((c) => c.data)).toEqual([
+      'grant_type=client_credentials',
+      'grant_type=client_credentials',
+    ]);
     expect(core.clock.now).toBe(T0);
   });
 });

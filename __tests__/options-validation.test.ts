@@ -3,7 +3,11 @@ import { attachOAuth2, MemoryTokenStore, OAuth2Error, OAuth2OptionsError, type O
 import { countInterceptors } from './helpers/core-harness';
 
 const SECRET = 'zz-Secret-Value-9931';
-const valid: OAuth2Options = { tokenUrl: 'https://auth.example.com/oauth/token', clientId: 'client-1', clientSecret: SECRET };
+const valid: OAuth2Options = {
+  tokenUrl: 'https://auth.example.com/oauth/token',
+  clientId: 'client-1',
+  clientSecret: SECRET,
+};
 
 /** Attaches to a fresh instance and returns the thrown error (failing when nothing throws). */
 function attachError(options: unknown, instance: AxiosInstance = axios.create()): OAuth2OptionsError {
@@ -53,7 +57,8 @@ describe('required options', () => {
   });
 
   test('a missing required option is named even when it is the only problem', () => {
-    const { clientSecret: _omit, ...rest } = valid;
+    const rest: Record<string, unknown> = { ...valid };
+    delete rest.clientSecret;
     const error = attachError(rest);
     expect(error.message).toBe('axios-oauth2-bearer: option "clientSecret" must be a non-empty string, got undefined');
   });
@@ -73,7 +78,9 @@ describe('required options', () => {
       expect(error).toBeInstanceOf(TypeError);
       expect(error).toBeInstanceOf(OAuth2Error);
       expect(error).toMatchObject({ code: 'OAUTH2_INVALID_OPTIONS', option: 'instance' });
-      expect((error as Error).message).toBe('axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument');
+      expect((error as Error).message).toBe(
+        'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument',
+      );
     }
   });
 });
@@ -95,18 +102,23 @@ describe('unknown option names', () => {
   });
 
   test("a preset's baseURL and headers are accepted", () => {
-    expect(() => attachOAuth2(axios.create(), { ...valid, baseURL: 'https://api.example.com', headers: {} } as OAuth2Options)).not.toThrow();
+    expect(() =>
+      attachOAuth2(axios.create(), { ...valid, baseURL: 'https://api.example.com', headers: {} } as OAuth2Options),
+    ).not.toThrow();
   });
 });
 
 describe('tokenUrl must be https, except loopback', () => {
-  test.each(['http://auth.example.com/token', 'http://10.0.0.1/token', 'http://localhost.evil.example/token', 'http://127.0.0.1.evil.example/token', 'ftp://auth.example.com/token'])(
-    '%s is rejected',
-    (tokenUrl) => {
-      const error = attachError({ ...valid, tokenUrl });
-      expectOptionError(error, 'tokenUrl');
-    },
-  );
+  test.each([
+    'http://auth.example.com/token',
+    'http://10.0.0.1/token',
+    'http://localhost.evil.example/token',
+    'http://127.0.0.1.evil.example/token',
+    'ftp://auth.example.com/token',
+  ])('%s is rejected', (tokenUrl) => {
+    const error = attachError({ ...valid, tokenUrl });
+    expectOptionError(error, 'tokenUrl');
+  });
 
   test('the http rejection message says why', () => {
     expect(attachError({ ...valid, tokenUrl: 'http://auth.example.com/token' }).message).toBe(
@@ -114,12 +126,17 @@ describe('tokenUrl must be https, except loopback', () => {
     );
   });
 
-  test.each(['http://localhost/token', 'http://localhost:8080/token', 'http://127.0.0.1:3000/token', 'http://127.0.0.5/token', 'http://[::1]:4000/token', 'http://api.localhost/token', 'https://auth.example.com/token'])(
-    '%s is accepted',
-    (tokenUrl) => {
-      expect(() => attachOAuth2(axios.create(), { ...valid, tokenUrl })).not.toThrow();
-    },
-  );
+  test.each([
+    'http://localhost/token',
+    'http://localhost:8080/token',
+    'http://127.0.0.1:3000/token',
+    'http://127.0.0.5/token',
+    'http://[::1]:4000/token',
+    'http://api.localhost/token',
+    'https://auth.example.com/token',
+  ])('%s is accepted', (tokenUrl) => {
+    expect(() => attachOAuth2(axios.create(), { ...valid, tokenUrl })).not.toThrow();
+  });
 });
 
 describe('optional options', () => {

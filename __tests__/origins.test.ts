@@ -82,7 +82,9 @@ describe('who receives the bearer', () => {
 
 describe('apiOrigins', () => {
   test('only the listed origins get the bearer (the baseURL origin is not added)', async () => {
-    const core = createCore({ options: { apiOrigins: ['https://one.example', 'https://two.example:8443/ignored/path'] } });
+    const core = createCore({
+      options: { apiOrigins: ['https://one.example', 'https://two.example:8443/ignored/path'] },
+    });
     await core.api.get('https://one.example/a');
     await core.api.get('https://two.example:8443/b');
     await core.api.get('https://two.example/c');

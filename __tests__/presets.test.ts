@@ -1,6 +1,7 @@
 import axios from 'axios';
 import MockAdapter from 'axios-mock-adapter';
-import { attachOAuth2, mangopay, musement, OAuth2Error, OAuth2OptionsError, type Preset } from '../src';
+import type { OAuth2OptionsError } from '../src';
+import { attachOAuth2, mangopay, musement, OAuth2Error, type Preset } from '../src';
 import { headerOf, mockApi, mockTokenEndpoint, type ApiCall } from './helpers/core-harness';
 
 function presetError(run: () => unknown): OAuth2OptionsError {
@@ -46,18 +47,31 @@ describe('mangopay()', () => {
   });
 
   test('the client id is path-encoded in baseURL', () => {
-    expect(mangopay({ environment: 'sandbox', clientId: 'a b/c', apiKey: 'k' }).baseURL).toBe('https://api.sandbox.mangopay.com/v2.01/a%20b%2Fc');
+    expect(mangopay({ environment: 'sandbox', clientId: 'a b/c', apiKey: 'k' }).baseURL).toBe(
+      'https://api.sandbox.mangopay.com/v2.01/a%20b%2Fc',
+    );
   });
 
   test('mTLS origin override moves every call, the token call included', () => {
-    const preset = mangopay({ environment: 'sandbox', clientId: 'c', apiKey: 'k', origin: 'https://api-mtls.sandbox.mangopay.com/' });
+    const preset = mangopay({
+      environment: 'sandbox',
+      clientId: 'c',
+      apiKey: 'k',
+      origin: 'https://api-mtls.sandbox.mangopay.com/',
+    });
     expect(preset.tokenUrl).toBe('https://api-mtls.sandbox.mangopay.com/v2.01/oauth/token');
     expect(preset.baseURL).toBe('https://api-mtls.sandbox.mangopay.com/v2.01/c');
     expect(preset.apiOrigins).toEqual(['https://api-mtls.sandbox.mangopay.com']);
   });
 
   test('other options pass through; apiOrigins can be overridden', () => {
-    const preset = mangopay({ environment: 'sandbox', clientId: 'c', apiKey: 'k', refreshSkewSeconds: 60, apiOrigins: ['https://x.example'] });
+    const preset = mangopay({
+      environment: 'sandbox',
+      clientId: 'c',
+      apiKey: 'k',
+      refreshSkewSeconds: 60,
+      apiOrigins: ['https://x.example'],
+    });
     expect(preset.refreshSkewSeconds).toBe(60);
     expect(preset.apiOrigins).toEqual(['https://x.example']);
   });
@@ -72,7 +86,9 @@ describe('mangopay()', () => {
     ['apiKey', { apiKey: 31415926 }],
     ['origin', { origin: 'not a url' }],
   ])('bad %s → TypeError naming it', (option, change) => {
-    const error = presetError(() => mangopay({ environment: 'sandbox', clientId: 'c', apiKey: 'k', ...change } as never));
+    const error = presetError(() =>
+      mangopay({ environment: 'sandbox', clientId: 'c', apiKey: 'k', ...change } as never),
+    );
     expect(error.option).toBe(option);
     expect(error.message).toContain(`"${option}"`);
     expect(error.message).not.toContain('31415926');
@@ -110,7 +126,12 @@ describe('mangopay()', () => {
   });
 
   test('end to end with the mTLS host', async () => {
-    const preset = mangopay({ environment: 'production', clientId: 'c', apiKey: 'k', origin: 'https://api-mtls.mangopay.com' });
+    const preset = mangopay({
+      environment: 'production',
+      clientId: 'c',
+      apiKey: 'k',
+      origin: 'https://api-mtls.mangopay.com',
+    });
     const { api, endpoint, calls } = endToEnd(preset);
     await api.get('/users');
     expect(endpoint.calls[0].url).toBe('https://api-mtls.mangopay.com/v2.01/oauth/token');
@@ -147,7 +168,12 @@ describe('musement()', () => {
   });
 
   test('a custom baseURL (trailing slash removed) and extra token headers kept', () => {
-    const preset = musement({ environment: 'sandbox', ...base, baseURL: 'http://127.0.0.1:9999/api/v3/', tokenRequestHeaders: { 'X-Extra': '1' } });
+    const preset = musement({
+      environment: 'sandbox',
+      ...base,
+      baseURL: 'http://127.0.0.1:9999/api/v3/',
+      tokenRequestHeaders: { 'X-Extra': '1' },
+    });
     expect(preset.tokenUrl).toBe('http://127.0.0.1:9999/api/v3/login');
     expect(preset.apiOrigins).toEqual(['http://127.0.0.1:9999']);
     expect(preset.tokenRequestHeaders).toEqual({ 'X-Extra': '1', 'X-Musement-Application': 'my-app' });
@@ -177,7 +203,11 @@ describe('musement()', () => {
     expect(headerOf(call, 'Content-Type')).toBe('application/json');
     expect(headerOf(call, 'X-Musement-Application')).toBe('my-app');
     expect(headerOf(call, 'Authorization')).toBeUndefined();
-    expect(JSON.parse(call.data)).toEqual({ grant_type: 'client_credentials', client_id: 'mus-id', client_secret: 'mus-secret' });
+    expect(JSON.parse(call.data)).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'mus-id',
+      client_secret: 'mus-secret',
+    });
     expect(call.data).toBe('{"grant_type":"client_credentials","client_id":"mus-id","client_secret":"mus-secret"}');
     expect(headerOf(calls[0].config, 'X-Musement-Application')).toBe('my-app');
   });
@@ -190,7 +220,9 @@ describe('musement()', () => {
     expect(call.method).toBe('get');
     expect(call.data).toBeUndefined();
     expect(headerOf(call, 'X-Musement-Application')).toBe('my-app');
-    expect(axios.getUri(call)).toBe('https://api.musement.com/api/v3/login?grant_type=client_credentials&client_id=mus-id&client_secret=mus-secret');
+    expect(axios.getUri(call)).toBe(
+      'https://api.musement.com/api/v3/login?grant_type=client_credentials&client_id=mus-id&client_secret=mus-secret',
+    );
   });
 
   test('end to end, password grant with refresh tokens (legacy Musement)', async () => {

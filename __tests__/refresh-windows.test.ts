@@ -13,11 +13,17 @@ describe('pure window functions (src/token.ts)', () => {
   });
 
   test('tokenWindows: 1000 s, skew 30 s → hard at +970 000, soft at +870 000', () => {
-    expect(tokenWindows({ obtainedAt: T0, expiresAt: T0 + 1000 * S }, 30 * S)).toEqual({ hardStart: T0 + 970_000, softStart: T0 + 870_000 });
+    expect(tokenWindows({ obtainedAt: T0, expiresAt: T0 + 1000 * S }, 30 * S)).toEqual({
+      hardStart: T0 + 970_000,
+      softStart: T0 + 870_000,
+    });
   });
 
   test('tokenWindows: 3600 s → soft window capped at 120 s', () => {
-    expect(tokenWindows({ obtainedAt: 0, expiresAt: 3600 * S }, 30 * S)).toEqual({ hardStart: 3_570_000, softStart: 3_450_000 });
+    expect(tokenWindows({ obtainedAt: 0, expiresAt: 3600 * S }, 30 * S)).toEqual({
+      hardStart: 3_570_000,
+      softStart: 3_450_000,
+    });
   });
 
   test('tokenWindows: lifetime shorter than the skew → skew capped at half the lifetime', () => {
@@ -25,7 +31,10 @@ describe('pure window functions (src/token.ts)', () => {
   });
 
   test('tokenWindows: skew 0 → hard window at expiry', () => {
-    expect(tokenWindows({ obtainedAt: 0, expiresAt: 1000 * S }, 0)).toEqual({ hardStart: 1_000_000, softStart: 900_000 });
+    expect(tokenWindows({ obtainedAt: 0, expiresAt: 1000 * S }, 0)).toEqual({
+      hardStart: 1_000_000,
+      softStart: 900_000,
+    });
   });
 
   test('tokenWindows: no expiresAt → no windows', () => {

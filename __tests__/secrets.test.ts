@@ -45,7 +45,8 @@ function expectNoSecrets(error: unknown) {
   };
   for (const [view, text] of Object.entries(views)) {
     for (const secret of ALL_SECRETS) {
-      if (text.includes(secret)) throw new Error(`secret ${JSON.stringify(secret)} found in ${view}: ${text.slice(0, 2000)}`);
+      if (text.includes(secret))
+        throw new Error(`secret ${JSON.stringify(secret)} found in ${view}: ${text.slice(0, 2000)}`);
     }
   }
   return views;
@@ -84,20 +85,30 @@ const failWith = async (promise: Promise<unknown>) => {
 function echoing(status: number) {
   return (config: AxiosRequestConfig): [number, unknown] => {
     const auth = AxiosHeaders.from(config.headers as never).get('Authorization');
-    return [status, { error: 'invalid_client', error_description: `bad client ${SECRET} with ${String(auth)} body ${String(config.data)} pw ${PASSWORD}`, echo: config.data }];
+    return [
+      status,
+      {
+        error: 'invalid_client',
+        error_description: `bad client ${SECRET} with ${String(auth)} body ${String(config.data)} pw ${PASSWORD}`,
+        echo: config.data,
+      },
+    ];
   };
 }
 
 describe('TokenEndpointError', () => {
-  test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)('from a §5.2 body that echoes the credentials (%s)', async (clientAuthentication) => {
-    const { auth } = setup((mock, p) => mock.onAny(p).reply(echoing(401)), { clientAuthentication });
-    const error = await failWith(auth.getAccessToken());
-    expect(error).toBeInstanceOf(TokenEndpointError);
-    expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
-    const { message } = expectNoSecrets(error);
-    expect(message).toContain('[redacted]');
-    expect((error as TokenEndpointError).errorDescription).toContain('[redacted]');
-  });
+  test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)(
+    'from a §5.2 body that echoes the credentials (%s)',
+    async (clientAuthentication) => {
+      const { auth } = setup((mock, p) => mock.onAny(p).reply(echoing(401)), { clientAuthentication });
+      const error = await failWith(auth.getAccessToken());
+      expect(error).toBeInstanceOf(TokenEndpointError);
+      expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
+      const { message } = expectNoSecrets(error);
+      expect(message).toContain('[redacted]');
+      expect((error as TokenEndpointError).errorDescription).toContain('[redacted]');
+    },
+  );
 
   test("from a §5.2 body that echoes the Basic header (basicEncoding 'raw')", async () => {
     const { auth } = setup((mock, p) => mock.onAny(p).reply(echoing(400)), { basicEncoding: 'raw' });
@@ -108,34 +119,49 @@ describe('TokenEndpointError', () => {
     for (const text of Object.values(views)) expect(text).not.toContain(raw.slice('Basic '.length));
   });
 
-  test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)('from a network error (%s)', async (clientAuthentication) => {
-    const { auth } = setup((mock, p) => mock.onAny(p).networkError(), { clientAuthentication });
-    const error = await failWith(auth.getAccessToken());
-    expect(error).toBeInstanceOf(TokenEndpointError);
-    expect(error).toMatchObject({ transient: true, status: undefined });
-    const { inspect: shown } = expectNoSecrets(error);
-    expect(shown).toContain('Network Error'); // the cause is kept, minus the request config
-    const cause = (error as Error & { cause?: unknown }).cause;
-    expect(cause).toBeInstanceOf(Error);
-    expect(cause).not.toHaveProperty('config');
-    expect(cause).not.toHaveProperty('request');
-  });
+  test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)(
+    'from a network error (%s)',
+    async (clientAuthentication) => {
+      const { auth } = setup((mock, p) => mock.onAny(p).networkError(), { clientAuthentication });
+      const error = await failWith(auth.getAccessToken());
+      expect(error).toBeInstanceOf(TokenEndpointError);
+      expect(error).toMatchObject({ transient: true, status: undefined });
+      const { inspect: shown } = expectNoSecrets(error);
+      expect(shown).toContain('Network Error'); // the cause is kept, minus the request config
+      const cause = (error as Error & { cause?: unknown }).cause;
+      expect(cause).toBeInstanceOf(Error);
+      expect(cause).not.toHaveProperty('config');
+      expect(cause).not.toHaveProperty('request');
+    },
+  );
 
-  test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)('from a time-out (%s)', async (clientAuthentication) => {
-    const { auth } = setup((mock, p) => mock.onAny(p).timeout(), { clientAuthentication, tokenRequestTimeoutMs: 1234 });
-    const error = await failWith(auth.getAccessToken());
-    expect(error).toBeInstanceOf(TokenEndpointError);
-    expect((error as Error).message).toContain('timeout of 1234ms exceeded');
-    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNABORTED');
-    expectNoSecrets(error);
-  });
+  test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)(
+    'from a time-out (%s)',
+    async (clientAuthentication) => {
+      const { auth } = setup((mock, p) => mock.onAny(p).timeout(), {
+        clientAuthentication,
+        tokenRequestTimeoutMs: 1234,
+      });
+      const error = await failWith(auth.getAccessToken());
+      expect(error).toBeInstanceOf(TokenEndpointError);
+      expect((error as Error).message).toContain('timeout of 1234ms exceeded');
+      expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNABORTED');
+      expectNoSecrets(error);
+    },
+  );
 
   test('from a transport error whose message quotes the URL and headers (query mode)', async () => {
     const { auth } = setup(
       (mock, p) =>
         mock.onAny(p).reply((config) => {
           const url = axios.getUri(config);
-          throw AxiosError.from(new Error(`connect ECONNREFUSED ${url} ${String(AxiosHeaders.from(config.headers as never).get('Authorization'))}`), 'ECONNREFUSED', config as never);
+          throw AxiosError.from(
+            new Error(
+              `connect ECONNREFUSED ${url} ${String(AxiosHeaders.from(config.headers as never).get('Authorization'))}`,
+            ),
+            'ECONNREFUSED',
+            config as never,
+          );
         }),
       { clientAuthentication: 'query' },
     );
@@ -152,7 +178,11 @@ describe('TokenEndpointError', () => {
         mock.onAny(p).reply((config) => {
           n += 1;
           if (n === 1) return [200, bearer(ACCESS, 100, { refresh_token: REFRESH })];
-          throw AxiosError.from(new Error(`socket hang up while sending ${String(config.data)}`), 'ECONNRESET', config as never);
+          throw AxiosError.from(
+            new Error(`socket hang up while sending ${String(config.data)}`),
+            'ECONNRESET',
+            config as never,
+          );
         }),
       { clock: () => now, backgroundRefresh: false },
     );
@@ -165,7 +195,9 @@ describe('TokenEndpointError', () => {
   });
 
   test('from a 5xx after retries', async () => {
-    const { auth } = setup((mock, p) => mock.onAny(p).reply(echoing(503)), { retry: { retries: 2, baseDelayMs: 0, maxDelayMs: 0 } });
+    const { auth } = setup((mock, p) => mock.onAny(p).reply(echoing(503)), {
+      retry: { retries: 2, baseDelayMs: 0, maxDelayMs: 0 },
+    });
     const error = await failWith(auth.getAccessToken());
     expect(error).toMatchObject({ status: 503, transient: true, attempts: 3 });
     expectNoSecrets(error);

@@ -45,7 +45,10 @@ describe('embedded auth server: injected token faults', () => {
   afterEach(() => server.close());
 
   it('answers a status fault with Retry-After, then serves normally', async () => {
-    server.injectTokenFaults([{ type: 'status', status: 503, retryAfter: '2' }, { type: 'status', status: 500, body: { x: 1 } }]);
+    server.injectTokenFaults([
+      { type: 'status', status: 503, retryAfter: '2' },
+      { type: 'status', status: 500, body: { x: 1 } },
+    ]);
     expect(server.pendingTokenFaults()).toBe(2);
     const first = await rawTokenCall(server);
     expect(first.status).toBe(503);
@@ -89,13 +92,17 @@ describe('embedded auth server: injected token faults', () => {
       () => 'answered',
       () => 'failed',
     );
-    const token = (await http.post(server.tokenUrl, 'grant_type=client_credentials', {
-      headers: { Authorization: AUTH, 'Content-Type': 'application/x-www-form-urlencoded' },
-    })).data as { access_token: string };
-    const slow = http.get(`${server.apiBaseUrl}/slow?ms=10000`, { headers: { Authorization: `Bearer ${token.access_token}` } }).then(
-      () => 'answered',
-      () => 'failed',
-    );
+    const token = (
+      await http.post(server.tokenUrl, 'grant_type=client_credentials', {
+        headers: { Authorization: AUTH, 'Content-Type': 'application/x-www-form-urlencoded' },
+      })
+    ).data as { access_token: string };
+    const slow = http
+      .get(`${server.apiBaseUrl}/slow?ms=10000`, { headers: { Authorization: `Bearer ${token.access_token}` } })
+      .then(
+        () => 'answered',
+        () => 'failed',
+      );
     await waitFor(() => server.counters.tokenCalls === 3 && server.counters.apiCalls === 1);
     await sleep(30);
     expect(server.counters).toMatchObject({ tokenFaults: 1, tokenDelays: 1, tokenSuccesses: 1 });
@@ -113,7 +120,9 @@ describe('embedded auth server: injected token faults', () => {
     expect(server.pendingTokenFaults()).toBe(0);
     expect(() => server.injectTokenFaults([{ type: 'status', status: 42 }])).toThrow(RangeError);
     expect(() => server.injectTokenFaults([{ type: 'delay', ms: -1 }])).toThrow(RangeError);
-    expect(() => server.injectTokenFaults([{ type: 'status', status: 503, body: { n: BigInt(1) } }])).toThrow(TypeError);
+    expect(() => server.injectTokenFaults([{ type: 'status', status: 503, body: { n: BigInt(1) } }])).toThrow(
+      TypeError,
+    );
     expect(server.pendingTokenFaults()).toBe(0);
   });
 
@@ -141,7 +150,9 @@ describe('embedded auth server: injected token faults', () => {
     const { access_token: accessToken } = JSON.parse(token) as { access_token: string };
     const big = 'x'.repeat(1024 * 1024 + 10);
     await expect(
-      http.post(`${server.apiBaseUrl}/upload`, big, { headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'text/plain' } }),
+      http.post(`${server.apiBaseUrl}/upload`, big, {
+        headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'text/plain' },
+      }),
     ).rejects.toThrow();
     expect(server.counters.apiSuccesses).toBe(0);
   });

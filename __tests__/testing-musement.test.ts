@@ -15,7 +15,8 @@ interface LoginBody {
 describe('embedded auth server: Musement-like routes', () => {
   let server: AuthServer;
   const creds = { client_id: 'demo-client', client_secret: 'demo-secret' };
-  const login = (body: Record<string, unknown>): Promise<AxiosResponse> => http.post(`${server.musementBaseUrl}/login`, body);
+  const login = (body: Record<string, unknown>): Promise<AxiosResponse> =>
+    http.post(`${server.musementBaseUrl}/login`, body);
   const api = (token?: string, headers: Record<string, string> = {}): Promise<AxiosResponse> =>
     http.get(`${server.musementBaseUrl}/activities?limit=2`, {
       headers: { ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
@@ -71,7 +72,9 @@ describe('embedded auth server: Musement-like routes', () => {
     expect(replay.data).toMatchObject({ error: 'invalid_grant' });
     const missing = await login({ ...creds, grant_type: 'refresh_token' });
     expect(missing.data).toMatchObject({ error: 'invalid_grant' });
-    expect((await login({ ...creds, grant_type: 'refresh_token', refresh_token: rotated.refresh_token })).status).toBe(200);
+    expect((await login({ ...creds, grant_type: 'refresh_token', refresh_token: rotated.refresh_token })).status).toBe(
+      200,
+    );
     expect(server.counters).toMatchObject({ refreshGrants: 4, invalidGrants: 2, tokenSuccesses: 3, tokenFailures: 2 });
   });
 
@@ -87,7 +90,11 @@ describe('embedded auth server: Musement-like routes', () => {
     const refreshed = await login({ ...creds, grant_type: 'refresh_token', refresh_token: first.refresh_token });
     expect(refreshed.status).toBe(200);
     server.revokeAllTokens({ refreshTokens: true });
-    const again = await login({ ...creds, grant_type: 'refresh_token', refresh_token: (refreshed.data as LoginBody).refresh_token });
+    const again = await login({
+      ...creds,
+      grant_type: 'refresh_token',
+      refresh_token: (refreshed.data as LoginBody).refresh_token,
+    });
     expect(again.data).toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -100,14 +107,19 @@ describe('embedded auth server: Musement-like routes', () => {
     });
     expect((await api((mangopay.data as LoginBody).access_token)).status).toBe(401);
     const musement = (await login({ ...creds, grant_type: 'client_credentials' })).data as LoginBody;
-    const crossed = await http.get(`${server.apiBaseUrl}/users`, { headers: { Authorization: `Bearer ${musement.access_token}` } });
+    const crossed = await http.get(`${server.apiBaseUrl}/users`, {
+      headers: { Authorization: `Bearer ${musement.access_token}` },
+    });
     expect(crossed.status).toBe(401);
     expect(server.counters).toMatchObject({ api401: 3, invalidTokens: 3 });
   });
 
   it('requires X-Musement-Application on login and API calls', async () => {
     const noApp = axios.create({ validateStatus: () => true });
-    const loginRes = await noApp.post(`${server.musementBaseUrl}/login`, { ...creds, grant_type: 'client_credentials' });
+    const loginRes = await noApp.post(`${server.musementBaseUrl}/login`, {
+      ...creds,
+      grant_type: 'client_credentials',
+    });
     expect(loginRes.status).toBe(400);
     const wrongApp = await noApp.post(
       `${server.musementBaseUrl}/login`,
@@ -116,14 +128,18 @@ describe('embedded auth server: Musement-like routes', () => {
     );
     expect(wrongApp.status).toBe(400);
     const { access_token: token } = (await login({ ...creds, grant_type: 'client_credentials' })).data as LoginBody;
-    const apiRes = await noApp.get(`${server.musementBaseUrl}/activities`, { headers: { Authorization: `Bearer ${token}` } });
+    const apiRes = await noApp.get(`${server.musementBaseUrl}/activities`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(apiRes.status).toBe(400);
     expect(apiRes.data).toMatchObject({ code: 'missing_application' });
     expect(server.counters).toMatchObject({ missingApplication: 3, tokenCalls: 3, tokenFailures: 2, apiCalls: 1 });
   });
 
   it('rejects bad logins: client, grant type, body, method', async () => {
-    expect((await login({ ...creds, client_secret: 'x', grant_type: 'client_credentials' })).data).toMatchObject({ error: 'invalid_client' });
+    expect((await login({ ...creds, client_secret: 'x', grant_type: 'client_credentials' })).data).toMatchObject({
+      error: 'invalid_client',
+    });
     expect((await login({ ...creds })).data).toMatchObject({ error: 'invalid_request' });
     expect((await login({ ...creds, grant_type: 'implicit' })).data).toMatchObject({ error: 'unsupported_grant_type' });
     const notJson = await http.post(`${server.musementBaseUrl}/login`, 'grant_type=client_credentials', {

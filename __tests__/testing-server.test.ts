@@ -6,7 +6,11 @@ const FORM = 'application/x-www-form-urlencoded';
 const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function tokenCall(server: AuthServer, authorization?: string, body = 'grant_type=client_credentials'): Promise<AxiosResponse> {
+function tokenCall(
+  server: AuthServer,
+  authorization?: string,
+  body = 'grant_type=client_credentials',
+): Promise<AxiosResponse> {
   const headers: Record<string, string> = { 'Content-Type': FORM };
   if (authorization !== undefined) headers.Authorization = authorization;
   return http.post(server.tokenUrl, body, { headers });
@@ -24,7 +28,11 @@ const apiGet = (server: AuthServer, path: string, token?: string): Promise<Axios
 function expectInvalidCredentials(res: AxiosResponse): void {
   expect(res.status).toBe(401);
   expect(Object.keys(res.data as object)).toEqual(['Message', 'Type', 'Id', 'Date', 'errors']);
-  expect(res.data).toMatchObject({ Message: 'The authorization credentials are not valid', Type: 'invalid_credentials', errors: null });
+  expect(res.data).toMatchObject({
+    Message: 'The authorization credentials are not valid',
+    Type: 'invalid_credentials',
+    errors: null,
+  });
   const { Id, Date: date } = res.data as { Id: string; Date: number };
   expect(Id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   expect(Math.abs(date - Date.now() / 1000)).toBeLessThan(5);
@@ -46,7 +54,11 @@ describe('embedded auth server: Mangopay token endpoint', () => {
   });
 
   it('issues an opaque bearer token to HTTP Basic credentials', async () => {
-    const res = await tokenCall(server, basic('demo-client', 'demo-secret'), 'grant_type=client_credentials&scope=read');
+    const res = await tokenCall(
+      server,
+      basic('demo-client', 'demo-secret'),
+      'grant_type=client_credentials&scope=read',
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(Object.keys(res.data as object)).toEqual(['access_token', 'token_type', 'expires_in']);
@@ -78,16 +90,24 @@ describe('embedded auth server: Mangopay token endpoint', () => {
     const auth = basic('demo-client', 'demo-secret');
     const get = await http.get(server.tokenUrl, { headers: { Authorization: auth } });
     expect(get.status).toBe(405);
-    const json = await http.post(server.tokenUrl, { grant_type: 'client_credentials' }, { headers: { Authorization: auth } });
+    const json = await http.post(
+      server.tokenUrl,
+      { grant_type: 'client_credentials' },
+      { headers: { Authorization: auth } },
+    );
     expect(json.data).toMatchObject({ error: 'invalid_request' });
     expect((await tokenCall(server, auth, 'scope=x')).data).toMatchObject({ error: 'invalid_request' });
-    expect((await tokenCall(server, auth, 'grant_type=password')).data).toMatchObject({ error: 'unsupported_grant_type' });
+    expect((await tokenCall(server, auth, 'grant_type=password')).data).toMatchObject({
+      error: 'unsupported_grant_type',
+    });
     expect(server.counters).toMatchObject({ tokenCalls: 4, tokenFailures: 4, tokenSuccesses: 0, badCredentials: 0 });
   });
 
   it('answers 404 for unknown paths and other client ids', async () => {
     const token = await getToken(server);
-    const other = await http.get(`${server.url}/v2.01/other-client/users`, { headers: { Authorization: `Bearer ${token}` } });
+    const other = await http.get(`${server.url}/v2.01/other-client/users`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(other.status).toBe(404);
     expect((await http.get(`${server.url}/nothing`)).status).toBe(404);
     expect((await http.get(`${server.url}/api/v3/activities`)).status).toBe(404);
@@ -98,7 +118,8 @@ describe('embedded auth server: Mangopay token endpoint', () => {
 describe('embedded auth server: HTTP Basic encodings (RFC 6749 §2.3.1 vector)', () => {
   const id = '1PpG/Q 1';
   const secret = 'z/tZ9VwFZqApmIQ+ZH1I5pLk/uB4ud:X2/8bL+wfFTt1rFw=';
-  const strict = 'Basic MVBwRyUyRlErMTp6JTJGdFo5VndGWnFBcG1JUSUyQlpIMUk1cExrJTJGdUI0dWQlM0FYMiUyRjhiTCUyQndmRlR0MXJGdyUzRA==';
+  const strict =
+    'Basic MVBwRyUyRlErMTp6JTJGdFo5VndGWnFBcG1JUSUyQlpIMUk1cExrJTJGdUI0dWQlM0FYMiUyRjhiTCUyQndmRlR0MXJGdyUzRA==';
   const raw = basic(id, secret);
 
   it.each([
@@ -132,13 +153,20 @@ describe('embedded auth server: lockout', () => {
     try {
       const good = basic('test-client', 'test-secret');
       const bad = basic('test-client', 'wrong');
-      for (let i = 0; i < 3; i += 1) expect((await tokenCall(server, bad)).data).toMatchObject({ error: 'invalid_client' });
+      for (let i = 0; i < 3; i += 1)
+        expect((await tokenCall(server, bad)).data).toMatchObject({ error: 'invalid_client' });
       expect(server.isLocked()).toBe(true);
       const locked = await tokenCall(server, good);
       expect(locked.status).toBe(400);
       expect(locked.data).toEqual({ error: 'unauthorized_client', error_description: LOCKOUT_DESCRIPTION });
       expect(locked.headers['retry-after']).toBe('7');
-      expect(server.counters).toMatchObject({ tokenCalls: 4, tokenFailures: 4, badCredentials: 3, lockouts: 1, lockedResponses: 1 });
+      expect(server.counters).toMatchObject({
+        tokenCalls: 4,
+        tokenFailures: 4,
+        badCredentials: 3,
+        lockouts: 1,
+        lockedResponses: 1,
+      });
       await sleep(350);
       expect(server.isLocked()).toBe(false);
       expect((await tokenCall(server, good)).status).toBe(200);
@@ -191,7 +219,11 @@ describe('embedded auth server: Mangopay API', () => {
     const text = await http.put(`${server.apiV3BaseUrl}/things`, 'plain text', {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain' },
     });
-    expect(text.data).toMatchObject({ path: '/V3.0/test-client/things', body: 'plain text', headers: { 'idempotency-key': null } });
+    expect(text.data).toMatchObject({
+      path: '/V3.0/test-client/things',
+      body: 'plain text',
+      headers: { 'idempotency-key': null },
+    });
     expect((await apiGet(server, '', token)).data).toMatchObject({ body: null });
     expect(server.apiRequests().map((r) => r.status)).toEqual([200, 200, 200]);
     expect(server.apiRequests()[0].idempotencyKey).toBe('key-0123456789abcdef');
@@ -253,9 +285,19 @@ describe('embedded auth server: Mangopay API', () => {
     const token = await getToken(server);
     await apiGet(server, '/a', token);
     await tokenCall(server, basic('test-client', 'bad'));
-    expect(server.counters).toMatchObject({ tokenCalls: 2, tokenSuccesses: 1, tokenFailures: 1, apiCalls: 1, apiSuccesses: 1 });
+    expect(server.counters).toMatchObject({
+      tokenCalls: 2,
+      tokenSuccesses: 1,
+      tokenFailures: 1,
+      apiCalls: 1,
+      apiSuccesses: 1,
+    });
     expect(server.tokenRequests()).toHaveLength(2);
-    expect(server.tokenRequests()[0]).toMatchObject({ method: 'POST', path: '/v2.01/oauth/token', body: 'grant_type=client_credentials' });
+    expect(server.tokenRequests()[0]).toMatchObject({
+      method: 'POST',
+      path: '/v2.01/oauth/token',
+      body: 'grant_type=client_credentials',
+    });
     const live = server.counters;
     server.resetCounters();
     expect(Object.values(live).every((v) => v === 0)).toBe(true);

@@ -29,7 +29,7 @@ describe('token requests', () => {
     expect(endpoint.calls).toHaveLength(1);
   });
 
-  test("follow an adapter swap on the instance at each token request", async () => {
+  test('follow an adapter swap on the instance at each token request', async () => {
     const core = createCore({ options: { backgroundRefresh: false } });
     expect(await core.auth.getAccessToken()).toBe('tok-1');
     const replacement = new MockAdapter(core.api);

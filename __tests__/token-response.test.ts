@@ -75,7 +75,10 @@ describe('valid variants', () => {
     ['token_type Bearer', { ...ok, token_type: 'Bearer' }],
     ['token_type BEARER', { ...ok, token_type: 'BEARER' }],
     ["expires_in '1199' (numeric string)", { ...ok, expires_in: '1199' }],
-    ['unknown fields ignored', { ...ok, id_token: 'x.y.z', foo: { bar: [1] }, scope: 'read', refresh_expires_in: 'whatever' }],
+    [
+      'unknown fields ignored',
+      { ...ok, id_token: 'x.y.z', foo: { bar: [1] }, scope: 'read', refresh_expires_in: 'whatever' },
+    ],
     ['refresh_token null', { ...ok, refresh_token: null }],
   ])('%s', async (_name, body) => {
     const { store, core, token, error } = await fetchWith([200, body]);
@@ -87,12 +90,19 @@ describe('valid variants', () => {
   });
 
   test('a JSON body delivered as text (responseType text) is parsed', async () => {
-    const { token } = await fetchWith([200, JSON.stringify({ ...ok, token_type: 'Bearer' }), { 'content-type': 'application/json' }]);
+    const { token } = await fetchWith([
+      200,
+      JSON.stringify({ ...ok, token_type: 'Bearer' }),
+      { 'content-type': 'application/json' },
+    ]);
     expect(token).toBe('at-1');
   });
 
   test('expires_in absent or null → no expiry', async () => {
-    for (const body of [{ access_token: 'at-1', token_type: 'bearer' }, { ...ok, expires_in: null }]) {
+    for (const body of [
+      { access_token: 'at-1', token_type: 'bearer' },
+      { ...ok, expires_in: null },
+    ]) {
       const { store, core, token } = await fetchWith([200, body]);
       expect(token).toBe('at-1');
       expect((await store.get(core.auth.cacheKey))?.expiresAt).toBeUndefined();
@@ -106,7 +116,10 @@ describe('valid variants', () => {
   });
 
   test('the stored token keeps token_type as sent, the granted scope and the refresh token', async () => {
-    const { store, core } = await fetchWith([200, { ...ok, token_type: 'BEARER', scope: 'read', refresh_token: 'rt-1' }]);
+    const { store, core } = await fetchWith([
+      200,
+      { ...ok, token_type: 'BEARER', scope: 'read', refresh_token: 'rt-1' },
+    ]);
     expect(await store.get(core.auth.cacheKey)).toEqual({
       accessToken: 'at-1',
       tokenType: 'BEARER',
@@ -122,7 +135,11 @@ describe('RFC 6749 §5.2 error bodies → TokenEndpointError', () => {
   test('400 with error, error_description and error_uri', async () => {
     const { core, error } = await fetchWith([
       400,
-      { error: 'invalid_client', error_description: 'Client authentication failed', error_uri: 'https://docs.example.com/errors#invalid_client' },
+      {
+        error: 'invalid_client',
+        error_description: 'Client authentication failed',
+        error_uri: 'https://docs.example.com/errors#invalid_client',
+      },
     ]);
     expect(core.tokenCalls).toHaveLength(1); // permanent: not retried
     expect(error).toBeInstanceOf(TokenEndpointError);
@@ -136,20 +153,34 @@ describe('RFC 6749 §5.2 error bodies → TokenEndpointError', () => {
     expect(e.status).toBe(400);
     expect(e.transient).toBe(false);
     expect(e.attempts).toBe(1);
-    expect(e.message).toBe('client_credentials grant failed: the token endpoint answered invalid_client (HTTP 400): Client authentication failed');
+    expect(e.message).toBe(
+      'client_credentials grant failed: the token endpoint answered invalid_client (HTTP 400): Client authentication failed',
+    );
   });
 
   test('401 invalid_client with a WWW-Authenticate header, body as JSON text', async () => {
-    const { error } = await fetchWith([401, '{"error":"invalid_client"}', { 'www-authenticate': 'Basic realm="oauth"' }]);
+    const { error } = await fetchWith([
+      401,
+      '{"error":"invalid_client"}',
+      { 'www-authenticate': 'Basic realm="oauth"' },
+    ]);
     expect(error).toBeInstanceOf(TokenEndpointError);
-    expect(error).toMatchObject({ error: 'invalid_client', status: 401, errorDescription: undefined, errorUri: undefined });
+    expect(error).toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+      errorDescription: undefined,
+      errorUri: undefined,
+    });
   });
 
-  test.each(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope'])('%s is permanent', async (code) => {
-    const { core, error } = await fetchWith([400, { error: code }], { retry: { retries: 3 } });
-    expect(core.tokenCalls).toHaveLength(1);
-    expect(error).toMatchObject({ error: code, status: 400, transient: false });
-  });
+  test.each(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope'])(
+    '%s is permanent',
+    async (code) => {
+      const { core, error } = await fetchWith([400, { error: code }], { retry: { retries: 3 } });
+      expect(core.tokenCalls).toHaveLength(1);
+      expect(error).toMatchObject({ error: code, status: 400, transient: false });
+    },
+  );
 
   test('a 4xx without an error body still rejects with TokenEndpointError (no error code)', async () => {
     const { error } = await fetchWith([403, '<html>Forbidden</html>']);
@@ -170,7 +201,14 @@ describe('RFC 6749 §5.2 error bodies → TokenEndpointError', () => {
 describe('parseTokenResponse (pure)', () => {
   test('expires_in counts from sentAt', () => {
     expect(parseTokenResponse(200, JSON.stringify(ok), {}, 1000)).toEqual({
-      token: { accessToken: 'at-1', tokenType: 'bearer', obtainedAt: 1000, expiresAt: 1000 + 1_199_000, refreshToken: undefined, scope: undefined },
+      token: {
+        accessToken: 'at-1',
+        tokenType: 'bearer',
+        obtainedAt: 1000,
+        expiresAt: 1000 + 1_199_000,
+        refreshToken: undefined,
+        scope: undefined,
+      },
     });
   });
 

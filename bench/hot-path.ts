@@ -9,11 +9,22 @@ import { compare } from './measure';
 const TOKEN_URL = 'https://auth.bench.local/oauth/token';
 
 /** An adapter that answers at once, so only the interceptors are measured. */
-export const instantAdapter: AxiosAdapter = async (config) => ({ data: null, status: 200, statusText: 'OK', headers: {}, config, request: {} });
+export const instantAdapter: AxiosAdapter = async (config) => ({
+  data: null,
+  status: 200,
+  statusText: 'OK',
+  headers: {},
+  config,
+  request: {},
+});
 
 const tokenAdapter: AxiosAdapter = async (config) => ({
   data: JSON.stringify({ access_token: 'bench-token', token_type: 'bearer', expires_in: 3600 }),
-  status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, config, request: {},
+  status: 200,
+  statusText: 'OK',
+  headers: { 'content-type': 'application/json' },
+  config,
+  request: {},
 });
 
 export function staticHeader(baseURL: string, adapter?: AxiosAdapter, agent?: http.Agent): AxiosInstance {
@@ -23,7 +34,10 @@ export function staticHeader(baseURL: string, adapter?: AxiosAdapter, agent?: ht
 export async function withPlugin(baseURL: string, adapter?: AxiosAdapter, agent?: http.Agent): Promise<AxiosInstance> {
   const api = axios.create({ baseURL, adapter, httpAgent: agent });
   const auth = attachOAuth2(api, {
-    tokenUrl: TOKEN_URL, clientId: 'bench', clientSecret: 'bench-secret', apiOrigins: [new URL(baseURL).origin],
+    tokenUrl: TOKEN_URL,
+    clientId: 'bench',
+    clientSecret: 'bench-secret',
+    apiOrigins: [new URL(baseURL).origin],
     tokenHttpClient: axios.create({ adapter: tokenAdapter }),
   });
   await auth.getAccessToken();
@@ -50,7 +64,11 @@ export async function inProcess(count: number, rounds: number) {
   const plugin = await withPlugin(base, instantAdapter);
   const peer = withAuthRefresh(base, instantAdapter);
   return compare(
-    { static: () => floor.get('/users'), plugin: () => plugin.get('/users'), 'axios-auth-refresh': () => peer.get('/users') },
+    {
+      static: () => floor.get('/users'),
+      plugin: () => plugin.get('/users'),
+      'axios-auth-refresh': () => peer.get('/users'),
+    },
     { count, rounds },
   );
 }
@@ -72,7 +90,11 @@ export async function overLoopback(count: number, rounds: number) {
     const plugin = await withPlugin(base, undefined, agent);
     const peer = withAuthRefresh(base, undefined, agent);
     return await compare(
-      { static: () => floor.get('/users'), plugin: () => plugin.get('/users'), 'axios-auth-refresh': () => peer.get('/users') },
+      {
+        static: () => floor.get('/users'),
+        plugin: () => plugin.get('/users'),
+        'axios-auth-refresh': () => peer.get('/users'),
+      },
       { count, rounds, concurrency: 8 },
     );
   } finally {

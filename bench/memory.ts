@@ -31,8 +31,19 @@ export async function leftAfterDetach(): Promise<{ interceptors: number; resourc
   const resourcesBefore = process.getActiveResourcesInfo().length;
   const api = axios.create({ baseURL: 'https://api.bench.local/v2.01/bench', adapter: instantAdapter });
   const auth = attachOAuth2(api, {
-    tokenUrl: 'https://api.bench.local/oauth/token', clientId: 'bench', clientSecret: 'bench-secret',
-    tokenHttpClient: axios.create({ adapter: async (config) => ({ data: '{"access_token":"a","token_type":"bearer","expires_in":60}', status: 200, statusText: 'OK', headers: {}, config, request: {} }) }),
+    tokenUrl: 'https://api.bench.local/oauth/token',
+    clientId: 'bench',
+    clientSecret: 'bench-secret',
+    tokenHttpClient: axios.create({
+      adapter: async (config) => ({
+        data: '{"access_token":"a","token_type":"bearer","expires_in":60}',
+        status: 200,
+        statusText: 'OK',
+        headers: {},
+        config,
+        request: {},
+      }),
+    }),
   });
   await run(api, 1_000);
   auth.detach();

@@ -26,32 +26,78 @@ async function main(): Promise<void> {
   const slowIn = pct(inProc.plugin, inProc.static);
   row('in-process ops/s: static header (floor)', fmt(inProc.static), '', true);
   row('in-process ops/s: plugin', `${fmt(inProc.plugin)} (${slowIn.toFixed(1)}% slower)`, '≤ 5% slower', slowIn <= 5);
-  row('in-process ops/s: axios-auth-refresh + interceptor', `${fmt(inProc['axios-auth-refresh'])} (${pct(inProc['axios-auth-refresh'], inProc.static).toFixed(1)}% slower)`, '', true);
+  row(
+    'in-process ops/s: axios-auth-refresh + interceptor',
+    `${fmt(inProc['axios-auth-refresh'])} (${pct(inProc['axios-auth-refresh'], inProc.static).toFixed(1)}% slower)`,
+    '',
+    true,
+  );
 
   const http = await overLoopback(quick ? 2_000 : 10_000, quick ? 3 : 5);
   const slowHttp = pct(http.plugin, http.static);
   row('loopback HTTP ops/s: static header (floor)', fmt(http.static), '', true);
-  row('loopback HTTP ops/s: plugin', `${fmt(http.plugin)} (${slowHttp.toFixed(1)}% slower)`, '≤ 3% slower', slowHttp <= 3);
-  row('loopback HTTP ops/s: axios-auth-refresh + interceptor', `${fmt(http['axios-auth-refresh'])} (${pct(http['axios-auth-refresh'], http.static).toFixed(1)}% slower)`, '', true);
+  row(
+    'loopback HTTP ops/s: plugin',
+    `${fmt(http.plugin)} (${slowHttp.toFixed(1)}% slower)`,
+    '≤ 3% slower',
+    slowHttp <= 3,
+  );
+  row(
+    'loopback HTTP ops/s: axios-auth-refresh + interceptor',
+    `${fmt(http['axios-auth-refresh'])} (${pct(http['axios-auth-refresh'], http.static).toFixed(1)}% slower)`,
+    '',
+    true,
+  );
 
   const cold = await coldCacheStorm(10_000);
-  row('token calls, 10,000 concurrent requests, cold cache', `${cold.tokenCalls} (${cold.failed} failed)`, '1', cold.tokenCalls === 1 && cold.failed === 0);
+  row(
+    'token calls, 10,000 concurrent requests, cold cache',
+    `${cold.tokenCalls} (${cold.failed} failed)`,
+    '1',
+    cold.tokenCalls === 1 && cold.failed === 0,
+  );
   const storm = await rejectionStorm(1_000);
-  row('token calls, 1,000 requests answered 401 together', `${storm.tokenCalls} (${storm.failed} failed)`, '1', storm.tokenCalls === 1 && storm.failed === 0);
+  row(
+    'token calls, 1,000 requests answered 401 together',
+    `${storm.tokenCalls} (${storm.failed} failed)`,
+    '1',
+    storm.tokenCalls === 1 && storm.failed === 0,
+  );
 
   const heap = await heapGrowth(quick ? 100_000 : 1_000_000);
   const growth = heap.afterTotal - heap.after10k;
-  row(`heap after 10k → after ${quick ? '100k' : '1M'} requests`, `${heap.after10k.toFixed(1)} MB → ${heap.afterTotal.toFixed(1)} MB`, 'flat (< 1 MB growth)', growth < 1);
+  row(
+    `heap after 10k → after ${quick ? '100k' : '1M'} requests`,
+    `${heap.after10k.toFixed(1)} MB → ${heap.afterTotal.toFixed(1)} MB`,
+    'flat (< 1 MB growth)',
+    growth < 1,
+  );
   const left = await leftAfterDetach();
-  row('interceptors / timers and handles left after detach()', `${left.interceptors} / ${left.resources}`, '0 / 0', left.interceptors === 0 && left.resources <= 0);
+  row(
+    'interceptors / timers and handles left after detach()',
+    `${left.interceptors} / ${left.resources}`,
+    '0 / 0',
+    left.interceptors === 0 && left.resources <= 0,
+  );
 
   const size = bundleSize(path.join(__dirname, '..', 'src', 'index.ts'));
-  row('core entry, minified / gzipped', `${(size.minified / 1024).toFixed(1)} kB / ${(size.gzipped / 1024).toFixed(2)} kB`, '< 5 kB gzipped', size.gzipped < 5 * 1024);
+  row(
+    'core entry, minified / gzipped',
+    `${(size.minified / 1024).toFixed(1)} kB / ${(size.gzipped / 1024).toFixed(2)} kB`,
+    '< 5 kB gzipped',
+    size.gzipped < 5 * 1024,
+  );
 
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...[['measure', 'value', 'target', ''], ...rows].map((r) => r[i].length)));
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(...[['measure', 'value', 'target', ''], ...rows].map((r) => r[i].length)),
+  );
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  process.stdout.write(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}${quick ? ' (quick run)' : ''}\n\n`);
-  process.stdout.write(`${line(['measure', 'value', 'target', 'result'])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write(
+    `\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}${quick ? ' (quick run)' : ''}\n\n`,
+  );
+  process.stdout.write(
+    `${line(['measure', 'value', 'target', 'result'])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`,
+  );
   process.stdout.write(`\n${missed === 0 ? 'All targets met.' : `${missed} target(s) missed.`}\n`);
 }
 

@@ -3,7 +3,14 @@ import axios, { AxiosError, type AxiosAdapter, type InternalAxiosRequestConfig }
 import { attachOAuth2 } from '../src';
 
 function reply(config: InternalAxiosRequestConfig, status: number, data: unknown) {
-  return { data, status, statusText: String(status), headers: { 'content-type': 'application/json' }, config, request: {} };
+  return {
+    data,
+    status,
+    statusText: String(status),
+    headers: { 'content-type': 'application/json' },
+    config,
+    request: {},
+  };
 }
 
 /** A token endpoint and an API in one adapter; the API accepts only `valid` tokens. */
@@ -27,7 +34,11 @@ function fakeServer() {
 
 function client(adapter: AxiosAdapter) {
   const api = axios.create({ baseURL: 'https://api.bench.local/v2.01/bench', adapter });
-  const auth = attachOAuth2(api, { tokenUrl: 'https://api.bench.local/v2.01/oauth/token', clientId: 'bench', clientSecret: 'bench-secret' });
+  const auth = attachOAuth2(api, {
+    tokenUrl: 'https://api.bench.local/v2.01/oauth/token',
+    clientId: 'bench',
+    clientSecret: 'bench-secret',
+  });
   return { api, auth };
 }
 

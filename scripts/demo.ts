@@ -23,7 +23,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function client(server: AuthServer, overrides: Partial<OAuth2Options> = {}) {
   const api = axios.create({ baseURL: server.apiBaseUrl });
-  const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret, ...overrides });
+  const auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    ...overrides,
+  });
   return { api, auth };
 }
 
@@ -49,7 +54,9 @@ async function renewalAhead(server: AuthServer): Promise<void> {
     await sleep(100);
   }
   const { tokenCalls, invalidTokens, apiCalls } = server.counters;
-  process.stdout.write(dim(`  tokens living 3 s, ${apiCalls} calls over 4 s: ${tokenCalls} token calls, ${invalidTokens} rejected\n`));
+  process.stdout.write(
+    dim(`  tokens living 3 s, ${apiCalls} calls over 4 s: ${tokenCalls} token calls, ${invalidTokens} rejected\n`),
+  );
   check(failed === 0 && invalidTokens === 0, 'no call failed and the server never saw an expired token');
   check(tokenCalls >= 2 && tokenCalls <= 3, 'renewed about once per lifetime (2–3 token calls)');
   server.setTokenLifetime(1200);
@@ -61,10 +68,16 @@ async function revocation(server: AuthServer): Promise<void> {
   await api.get('/users/me');
   server.revokeAllTokens();
   server.resetCounters();
-  const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => api.post('/payins', { n: i }, { headers: { 'Idempotency-Key': `demo-key-${String(i).padStart(4, '0')}` } })));
+  const results = await Promise.allSettled(
+    Array.from({ length: 20 }, (_, i) =>
+      api.post('/payins', { n: i }, { headers: { 'Idempotency-Key': `demo-key-${String(i).padStart(4, '0')}` } }),
+    ),
+  );
   const ok = results.filter((r) => r.status === 'fulfilled').length;
   const { api401, tokenCalls } = server.counters;
-  process.stdout.write(dim(`  ${api401} calls answered 401 → ${tokenCalls} token call → ${ok}/20 replayed successfully\n`));
+  process.stdout.write(
+    dim(`  ${api401} calls answered 401 → ${tokenCalls} token call → ${ok}/20 replayed successfully\n`),
+  );
   check(api401 === 20, '20 calls were answered 401 invalid_credentials');
   check(tokenCalls === 1, 'one refresh for all of them');
   check(ok === 20, 'every call was replayed and succeeded');
@@ -78,7 +91,10 @@ async function wrongKey(server: AuthServer): Promise<void> {
   const first = results[0].status === 'rejected' ? results[0].reason : undefined;
   const allSame = results.every((r) => r.status === 'rejected' && r.reason === first);
   process.stdout.write(dim(`  10 calls → ${server.counters.tokenCalls} token call; error: ${first?.message}\n`));
-  check(first instanceof TokenEndpointError && first.error === 'invalid_client', 'rejected with TokenEndpointError invalid_client');
+  check(
+    first instanceof TokenEndpointError && first.error === 'invalid_client',
+    'rejected with TokenEndpointError invalid_client',
+  );
   check(server.counters.tokenCalls === 1 && allSame, 'not retried: 1 token call, every caller got the same error');
 }
 
@@ -87,20 +103,35 @@ async function lockout(server: AuthServer): Promise<void> {
   const { api } = client(server, { clientSecret: 'still-wrong', failureCacheMs: 0 });
   server.resetCounters();
   for (let i = 0; i < 3; i++) await api.get('/users').catch(() => undefined);
-  const locked = await api.get('/users').then(() => undefined, (error: unknown) => error);
+  const locked = await api.get('/users').then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   const callsAtLock = server.counters.tokenCalls;
   const more = await Promise.allSettled(Array.from({ length: 100 }, () => api.get('/users')));
   const fastFails = more.filter((r) => r.status === 'rejected' && r.reason instanceof AccountLockedError).length;
   if (locked instanceof AccountLockedError) {
-    process.stdout.write(dim(`  ${locked.message}\n  retry at ${locked.retryAt.toISOString()} (in ${Math.round(locked.retryAfterMs / 1000)} s)\n`));
+    process.stdout.write(
+      dim(
+        `  ${locked.message}\n  retry at ${locked.retryAt.toISOString()} (in ${Math.round(locked.retryAfterMs / 1000)} s)\n`,
+      ),
+    );
   }
   check(locked instanceof AccountLockedError, 'the lockout surfaced as AccountLockedError with the time to wait');
-  check(fastFails === 100 && server.counters.tokenCalls === callsAtLock, '100 more calls failed fast with 0 token calls during the cool-down');
+  check(
+    fastFails === 100 && server.counters.tokenCalls === callsAtLock,
+    '100 more calls failed fast with 0 token calls during the cool-down',
+  );
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const server = await startAuthServer({ clientId: 'demo-client', clientSecret: 'demo-api-key', lockoutAfter: 3, lockoutSeconds: 60 });
+  const server = await startAuthServer({
+    clientId: 'demo-client',
+    clientSecret: 'demo-api-key',
+    lockoutAfter: 3,
+    lockoutSeconds: 60,
+  });
   process.stdout.write(`${bold('axios-oauth2-bearer demo')} ${dim(`against the embedded server at ${server.url}`)}\n`);
   try {
     await concurrentCalls(server);
@@ -112,7 +143,9 @@ async function main(): Promise<void> {
     await server.close();
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\n${failures === 0 ? green(`All steps behaved as shown (${seconds} s).`) : red(`${failures} check(s) failed.`)}\n`);
+  process.stdout.write(
+    `\n${failures === 0 ? green(`All steps behaved as shown (${seconds} s).`) : red(`${failures} check(s) failed.`)}\n`,
+  );
   process.exitCode = failures === 0 ? 0 : 1;
 }
 

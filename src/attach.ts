@@ -33,10 +33,16 @@ const ATTACHED = Symbol.for('axios-oauth2-bearer.attached');
  */
 export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): OAuth2Handle {
   if (!instance || typeof instance.request !== 'function' || !instance.interceptors) {
-    throw new OAuth2OptionsError('instance', 'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument');
+    throw new OAuth2OptionsError(
+      'instance',
+      'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument',
+    );
   }
   if ((instance as unknown as Record<symbol, unknown>)[ATTACHED]) {
-    throw new OAuth2OptionsError('instance', 'axios-oauth2-bearer: this axios instance already has the plugin attached; call detach() on the first handle before attaching again');
+    throw new OAuth2OptionsError(
+      'instance',
+      'axios-oauth2-bearer: this axios instance already has the plugin attached; call detach() on the first handle before attaching again',
+    );
   }
   const resolved = resolveOptions(instance, options);
   const key = cacheKey(resolved);
@@ -44,7 +50,10 @@ export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): O
   const source = new TokenSource(resolved, new TokenFetcher(new TokenClient(instance, resolved), resolved), store);
   const sent: SentTokens = new WeakMap();
   const requestId = instance.interceptors.request.use(createRequestInterceptor(source, resolved.apiOrigins, sent));
-  const responseId = instance.interceptors.response.use(undefined, createResponseInterceptor(instance, source, resolved, sent));
+  const responseId = instance.interceptors.response.use(
+    undefined,
+    createResponseInterceptor(instance, source, resolved, sent),
+  );
   Object.defineProperty(instance, ATTACHED, { value: true, configurable: true, enumerable: false });
 
   let attached = true;

@@ -12,7 +12,9 @@ function sha256(text: string): string {
  */
 export function cacheKey(options: ResolvedOptions): string {
   const subject = options.grant.type === 'password' ? options.grant.username : '';
-  const secretHash = sha256(options.clientSecret + (options.grant.type === 'password' ? `\0${options.grant.password}` : ''));
+  const secretHash = sha256(
+    options.clientSecret + (options.grant.type === 'password' ? `\0${options.grant.password}` : ''),
+  );
   const parts = [options.tokenUrl, options.clientId, options.scope ?? '', options.grant.type, subject, secretHash];
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

@@ -104,7 +104,12 @@ export class AccountLockedError extends OAuth2Error {
   readonly error?: string;
   readonly status?: number;
 
-  constructor(retryAt: number, now: number, details: { error?: string; status?: number }, options?: { cause?: unknown }) {
+  constructor(
+    retryAt: number,
+    now: number,
+    details: { error?: string; status?: number },
+    options?: { cause?: unknown },
+  ) {
     const retryAfterMs = Math.max(0, retryAt - now);
     super(
       'OAUTH2_ACCOUNT_LOCKED',

@@ -34,9 +34,10 @@ export class Cooldown {
     this.consecutive += 1;
     const { initialCooldownMs, maxCooldownMs, maxRetryAfterMs } = this.settings;
     const retryAfter = parseRetryAfter(failure.retryAfter, now);
-    const ms = retryAfter !== undefined
-      ? Math.min(retryAfter, maxRetryAfterMs)
-      : lockoutDelayMs(this.consecutive, initialCooldownMs, maxCooldownMs, random);
+    const ms =
+      retryAfter !== undefined
+        ? Math.min(retryAfter, maxRetryAfterMs)
+        : lockoutDelayMs(this.consecutive, initialCooldownMs, maxCooldownMs, random);
     this.until = now + ms;
     this.error = failure.error;
     this.status = failure.status;

@@ -3,9 +3,7 @@ import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from './stores/token-store';
 
 /** The grant used to obtain tokens. */
-export type GrantOptions =
-  | { type: 'client_credentials' }
-  | { type: 'password'; username: string; password: string };
+export type GrantOptions = { type: 'client_credentials' } | { type: 'password'; username: string; password: string };
 
 /**
  * How the client authenticates at the token endpoint.

@@ -14,14 +14,20 @@ type Environment = 'sandbox' | 'production';
 
 function need(option: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new OAuth2OptionsError(option, `axios-oauth2-bearer: preset option "${option}" must be a non-empty string, got ${describe(value, false)}`);
+    throw new OAuth2OptionsError(
+      option,
+      `axios-oauth2-bearer: preset option "${option}" must be a non-empty string, got ${describe(value, false)}`,
+    );
   }
   return value;
 }
 
 function environment(value: unknown): Environment {
   if (value !== 'sandbox' && value !== 'production') {
-    throw new OAuth2OptionsError('environment', `axios-oauth2-bearer: preset option "environment" must be 'sandbox' or 'production', got ${describe(value)}`);
+    throw new OAuth2OptionsError(
+      'environment',
+      `axios-oauth2-bearer: preset option "environment" must be 'sandbox' or 'production', got ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -54,7 +60,10 @@ export interface MangopayPresetOptions extends Partial<Omit<OAuth2Options, 'toke
  */
 export function mangopay(options: MangopayPresetOptions): Preset {
   const { environment: env, clientId, apiKey, origin: host, ...rest } = options ?? ({} as MangopayPresetOptions);
-  const base = origin('origin', host ?? (environment(env) === 'sandbox' ? 'https://api.sandbox.mangopay.com' : 'https://api.mangopay.com'));
+  const base = origin(
+    'origin',
+    host ?? (environment(env) === 'sandbox' ? 'https://api.sandbox.mangopay.com' : 'https://api.mangopay.com'),
+  );
   if (host !== undefined) environment(env);
   const id = need('clientId', clientId);
   return {
@@ -86,9 +95,19 @@ export interface MusementPresetOptions extends Partial<Omit<OAuth2Options, 'toke
  * `X-Musement-Application` header on the token call and, through `headers`, on every API call.
  */
 export function musement(options: MusementPresetOptions): Preset {
-  const { environment: env, clientId, clientSecret, application, legacyLogin, baseURL, ...rest } =
-    options ?? ({} as MusementPresetOptions);
-  const apiBase = (baseURL ?? (environment(env) === 'sandbox' ? 'https://sandbox.musement.com/api/v3' : 'https://api.musement.com/api/v3')).replace(/\/+$/, '');
+  const {
+    environment: env,
+    clientId,
+    clientSecret,
+    application,
+    legacyLogin,
+    baseURL,
+    ...rest
+  } = options ?? ({} as MusementPresetOptions);
+  const apiBase = (
+    baseURL ??
+    (environment(env) === 'sandbox' ? 'https://sandbox.musement.com/api/v3' : 'https://api.musement.com/api/v3')
+  ).replace(/\/+$/, '');
   if (baseURL !== undefined) environment(env);
   const headers = { 'X-Musement-Application': need('application', application) };
   return {

@@ -17,12 +17,17 @@ function hideKey(target: object | undefined, key: string): void {
  * made non-enumerable, so neither `JSON.stringify(error)` nor `util.inspect(error)` shows the token.
  * The objects stay readable for code that asks for them.
  */
-export function redactAxiosError(error: { config?: { headers?: unknown }; request?: unknown; response?: object }): void {
+export function redactAxiosError(error: {
+  config?: { headers?: unknown };
+  request?: unknown;
+  response?: object;
+}): void {
   const headers = error.config?.headers;
   if (headers instanceof AxiosHeaders) {
     if (headers.has('Authorization')) headers.set('Authorization', REDACTED_BEARER);
   } else if (headers && typeof headers === 'object') {
-    for (const key of Object.keys(headers)) if (key.toLowerCase() === 'authorization') (headers as Record<string, unknown>)[key] = REDACTED_BEARER;
+    for (const key of Object.keys(headers))
+      if (key.toLowerCase() === 'authorization') (headers as Record<string, unknown>)[key] = REDACTED_BEARER;
   }
   hideKey(error, 'request');
   hideKey(error.response, 'request');

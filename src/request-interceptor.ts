@@ -29,14 +29,20 @@ export function createRequestInterceptor(source: TokenSource, apiOrigins: Readon
     return origin !== undefined && apiOrigins.has(origin);
   }
 
-  function inject(config: InternalAxiosRequestConfig, headers: AxiosHeaders, token: StoredToken): InternalAxiosRequestConfig {
+  function inject(
+    config: InternalAxiosRequestConfig,
+    headers: AxiosHeaders,
+    token: StoredToken,
+  ): InternalAxiosRequestConfig {
     headers.set('Authorization', `Bearer ${token.accessToken}`);
     config.oauth2 = { ...config.oauth2, injected: true };
     sent.set(config, token.accessToken);
     return config;
   }
 
-  return function injectBearer(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
+  return function injectBearer(
+    config: InternalAxiosRequestConfig,
+  ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
     const flags = config.oauth2;
     if (flags?.skip || !allowed(config)) return config;
     const headers = config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers);

@@ -1,4 +1,10 @@
-import { isAxiosError, type AxiosError, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import {
+  isAxiosError,
+  type AxiosError,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import { ReplayNotPossibleError } from './errors';
 import { emit } from './hooks';
 import { redactAxiosError } from './redact-axios-error';
@@ -19,7 +25,12 @@ function pathOf(config: InternalAxiosRequestConfig): string {
  * rejected", it gets a token other than the rejected one (shared with every waiting request) and
  * replays the request once, byte for byte. Any other error goes to the caller, with the bearer redacted.
  */
-export function createResponseInterceptor(instance: AxiosInstance, source: TokenSource, options: ResolvedOptions, sent: SentTokens) {
+export function createResponseInterceptor(
+  instance: AxiosInstance,
+  source: TokenSource,
+  options: ResolvedOptions,
+  sent: SentTokens,
+) {
   return async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
     if (!isAxiosError(error) || !error.config) throw error;
     const config = error.config;
@@ -37,7 +48,11 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       );
     }
     const { fetched } = await source.renewAfterRejection(rejected, config.signal);
-    emit(options.hooks, 'onRequestReplayed', { method: (config.method ?? 'get').toUpperCase(), url: pathOf(config), fetched });
+    emit(options.hooks, 'onRequestReplayed', {
+      method: (config.method ?? 'get').toUpperCase(),
+      url: pathOf(config),
+      fetched,
+    });
     // transformRequest already ran: config.data holds the encoded body, to be sent as is.
     return instance.request({ ...config, oauth2: { ...config.oauth2, replayed: true }, transformRequest: [keepBody] });
   };

@@ -9,7 +9,11 @@ import type { StoredLockout, StoredToken, TokenStore } from './stores/token-stor
 export class SafeStore {
   private lastFailed = false;
 
-  constructor(private readonly store: TokenStore, private readonly key: string, private readonly hooks: OAuth2Hooks) {}
+  constructor(
+    private readonly store: TokenStore,
+    private readonly key: string,
+    private readonly hooks: OAuth2Hooks,
+  ) {}
 
   /** Whether the last store operation failed: the store is probably unreachable, so waiting on it is pointless. */
   get failing(): boolean {
@@ -64,7 +68,10 @@ export class SafeStore {
     return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.key, lockout)) : Promise.resolve();
   }
 
-  private async guard<T>(operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout', run: () => Promise<T>): Promise<T | undefined> {
+  private async guard<T>(
+    operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout',
+    run: () => Promise<T>,
+  ): Promise<T | undefined> {
     try {
       const result = await run();
       this.lastFailed = false;

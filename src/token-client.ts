@@ -20,7 +20,10 @@ export type TokenAttempt = { token: StoredToken } | { failure: TokenFailure & { 
 export class TokenClient {
   private readonly bare: AxiosInstance;
 
-  constructor(private readonly instance: AxiosInstance, private readonly options: ResolvedOptions) {
+  constructor(
+    private readonly instance: AxiosInstance,
+    private readonly options: ResolvedOptions,
+  ) {
     this.bare = options.tokenHttpClient ?? axios.create();
   }
 
@@ -30,7 +33,12 @@ export class TokenClient {
     const defaults = this.instance.defaults;
     const inherited = options.tokenHttpClient
       ? {}
-      : { adapter: defaults.adapter, httpAgent: defaults.httpAgent, httpsAgent: defaults.httpsAgent, proxy: defaults.proxy };
+      : {
+          adapter: defaults.adapter,
+          httpAgent: defaults.httpAgent as unknown,
+          httpsAgent: defaults.httpsAgent as unknown,
+          proxy: defaults.proxy,
+        };
     const sentAt = options.clock();
     let response;
     try {
@@ -50,7 +58,10 @@ export class TokenClient {
     return parseTokenResponse(
       response.status,
       response.data,
-      { contentType: headerValue(response.headers, 'content-type'), retryAfter: headerValue(response.headers, 'retry-after') },
+      {
+        contentType: headerValue(response.headers, 'content-type'),
+        retryAfter: headerValue(response.headers, 'retry-after'),
+      },
       sentAt,
     );
   }

@@ -4,15 +4,13 @@ import { InvalidTokenResponseError, TokenEndpointError } from './errors';
 import { emit } from './hooks';
 import { scrub } from './redact';
 import type { StoredToken } from './stores/token-store';
-import { TokenClient } from './token-client';
+import type { TokenClient } from './token-client';
 import { grantSecrets, mainGrant, type GrantParams } from './token-request';
 import type { TokenFailure } from './token-response';
 import type { ResolvedOptions } from './validate-options';
 
 /** What one renewal produced: a token (and the grant that gave it), or a lockout to open. */
-export type FetchOutcome =
-  | { token: StoredToken; grant: GrantParams['grant_type'] }
-  | { lockout: TokenFailure };
+export type FetchOutcome = { token: StoredToken; grant: GrantParams['grant_type'] } | { lockout: TokenFailure };
 
 function describeFailure(f: TokenFailure & { cause?: Error }): string {
   if (f.status === undefined) return `the token endpoint could not be reached (${f.cause?.message ?? 'network error'})`;
@@ -28,7 +26,10 @@ function describeFailure(f: TokenFailure & { cause?: Error }): string {
 export class TokenFetcher {
   private readonly client: TokenClient;
 
-  constructor(client: TokenClient, private readonly options: ResolvedOptions) {
+  constructor(
+    client: TokenClient,
+    private readonly options: ResolvedOptions,
+  ) {
     this.client = client;
   }
 
@@ -54,20 +55,32 @@ export class TokenFetcher {
         result = await this.client.request(grant);
       } catch (error) {
         if (error instanceof InvalidTokenResponseError) {
-          emit(options.hooks, 'onTokenEndpointFailure', { kind: 'invalid_response', status: error.status, attempt, willRetry: false });
+          emit(options.hooks, 'onTokenEndpointFailure', {
+            kind: 'invalid_response',
+            status: error.status,
+            attempt,
+            willRetry: false,
+          });
         }
         throw error;
       }
       if ('token' in result) return { token: result.token, grant: grant.grant_type };
       const failure = result.failure;
       const willRetry = failure.kind === 'transient' && attempt <= options.retries;
-      emit(options.hooks, 'onTokenEndpointFailure', { kind: failure.kind, error: failure.error, status: failure.status, attempt, willRetry });
+      emit(options.hooks, 'onTokenEndpointFailure', {
+        kind: failure.kind,
+        error: failure.error,
+        status: failure.status,
+        attempt,
+        willRetry,
+      });
       if (failure.kind === 'lockout') return { lockout: failure };
       if (!willRetry) throw this.toError(failure, grant, attempt);
       const retryAfter = parseRetryAfter(failure.retryAfter, options.clock());
-      const delay = retryAfter !== undefined
-        ? Math.min(retryAfter, options.maxDelayMs)
-        : retryDelayMs(attempt, options.baseDelayMs, options.maxDelayMs, options.random());
+      const delay =
+        retryAfter !== undefined
+          ? Math.min(retryAfter, options.maxDelayMs)
+          : retryDelayMs(attempt, options.baseDelayMs, options.maxDelayMs, options.random());
       await sleep(delay);
     }
   }

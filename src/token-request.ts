@@ -17,7 +17,8 @@ export function formEncode(value: string): string {
  * (RFC 6749 §2.3.1); `'raw'` encodes `id:secret` as is.
  */
 export function basicAuthorization(clientId: string, clientSecret: string, encoding: 'rfc6749' | 'raw'): string {
-  const pair = encoding === 'raw' ? `${clientId}:${clientSecret}` : `${formEncode(clientId)}:${formEncode(clientSecret)}`;
+  const pair =
+    encoding === 'raw' ? `${clientId}:${clientSecret}` : `${formEncode(clientId)}:${formEncode(clientSecret)}`;
   return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 }
 
@@ -58,7 +59,9 @@ export function grantSecrets(options: ResolvedOptions, grant: GrantParams): stri
   const secrets = [options.clientSecret, formEncode(options.clientSecret)];
   // The Basic credentials are the secret in base64: a server echoing the header must not leak them.
   if (options.clientAuthentication === 'client_secret_basic') {
-    secrets.push(basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding).slice('Basic '.length));
+    secrets.push(
+      basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding).slice('Basic '.length),
+    );
   }
   if (grant.grant_type === 'password') secrets.push(grant.password, formEncode(grant.password));
   if (grant.grant_type === 'refresh_token') secrets.push(grant.refresh_token, formEncode(grant.refresh_token));

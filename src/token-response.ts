@@ -24,7 +24,7 @@ function parseBody(data: unknown): Body | string | undefined {
   if (typeof data !== 'string') {
     if (data === undefined || data === null) return undefined;
     // An adapter that parsed JSON itself: only a plain object is a token response; anything else counts as a non-object body.
-    return typeof data === 'object' && !Array.isArray(data) ? (data as Body) : JSON.stringify(data) ?? String(data);
+    return typeof data === 'object' && !Array.isArray(data) ? (data as Body) : (JSON.stringify(data) ?? typeof data);
   }
   const text = data.trim();
   if (text === '') return undefined;
@@ -74,7 +74,12 @@ function parseExpiresIn(value: unknown, status: number, body: Body): number | un
   const seconds = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     const shown = typeof value === 'string' ? `string ${JSON.stringify(value.slice(0, 40))}` : describe(value);
-    throw invalid('expires_in', `"expires_in" must be a non-negative number or numeric string, got ${shown}`, status, redactedBody(body));
+    throw invalid(
+      'expires_in',
+      `"expires_in" must be a non-negative number or numeric string, got ${shown}`,
+      status,
+      redactedBody(body),
+    );
   }
   return seconds;
 }
@@ -100,7 +105,12 @@ export function parseTokenResponse(
     return { failure: failureFrom(400, body, headers.retryAfter) }; // a 200 carrying an error body
   }
   if (typeof body.access_token !== 'string' || body.access_token === '') {
-    throw invalid('access_token', `"access_token" must be a non-empty string, got ${describe(body.access_token, false)}`, status, redactedBody(body));
+    throw invalid(
+      'access_token',
+      `"access_token" must be a non-empty string, got ${describe(body.access_token, false)}`,
+      status,
+      redactedBody(body),
+    );
   }
   if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
     const shown = typeof body.token_type === 'string' ? `"${body.token_type.slice(0, 20)}"` : describe(body.token_type);
@@ -108,7 +118,12 @@ export function parseTokenResponse(
   }
   const expiresIn = parseExpiresIn(body.expires_in, status, body);
   if (body.refresh_token !== undefined && body.refresh_token !== null && typeof body.refresh_token !== 'string') {
-    throw invalid('refresh_token', `"refresh_token" must be a string, got ${describe(body.refresh_token, false)}`, status, redactedBody(body));
+    throw invalid(
+      'refresh_token',
+      `"refresh_token" must be a string, got ${describe(body.refresh_token, false)}`,
+      status,
+      redactedBody(body),
+    );
   }
   return {
     token: {
@@ -116,7 +131,8 @@ export function parseTokenResponse(
       tokenType: body.token_type,
       obtainedAt: sentAt,
       expiresAt: expiresIn === undefined ? undefined : sentAt + expiresIn * 1000,
-      refreshToken: typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
+      refreshToken:
+        typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
       scope: typeof body.scope === 'string' ? body.scope : undefined,
     },
   };

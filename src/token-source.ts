@@ -2,7 +2,7 @@ import { raceSignal, sleep, type SignalLike } from './abort';
 import { AccountLockedError, TokenEndpointError } from './errors';
 import { emit } from './hooks';
 import { Cooldown } from './lockout';
-import { SafeStore } from './safe-store';
+import type { SafeStore } from './safe-store';
 import type { StoredToken } from './stores/token-store';
 import { freshness } from './token';
 import type { TokenFetcher } from './token-fetcher';
@@ -61,7 +61,11 @@ export class TokenSource {
    */
   async renewAfterRejection(rejected: string, signal?: SignalLike): Promise<{ token: StoredToken; fetched: boolean }> {
     const token = this.current;
-    if (token && token.accessToken !== rejected && freshness(token, this.options.clock(), this.options.refreshSkewMs) !== 'expired') {
+    if (
+      token &&
+      token.accessToken !== rejected &&
+      freshness(token, this.options.clock(), this.options.refreshSkewMs) !== 'expired'
+    ) {
       return { token, fetched: false };
     }
     if (token?.accessToken === rejected) {
@@ -109,7 +113,8 @@ export class TokenSource {
   }
 
   private startBackgroundRefresh(now: number): void {
-    if (!this.options.backgroundRefresh || this.inflight || now < this.backgroundNotBefore || this.cooldown.isOpen(now)) return;
+    if (!this.options.backgroundRefresh || this.inflight || now < this.backgroundNotBefore || this.cooldown.isOpen(now))
+      return;
     this.startRefresh(true).catch(() => {
       // The still-valid token keeps serving; try again later (failures are reported through hooks).
       this.backgroundNotBefore = this.options.clock() + BACKGROUND_RETRY_MS;
@@ -167,7 +172,11 @@ export class TokenSource {
     if (this.cooldown.isOpen(now)) throw this.lockedError(now);
   }
 
-  private async fetchAndStore(previous: StoredToken | undefined, rejected: string | undefined, background: boolean): Promise<StoredToken> {
+  private async fetchAndStore(
+    previous: StoredToken | undefined,
+    rejected: string | undefined,
+    background: boolean,
+  ): Promise<StoredToken> {
     let outcome;
     try {
       outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken);
@@ -182,7 +191,13 @@ export class TokenSource {
       const at = this.options.clock();
       const state = this.cooldown.open(outcome.lockout, at, this.options.random());
       await this.store.setLockout(state);
-      emit(this.options.hooks, 'onLockoutOpened', { retryAt: state.until, retryAfterMs: state.until - at, consecutive: state.consecutive, error: state.error, status: state.status });
+      emit(this.options.hooks, 'onLockoutOpened', {
+        retryAt: state.until,
+        retryAfterMs: state.until - at,
+        consecutive: state.consecutive,
+        error: state.error,
+        status: state.status,
+      });
       throw this.lockedError(at);
     }
     const token = outcome.token;
@@ -200,7 +215,12 @@ export class TokenSource {
     return token;
   }
 
-  private isUsableShared(shared: StoredToken, previous: StoredToken | undefined, rejected: string | undefined, background: boolean): boolean {
+  private isUsableShared(
+    shared: StoredToken,
+    previous: StoredToken | undefined,
+    rejected: string | undefined,
+    background: boolean,
+  ): boolean {
     if (shared.accessToken === rejected || shared.accessToken === previous?.accessToken) return false;
     const state = freshness(shared, this.options.clock(), this.options.refreshSkewMs);
     return background ? state === 'fresh' : state !== 'expired';
@@ -213,6 +233,9 @@ export class TokenSource {
   }
 
   private lockedError(now: number): AccountLockedError {
-    return new AccountLockedError(this.cooldown.until, now, { error: this.cooldown.error, status: this.cooldown.status });
+    return new AccountLockedError(this.cooldown.until, now, {
+      error: this.cooldown.error,
+      status: this.cooldown.status,
+    });
   }
 }

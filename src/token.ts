@@ -26,7 +26,10 @@ export interface TokenWindows {
  * Computes the windows. The skew is capped at half the lifetime, so a token living less than the
  * skew is still used for half its life instead of causing a refresh on every request.
  */
-export function tokenWindows(token: Pick<StoredToken, 'obtainedAt' | 'expiresAt'>, skewMs: number): TokenWindows | undefined {
+export function tokenWindows(
+  token: Pick<StoredToken, 'obtainedAt' | 'expiresAt'>,
+  skewMs: number,
+): TokenWindows | undefined {
   if (token.expiresAt === undefined) return undefined;
   const lifetime = Math.max(0, token.expiresAt - token.obtainedAt);
   const hardStart = token.expiresAt - Math.min(skewMs, lifetime / 2);
@@ -35,7 +38,11 @@ export function tokenWindows(token: Pick<StoredToken, 'obtainedAt' | 'expiresAt'
 }
 
 /** Pure: the freshness of `token` at `now`. A token without expiry is fresh until rejected. */
-export function freshness(token: Pick<StoredToken, 'obtainedAt' | 'expiresAt'>, now: number, skewMs: number): Freshness {
+export function freshness(
+  token: Pick<StoredToken, 'obtainedAt' | 'expiresAt'>,
+  now: number,
+  skewMs: number,
+): Freshness {
   const windows = tokenWindows(token, skewMs);
   if (!windows) return 'fresh';
   if (now >= windows.hardStart) return 'expired';

@@ -16,19 +16,18 @@ export function originOf(url: string): string | undefined {
 /** Whether `hostname` (as `URL#hostname` gives it) is loopback: localhost, 127.0.0.0/8 or [::1]. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    /^127(\.\d{1,3}){3}$/.test(host)
-  );
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /**
  * The origin a request will go to, resolved the way axios does: an absolute `url` wins (unless
  * `allowAbsoluteUrls` is false), otherwise `baseURL` is prefixed.
  */
-export function requestOrigin(config: { url?: string; baseURL?: string; allowAbsoluteUrls?: boolean }): string | undefined {
+export function requestOrigin(config: {
+  url?: string;
+  baseURL?: string;
+  allowAbsoluteUrls?: boolean;
+}): string | undefined {
   const url = config.url ?? '';
   if (AXIOS_ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false) return originOf(url);
   if (config.baseURL) return originOf(config.baseURL);

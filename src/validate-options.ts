@@ -42,10 +42,29 @@ export interface ResolvedOptions {
 /** Keys a preset adds for `axios.create`; accepted and ignored here. */
 const PRESET_KEYS = new Set(['baseURL', 'headers']);
 const KNOWN_KEYS = new Set([
-  'tokenUrl', 'clientId', 'clientSecret', 'scope', 'grant', 'clientAuthentication', 'basicEncoding',
-  'tokenRequestFormat', 'tokenRequestHeaders', 'tokenRequestParams', 'apiOrigins', 'refreshSkewSeconds',
-  'backgroundRefresh', 'store', 'tokenHttpClient', 'tokenRequestTimeoutMs', 'isTokenRejected', 'retry', 'lockout', 'failureCacheMs',
-  'hooks', 'clock', 'random',
+  'tokenUrl',
+  'clientId',
+  'clientSecret',
+  'scope',
+  'grant',
+  'clientAuthentication',
+  'basicEncoding',
+  'tokenRequestFormat',
+  'tokenRequestHeaders',
+  'tokenRequestParams',
+  'apiOrigins',
+  'refreshSkewSeconds',
+  'backgroundRefresh',
+  'store',
+  'tokenHttpClient',
+  'tokenRequestTimeoutMs',
+  'isTokenRejected',
+  'retry',
+  'lockout',
+  'failureCacheMs',
+  'hooks',
+  'clock',
+  'random',
 ]);
 
 /**
@@ -56,12 +75,16 @@ export function describe(value: unknown, revealNumbers = true): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : revealNumbers ? `the number ${value}` : 'a number';
+  if (typeof value === 'number')
+    return Number.isNaN(value) ? 'NaN' : revealNumbers ? `the number ${value}` : 'a number';
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 function fail(option: string, expected: string, value: unknown, revealNumbers = true): never {
-  throw new OAuth2OptionsError(option, `axios-oauth2-bearer: option "${option}" must be ${expected}, got ${describe(value, revealNumbers)}`);
+  throw new OAuth2OptionsError(
+    option,
+    `axios-oauth2-bearer: option "${option}" must be ${expected}, got ${describe(value, revealNumbers)}`,
+  );
 }
 
 /** String options may hold secrets (clientSecret, grant.password): a wrong-typed value is never echoed. */
@@ -73,7 +96,8 @@ function requireString(option: string, value: unknown): string {
 /** Rejects unknown keys of a nested option object, so a typo is not silently ignored. */
 function checkKeys(option: string, value: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
+    if (!known.includes(key))
+      throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
   }
 }
 
@@ -89,7 +113,10 @@ const isInteger = (v: unknown): v is number => isNonNegative(v) && Number.isInte
 const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'function';
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const oneOf = <T extends string>(...values: T[]) => (v: unknown): v is T => values.includes(v as T);
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (v: unknown): v is T =>
+    values.includes(v as T);
 const isStringRecord = (v: unknown): v is Record<string, string> =>
   isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 
@@ -102,7 +129,11 @@ function resolveGrant(value: unknown): GrantOptions {
   }
   if (value.type === 'password') {
     checkKeys('grant', value, ['type', 'username', 'password']);
-    return { type: 'password', username: requireString('grant.username', value.username), password: requireString('grant.password', value.password) };
+    return {
+      type: 'password',
+      username: requireString('grant.username', value.username),
+      password: requireString('grant.password', value.password),
+    };
   }
   return fail('grant.type', "'client_credentials' or 'password'", value.type);
 }
@@ -116,7 +147,10 @@ function resolveTokenUrl(value: unknown): string {
     return fail('tokenUrl', 'an absolute URL', value);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new OAuth2OptionsError('tokenUrl', `axios-oauth2-bearer: option "tokenUrl" must use https (http is allowed only on loopback hosts), got ${url.protocol}//${url.host}`);
+    throw new OAuth2OptionsError(
+      'tokenUrl',
+      `axios-oauth2-bearer: option "tokenUrl" must use https (http is allowed only on loopback hosts), got ${url.protocol}//${url.host}`,
+    );
   }
   return url.toString();
 }
@@ -124,10 +158,16 @@ function resolveTokenUrl(value: unknown): string {
 function resolveOrigins(value: unknown, instance: AxiosInstance, tokenUrl: string): Set<string> {
   if (value === undefined) {
     const base = instance.defaults.baseURL;
-    return new Set([(base && originOf(base)) || originOf(tokenUrl) as string]);
+    return new Set([(base && originOf(base)) || (originOf(tokenUrl) as string)]);
   }
   if (!Array.isArray(value) || value.length === 0) fail('apiOrigins', 'a non-empty array of origins', value);
-  return new Set(value.map((item, i) => originOf(typeof item === 'string' ? item : '') ?? fail(`apiOrigins[${i}]`, 'an absolute http(s) URL or origin', item)));
+  return new Set(
+    value.map(
+      (item, i) =>
+        originOf(typeof item === 'string' ? item : '') ??
+        fail(`apiOrigins[${i}]`, 'an absolute http(s) URL or origin', item),
+    ),
+  );
 }
 
 /** Validates `options` and applies defaults; throws {@link OAuth2OptionsError} (a `TypeError`) naming the option. */
@@ -150,27 +190,95 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     clientSecret: requireString('clientSecret', o.clientSecret),
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
     grant: resolveGrant(o.grant),
-    clientAuthentication: optional('clientAuthentication', o.clientAuthentication, oneOf<ClientAuthentication>('client_secret_basic', 'client_secret_post', 'query'), "'client_secret_basic', 'client_secret_post' or 'query'", 'client_secret_basic'),
+    clientAuthentication: optional(
+      'clientAuthentication',
+      o.clientAuthentication,
+      oneOf<ClientAuthentication>('client_secret_basic', 'client_secret_post', 'query'),
+      "'client_secret_basic', 'client_secret_post' or 'query'",
+      'client_secret_basic',
+    ),
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
-    tokenRequestFormat: optional('tokenRequestFormat', o.tokenRequestFormat, oneOf('form', 'json'), "'form' or 'json'", 'form'),
-    tokenRequestHeaders: optional('tokenRequestHeaders', o.tokenRequestHeaders, isStringRecord, 'an object of string values', {}),
-    tokenRequestParams: optional('tokenRequestParams', o.tokenRequestParams, isStringRecord, 'an object of string values', {}),
+    tokenRequestFormat: optional(
+      'tokenRequestFormat',
+      o.tokenRequestFormat,
+      oneOf('form', 'json'),
+      "'form' or 'json'",
+      'form',
+    ),
+    tokenRequestHeaders: optional(
+      'tokenRequestHeaders',
+      o.tokenRequestHeaders,
+      isStringRecord,
+      'an object of string values',
+      {},
+    ),
+    tokenRequestParams: optional(
+      'tokenRequestParams',
+      o.tokenRequestParams,
+      isStringRecord,
+      'an object of string values',
+      {},
+    ),
     apiOrigins: resolveOrigins(o.apiOrigins, instance, tokenUrl),
-    refreshSkewMs: optional('refreshSkewSeconds', o.refreshSkewSeconds, isNonNegative, 'a non-negative number', 30) * 1000,
+    refreshSkewMs:
+      optional('refreshSkewSeconds', o.refreshSkewSeconds, isNonNegative, 'a non-negative number', 30) * 1000,
     backgroundRefresh: optional('backgroundRefresh', o.backgroundRefresh, isBoolean, 'a boolean', true),
-    store: optional('store', o.store, (v): v is TokenStore => isObject(v) && ['get', 'set', 'delete'].every((m) => isFunction(v[m])), 'an object with get, set and delete methods', undefined) ?? new MemoryTokenStore(),
-    tokenHttpClient: optional('tokenHttpClient', o.tokenHttpClient, (v): v is AxiosInstance => isFunction(v) && isFunction((v as AxiosInstance).request), 'an axios instance', undefined),
-    tokenRequestTimeoutMs: optional('tokenRequestTimeoutMs', o.tokenRequestTimeoutMs, isNonNegative, 'a non-negative number', undefined),
+    store:
+      optional(
+        'store',
+        o.store,
+        (v): v is TokenStore => isObject(v) && ['get', 'set', 'delete'].every((m) => isFunction(v[m])),
+        'an object with get, set and delete methods',
+        undefined,
+      ) ?? new MemoryTokenStore(),
+    tokenHttpClient: optional(
+      'tokenHttpClient',
+      o.tokenHttpClient,
+      (v): v is AxiosInstance => isFunction(v) && isFunction((v as { request?: unknown }).request),
+      'an axios instance',
+      undefined,
+    ),
+    tokenRequestTimeoutMs: optional(
+      'tokenRequestTimeoutMs',
+      o.tokenRequestTimeoutMs,
+      isNonNegative,
+      'a non-negative number',
+      undefined,
+    ),
     isTokenRejected: optional('isTokenRejected', o.isTokenRejected, isFunction, 'a function', isTokenRejected),
     retries: optional('retry.retries', retry.retries, isInteger, 'a non-negative integer', 3),
     baseDelayMs: optional('retry.baseDelayMs', retry.baseDelayMs, isNonNegative, 'a non-negative number', 250),
     maxDelayMs: optional('retry.maxDelayMs', retry.maxDelayMs, isNonNegative, 'a non-negative number', 10_000),
-    initialCooldownMs: optional('lockout.initialCooldownMs', lockout.initialCooldownMs, isNonNegative, 'a non-negative number', 60_000),
-    maxCooldownMs: optional('lockout.maxCooldownMs', lockout.maxCooldownMs, isNonNegative, 'a non-negative number', 900_000),
-    maxRetryAfterMs: optional('lockout.maxRetryAfterMs', lockout.maxRetryAfterMs, isNonNegative, 'a non-negative number', 3_600_000),
-    whileLocked: optional('lockout.whileLocked', lockout.whileLocked, oneOf('fail', 'wait'), "'fail' or 'wait'", 'fail'),
+    initialCooldownMs: optional(
+      'lockout.initialCooldownMs',
+      lockout.initialCooldownMs,
+      isNonNegative,
+      'a non-negative number',
+      60_000,
+    ),
+    maxCooldownMs: optional(
+      'lockout.maxCooldownMs',
+      lockout.maxCooldownMs,
+      isNonNegative,
+      'a non-negative number',
+      900_000,
+    ),
+    maxRetryAfterMs: optional(
+      'lockout.maxRetryAfterMs',
+      lockout.maxRetryAfterMs,
+      isNonNegative,
+      'a non-negative number',
+      3_600_000,
+    ),
+    whileLocked: optional(
+      'lockout.whileLocked',
+      lockout.whileLocked,
+      oneOf('fail', 'wait'),
+      "'fail' or 'wait'",
+      'fail',
+    ),
     failureCacheMs: optional('failureCacheMs', o.failureCacheMs, isNonNegative, 'a non-negative number', 5000),
-    hooks: optional('hooks', o.hooks, isObject, 'an object of functions', {}) as OAuth2Hooks,
+    hooks: optional('hooks', o.hooks, isObject, 'an object of functions', {}),
     clock: optional('clock', o.clock, isFunction, 'a function', Date.now),
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };

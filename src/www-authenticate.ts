@@ -32,7 +32,8 @@ function addParam(challenge: Challenge, text: string): void {
   if (eq <= 0) return; // token68 or junk: not needed here
   const name = text.slice(0, eq).trim().toLowerCase();
   let value = text.slice(eq + 1).trim();
-  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2)
+    value = value.slice(1, -1).replace(/\\(.)/g, '$1');
   challenge.params[name] = value;
 }
 

@@ -54,7 +54,12 @@ export interface CoreSetup {
 
 /** A token response body per RFC 6749 §5.1. */
 export function bearer(accessToken: string, expiresIn: number | null = 3600, extra: Record<string, unknown> = {}) {
-  return { access_token: accessToken, token_type: 'bearer', ...(expiresIn === null ? {} : { expires_in: expiresIn }), ...extra };
+  return {
+    access_token: accessToken,
+    token_type: 'bearer',
+    ...(expiresIn === null ? {} : { expires_in: expiresIn }),
+    ...extra,
+  };
 }
 
 /** A header of a request config (AxiosHeaders or plain object), case-insensitively. */
@@ -98,7 +103,14 @@ export function mockTokenEndpoint(
     if (next !== undefined) return typeof next === 'function' ? next(config) : next;
     state.issued += 1;
     const n = state.issued;
-    return [200, bearer(`${setup.prefix ?? 'tok-'}${n}`, setup.lifetimeSeconds === undefined ? 3600 : setup.lifetimeSeconds, setup.tokenExtra?.(n) ?? {})];
+    return [
+      200,
+      bearer(
+        `${setup.prefix ?? 'tok-'}${n}`,
+        setup.lifetimeSeconds === undefined ? 3600 : setup.lifetimeSeconds,
+        setup.tokenExtra?.(n) ?? {},
+      ),
+    ];
   });
   return state;
 }
@@ -110,7 +122,16 @@ export function mockApi(mock: MockAdapter, calls: ApiCall[], isValid: (token: st
     calls.push({ method: (config.method ?? 'get').toUpperCase(), url: config.url ?? '', authorization, config });
     const token = (authorization ?? '').replace(/^Bearer /, '');
     if (authorization !== undefined && authorization.startsWith('Bearer ') && !isValid(token)) {
-      return [401, { Message: 'The authorization credentials are not valid', Type: 'invalid_credentials', Id: 'x', Date: 1, errors: null }];
+      return [
+        401,
+        {
+          Message: 'The authorization credentials are not valid',
+          Type: 'invalid_credentials',
+          Id: 'x',
+          Date: 1,
+          errors: null,
+        },
+      ];
     }
     return [200, { authorization: authorization ?? null }];
   });
@@ -118,12 +139,19 @@ export function mockApi(mock: MockAdapter, calls: ApiCall[], isValid: (token: st
 
 /** An axios instance on a mock adapter with a mocked token endpoint and API, plugin attached. */
 export function createCore(setup: CoreSetup = {}): Core {
-  const baseURL = setup.baseURL === undefined ? CORE_API_BASE : setup.baseURL ?? undefined;
+  const baseURL = setup.baseURL === undefined ? CORE_API_BASE : (setup.baseURL ?? undefined);
   const api = axios.create(baseURL === undefined ? {} : { baseURL });
   const mock = new MockAdapter(api);
   const clock = { now: T0 };
-  const endpoint = mockTokenEndpoint(mock, (setup.options?.tokenUrl as string | undefined) ?? CORE_TOKEN_URL, setup);
-  const core = { api, mock, clock, tokenCalls: endpoint.calls, tokenQueue: endpoint.queue, apiCalls: [] as ApiCall[] } as Core;
+  const endpoint = mockTokenEndpoint(mock, setup.options?.tokenUrl ?? CORE_TOKEN_URL, setup);
+  const core = {
+    api,
+    mock,
+    clock,
+    tokenCalls: endpoint.calls,
+    tokenQueue: endpoint.queue,
+    apiCalls: [] as ApiCall[],
+  } as Core;
   mockApi(mock, core.apiCalls, (token) => (core.validTokens ? core.validTokens.has(token) : true));
   core.auth = attachOAuth2(api, {
     tokenUrl: CORE_TOKEN_URL,
@@ -131,7 +159,7 @@ export function createCore(setup: CoreSetup = {}): Core {
     clientSecret: CORE_CLIENT_SECRET,
     ...(setup.useClock === false ? {} : { clock: () => clock.now }),
     ...setup.options,
-  } as OAuth2Options);
+  });
   return core;
 }
 

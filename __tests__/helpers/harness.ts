@@ -11,8 +11,17 @@ export const CLIENT_SECRET = 'sup3r-s3cret-api-key';
 export type Reply = [number, unknown?, Record<string, string>?];
 
 /** A token response body per RFC 6749 §5.1. */
-export function tokenBody(accessToken: string, expiresIn: number | undefined = 3600, extra: Record<string, unknown> = {}) {
-  return { access_token: accessToken, token_type: 'bearer', ...(expiresIn === undefined ? {} : { expires_in: expiresIn }), ...extra };
+export function tokenBody(
+  accessToken: string,
+  expiresIn: number | undefined = 3600,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    access_token: accessToken,
+    token_type: 'bearer',
+    ...(expiresIn === undefined ? {} : { expires_in: expiresIn }),
+    ...extra,
+  };
 }
 
 export interface Harness {
@@ -55,9 +64,24 @@ export function createHarness(setup: HarnessOptions = {}): Harness {
     const header = String(config.headers?.Authorization ?? '');
     const token = header.replace(/^Bearer /, '');
     const ok = h.validTokens ? h.validTokens.has(token) : token.startsWith('tok-');
-    if (!ok) return [401, { Message: 'The authorization credentials are not valid', Type: 'invalid_credentials', Id: 'x', Date: 1, errors: null }];
+    if (!ok)
+      return [
+        401,
+        {
+          Message: 'The authorization credentials are not valid',
+          Type: 'invalid_credentials',
+          Id: 'x',
+          Date: 1,
+          errors: null,
+        },
+      ];
     return [200, { authorization: header, data: config.data ?? null }];
   });
-  h.auth = attachOAuth2(api, { tokenUrl: TOKEN_URL, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...setup.options });
+  h.auth = attachOAuth2(api, {
+    tokenUrl: TOKEN_URL,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    ...setup.options,
+  });
   return h;
 }

@@ -12,10 +12,17 @@ const consumer = path.join(__dirname, 'consumer');
 const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 /** Lowest axios 1.x release the peer range (`^1.2.0`) admits, and the newest (the one the repo locks). */
 const AXIOS_LOWEST = '1.2.0';
-const AXIOS_NEWEST: string = JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', 'axios', 'package.json'), 'utf8')).version;
+const AXIOS_NEWEST: string = JSON.parse(
+  fs.readFileSync(path.join(repo, 'node_modules', 'axios', 'package.json'), 'utf8'),
+).version;
 
 const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
 
 let workdir: string;
 let tarball: string;

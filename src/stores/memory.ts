@@ -5,25 +5,28 @@ export class MemoryTokenStore implements TokenStore {
   private readonly tokens = new Map<string, StoredToken>();
   private readonly lockouts = new Map<string, StoredLockout>();
 
-  async get(key: string): Promise<StoredToken | undefined> {
-    return this.tokens.get(key);
+  get(key: string): Promise<StoredToken | undefined> {
+    return Promise.resolve(this.tokens.get(key));
   }
 
-  async set(key: string, token: StoredToken): Promise<void> {
+  set(key: string, token: StoredToken): Promise<void> {
     this.tokens.set(key, token);
+    return Promise.resolve();
   }
 
-  async delete(key: string, ifAccessToken?: string): Promise<void> {
+  delete(key: string, ifAccessToken?: string): Promise<void> {
     const current = this.tokens.get(key);
     if (ifAccessToken === undefined || current?.accessToken === ifAccessToken) this.tokens.delete(key);
+    return Promise.resolve();
   }
 
-  async getLockout(key: string): Promise<StoredLockout | undefined> {
-    return this.lockouts.get(key);
+  getLockout(key: string): Promise<StoredLockout | undefined> {
+    return Promise.resolve(this.lockouts.get(key));
   }
 
-  async setLockout(key: string, lockout: StoredLockout | undefined): Promise<void> {
+  setLockout(key: string, lockout: StoredLockout | undefined): Promise<void> {
     if (lockout) this.lockouts.set(key, lockout);
     else this.lockouts.delete(key);
+    return Promise.resolve();
   }
 }

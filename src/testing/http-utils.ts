@@ -23,12 +23,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Sends `body` as JSON with `status`, unless the response is already finished or gone. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: OutgoingHttpHeaders = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   if (res.headersSent || res.destroyed) return;
   const payload = JSON.stringify(body);
   res.writeHead(status, {

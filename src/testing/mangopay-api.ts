@@ -42,7 +42,14 @@ export async function handleMangopayApi(
   const path = url.pathname;
   if (!ctx.tokens.isValid(bearerToken(req), 'mangopay')) {
     ctx.counters.invalidTokens += 1;
-    answerApi(ctx, req, res, path, 401, mangopayError('The authorization credentials are not valid', 'invalid_credentials'));
+    answerApi(
+      ctx,
+      req,
+      res,
+      path,
+      401,
+      mangopayError('The authorization credentials are not valid', 'invalid_credentials'),
+    );
     return;
   }
   switch (subPath) {
@@ -56,7 +63,14 @@ export async function handleMangopayApi(
       answerApi(ctx, req, res, path, 401, mangopayError('This action is not authorized', 'not_authorized'));
       return;
     case '/forbidden':
-      answerApi(ctx, req, res, path, 403, mangopayError('You do not have access to this resource', 'forbidden_ressource'));
+      answerApi(
+        ctx,
+        req,
+        res,
+        path,
+        403,
+        mangopayError('You do not have access to this resource', 'forbidden_ressource'),
+      );
       return;
     case '/rate-limited':
       answerApi(ctx, req, res, path, 429, mangopayError('Too many requests', 'rate_limit'), { 'Retry-After': '1' });

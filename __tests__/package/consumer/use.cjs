@@ -15,9 +15,12 @@ const { startAuthServer } = require('axios-oauth2-bearer/testing');
     const bad = axios.create({ baseURL: server.apiBaseUrl });
     attachOAuth2(bad, { tokenUrl: server.tokenUrl, clientId: 'pkg', clientSecret: 'wrong' });
     const error = await bad.get('/users').catch((e) => e);
-    const typed = error instanceof TokenEndpointError && error instanceof OAuth2Error && error.error === 'invalid_client';
+    const typed =
+      error instanceof TokenEndpointError && error instanceof OAuth2Error && error.error === 'invalid_client';
     auth.detach();
-    process.stdout.write(JSON.stringify({ ok: ok && typed, tokenCalls: server.counters.tokenCalls, axios: axios.VERSION }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ok: ok && typed, tokenCalls: server.counters.tokenCalls, axios: axios.VERSION }) + '\n',
+    );
   } finally {
     await server.close();
   }

@@ -14,7 +14,9 @@ try {
   await bad.get('/users').catch(() => undefined);
   const locked = await bad.get('/users').catch((e) => e);
   const typed = locked instanceof AccountLockedError && locked instanceof OAuth2Error && locked.retryAfterMs > 0;
-  process.stdout.write(JSON.stringify({ ok: ok && typed, tokenCalls: server.counters.tokenCalls, axios: axios.VERSION }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ok: ok && typed, tokenCalls: server.counters.tokenCalls, axios: axios.VERSION }) + '\n',
+  );
 } finally {
   await server.close();
 }

@@ -1,15 +1,28 @@
 // Type-checks the public API as a consumer sees it (checked with moduleResolution node16 and bundler).
 import axios from 'axios';
 import {
-  attachOAuth2, mangopay, musement, OAuth2Error, TokenEndpointError, AccountLockedError,
-  InvalidTokenResponseError, type OAuth2Handle, type OAuth2Options, type TokenStore,
+  attachOAuth2,
+  mangopay,
+  musement,
+  OAuth2Error,
+  TokenEndpointError,
+  AccountLockedError,
+  InvalidTokenResponseError,
+  type OAuth2Handle,
+  type OAuth2Options,
+  type TokenStore,
 } from 'axios-oauth2-bearer';
 import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
 
 const preset = mangopay({ environment: 'sandbox', clientId: 'id', apiKey: 'key' });
 const api = axios.create({ baseURL: preset.baseURL });
 const handle: OAuth2Handle = attachOAuth2(api, preset);
-const options: OAuth2Options = { tokenUrl: 'https://x.example/token', clientId: 'a', clientSecret: 'b', lockout: { whileLocked: 'wait' } };
+const options: OAuth2Options = {
+  tokenUrl: 'https://x.example/token',
+  clientId: 'a',
+  clientSecret: 'b',
+  lockout: { whileLocked: 'wait' },
+};
 const m = musement({ environment: 'production', clientId: 'a', clientSecret: 'b', application: 'app' });
 void api.get('/users', { oauth2: { skip: true } }); // the per-request option is typed through module augmentation
 const token: Promise<string> = handle.getAccessToken();
