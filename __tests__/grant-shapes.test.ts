@@ -1,5 +1,5 @@
 import axios, { type AxiosRequestConfig } from 'axios';
-import { TokenEndpointError, type ClientAuthentication, type GrantOptions } from '../src';
+import { AccountLockedError, TokenEndpointError, type ClientAuthentication, type GrantOptions } from '../src';
 import {
   CORE_CLIENT_ID as ID,
   CORE_CLIENT_SECRET as SECRET,
@@ -291,6 +291,61 @@ describe('refresh tokens (RFC 6749 §6)', () => {
       'grant_type=client_credentials',
       'grant_type=client_credentials',
     ]);
+  });
+
+  test.each([
+    [400, 'unauthorized_client'],
+    [401, 'unauthorized_client'],
+    [400, 'unsupported_grant_type'],
+  ])(
+    '%i %s on refresh → the main grant instead (2 calls, no lockout), and the refresh token is dropped',
+    async (status, code) => {
+      const core = setup();
+      core.tokenQueue.push(
+        [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
+        [status, { error: code }],
+        [200, bearer('a2', 3600)],
+        [200, bearer('a3', 3600)],
+      );
+      await core.auth.getAccessToken();
+      expire(core);
+      expect(await core.auth.getAccessToken()).toBe('a2');
+      expire(core);
+      expect(await core.auth.getAccessToken()).toBe('a3');
+      expect(core.tokenCalls.map((c) => c.data)).toEqual([
+        'grant_type=client_credentials',
+        'grant_type=refresh_token&refresh_token=rt-1',
+        'grant_type=client_credentials',
+        'grant_type=client_credentials',
+      ]);
+    },
+  );
+
+  test('unauthorized_client on refresh and again on the main grant → the lockout opens (2 calls, then none)', async () => {
+    const core = setup();
+    core.tokenQueue.push(
+      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
+      [400, { error: 'unauthorized_client' }],
+      [400, { error: 'unauthorized_client' }],
+    );
+    await core.auth.getAccessToken();
+    expire(core);
+    await expect(core.auth.getAccessToken()).rejects.toBeInstanceOf(AccountLockedError);
+    await expect(core.auth.getAccessToken()).rejects.toBeInstanceOf(AccountLockedError);
+    expect(core.tokenCalls.map((c) => c.data)).toEqual([
+      'grant_type=client_credentials',
+      'grant_type=refresh_token&refresh_token=rt-1',
+      'grant_type=client_credentials',
+    ]);
+  });
+
+  test('a 429 on refresh is not a fallback: the lockout opens at once (1 call)', async () => {
+    const core = setup();
+    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })], [429, { error: 'unauthorized_client' }]);
+    await core.auth.getAccessToken();
+    expire(core);
+    await expect(core.auth.getAccessToken()).rejects.toBeInstanceOf(AccountLockedError);
+    expect(core.tokenCalls).toHaveLength(2);
   });
 
   test('another error on refresh is not a fallback: it rejects (1 token call)', async () => {

@@ -156,7 +156,7 @@ describe('lockout from the token endpoint', () => {
     [
       '200 carrying unauthorized_client',
       [200, oauthError('unauthorized_client')] as ReplyTuple,
-      400,
+      200,
       'unauthorized_client',
       60_000,
     ],

@@ -97,6 +97,7 @@ describe('unknown option names', () => {
     ['lockout.wait', { lockout: { wait: true } }],
     ['grant.user', { grant: { type: 'password', user: 'u', username: 'u', password: 'p' } }],
     ['grant.scope', { grant: { type: 'client_credentials', scope: 'x' } }],
+    ['hooks.onTokenRenew', { hooks: { onTokenRenew: () => undefined } }],
   ])('nested typo %s is rejected', (option, change) => {
     expectOptionError(attachError({ ...valid, ...change }), option);
   });
@@ -182,6 +183,8 @@ describe('optional options', () => {
     ['lockout.maxRetryAfterMs', { lockout: { maxRetryAfterMs: {} } }],
     ['failureCacheMs', { failureCacheMs: -1 }],
     ['hooks', { hooks: () => undefined }],
+    ['hooks.onTokenAcquired', { hooks: { onTokenAcquired: 'log' } }],
+    ['hooks.onStoreError', { hooks: { onStoreError: {} } }],
     ['clock', { clock: 1 }],
     ['random', { random: 0.5 }],
   ])('%s: %j → TypeError naming it', (option, change) => {

@@ -1,6 +1,6 @@
 import { freshness, tokenWindows, TokenEndpointError } from '../src';
 import { BACKGROUND_RETRY_MS } from '../src/token-source';
-import { MAX_SOFT_WINDOW_MS, SOFT_WINDOW_RATIO } from '../src/token';
+import { MAX_SOFT_WINDOW_MS, MIN_TOKEN_USE_MS, SOFT_WINDOW_RATIO } from '../src/token';
 import { createCore, deferred, flush, T0, type CoreReply } from './helpers/core-harness';
 
 const S = 1000;
@@ -41,8 +41,24 @@ describe('pure window functions (src/token.ts)', () => {
     expect(tokenWindows({ obtainedAt: 0, expiresAt: undefined }, 30 * S)).toBeUndefined();
   });
 
-  test('tokenWindows: expires_in 0 → both windows start at once', () => {
-    expect(tokenWindows({ obtainedAt: 5, expiresAt: 5 }, 30 * S)).toEqual({ hardStart: 5, softStart: 5 });
+  test('tokenWindows: expires_in 0 → the token is still used for MIN_TOKEN_USE_MS (1 s), no soft window', () => {
+    expect(MIN_TOKEN_USE_MS).toBe(1000);
+    expect(tokenWindows({ obtainedAt: 5, expiresAt: 5 }, 30 * S)).toEqual({ hardStart: 1005, softStart: 1005 });
+  });
+
+  test('tokenWindows: 1.5 s lifetime → half-life (750 ms) raised to the 1 s floor; 2 s lifetime → half-life, unchanged', () => {
+    expect(tokenWindows({ obtainedAt: 0, expiresAt: 1500 }, 30 * S)).toEqual({ hardStart: 1000, softStart: 850 });
+    expect(tokenWindows({ obtainedAt: 0, expiresAt: 2000 }, 30 * S)).toEqual({ hardStart: 1000, softStart: 800 });
+  });
+
+  test('expires_in 0 from the server: one token call per second, not one per request', async () => {
+    const core = createCore({ lifetimeSeconds: 0, options: { backgroundRefresh: false } });
+    for (let t = 0; t < 3000; t += 50) {
+      core.clock.now = T0 + t;
+      await core.api.get(`/t${t}`);
+    }
+    expect(core.apiCalls).toHaveLength(60);
+    expect(core.tokenCalls).toHaveLength(3); // at 0, 1000 and 2000 ms
   });
 
   test('freshness at ±1 ms of each boundary', () => {

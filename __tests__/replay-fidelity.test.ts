@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { AxiosError, AxiosHeaders } from 'axios';
-import { OAuth2Error, ReplayNotPossibleError } from '../src';
+import { OAuth2Error, ReplayNotPossibleError, attachOAuth2 } from '../src';
 import {
   MANGOPAY_INVALID_CREDENTIALS,
   createResponseHarness,
+  defaultOptions,
   rejectionOf,
   type ApiHit,
 } from './helpers/response-harness';
@@ -144,5 +145,81 @@ describe('replay fidelity: the replay is the same request, byte for byte, with a
     expect(retried.data.token).toBe('tok-2');
     expect(h.apiHits.filter((x) => x.url === '/upload').map((x) => x.token)).toEqual(['tok-1', 'tok-2']);
     expect(h.tokenCalls).toHaveLength(2); // warm-up + exactly 1 refresh
+  });
+});
+
+describe('the replay and the instance interceptors', () => {
+  test('a response interceptor registered after the plugin processes the replayed response exactly once', async () => {
+    const h = rejectingFirstToken();
+    let runs = 0;
+    h.api.interceptors.response.use((response) => {
+      runs += 1;
+      return { ...response, data: { wrapped: response.data as unknown } };
+    });
+
+    const response = await h.api.get('/users/1');
+
+    expect(runs).toBe(1);
+    expect(response.data).toEqual({ wrapped: expect.objectContaining({ token: 'tok-2' }) });
+    expect(h.apiHits.map((x) => x.token)).toEqual(['tok-1', 'tok-2']);
+  });
+
+  test('a response interceptor registered before the plugin sees the 401, then the replayed response, once each', async () => {
+    const h = createResponseHarness({ noAttach: true });
+    const seen: string[] = [];
+    h.api.interceptors.response.use(
+      (response) => {
+        seen.push(`ok ${response.status}`);
+        return response;
+      },
+      (error: AxiosError) => {
+        seen.push(`error ${error.response?.status}`);
+        return Promise.reject(error);
+      },
+    );
+    h.auth = attachOAuth2(h.api, defaultOptions());
+    h.validTokens = new Set(['tok-2']);
+
+    const response = await h.api.get('/users/1');
+
+    expect(response.data.token).toBe('tok-2');
+    expect(seen).toEqual(['error 401', 'ok 200']);
+    expect(h.tokenCalls).toHaveLength(2);
+  });
+
+  test('request interceptors are not run again: the replay keeps the headers they set on the first attempt', async () => {
+    const h = rejectingFirstToken();
+    let runs = 0;
+    h.api.interceptors.request.use((config) => {
+      runs += 1;
+      config.headers.set('X-Request-Id', `req-${runs}`);
+      return config;
+    });
+
+    await h.api.post('/payins', { Amount: 1 });
+
+    expect(runs).toBe(1);
+    expect(h.apiHits.map((x) => [x.token, x.headers['X-Request-Id']])).toEqual([
+      ['tok-1', 'req-1'],
+      ['tok-2', 'req-1'],
+    ]);
+  });
+
+  test('a replay answered 401 reaches a later response interceptor once, with the bearer redacted', async () => {
+    const h = createResponseHarness();
+    h.validTokens = new Set<string>();
+    const seen: unknown[] = [];
+    h.api.interceptors.response.use(undefined, (error: unknown) => {
+      seen.push(error);
+      return Promise.reject(error instanceof Error ? error : new Error('non-error rejection'));
+    });
+
+    const error = await rejectionOf(h.api.get('/users/1'));
+
+    expect(seen).toEqual([error]);
+    expect((error as AxiosError).response?.status).toBe(401);
+    expect((error as AxiosError).config?.headers.Authorization).toBe('Bearer [redacted]');
+    expect(h.tokenCalls).toHaveLength(2);
+    expect(JSON.stringify(error)).not.toMatch(/tok-[12]/);
   });
 });

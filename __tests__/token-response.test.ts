@@ -182,6 +182,29 @@ describe('RFC 6749 §5.2 error bodies → TokenEndpointError', () => {
     },
   );
 
+  test('a 200 carrying an error body is a failure reported with its real status', async () => {
+    const { core, error } = await fetchWith([200, { error: 'invalid_client' }], { retry: { retries: 3 } });
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ error: 'invalid_client', status: 200, transient: false });
+    expect(core.tokenCalls).toHaveLength(1);
+  });
+
+  test.each([
+    [200, 'temporarily_unavailable'],
+    [400, 'server_error'],
+  ])('%i %s is transient: retried once, then the token', async (status, code) => {
+    const core = createCore({ options: { retry: { retries: 1, baseDelayMs: 0 } } });
+    core.tokenQueue.push([status, { error: code }]);
+    expect(await core.auth.getAccessToken()).toBe('tok-1');
+    expect(core.tokenCalls).toHaveLength(2);
+  });
+
+  test('temporarily_unavailable with the retries spent → TokenEndpointError marked transient', async () => {
+    const { core, error } = await fetchWith([200, { error: 'temporarily_unavailable' }]);
+    expect(error).toMatchObject({ error: 'temporarily_unavailable', status: 200, transient: true, attempts: 1 });
+    expect(core.tokenCalls).toHaveLength(1);
+  });
+
   test('a 4xx without an error body still rejects with TokenEndpointError (no error code)', async () => {
     const { error } = await fetchWith([403, '<html>Forbidden</html>']);
     expect(error).toBeInstanceOf(TokenEndpointError);

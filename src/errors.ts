@@ -12,7 +12,35 @@ export type OAuth2ErrorCode =
   | 'OAUTH2_INVALID_TOKEN_RESPONSE'
   | 'OAUTH2_REPLAY_NOT_POSSIBLE';
 
-const BRAND = Symbol.for('axios-oauth2-bearer.error');
+/**
+ * A brand every plugin error carries: the kinds (class names) it is. `instanceof` checks it, so an
+ * error still matches when it comes from another copy of this package in the process (the CommonJS
+ * and ESM builds loaded side by side, or the `redis` subpath bundle).
+ */
+const BRAND = Symbol.for('axios-oauth2-bearer.error-kinds');
+
+interface ErrorClass {
+  readonly kind?: string;
+}
+
+function kindsOf(ctor: unknown): string[] {
+  const kinds: string[] = [];
+  for (let c = ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    if (Object.prototype.hasOwnProperty.call(c, 'kind')) kinds.push(String((c as ErrorClass).kind));
+  }
+  return kinds;
+}
+
+function brand(target: object, kinds: string[]): void {
+  Object.defineProperty(target, BRAND, { value: kinds, enumerable: false });
+}
+
+function isInstance(ctor: ErrorClass, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(ctor, value)) return true;
+  if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(ctor, 'kind')) return false;
+  const kinds = (value as Record<symbol, unknown>)[BRAND];
+  return Array.isArray(kinds) && kinds.includes(ctor.kind);
+}
 
 function hide(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
@@ -20,19 +48,24 @@ function hide(target: object, key: string, value: unknown): void {
 
 /** Base class of every error the plugin raises. */
 export class OAuth2Error extends Error {
+  /** The brand `instanceof` checks (see the class docs): each plugin error class has its own. */
+  static readonly kind: string = 'OAuth2Error';
   override name = 'OAuth2Error';
   readonly code: OAuth2ErrorCode;
 
   constructor(code: OAuth2ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message);
     this.code = code;
+    brand(this, kindsOf(new.target));
     if (options?.cause !== undefined) hide(this, 'cause', options.cause);
   }
 
-  /** Lets {@link OAuth2OptionsError}, which must stay a `TypeError`, also match `instanceof OAuth2Error`. */
+  /**
+   * `instanceof` also matches errors from another copy of this package (by brand), and
+   * {@link OAuth2OptionsError}, which must stay a `TypeError`, matches `instanceof OAuth2Error`.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    return this === OAuth2Error && typeof value === 'object' && value !== null && BRAND in value;
+    return isInstance(this, value);
   }
 
   /** Safe serialisation: name, code, message and the error's own public fields. */
@@ -43,6 +76,7 @@ export class OAuth2Error extends Error {
 
 /** Bad options passed to `attachOAuth2` or a preset. A `TypeError` that also matches `instanceof OAuth2Error`. */
 export class OAuth2OptionsError extends TypeError {
+  static readonly kind: string = 'OAuth2OptionsError';
   override name = 'OAuth2OptionsError';
   readonly code = 'OAUTH2_INVALID_OPTIONS' as const;
   /** The option path at fault, e.g. `grant.username`. */
@@ -51,7 +85,12 @@ export class OAuth2OptionsError extends TypeError {
   constructor(option: string, message: string) {
     super(message);
     this.option = option;
-    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+    brand(this, ['OAuth2OptionsError', OAuth2Error.kind]);
+  }
+
+  /** Matches by brand too, like {@link OAuth2Error}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, value);
   }
 }
 
@@ -73,6 +112,7 @@ export interface TokenEndpointErrorDetails {
 
 /** The token endpoint refused to issue a token, or could not be reached. */
 export class TokenEndpointError extends OAuth2Error {
+  static override readonly kind: string = 'TokenEndpointError';
   override name = 'TokenEndpointError';
   readonly error?: string;
   readonly errorDescription?: string;
@@ -95,6 +135,7 @@ export class TokenEndpointError extends OAuth2Error {
 
 /** The account is locked out (or rate limited) at the token endpoint; no token call is made until `retryAt`. */
 export class AccountLockedError extends OAuth2Error {
+  static override readonly kind: string = 'AccountLockedError';
   override name = 'AccountLockedError';
   /** Milliseconds from when this error was created until the cool-down ends. */
   readonly retryAfterMs: number;
@@ -126,6 +167,7 @@ export class AccountLockedError extends OAuth2Error {
 
 /** The token endpoint answered 2xx with something that is not a valid RFC 6749 §5.1 token response. */
 export class InvalidTokenResponseError extends OAuth2Error {
+  static override readonly kind: string = 'InvalidTokenResponseError';
   override name = 'InvalidTokenResponseError';
   /** The response field at fault (`access_token`, `token_type`, `expires_in`, or `body`). */
   readonly field: string;
@@ -141,6 +183,7 @@ export class InvalidTokenResponseError extends OAuth2Error {
 
 /** A 401 asked for a replay, but the request body cannot be sent twice (a stream). The 401 is the `cause`. */
 export class ReplayNotPossibleError extends OAuth2Error {
+  static override readonly kind: string = 'ReplayNotPossibleError';
   override name = 'ReplayNotPossibleError';
   constructor(message: string, options: { cause: unknown }) {
     super('OAUTH2_REPLAY_NOT_POSSIBLE', message, options);

@@ -1,13 +1,15 @@
-import {
+import axios, {
+  AxiosHeaders,
   isAxiosError,
-  type AxiosError,
   type AxiosInstance,
+  type AxiosError,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { ReplayNotPossibleError } from './errors';
 import { emit } from './hooks';
 import { redactAxiosError } from './redact-axios-error';
+import { copyResponseInterceptorsBefore } from './interceptors-before';
 import { isReplayableBody } from './replayable';
 import type { SentTokens } from './request-interceptor';
 import type { TokenSource } from './token-source';
@@ -24,6 +26,11 @@ function pathOf(config: InternalAxiosRequestConfig): string {
  * The response interceptor: when a request that carried the plugin's bearer is answered "token
  * rejected", it gets a token other than the rejected one (shared with every waiting request) and
  * replays the request once, byte for byte. Any other error goes to the caller, with the bearer redacted.
+ *
+ * The replay is sent as the first attempt went out (headers set by request interceptors, encoded body)
+ * with only the bearer replaced, through a client of its own: request interceptors do not run again,
+ * response interceptors registered before the plugin's (axios-retry, say) see the replay's outcome,
+ * and those registered after it see it once, in this request's chain, instead of twice.
  */
 export function createResponseInterceptor(
   instance: AxiosInstance,
@@ -31,7 +38,30 @@ export function createResponseInterceptor(
   options: ResolvedOptions,
   sent: SentTokens,
 ) {
-  return async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
+  async function replay(config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
+    const headers = AxiosHeaders.from(config.headers);
+    headers.set('Authorization', `Bearer ${token}`);
+    const replayConfig = {
+      ...config,
+      headers,
+      // An adapter may delete config.adapter once it ran (axios-mock-adapter does): take the instance's then.
+      adapter: config.adapter ?? instance.defaults.adapter,
+      oauth2: { ...config.oauth2, injected: true, replayed: true },
+      // transformRequest already ran: config.data holds the encoded body, to be sent as is.
+      transformRequest: [keepBody],
+    };
+    sent.set(replayConfig, token);
+    const replayClient = axios.create();
+    copyResponseInterceptorsBefore(instance, replayOnRejection, replayClient);
+    try {
+      return await replayClient.request(replayConfig);
+    } catch (error) {
+      if (isAxiosError(error)) redactAxiosError(error);
+      throw error;
+    }
+  }
+
+  async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
     if (!isAxiosError(error) || !error.config) throw error;
     const config = error.config;
     const rejected = sent.get(config);
@@ -47,13 +77,14 @@ export function createResponseInterceptor(
         { cause: error },
       );
     }
-    const { fetched } = await source.renewAfterRejection(rejected, config.signal);
+    const { token, fetched } = await source.renewAfterRejection(rejected, config.signal);
     emit(options.hooks, 'onRequestReplayed', {
       method: (config.method ?? 'get').toUpperCase(),
       url: pathOf(config),
       fetched,
     });
-    // transformRequest already ran: config.data holds the encoded body, to be sent as is.
-    return instance.request({ ...config, oauth2: { ...config.oauth2, replayed: true }, transformRequest: [keepBody] });
-  };
+    return replay(config, token.accessToken);
+  }
+
+  return replayOnRejection;
 }

@@ -18,9 +18,15 @@ function describeFailure(f: TokenFailure & { cause?: Error }): string {
   return `the token endpoint answered ${code}${f.errorDescription ? `: ${f.errorDescription}` : ''}`;
 }
 
+const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type']);
+
+function isGrantRefusal(failure: TokenFailure): boolean {
+  return failure.error === 'unauthorized_client' && failure.status !== 423 && failure.status !== 429;
+}
+
 /**
  * Runs grants against the token endpoint: the refresh-token grant first when a refresh token is
- * held (falling back to the main grant on `invalid_grant`), bounded retries with backoff for
+ * held (falling back to the main grant on `invalid_grant`, `unsupported_grant_type` or `unauthorized_client`), bounded retries with backoff for
  * transient failures, no retry for permanent ones, and lockouts handed back to the caller.
  */
 export class TokenFetcher {
@@ -39,9 +45,13 @@ export class TokenFetcher {
         const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken });
         // RFC 6749 §6: keep the old refresh token unless a new one was issued.
         if ('token' in outcome && outcome.token.refreshToken === undefined) outcome.token.refreshToken = refreshToken;
-        return outcome;
+        // unauthorized_client on a refresh grant (RFC 6749 §5.2: "not authorized to use this grant type")
+        // is answered by the main grant; a real lockout shows again there and opens the cool-down.
+        // A 423 or 429 is about the account or the rate, whatever the grant: no second call.
+        if (!('lockout' in outcome) || !isGrantRefusal(outcome.lockout)) return outcome;
       } catch (error) {
-        if (!(error instanceof TokenEndpointError && error.error === 'invalid_grant')) throw error;
+        // invalid_grant: the refresh token is dead; unsupported_grant_type: the server has no refresh grant.
+        if (!(error instanceof TokenEndpointError && REFRESH_FALLBACK_ERRORS.has(error.error ?? ''))) throw error;
       }
     }
     return this.run(mainGrant(this.options));

@@ -40,6 +40,8 @@ function parseBody(data: unknown): Body | string | undefined {
 export function classifyFailure(status: number | undefined, error: string | undefined): FailureKind {
   if (error === 'unauthorized_client' || status === 423 || status === 429) return 'lockout';
   if (status === undefined || status === 408 || status >= 500) return 'transient';
+  // RFC 6749 §4.1.2.1 codes that some token endpoints also send, whatever the status.
+  if (error === 'temporarily_unavailable' || error === 'server_error') return 'transient';
   return 'permanent';
 }
 
@@ -102,7 +104,7 @@ export function parseTokenResponse(
     throw invalid('body', `expected a JSON object, got ${what}`, status, undefined);
   }
   if (body.access_token === undefined && typeof body.error === 'string') {
-    return { failure: failureFrom(400, body, headers.retryAfter) }; // a 200 carrying an error body
+    return { failure: failureFrom(status, body, headers.retryAfter) }; // a 2xx carrying an error body
   }
   if (typeof body.access_token !== 'string' || body.access_token === '') {
     throw invalid(

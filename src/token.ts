@@ -14,6 +14,13 @@ export const MAX_SOFT_WINDOW_MS = 120_000;
 /** Share of the lifetime that the soft window covers. */
 export const SOFT_WINDOW_RATIO = 0.1;
 
+/**
+ * Shortest time a token is used for, whatever its `expires_in`: a server answering `expires_in: 0`
+ * (or a lifetime below a second) costs at most one token call per second, not one per request.
+ * Such a token may then be rejected with a 401, which the response side handles (one refresh, one replay).
+ */
+export const MIN_TOKEN_USE_MS = 1000;
+
 /** The windows of one token, in epoch ms. */
 export interface TokenWindows {
   /** From here on callers wait for a new token. */
@@ -24,7 +31,8 @@ export interface TokenWindows {
 
 /**
  * Computes the windows. The skew is capped at half the lifetime, so a token living less than the
- * skew is still used for half its life instead of causing a refresh on every request.
+ * skew is still used for half its life instead of causing a refresh on every request, and every
+ * token is used for at least {@link MIN_TOKEN_USE_MS}.
  */
 export function tokenWindows(
   token: Pick<StoredToken, 'obtainedAt' | 'expiresAt'>,
@@ -32,7 +40,7 @@ export function tokenWindows(
 ): TokenWindows | undefined {
   if (token.expiresAt === undefined) return undefined;
   const lifetime = Math.max(0, token.expiresAt - token.obtainedAt);
-  const hardStart = token.expiresAt - Math.min(skewMs, lifetime / 2);
+  const hardStart = Math.max(token.expiresAt - Math.min(skewMs, lifetime / 2), token.obtainedAt + MIN_TOKEN_USE_MS);
   const soft = Math.min(lifetime * SOFT_WINDOW_RATIO, MAX_SOFT_WINDOW_MS);
   return { hardStart, softStart: Math.max(token.obtainedAt, hardStart - soft) };
 }

@@ -101,6 +101,24 @@ function checkKeys(option: string, value: Record<string, unknown>, known: readon
   }
 }
 
+const HOOK_NAMES = [
+  'onTokenAcquired',
+  'onTokenRenewed',
+  'onRequestReplayed',
+  'onLockoutOpened',
+  'onLockoutClosed',
+  'onTokenEndpointFailure',
+  'onStoreError',
+] as const;
+
+/** Hooks: an object whose keys are hook names (a typo is an error, not a hook that never fires) and values functions. */
+function resolveHooks(value: unknown): OAuth2Hooks {
+  const hooks = optional('hooks', value, isObject, 'an object of functions', {});
+  checkKeys('hooks', hooks, HOOK_NAMES);
+  for (const name of HOOK_NAMES) optional(`hooks.${name}`, hooks[name], isFunction, 'a function', undefined);
+  return hooks;
+}
+
 function optional<T>(option: string, value: unknown, check: (v: unknown) => v is T, expected: string, fallback: T): T {
   if (value === undefined) return fallback;
   if (!check(value)) fail(option, expected, value);
@@ -278,7 +296,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'fail',
     ),
     failureCacheMs: optional('failureCacheMs', o.failureCacheMs, isNonNegative, 'a non-negative number', 5000),
-    hooks: optional('hooks', o.hooks, isObject, 'an object of functions', {}),
+    hooks: resolveHooks(o.hooks),
     clock: optional('clock', o.clock, isFunction, 'a function', Date.now),
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };
