@@ -31,6 +31,8 @@ function isGrantRefusal(failure: TokenFailure): boolean {
  */
 export class TokenFetcher {
   private readonly client: TokenClient;
+  /** The server refused the refresh grant for this client: later refresh tokens are not tried. */
+  private refreshGrantRefused = false;
 
   constructor(
     client: TokenClient,
@@ -40,7 +42,7 @@ export class TokenFetcher {
   }
 
   async fetch(refreshToken: string | undefined): Promise<FetchOutcome> {
-    if (refreshToken !== undefined) {
+    if (refreshToken !== undefined && !this.refreshGrantRefused) {
       try {
         const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken });
         // RFC 6749 §6: keep the old refresh token unless a new one was issued.
@@ -49,9 +51,11 @@ export class TokenFetcher {
         // is answered by the main grant; a real lockout shows again there and opens the cool-down.
         // A 423 or 429 is about the account or the rate, whatever the grant: no second call.
         if (!('lockout' in outcome) || !isGrantRefusal(outcome.lockout)) return outcome;
+        this.refreshGrantRefused = true;
       } catch (error) {
-        // invalid_grant: the refresh token is dead; unsupported_grant_type: the server has no refresh grant.
+        // invalid_grant: this refresh token is dead; unsupported_grant_type: the server has no refresh grant.
         if (!(error instanceof TokenEndpointError && REFRESH_FALLBACK_ERRORS.has(error.error ?? ''))) throw error;
+        if (error.error === 'unsupported_grant_type') this.refreshGrantRefused = true;
       }
     }
     return this.run(mainGrant(this.options));

@@ -127,6 +127,28 @@ describe('interop: @node-oauth/oauth2-server on loopback', () => {
     expect(server.tokenCalls).toHaveLength(2);
   });
 
+  it('a password-only client: its refresh token is refused (unauthorized_client) → the password grant, no lockout', async () => {
+    const api = client({
+      clientId: PASSWORD_ONLY.id,
+      clientSecret: PASSWORD_ONLY.secret,
+      grant: { type: 'password', ...USER },
+    });
+    await api.get('/me');
+    server.model.revokeAllAccessTokens();
+
+    await expect(api.get('/me')).resolves.toMatchObject({ status: 200 });
+    server.model.revokeAllAccessTokens();
+    await expect(api.get('/me')).resolves.toMatchObject({ status: 200 });
+
+    expect(server.tokenCalls.map((c) => [c.body.grant_type, c.status])).toEqual([
+      ['password', 200],
+      ['refresh_token', 400],
+      ['password', 200],
+      // The server refused the refresh grant for this client: its refresh tokens are not tried again.
+      ['password', 200],
+    ]);
+  });
+
   it('a wrong secret by Basic → 401 invalid_client with WWW-Authenticate: Basic → TokenEndpointError, not retried', async () => {
     const api = client({ clientSecret: 'wrong-secret' });
 
