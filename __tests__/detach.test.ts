@@ -10,9 +10,9 @@ import {
 const options = { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET };
 
 describe('detach()', () => {
-  test('attach adds exactly one request and one response interceptor', () => {
+  test('attach adds two request interceptors (cached / fetching, one runs per request) and one response interceptor', () => {
     const core = createCore();
-    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+    expect(countInterceptors(core.api)).toEqual({ request: 2, response: 1 });
   });
 
   test('after detach() no interceptor remains and requests go out without a bearer', async () => {
@@ -61,7 +61,7 @@ describe('detach()', () => {
     core.auth.detach();
     const second = attachOAuth2(core.api, { ...options, clock: () => core.clock.now });
     core.auth.detach();
-    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+    expect(countInterceptors(core.api)).toEqual({ request: 2, response: 1 });
     expect((await core.api.get('/x')).data.authorization).toBe('Bearer tok-1');
     second.detach();
     expect(countInterceptors(core.api)).toEqual({ request: 0, response: 0 });
@@ -81,7 +81,7 @@ describe('detach()', () => {
     expect((error as OAuth2OptionsError).code).toBe('OAUTH2_INVALID_OPTIONS');
     expect((error as OAuth2OptionsError).option).toBe('instance');
     expect((error as Error).message).toMatch(/already has the plugin attached/);
-    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+    expect(countInterceptors(core.api)).toEqual({ request: 2, response: 1 });
   });
 
   test('attach after detach works (with a fresh cache)', async () => {
@@ -89,7 +89,7 @@ describe('detach()', () => {
     expect((await core.api.get('/a')).data.authorization).toBe('Bearer tok-1');
     core.auth.detach();
     const again = attachOAuth2(core.api, { ...options, clock: () => core.clock.now });
-    expect(countInterceptors(core.api)).toEqual({ request: 1, response: 1 });
+    expect(countInterceptors(core.api)).toEqual({ request: 2, response: 1 });
     expect((await core.api.get('/b')).data.authorization).toBe('Bearer tok-2');
     expect(await again.getAccessToken()).toBe('tok-2');
     expect(core.tokenCalls).toHaveLength(2);
@@ -101,5 +101,52 @@ describe('detach()', () => {
     expect(
       Object.getOwnPropertySymbols(core.api).filter((s) => Object.getOwnPropertyDescriptor(core.api, s)?.enumerable),
     ).toEqual([]);
+  });
+});
+
+describe('the request path axios takes', () => {
+  /** An adapter that records whether it was called in the same tick as `request()` (axios's synchronous path). */
+  function probe(core: ReturnType<typeof createCore>) {
+    const original = core.api.defaults.adapter;
+    let inTick = false;
+    const ticks: boolean[] = [];
+    core.api.defaults.adapter = (config) => {
+      ticks.push(inTick);
+      return (original as (c: typeof config) => Promise<never>)(config);
+    };
+    return async (url: string) => {
+      inTick = true;
+      const pending = core.api.get(url);
+      inTick = false;
+      const response = await pending;
+      return { sync: ticks[ticks.length - 1], authorization: response.data.authorization as string };
+    };
+  }
+
+  test('with a cached token the request is dispatched synchronously, bearer injected', async () => {
+    const core = createCore();
+    const get = probe(core);
+    expect(await get('/cold')).toEqual({ sync: false, authorization: 'Bearer tok-1' }); // waited for the fetch
+    expect(await get('/warm')).toEqual({ sync: true, authorization: 'Bearer tok-1' });
+    expect(core.tokenCalls).toHaveLength(1);
+  });
+
+  test('an asynchronous interceptor of the caller keeps the bearer injected (the promise path)', async () => {
+    const core = createCore();
+    core.api.interceptors.request.use(async (config) => config);
+    const get = probe(core);
+    await get('/cold');
+    expect(await get('/warm')).toEqual({ sync: false, authorization: 'Bearer tok-1' });
+  });
+
+  test('a token invalidated between the choice and the injection: the one seen cached is still sent', async () => {
+    const core = createCore();
+    await core.auth.getAccessToken();
+    core.api.interceptors.request.use(async (config) => {
+      await core.auth.invalidate();
+      return config;
+    });
+    expect((await core.api.get('/x')).data.authorization).toBe('Bearer tok-1');
+    expect(core.tokenCalls).toHaveLength(1);
   });
 });

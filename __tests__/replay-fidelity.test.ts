@@ -187,6 +187,22 @@ describe('the replay and the instance interceptors', () => {
     expect(h.tokenCalls).toHaveLength(2);
   });
 
+  test("a bearer put in after the plugin's (by an interceptor that runs later) is not the plugin's: its 401 is not replayed", async () => {
+    const h = createResponseHarness({ noAttach: true });
+    h.api.interceptors.request.use((config) => {
+      if (config.url === '/own') config.headers.set('Authorization', 'Bearer caller-token');
+      return config;
+    });
+    h.auth = attachOAuth2(h.api, defaultOptions());
+    await h.api.get('/warm-up');
+
+    const error = await rejectionOf(h.api.get('/own'));
+
+    expect((error as AxiosError).response?.status).toBe(401);
+    expect(h.apiHits.map((x) => x.token)).toEqual(['tok-1', 'caller-token']);
+    expect(h.tokenCalls).toHaveLength(1);
+  });
+
   test('request interceptors are not run again: the replay keeps the headers they set on the first attempt', async () => {
     const h = rejectingFirstToken();
     let runs = 0;

@@ -26,25 +26,41 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** What {@link compare} reports: median ops/s of each variant, and its median extra time per request over the first (the floor). */
+export interface Comparison {
+  ops: Record<string, number>;
+  /** Median over rounds of (time of the variant / time of the floor in the same round) − 1, in %. */
+  slowerPct: Record<string, number>;
+}
+
 /**
- * Measures every variant in interleaved rounds (A B C, A B C, …) so machine noise hits all alike,
- * after a warm-up; returns the median ops/s of each.
+ * Measures every variant in interleaved rounds (A B C, C B A, …) after a warm-up. Each round gives
+ * every variant's time and its ratio to the floor (the first variant) measured next to it, so a
+ * drift in machine speed hits both sides of a ratio alike; the medians over rounds are reported.
  */
 export async function compare(
   variants: Record<string, Runner>,
   options: { count: number; rounds: number; concurrency?: number },
-): Promise<Record<string, number>> {
+): Promise<Comparison> {
   const names = Object.keys(variants);
+  const floor = names[0];
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const time = (run: Runner, count: number) =>
     options.concurrency ? timeConcurrent(run, count, options.concurrency) : timeSequential(run, count);
-  for (const name of names) await time(variants[name], Math.ceil(options.count / 4)); // warm-up
+  for (const name of names) await time(variants[name], Math.ceil(options.count / 2)); // warm-up
   for (let round = 0; round < options.rounds; round++) {
     const order = round % 2 ? [...names].reverse() : names;
+    const ns: Record<string, number> = {};
     for (const name of order) {
-      const ns = await time(variants[name], options.count);
-      samples[name].push(options.count / (Number(ns) / 1e9));
+      global.gc?.(); // collect between variants, so one does not pay for another's garbage
+      ns[name] = Number(await time(variants[name], options.count));
+      samples[name].push(options.count / (ns[name] / 1e9));
     }
+    for (const name of names) ratios[name].push(ns[name] / ns[floor]);
   }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
+  return {
+    ops: Object.fromEntries(names.map((n) => [n, median(samples[n])])),
+    slowerPct: Object.fromEntries(names.map((n) => [n, (median(ratios[n]) - 1) * 100])),
+  };
 }

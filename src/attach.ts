@@ -2,9 +2,10 @@ import type { AxiosInstance } from 'axios';
 import { cacheKey } from './cache-key';
 import { OAuth2OptionsError } from './errors';
 import type { OAuth2Options } from './options';
-import { createRequestInterceptor, type SentTokens } from './request-interceptor';
+import { createRequestInterceptors } from './request-interceptor';
 import { createResponseInterceptor } from './response-interceptor';
 import { SafeStore } from './safe-store';
+import { SentTokens } from './sent-tokens';
 import { TokenClient } from './token-client';
 import { TokenFetcher } from './token-fetcher';
 import { TokenSource } from './token-source';
@@ -16,7 +17,7 @@ export interface OAuth2Handle {
   getAccessToken(): Promise<string>;
   /** Forgets the cached token (and refresh token), here and in the store; the next request fetches anew. */
   invalidate(): Promise<void>;
-  /** Removes both interceptors, leaving the instance as it was. Idempotent. */
+  /** Removes the plugin's interceptors, leaving the instance as it was. Idempotent. */
   detach(): void;
   /** The key under which the token is cached (a hash; no secret in it). */
   readonly cacheKey: string;
@@ -48,8 +49,16 @@ export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): O
   const key = cacheKey(resolved);
   const store = new SafeStore(resolved.store, key, resolved.hooks);
   const source = new TokenSource(resolved, new TokenFetcher(new TokenClient(instance, resolved), resolved), store);
-  const sent: SentTokens = new WeakMap();
-  const requestId = instance.interceptors.request.use(createRequestInterceptor(source, resolved.apiOrigins, sent));
+  const sent = new SentTokens();
+  const request = createRequestInterceptors(source, resolved.apiOrigins, sent);
+  // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
+  const cachedId = instance.interceptors.request.use(request.injectCached, undefined, {
+    synchronous: true,
+    runWhen: request.whenCached,
+  });
+  const fetchingId = instance.interceptors.request.use(request.injectFetched, undefined, {
+    runWhen: request.whenFetching,
+  });
   const responseId = instance.interceptors.response.use(
     undefined,
     createResponseInterceptor(instance, source, resolved, sent),
@@ -64,7 +73,8 @@ export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): O
     detach() {
       if (!attached) return;
       attached = false;
-      instance.interceptors.request.eject(requestId);
+      instance.interceptors.request.eject(cachedId);
+      instance.interceptors.request.eject(fetchingId);
       instance.interceptors.response.eject(responseId);
       delete (instance as unknown as Record<symbol, unknown>)[ATTACHED];
     },

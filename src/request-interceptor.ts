@@ -1,32 +1,84 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import type { SentTokens } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import type { TokenSource } from './token-source';
 import { requestOrigin } from './url';
 import './request-options';
 
-/** Which access token each request config was sent with; read by the response side. */
-export type SentTokens = WeakMap<object, string>;
-
 /** Distinct base URLs whose origin is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
 
+/** The plugin's request interceptors, as `attachOAuth2` registers them (see {@link createRequestInterceptors}). */
+export interface RequestInterceptors {
+  /** Synchronous: injects the cached token. Runs only when one is cached (see `whenCached`). */
+  injectCached(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig;
+  whenCached(config: InternalAxiosRequestConfig): boolean;
+  /** Waits for a token (the shared fetch), then injects it. Runs only when none is cached. */
+  injectFetched(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig>;
+  whenFetching(config: InternalAxiosRequestConfig): boolean;
+}
+
+type Plan = 'none' | 'cached' | 'fetch';
+
 /**
- * The request interceptor: injects `Authorization: Bearer …` into requests bound for an allowed
- * origin, unless the request opts out or the caller set its own `Authorization` header. With a
- * cached token it returns synchronously, so the hot path costs no extra promise.
+ * The request side: injects `Authorization: Bearer …` into requests bound for an allowed origin,
+ * unless the request opts out or the caller set its own `Authorization` header.
+ *
+ * Two interceptors, of which axios runs one per request (`runWhen`): with a cached token, a
+ * synchronous one, so axios keeps its synchronous request path when no other interceptor needs a
+ * promise, and the hot path costs no extra microtask; without one, an asynchronous one that waits
+ * for the shared fetch.
  */
-export function createRequestInterceptor(source: TokenSource, apiOrigins: ReadonlySet<string>, sent: SentTokens) {
+export function createRequestInterceptors(
+  source: TokenSource,
+  apiOrigins: ReadonlySet<string>,
+  sent: SentTokens,
+): RequestInterceptors {
   const originMemo = new Map<string, string | undefined>();
+  /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `whenCached`. */
+  let lastCached: StoredToken | undefined;
+  /** `whenCached` decides for both interceptors; axios asks `whenFetching` next, with the same config. */
+  let decidedFor: InternalAxiosRequestConfig | undefined;
+  let decided: Plan = 'none';
+
+  /** The last origin decision: a client sends mostly the same base URL and path, asked twice per request. */
+  let last: { baseURL?: string; url?: string; allowAbsoluteUrls?: boolean; allowed: boolean } = { allowed: false };
 
   function allowed(config: InternalAxiosRequestConfig): boolean {
-    const memoKey = `${config.baseURL ?? ''}\n${config.url ?? ''}\n${config.allowAbsoluteUrls ?? ''}`;
+    const { baseURL, url, allowAbsoluteUrls } = config;
+    if (
+      baseURL === last.baseURL &&
+      url === last.url &&
+      allowAbsoluteUrls === last.allowAbsoluteUrls &&
+      url !== undefined
+    ) {
+      return last.allowed;
+    }
+    const memoKey = `${baseURL ?? ''}\n${url ?? ''}\n${allowAbsoluteUrls ?? ''}`;
     let origin = originMemo.get(memoKey);
     if (origin === undefined && !originMemo.has(memoKey)) {
       origin = requestOrigin(config);
       if (originMemo.size >= ORIGIN_MEMO_SIZE) originMemo.delete(originMemo.keys().next().value as string);
       originMemo.set(memoKey, origin);
     }
-    return origin !== undefined && apiOrigins.has(origin);
+    last = { baseURL, url, allowAbsoluteUrls, allowed: origin !== undefined && apiOrigins.has(origin) };
+    return last.allowed;
+  }
+
+  function plan(config: InternalAxiosRequestConfig): Plan {
+    if (config.oauth2?.skip || !allowed(config)) return 'none';
+    const cached = source.peek();
+    if (!cached) return 'fetch';
+    lastCached = cached;
+    return 'cached';
+  }
+
+  /** The headers to inject into, or undefined when the caller's own `Authorization` header stays. */
+  function headersFor(config: InternalAxiosRequestConfig): AxiosHeaders | undefined {
+    if (config.oauth2?.skip || !allowed(config)) return undefined;
+    const headers = config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers);
+    config.headers = headers;
+    return headers.has('Authorization') && !config.oauth2?.injected ? undefined : headers;
   }
 
   function inject(
@@ -34,22 +86,40 @@ export function createRequestInterceptor(source: TokenSource, apiOrigins: Readon
     headers: AxiosHeaders,
     token: StoredToken,
   ): InternalAxiosRequestConfig {
-    headers.set('Authorization', `Bearer ${token.accessToken}`);
-    config.oauth2 = { ...config.oauth2, injected: true };
-    sent.set(config, token.accessToken);
+    const value = `Bearer ${token.accessToken}`;
+    // First injection: headersFor found no Authorization header (in any case), so a plain property
+    // write does; a retry of an injected request replaces the plugin's own header by name.
+    if (config.oauth2?.injected) headers.set('Authorization', value);
+    else headers.Authorization = value;
+    config.oauth2 = config.oauth2 ? { ...config.oauth2, injected: true } : { injected: true };
+    sent.note(token.accessToken);
     return config;
   }
 
-  return function injectBearer(
-    config: InternalAxiosRequestConfig,
-  ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
-    const flags = config.oauth2;
-    if (flags?.skip || !allowed(config)) return config;
-    const headers = config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers);
-    config.headers = headers;
-    if (headers.has('Authorization') && !flags?.injected) return config;
-    const cached = source.peek();
-    if (cached) return inject(config, headers, cached);
-    return source.getToken(config.signal).then((token) => inject(config, headers, token));
+  return {
+    whenCached(config) {
+      decidedFor = config;
+      decided = plan(config);
+      return decided === 'cached';
+    },
+    whenFetching(config) {
+      const chosen = decidedFor === config ? decided : plan(config);
+      decidedFor = undefined;
+      return chosen === 'fetch';
+    },
+    injectCached(config) {
+      const headers = headersFor(config);
+      const token = source.peek() ?? lastCached;
+      // A token was cached when axios chose this interceptor; if it went since, the one seen then
+      // is sent (a rejection of it is handled by the response side).
+      return headers && token ? inject(config, headers, token) : config;
+    },
+    injectFetched(config) {
+      const headers = headersFor(config);
+      if (!headers) return config;
+      const cached = source.peek();
+      if (cached) return inject(config, headers, cached);
+      return source.getToken(config.signal).then((token) => inject(config, headers, token));
+    },
   };
 }

@@ -11,7 +11,7 @@ import { emit } from './hooks';
 import { redactAxiosError } from './redact-axios-error';
 import { copyResponseInterceptorsBefore } from './interceptors-before';
 import { isReplayableBody } from './replayable';
-import type { SentTokens } from './request-interceptor';
+import type { SentTokens } from './sent-tokens';
 import type { TokenSource } from './token-source';
 import type { ResolvedOptions } from './validate-options';
 import './request-options';
@@ -50,7 +50,7 @@ export function createResponseInterceptor(
       // transformRequest already ran: config.data holds the encoded body, to be sent as is.
       transformRequest: [keepBody],
     };
-    sent.set(replayConfig, token);
+    sent.note(token);
     const replayClient = axios.create();
     copyResponseInterceptorsBefore(instance, replayOnRejection, replayClient);
     try {
@@ -64,7 +64,7 @@ export function createResponseInterceptor(
   async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
     if (!isAxiosError(error) || !error.config) throw error;
     const config = error.config;
-    const rejected = sent.get(config);
+    const rejected = sent.of(config);
     if (rejected === undefined) throw error;
     redactAxiosError(error);
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;

@@ -4,7 +4,7 @@ import { emit } from './hooks';
 import { Cooldown } from './lockout';
 import type { SafeStore } from './safe-store';
 import type { StoredToken } from './stores/token-store';
-import { freshness } from './token';
+import { freshness, tokenWindows, type TokenWindows } from './token';
 import type { TokenFetcher } from './token-fetcher';
 import type { ResolvedOptions } from './validate-options';
 
@@ -20,6 +20,8 @@ export const MAX_LOCK_ROUNDS = 3;
  */
 export class TokenSource {
   private current?: StoredToken;
+  /** The windows of `current`, computed once per token for the hot path. */
+  private windows: { token?: StoredToken; bounds?: TokenWindows } = {};
   private refreshToken?: string;
   private inflight?: Promise<StoredToken>;
   private backgroundNotBefore = 0;
@@ -42,10 +44,14 @@ export class TokenSource {
   peek(): StoredToken | undefined {
     const token = this.current;
     if (!token) return undefined;
+    if (this.windows.token !== token) {
+      this.windows = { token, bounds: tokenWindows(token, this.options.refreshSkewMs) };
+    }
+    const { bounds } = this.windows;
+    if (!bounds) return token; // no expiry: used until rejected
     const now = this.options.clock();
-    const state = freshness(token, now, this.options.refreshSkewMs);
-    if (state === 'expired') return undefined;
-    if (state === 'renew-soon') this.startBackgroundRefresh(now);
+    if (now >= bounds.hardStart) return undefined;
+    if (now >= bounds.softStart) this.startBackgroundRefresh(now);
     return token;
   }
 
