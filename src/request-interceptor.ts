@@ -11,11 +11,13 @@ const ORIGIN_MEMO_SIZE = 16;
 /** The plugin's request interceptors, as `attachOAuth2` registers them (see {@link createRequestInterceptors}). */
 export interface RequestInterceptors {
   /** Synchronous: injects the cached token. Runs only when one is cached (see `whenCached`). */
-  injectCached(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig;
-  whenCached(config: InternalAxiosRequestConfig): boolean;
+  injectCached: (config: InternalAxiosRequestConfig) => InternalAxiosRequestConfig;
+  whenCached: (config: InternalAxiosRequestConfig) => boolean;
   /** Waits for a token (the shared fetch), then injects it. Runs only when none is cached. */
-  injectFetched(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig>;
-  whenFetching(config: InternalAxiosRequestConfig): boolean;
+  injectFetched: (
+    config: InternalAxiosRequestConfig,
+  ) => InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig>;
+  whenFetching: (config: InternalAxiosRequestConfig) => boolean;
 }
 
 type Plan = 'none' | 'cached' | 'fetch';
