@@ -2,7 +2,7 @@
 import axios, { type AxiosAdapter, type AxiosInstance } from 'axios';
 import createAuthRefreshInterceptor from 'axios-auth-refresh';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
 import { attachOAuth2 } from '../src';
 import { compare } from './measure';
 
@@ -73,17 +73,32 @@ export async function inProcess(count: number, rounds: number) {
   );
 }
 
-export async function overLoopback(count: number, rounds: number) {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
-      res.end('{}');
-    });
+/** The loopback API server, in a child process so its work does not share the client's event loop. */
+const SERVER_SOURCE = `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
+    res.end('{}');
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2.01/bench`;
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function startServerProcess(): Promise<{ port: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['-e', SERVER_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  });
+  return { port, stop: () => child.kill() };
+}
+
+export async function overLoopback(count: number, rounds: number) {
+  const server = await startServerProcess();
+  const base = `http://127.0.0.1:${server.port}/v2.01/bench`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   try {
     const floor = staticHeader(base, undefined, agent);
@@ -99,7 +114,6 @@ export async function overLoopback(count: number, rounds: number) {
     );
   } finally {
     agent.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    server.stop();
   }
 }

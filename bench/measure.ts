@@ -20,6 +20,13 @@ async function timeConcurrent(run: Runner, count: number, concurrency: number): 
   return process.hrtime.bigint() - start;
 }
 
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -31,6 +38,10 @@ export interface Comparison {
   ops: Record<string, number>;
   /** Median over rounds of (time of the variant / time of the floor in the same round) − 1, in %. */
   slowerPct: Record<string, number>;
+  /** The same ratios' interquartile range, in %: the noise the median sits in. */
+  slowerIqr: Record<string, [number, number]>;
+  /** Median over rounds of this process's CPU time (user + system) per request relative to the floor's, − 1, in %. */
+  cpuPct: Record<string, number>;
 }
 
 /**
@@ -46,21 +57,33 @@ export async function compare(
   const floor = names[0];
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const ratios: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const cpuRatios: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const time = (run: Runner, count: number) =>
     options.concurrency ? timeConcurrent(run, count, options.concurrency) : timeSequential(run, count);
   for (const name of names) await time(variants[name], Math.ceil(options.count / 2)); // warm-up
   for (let round = 0; round < options.rounds; round++) {
     const order = round % 2 ? [...names].reverse() : names;
     const ns: Record<string, number> = {};
+    const cpu: Record<string, number> = {};
     for (const name of order) {
       global.gc?.(); // collect between variants, so one does not pay for another's garbage
+      const before = process.cpuUsage();
       ns[name] = Number(await time(variants[name], options.count));
+      const used = process.cpuUsage(before);
+      cpu[name] = used.user + used.system;
       samples[name].push(options.count / (ns[name] / 1e9));
     }
-    for (const name of names) ratios[name].push(ns[name] / ns[floor]);
+    for (const name of names) {
+      ratios[name].push(ns[name] / ns[floor]);
+      cpuRatios[name].push(cpu[name] / cpu[floor]);
+    }
   }
   return {
     ops: Object.fromEntries(names.map((n) => [n, median(samples[n])])),
     slowerPct: Object.fromEntries(names.map((n) => [n, (median(ratios[n]) - 1) * 100])),
+    cpuPct: Object.fromEntries(names.map((n) => [n, (median(cpuRatios[n]) - 1) * 100])),
+    slowerIqr: Object.fromEntries(
+      names.map((n) => [n, [(quantile(ratios[n], 0.25) - 1) * 100, (quantile(ratios[n], 0.75) - 1) * 100]]),
+    ),
   };
 }
