@@ -321,44 +321,31 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     },
   );
 
-  test('after the refresh grant is refused, later refresh tokens are not tried; after invalid_grant they are', async () => {
-    const refused = setup();
-    refused.tokenQueue.push(
+  /** Login with rt-1, a renewal answered `refusal`, then two more renewals: the grants sent. */
+  async function grantsAfter(refusal: string): Promise<string[]> {
+    const core = setup();
+    core.tokenQueue.push(
       [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
-      [400, { error: 'unauthorized_client' }],
+      [400, { error: refusal }],
       [200, bearer('a2', 3600, { refresh_token: 'rt-2' })],
       [200, bearer('a3', 3600)],
     );
-    await refused.auth.getAccessToken();
-    expire(refused);
-    await refused.auth.getAccessToken();
-    expire(refused);
-    expect(await refused.auth.getAccessToken()).toBe('a3');
-    expect(refused.tokenCalls.map((c) => c.data)).toEqual([
-      'grant_type=client_credentials',
-      'grant_type=refresh_token&refresh_token=rt-1',
-      'grant_type=client_credentials',
-      'grant_type=client_credentials',
-    ]);
+    await core.auth.getAccessToken();
+    expire(core);
+    await core.auth.getAccessToken();
+    expire(core);
+    expect(await core.auth.getAccessToken()).toBe('a3');
+    return core.tokenCalls.map((c) => c.data as string);
+  }
 
-    const dead = setup();
-    dead.tokenQueue.push(
-      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
-      [400, { error: 'invalid_grant' }],
-      [200, bearer('a2', 3600, { refresh_token: 'rt-2' })],
-      [200, bearer('a3', 3600)],
-    );
-    await dead.auth.getAccessToken();
-    expire(dead);
-    await dead.auth.getAccessToken();
-    expire(dead);
-    expect(await dead.auth.getAccessToken()).toBe('a3');
-    expect(dead.tokenCalls.map((c) => c.data)).toEqual([
+  test('after the refresh grant is refused, later refresh tokens are not tried; after invalid_grant they are', async () => {
+    const start = [
       'grant_type=client_credentials',
       'grant_type=refresh_token&refresh_token=rt-1',
       'grant_type=client_credentials',
-      'grant_type=refresh_token&refresh_token=rt-2',
-    ]);
+    ];
+    expect(await grantsAfter('unauthorized_client')).toEqual([...start, 'grant_type=client_credentials']);
+    expect(await grantsAfter('invalid_grant')).toEqual([...start, 'grant_type=refresh_token&refresh_token=rt-2']);
   });
 
   test('unauthorized_client on refresh and again on the main grant → the lockout opens (2 calls, then none)', async () => {
