@@ -12,10 +12,18 @@ export {
   InvalidTokenResponseError,
   ReplayNotPossibleError,
   type OAuth2ErrorCode,
+  type TokenEndpointErrorDetails,
 } from './errors';
 export { isTokenRejected } from './token-rejection';
 export { parseWwwAuthenticate, type Challenge } from './www-authenticate';
 export { parseRetryAfter, retryDelayMs, lockoutDelayMs } from './backoff';
-export { freshness, tokenWindows, type Freshness, type TokenWindows } from './token';
+export { freshness, tokenWindows, MIN_TOKEN_USE_MS, type Freshness, type TokenWindows } from './token';
 export { basicAuthorization, formEncode } from './token-request';
-export { mangopay, musement, type MangopayPresetOptions, type MusementPresetOptions, type Preset } from './presets';
+export {
+  mangopay,
+  musement,
+  type MangopayPresetOptions,
+  type MusementPresetOptions,
+  type Preset,
+  type Environment,
+} from './presets';

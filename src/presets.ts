@@ -10,7 +10,8 @@ export type Preset = OAuth2Options & {
   headers: Record<string, string>;
 };
 
-type Environment = 'sandbox' | 'production';
+/** Which of an API's environments a preset targets. */
+export type Environment = 'sandbox' | 'production';
 
 function need(option: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
