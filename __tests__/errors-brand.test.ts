@@ -46,9 +46,22 @@ describe('instanceof across copies of the package (CJS and ESM builds, the redis
     expect(foreign.endpoint instanceof SdkAuthError).toBe(false);
   });
 
-  test('the brand is invisible: not in JSON.stringify nor util.inspect', () => {
-    expect(JSON.stringify(foreign.endpoint)).not.toMatch(/kinds|TokenEndpointError"\]/);
+  test('the brand is a non-enumerable symbol: not in JSON.stringify, util.inspect or Object.keys', () => {
+    const symbols = Object.getOwnPropertySymbols(foreign.endpoint);
+    expect(symbols.map(String)).toEqual(['Symbol(axios-oauth2-bearer.error-kinds)']);
+    expect(Object.getOwnPropertyDescriptor(foreign.endpoint, symbols[0])).toMatchObject({
+      enumerable: false,
+      value: ['TokenEndpointError', 'OAuth2Error'],
+    });
+    expect(JSON.parse(JSON.stringify(foreign.endpoint))).toEqual({
+      name: 'TokenEndpointError',
+      code: 'OAUTH2_TOKEN_ENDPOINT_ERROR',
+      message: 'm',
+      status: 400,
+      transient: false,
+      attempts: 1,
+    });
     expect(inspect(foreign.endpoint)).not.toContain('error-kinds');
-    expect(Object.keys(foreign.options)).not.toContain('kinds');
+    expect(Object.keys(foreign.options)).toEqual(['name', 'code', 'option']);
   });
 });

@@ -10,6 +10,7 @@ import {
   formPairs,
   headerOf,
   type Core,
+  type CoreReply,
 } from './helpers/core-harness';
 
 const USER = 'jane@example.com';
@@ -163,6 +164,18 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   const setup = (options: Record<string, unknown> = {}) =>
     createCore({ options: { backgroundRefresh: false, ...options } });
 
+  /** Three token fetches, each after the last token expired, answered by `replies` in turn. */
+  async function threeFetches(replies: CoreReply[]): Promise<{ tokens: string[]; grants: string[] }> {
+    const core = setup();
+    core.tokenQueue.push(...replies);
+    const tokens = [await core.auth.getAccessToken()];
+    expire(core);
+    tokens.push(await core.auth.getAccessToken());
+    expire(core);
+    tokens.push(await core.auth.getAccessToken());
+    return { tokens, grants: core.tokenCalls.map((c) => c.data as string) };
+  }
+
   test('a response with refresh_token → the next renewal uses grant_type=refresh_token with it', async () => {
     const core = setup();
     core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })]);
@@ -206,18 +219,13 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   });
 
   test('a rotated refresh token replaces the old one', async () => {
-    const core = setup();
-    core.tokenQueue.push(
+    const { tokens, grants } = await threeFetches([
       [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
       [200, bearer('a2', 3600, { refresh_token: 'rt-2' })],
       [200, bearer('a3', 3600, { refresh_token: 'rt-3' })],
-    );
-    await core.auth.getAccessToken();
-    expire(core);
-    expect(await core.auth.getAccessToken()).toBe('a2');
-    expire(core);
-    expect(await core.auth.getAccessToken()).toBe('a3');
-    expect(core.tokenCalls.map((c) => c.data)).toEqual([
+    ]);
+    expect(tokens).toEqual(['a1', 'a2', 'a3']);
+    expect(grants).toEqual([
       'grant_type=client_credentials',
       'grant_type=refresh_token&refresh_token=rt-1',
       'grant_type=refresh_token&refresh_token=rt-2',
@@ -225,18 +233,13 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   });
 
   test('a refresh response without refresh_token keeps the old one', async () => {
-    const core = setup();
-    core.tokenQueue.push(
+    const { tokens, grants } = await threeFetches([
       [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
       [200, bearer('a2', 3600)],
       [200, bearer('a3', 3600)],
-    );
-    await core.auth.getAccessToken();
-    expire(core);
-    expect(await core.auth.getAccessToken()).toBe('a2');
-    expire(core);
-    expect(await core.auth.getAccessToken()).toBe('a3');
-    expect(core.tokenCalls.map((c) => c.data)).toEqual([
+    ]);
+    expect(tokens).toEqual(['a1', 'a2', 'a3']);
+    expect(grants).toEqual([
       'grant_type=client_credentials',
       'grant_type=refresh_token&refresh_token=rt-1',
       'grant_type=refresh_token&refresh_token=rt-1',
@@ -272,47 +275,22 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     ]);
   });
 
-  test('after invalid_grant the dead refresh token is not tried again', async () => {
-    const core = setup();
-    core.tokenQueue.push(
-      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
-      [400, { error: 'invalid_grant' }],
-      [200, bearer('a2', 3600)],
-      [200, bearer('a3', 3600)],
-    );
-    await core.auth.getAccessToken();
-    expire(core);
-    expect(await core.auth.getAccessToken()).toBe('a2');
-    expire(core);
-    expect(await core.auth.getAccessToken()).toBe('a3');
-    expect(core.tokenCalls.map((c) => c.data)).toEqual([
-      'grant_type=client_credentials',
-      'grant_type=refresh_token&refresh_token=rt-1',
-      'grant_type=client_credentials',
-      'grant_type=client_credentials',
-    ]);
-  });
-
   test.each([
+    [400, 'invalid_grant'],
     [400, 'unauthorized_client'],
     [401, 'unauthorized_client'],
     [400, 'unsupported_grant_type'],
   ])(
-    '%i %s on refresh → the main grant instead (2 calls, no lockout), and the refresh token is dropped',
+    '%i %s on refresh → the main grant at once (no lockout), and the dropped refresh token is not tried again',
     async (status, code) => {
-      const core = setup();
-      core.tokenQueue.push(
+      const { tokens, grants } = await threeFetches([
         [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
         [status, { error: code }],
         [200, bearer('a2', 3600)],
         [200, bearer('a3', 3600)],
-      );
-      await core.auth.getAccessToken();
-      expire(core);
-      expect(await core.auth.getAccessToken()).toBe('a2');
-      expire(core);
-      expect(await core.auth.getAccessToken()).toBe('a3');
-      expect(core.tokenCalls.map((c) => c.data)).toEqual([
+      ]);
+      expect(tokens).toEqual(['a1', 'a2', 'a3']);
+      expect(grants).toEqual([
         'grant_type=client_credentials',
         'grant_type=refresh_token&refresh_token=rt-1',
         'grant_type=client_credentials',
@@ -321,31 +299,26 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     },
   );
 
-  /** Login with rt-1, a renewal answered `refusal`, then two more renewals: the grants sent. */
-  async function grantsAfter(refusal: string): Promise<string[]> {
-    const core = setup();
-    core.tokenQueue.push(
+  test('after the refresh grant is refused, later refresh tokens are not tried; after invalid_grant they are', async () => {
+    const replies = (refusal: string): CoreReply[] => [
       [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
       [400, { error: refusal }],
       [200, bearer('a2', 3600, { refresh_token: 'rt-2' })],
       [200, bearer('a3', 3600)],
-    );
-    await core.auth.getAccessToken();
-    expire(core);
-    await core.auth.getAccessToken();
-    expire(core);
-    expect(await core.auth.getAccessToken()).toBe('a3');
-    return core.tokenCalls.map((c) => c.data as string);
-  }
-
-  test('after the refresh grant is refused, later refresh tokens are not tried; after invalid_grant they are', async () => {
+    ];
     const start = [
       'grant_type=client_credentials',
       'grant_type=refresh_token&refresh_token=rt-1',
       'grant_type=client_credentials',
     ];
-    expect(await grantsAfter('unauthorized_client')).toEqual([...start, 'grant_type=client_credentials']);
-    expect(await grantsAfter('invalid_grant')).toEqual([...start, 'grant_type=refresh_token&refresh_token=rt-2']);
+    expect((await threeFetches(replies('unauthorized_client'))).grants).toEqual([
+      ...start,
+      'grant_type=client_credentials',
+    ]);
+    expect((await threeFetches(replies('invalid_grant'))).grants).toEqual([
+      ...start,
+      'grant_type=refresh_token&refresh_token=rt-2',
+    ]);
   });
 
   test('unauthorized_client on refresh and again on the main grant → the lockout opens (2 calls, then none)', async () => {

@@ -8,6 +8,10 @@ import { compare } from './measure';
 
 const TOKEN_URL = 'https://auth.bench.local/oauth/token';
 
+/** Paths as an SDK sends them: one base URL, resource ids in the path (1,000 distinct). */
+let pathCounter = 0;
+const nextPath = () => `/users/${(pathCounter = (pathCounter + 1) % 1000)}`;
+
 /** An adapter that answers at once, so only the interceptors are measured. */
 export const instantAdapter: AxiosAdapter = async (config) => ({
   data: null,
@@ -65,9 +69,9 @@ export async function inProcess(count: number, rounds: number) {
   const peer = withAuthRefresh(base, instantAdapter);
   return compare(
     {
-      static: () => floor.get('/users'),
-      plugin: () => plugin.get('/users'),
-      'axios-auth-refresh': () => peer.get('/users'),
+      static: () => floor.get(nextPath()),
+      plugin: () => plugin.get(nextPath()),
+      'axios-auth-refresh': () => peer.get(nextPath()),
     },
     { count, rounds },
   );
@@ -106,9 +110,9 @@ export async function overLoopback(count: number, rounds: number) {
     const peer = withAuthRefresh(base, undefined, agent);
     return await compare(
       {
-        static: () => floor.get('/users'),
-        plugin: () => plugin.get('/users'),
-        'axios-auth-refresh': () => peer.get('/users'),
+        static: () => floor.get(nextPath()),
+        plugin: () => plugin.get(nextPath()),
+        'axios-auth-refresh': () => peer.get(nextPath()),
       },
       { count, rounds, concurrency: 8 },
     );

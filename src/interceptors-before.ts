@@ -4,8 +4,6 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 interface ResponseHandler {
   fulfilled?: ((value: AxiosResponse) => AxiosResponse | Promise<AxiosResponse>) | null;
   rejected?: ((error: unknown) => unknown) | null;
-  synchronous?: boolean;
-  runWhen?: ((config: unknown) => boolean) | null;
 }
 
 interface IterableManager {

@@ -2,10 +2,10 @@ import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { SentTokens } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import type { TokenSource } from './token-source';
-import { requestOrigin } from './url';
+import { originOf, originSource } from './url';
 import './request-options';
 
-/** Distinct base URLs whose origin is memoised (a client uses one or a few). */
+/** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
 
 /** The plugin's request interceptors, as `attachOAuth2` registers them (see {@link createRequestInterceptors}). */
@@ -36,35 +36,25 @@ export function createRequestInterceptors(
   apiOrigins: ReadonlySet<string>,
   sent: SentTokens,
 ): RequestInterceptors {
-  const originMemo = new Map<string, string | undefined>();
+  /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */
+  const allowedBySource = new Map<string, boolean>();
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `whenCached`. */
   let lastCached: StoredToken | undefined;
   /** `whenCached` decides for both interceptors; axios asks `whenFetching` next, with the same config. */
   let decidedFor: InternalAxiosRequestConfig | undefined;
   let decided: Plan = 'none';
 
-  /** The last origin decision: a client sends mostly the same base URL and path, asked twice per request. */
-  let last: { baseURL?: string; url?: string; allowAbsoluteUrls?: boolean; allowed: boolean } = { allowed: false };
-
   function allowed(config: InternalAxiosRequestConfig): boolean {
-    const { baseURL, url, allowAbsoluteUrls } = config;
-    if (
-      baseURL === last.baseURL &&
-      url === last.url &&
-      allowAbsoluteUrls === last.allowAbsoluteUrls &&
-      url !== undefined
-    ) {
-      return last.allowed;
+    const source = originSource(config);
+    let verdict = allowedBySource.get(source);
+    if (verdict === undefined) {
+      const origin = originOf(source);
+      verdict = origin !== undefined && apiOrigins.has(origin);
+      if (allowedBySource.size >= ORIGIN_MEMO_SIZE)
+        allowedBySource.delete(allowedBySource.keys().next().value as string);
+      allowedBySource.set(source, verdict);
     }
-    const memoKey = `${baseURL ?? ''}\n${url ?? ''}\n${allowAbsoluteUrls ?? ''}`;
-    let origin = originMemo.get(memoKey);
-    if (origin === undefined && !originMemo.has(memoKey)) {
-      origin = requestOrigin(config);
-      if (originMemo.size >= ORIGIN_MEMO_SIZE) originMemo.delete(originMemo.keys().next().value as string);
-      originMemo.set(memoKey, origin);
-    }
-    last = { baseURL, url, allowAbsoluteUrls, allowed: origin !== undefined && apiOrigins.has(origin) };
-    return last.allowed;
+    return verdict;
   }
 
   function plan(config: InternalAxiosRequestConfig): Plan {
@@ -75,7 +65,11 @@ export function createRequestInterceptors(
     return 'cached';
   }
 
-  /** The headers to inject into, or undefined when the caller's own `Authorization` header stays. */
+  /**
+   * The headers to inject into, or undefined when the caller's own `Authorization` header stays.
+   * `skip` and the origin are checked again: interceptors that run between axios's choice (`runWhen`)
+   * and this one may have changed them.
+   */
   function headersFor(config: InternalAxiosRequestConfig): AxiosHeaders | undefined {
     if (config.oauth2?.skip || !allowed(config)) return undefined;
     const headers = config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers);

@@ -18,10 +18,24 @@ function describeFailure(f: TokenFailure & { cause?: Error }): string {
   return `the token endpoint answered ${code}${f.errorDescription ? `: ${f.errorDescription}` : ''}`;
 }
 
-const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type']);
+/**
+ * Errors on a refresh-token grant that the main grant answers: `invalid_grant` (this refresh token is
+ * dead), and the two that refuse the grant itself, after which refresh tokens are not tried again.
+ */
+const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type', 'unauthorized_client']);
 
-function isGrantRefusal(failure: TokenFailure): boolean {
-  return failure.error === 'unauthorized_client' && failure.status !== 423 && failure.status !== 429;
+/**
+ * On a refresh grant `unauthorized_client` means "not authorized to use this grant type" (RFC 6749
+ * §5.2), not Mangopay's lockout: a permanent failure, answered by the main grant, where a real lockout
+ * shows again. A 423 or 429 is about the account or the rate, whatever the grant: still a lockout.
+ */
+function classifyForGrant(failure: TokenFailure, grant: GrantParams): TokenFailure {
+  const refusal =
+    grant.grant_type === 'refresh_token' &&
+    failure.error === 'unauthorized_client' &&
+    failure.status !== 423 &&
+    failure.status !== 429;
+  return refusal ? { ...failure, kind: 'permanent' } : failure;
 }
 
 /**
@@ -47,15 +61,10 @@ export class TokenFetcher {
         const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken });
         // RFC 6749 §6: keep the old refresh token unless a new one was issued.
         if ('token' in outcome && outcome.token.refreshToken === undefined) outcome.token.refreshToken = refreshToken;
-        // unauthorized_client on a refresh grant (RFC 6749 §5.2: "not authorized to use this grant type")
-        // is answered by the main grant; a real lockout shows again there and opens the cool-down.
-        // A 423 or 429 is about the account or the rate, whatever the grant: no second call.
-        if (!('lockout' in outcome) || !isGrantRefusal(outcome.lockout)) return outcome;
-        this.refreshGrantRefused = true;
+        return outcome;
       } catch (error) {
-        // invalid_grant: this refresh token is dead; unsupported_grant_type: the server has no refresh grant.
         if (!(error instanceof TokenEndpointError && REFRESH_FALLBACK_ERRORS.has(error.error ?? ''))) throw error;
-        if (error.error === 'unsupported_grant_type') this.refreshGrantRefused = true;
+        if (error.error !== 'invalid_grant') this.refreshGrantRefused = true;
       }
     }
     return this.run(mainGrant(this.options));
@@ -79,7 +88,7 @@ export class TokenFetcher {
         throw error;
       }
       if ('token' in result) return { token: result.token, grant: grant.grant_type };
-      const failure = result.failure;
+      const failure = classifyForGrant(result.failure, grant);
       const willRetry = failure.kind === 'transient' && attempt <= options.retries;
       emit(options.hooks, 'onTokenEndpointFailure', {
         kind: failure.kind,

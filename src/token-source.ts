@@ -4,7 +4,7 @@ import { emit } from './hooks';
 import { Cooldown } from './lockout';
 import type { SafeStore } from './safe-store';
 import type { StoredToken } from './stores/token-store';
-import { freshness, tokenWindows, type TokenWindows } from './token';
+import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
 import type { TokenFetcher } from './token-fetcher';
 import type { ResolvedOptions } from './validate-options';
 
@@ -44,15 +44,19 @@ export class TokenSource {
   peek(): StoredToken | undefined {
     const token = this.current;
     if (!token) return undefined;
+    const now = this.options.clock();
+    const state = this.freshnessOf(token, now);
+    if (state === 'expired') return undefined;
+    if (state === 'renew-soon') this.startBackgroundRefresh(now);
+    return token;
+  }
+
+  /** {@link freshness} of `token`, with the windows of the cached token computed once per token. */
+  private freshnessOf(token: StoredToken, now: number): Freshness {
     if (this.windows.token !== token) {
       this.windows = { token, bounds: tokenWindows(token, this.options.refreshSkewMs) };
     }
-    const { bounds } = this.windows;
-    if (!bounds) return token; // no expiry: used until rejected
-    const now = this.options.clock();
-    if (now >= bounds.hardStart) return undefined;
-    if (now >= bounds.softStart) this.startBackgroundRefresh(now);
-    return token;
+    return freshnessIn(this.windows.bounds, now);
   }
 
   /** A usable token: the cached one, or the result of the shared renewal. */
@@ -67,11 +71,7 @@ export class TokenSource {
    */
   async renewAfterRejection(rejected: string, signal?: SignalLike): Promise<{ token: StoredToken; fetched: boolean }> {
     const token = this.current;
-    if (
-      token &&
-      token.accessToken !== rejected &&
-      freshness(token, this.options.clock(), this.options.refreshSkewMs) !== 'expired'
-    ) {
+    if (token && token.accessToken !== rejected && this.freshnessOf(token, this.options.clock()) !== 'expired') {
       return { token, fetched: false };
     }
     if (token?.accessToken === rejected) {

@@ -51,7 +51,11 @@ export function freshness(
   now: number,
   skewMs: number,
 ): Freshness {
-  const windows = tokenWindows(token, skewMs);
+  return freshnessIn(tokenWindows(token, skewMs), now);
+}
+
+/** Pure: the freshness at `now` of a token with these windows (undefined: no expiry, fresh until rejected). */
+export function freshnessIn(windows: TokenWindows | undefined, now: number): Freshness {
   if (!windows) return 'fresh';
   if (now >= windows.hardStart) return 'expired';
   return now >= windows.softStart ? 'renew-soon' : 'fresh';

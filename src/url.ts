@@ -19,17 +19,15 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+type RequestTarget = { url?: string; baseURL?: string; allowAbsoluteUrls?: boolean };
+
 /**
- * The origin a request will go to, resolved the way axios does: an absolute `url` wins (unless
- * `allowAbsoluteUrls` is false), otherwise `baseURL` is prefixed.
+ * The URL whose origin a request goes to, resolved the way axios does: an absolute `url` wins
+ * (unless `allowAbsoluteUrls` is false), otherwise `baseURL`, which a relative `url` is appended to.
+ * For the usual relative paths this is `baseURL` whatever the path, so it is what to memoise by.
  */
-export function requestOrigin(config: {
-  url?: string;
-  baseURL?: string;
-  allowAbsoluteUrls?: boolean;
-}): string | undefined {
+export function originSource(config: RequestTarget): string {
   const url = config.url ?? '';
-  if (AXIOS_ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false) return originOf(url);
-  if (config.baseURL) return originOf(config.baseURL);
-  return originOf(url);
+  if (AXIOS_ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false) return url;
+  return config.baseURL || url;
 }

@@ -109,7 +109,11 @@ const HOOK_NAMES = [
   'onLockoutClosed',
   'onTokenEndpointFailure',
   'onStoreError',
-] as const;
+] as const satisfies readonly (keyof OAuth2Hooks)[];
+
+/** Fails to compile when OAuth2Hooks gains a hook that HOOK_NAMES does not list. */
+const EVERY_HOOK_LISTED: Exclude<keyof OAuth2Hooks, (typeof HOOK_NAMES)[number]> extends never ? true : never = true;
+void EVERY_HOOK_LISTED;
 
 /** Hooks: an object whose keys are hook names (a typo is an error, not a hook that never fires) and values functions. */
 function resolveHooks(value: unknown): OAuth2Hooks {

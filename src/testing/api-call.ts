@@ -1,8 +1,18 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
-import { echoBody, header, sendJson } from './http-utils';
+import { echoBody, header, readBody, sendJson } from './http-utils';
 
 /** Body of a successful API call: what the server received. */
+/** Counts an API call and reads its body; undefined when the client went away mid-body (nothing to answer). */
+export async function startApiCall(ctx: ServerContext, req: IncomingMessage): Promise<string | undefined> {
+  ctx.counters.apiCalls += 1;
+  try {
+    return await readBody(req);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface EchoBody {
   ok: true;
   method: string;

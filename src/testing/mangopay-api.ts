@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerApi, echo } from './api-call';
+import { answerApi, echo, startApiCall } from './api-call';
 import type { ServerContext } from './context';
-import { bearerToken, readBody } from './http-utils';
+import { bearerToken } from './http-utils';
 
 /** URL of the SCA challenge sent by the `sca-required` route. */
 export const SCA_REDIRECT_URL = 'https://sca.example/xyz';
@@ -32,13 +32,8 @@ export async function handleMangopayApi(
   url: URL,
   subPath: string,
 ): Promise<void> {
-  ctx.counters.apiCalls += 1;
-  let rawBody: string;
-  try {
-    rawBody = await readBody(req);
-  } catch {
-    return;
-  }
+  const rawBody = await startApiCall(ctx, req);
+  if (rawBody === undefined) return;
   const path = url.pathname;
   if (!ctx.tokens.isValid(bearerToken(req), 'mangopay')) {
     ctx.counters.invalidTokens += 1;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerApi, echo } from './api-call';
+import { answerApi, echo, startApiCall } from './api-call';
 import type { ResolvedOptions, ServerContext } from './context';
-import { bearerToken, readBody } from './http-utils';
+import { bearerToken } from './http-utils';
 import { hasApplication } from './musement-login';
 
 /**
@@ -16,13 +16,8 @@ export async function handleMusementApi(
   url: URL,
   musement: NonNullable<ResolvedOptions['musement']>,
 ): Promise<void> {
-  ctx.counters.apiCalls += 1;
-  let rawBody: string;
-  try {
-    rawBody = await readBody(req);
-  } catch {
-    return;
-  }
+  const rawBody = await startApiCall(ctx, req);
+  if (rawBody === undefined) return;
   const path = url.pathname;
   if (!hasApplication(req, musement)) {
     ctx.counters.missingApplication += 1;
