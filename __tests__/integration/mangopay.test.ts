@@ -1,14 +1,19 @@
 /**
  * The plugin against the embedded Mangopay-like server over real loopback HTTP (no mocks):
- * single flight, 401 refresh-and-replay, permanent token errors, lockout, SCA.
+ * single flight, 401 refresh-and-replay, permanent token errors, lockout, SCA, origins.
+ * Every scenario runs with axios's http adapter and with its fetch adapter.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AxiosError } from 'axios';
 import { AccountLockedError, TokenEndpointError } from '../../src';
 import { startAuthServer, type AuthServer, type EchoBody } from '../../src/testing';
-import { mangopayClient, rejectionOf, settle } from './loopback';
+import { mangopayClient as loopbackClient, rejectionOf, settle } from './loopback';
 
-describe('integration (loopback): Mangopay-like server', () => {
+describe.each(['http', 'fetch'] as const)('integration (loopback): Mangopay-like server, %s adapter', (adapter) => {
   let server: AuthServer;
+  const mangopayClient: typeof loopbackClient = (s, overrides = {}, defaults = {}) =>
+    loopbackClient(s, overrides, { adapter, ...defaults });
   beforeEach(async () => {
     server = await startAuthServer({
       clientId: 'it-client',
@@ -177,5 +182,42 @@ describe('integration (loopback): Mangopay-like server', () => {
 
     expect(statuses).toEqual([401, 403, 429]);
     expect(server.counters).toMatchObject({ tokenCalls: 0, apiCalls: 3, invalidTokens: 0 });
+  });
+  describe('origins', () => {
+    let other: Server;
+    let otherUrl: string;
+    const seen: Array<string | undefined> = [];
+    beforeEach(async () => {
+      seen.length = 0;
+      other = createServer((req, res) => {
+        seen.push(req.headers.authorization);
+        res.setHeader('content-type', 'application/json');
+        res.end('{"ok":true}');
+      });
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    });
+    afterEach(() => new Promise<void>((resolve) => other.close(() => resolve())));
+
+    it('the bearer goes only to the API origin: an absolute URL to another origin gets no Authorization and costs no token call', async () => {
+      const { api } = mangopayClient(server);
+
+      await api.get('/users/me');
+      const response = await api.get(`${otherUrl}/elsewhere`);
+
+      expect(response.data).toEqual({ ok: true });
+      expect(seen).toEqual([undefined]);
+      expect(server.counters).toMatchObject({ tokenCalls: 1, apiCalls: 1 });
+      expect(server.apiRequests()[0].authorization).toBe(`Bearer ${server.issuedTokens()[0].token}`);
+    });
+
+    it('apiOrigins lists both: the second origin gets the same token, still from 1 token call', async () => {
+      const { api } = mangopayClient(server, { apiOrigins: [server.apiBaseUrl, otherUrl] });
+
+      await Promise.all([api.get('/users/me'), api.get(`${otherUrl}/elsewhere`)]);
+
+      expect(seen).toEqual([`Bearer ${server.issuedTokens()[0].token}`]);
+      expect(server.counters.tokenCalls).toBe(1);
+    });
   });
 });
