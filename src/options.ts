@@ -59,6 +59,14 @@ export interface OAuth2Options {
    * @default 'rfc6749'
    */
   basicEncoding?: 'rfc6749' | 'raw';
+  /**
+   * The `token_type` values accepted in a token response (compared case-insensitively), for servers
+   * that answer a non-standard one (e.g. `['Bearer', 'access_token']`). Whatever the server says,
+   * the token is sent to the API as `Authorization: Bearer …`. A token response with any other
+   * `token_type` fails with `InvalidTokenResponseError` (field `token_type`).
+   * @default ['Bearer']
+   */
+  acceptTokenTypes?: string[];
   /** Body format of POST token requests. @default 'form' (application/x-www-form-urlencoded) */
   tokenRequestFormat?: 'form' | 'json';
   /** Extra headers sent on every token request (e.g. `X-Musement-Application`). @default {} */
