@@ -3,9 +3,7 @@ import { startAuthServer, type AuthServer } from '../src/testing';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- other copies of axios, loaded by path as an SDK does */
 type AxiosCopy = {
-  create(
-    config?: object,
-  ): Parameters<typeof attachOAuth2>[0] & {
+  create(config?: object): Parameters<typeof attachOAuth2>[0] & {
     get(url: string, config?: object): Promise<{ status: number; data: unknown }>;
   };
   VERSION: string;

@@ -39,7 +39,11 @@ describe('examples/mangopay-sdk: the official Mangopay SDK with the plugin doing
   });
 
   test("the SDK's error handling keeps working: it rejects with the API's error body", async () => {
-    const error = await client.sdk.method('get', { url: `/v2.01/${server.clientId}/forbidden` } as never).then(
+    // A manual SDK request (`method('get', callback, { url })`) to a route answering 403.
+    const request = client.sdk.method('get' as never, () => undefined, {
+      url: `/v2.01/${server.clientId}/forbidden`,
+    } as never) as Promise<unknown>;
+    const error = await request.then(
       () => undefined,
       (e: unknown) => e,
     );
