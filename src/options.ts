@@ -1,4 +1,5 @@
-import type { AxiosError, AxiosInstance } from 'axios';
+import type { AxiosError } from 'axios';
+import type { AxiosLike } from './axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from './stores/token-store';
 
@@ -91,7 +92,7 @@ export interface OAuth2Options {
    * The axios instance that sends token requests. @default a bare client (no interceptors) sharing
    * the attached instance's adapter, agents, proxy and timeout, read at each token request.
    */
-  tokenHttpClient?: AxiosInstance;
+  tokenHttpClient?: AxiosLike;
   /**
    * Time-out of one token request, so a token endpoint that never answers cannot hang requests.
    * @default the attached instance's `timeout` when set, else 30000

@@ -23,6 +23,7 @@ export function typeChecks(): void {
   attachOAuth2(axios17, options);
   attachOAuth2(axios17.create(), options);
   attachOAuth2(sdkAxios, options);
+  attachOAuth2(axios17.create(), { ...options, tokenHttpClient: axios17.create() });
 
   void axios.get('/x', { oauth2: { skip: true } });
   void axios17.get('/x', { oauth2: { skip: true } });
