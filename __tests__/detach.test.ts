@@ -67,7 +67,7 @@ describe('detach()', () => {
     expect(countInterceptors(core.api)).toEqual({ request: 0, response: 0 });
   });
 
-  test('attaching twice to one instance throws (a TypeError, instanceof OAuth2Error) and changes nothing', () => {
+  test('attaching twice to one instance for the same origin throws (a TypeError, instanceof OAuth2Error) and changes nothing', () => {
     const core = createCore();
     let error: unknown;
     try {
@@ -79,7 +79,7 @@ describe('detach()', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error).toBeInstanceOf(OAuth2Error);
     expect((error as OAuth2OptionsError).code).toBe('OAUTH2_INVALID_OPTIONS');
-    expect((error as OAuth2OptionsError).option).toBe('instance');
+    expect((error as OAuth2OptionsError).option).toBe('apiOrigins');
     expect((error as Error).message).toMatch(/already has the plugin attached/);
     expect(countInterceptors(core.api)).toEqual({ request: 2, response: 1 });
   });

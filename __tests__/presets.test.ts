@@ -36,7 +36,33 @@ describe('mangopay()', () => {
       apiOrigins: ['https://api.sandbox.mangopay.com'],
       baseURL: 'https://api.sandbox.mangopay.com/v2.01/my-client',
       headers: {},
+      basicEncoding: 'raw',
     });
+  });
+
+  test("the SDK's baseUrl alone (no environment) gives the same preset", () => {
+    const fromBaseUrl = mangopay({ baseUrl: 'https://api.sandbox.mangopay.com', clientId: 'my-client', apiKey: 'k' });
+    expect(fromBaseUrl).toEqual(mangopay({ environment: 'sandbox', clientId: 'my-client', apiKey: 'k' }));
+    const prod = mangopay({ baseUrl: 'https://api.mangopay.com/', clientId: 'c', apiKey: 'k' });
+    expect(prod.tokenUrl).toBe('https://api.mangopay.com/v2.01/oauth/token');
+    expect(prod.apiOrigins).toEqual(['https://api.mangopay.com']);
+  });
+
+  test('origin alone (no environment) is enough', () => {
+    const preset = mangopay({ origin: 'http://127.0.0.1:8080', clientId: 'c', apiKey: 'k' });
+    expect(preset.tokenUrl).toBe('http://127.0.0.1:8080/v2.01/oauth/token');
+    expect(preset.baseURL).toBe('http://127.0.0.1:8080/v2.01/c');
+    expect(preset.apiOrigins).toEqual(['http://127.0.0.1:8080']);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['environment', {}],
+    ['baseUrl', { baseUrl: 'https://api.mangopay.com', origin: 'https://api.mangopay.com' }],
+    ['baseUrl', { baseUrl: '/v2.01' }],
+    ['baseUrl', { baseUrl: 42 }],
+  ])('without a usable environment, baseUrl or origin → TypeError naming %s', (option, change) => {
+    const error = presetError(() => mangopay({ clientId: 'c', apiKey: 'k', ...change }));
+    expect(error.option).toBe(option);
   });
 
   test('production', () => {
@@ -123,6 +149,29 @@ describe('mangopay()', () => {
       ['https://api.mangopay.com/v2.01/my-client/users', undefined],
     ]);
     expect(calls[0].config.baseURL).toBe('https://api.sandbox.mangopay.com/v2.01/my-client');
+  });
+
+  test("Basic credentials are raw base64(ClientId:ApiKey), as Mangopay's SDKs send, even with + / = in the key", async () => {
+    const apiKey = 'a+b/c=d e%';
+    const { api, endpoint } = endToEnd(mangopay({ environment: 'sandbox', clientId: 'my-client', apiKey }));
+    await api.get('/users/1');
+    expect(headerOf(endpoint.calls[0], 'Authorization')).toBe(
+      `Basic ${Buffer.from(`my-client:${apiKey}`).toString('base64')}`,
+    );
+  });
+
+  test("basicEncoding: 'rfc6749' still overrides the preset's raw default", async () => {
+    const preset = mangopay({
+      environment: 'sandbox',
+      clientId: 'my-client',
+      apiKey: 'a+b/c=',
+      basicEncoding: 'rfc6749',
+    });
+    const { api, endpoint } = endToEnd(preset);
+    await api.get('/users/1');
+    expect(headerOf(endpoint.calls[0], 'Authorization')).toBe(
+      `Basic ${Buffer.from('my-client:a%2Bb%2Fc%3D').toString('base64')}`,
+    );
   });
 
   test('end to end with the mTLS host', async () => {

@@ -1,4 +1,6 @@
 import type { AxiosInstance } from 'axios';
+import { registerAttachment } from './attachments';
+import type { AxiosLike } from './axios-like';
 import { cacheKey } from './cache-key';
 import { OAuth2OptionsError } from './errors';
 import type { OAuth2Options } from './options';
@@ -6,15 +8,39 @@ import { createRequestInterceptors } from './request-interceptor';
 import { createResponseInterceptor } from './response-interceptor';
 import { SafeStore } from './safe-store';
 import { SentTokens } from './sent-tokens';
+import type { StoredToken } from './stores/token-store';
 import { TokenClient } from './token-client';
 import { TokenFetcher } from './token-fetcher';
 import { TokenSource } from './token-source';
 import { resolveOptions } from './validate-options';
 
+/** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
+export interface TokenInfo {
+  /** The access token. */
+  accessToken: string;
+  /** The scheme the plugin sends the token with: always `'Bearer'`, whatever the server's `token_type` said. */
+  tokenType: 'Bearer';
+  /** When the token expires (from the server's `expires_in`, counted from when the request was sent); absent when the server gave none. */
+  expiresAt?: Date;
+  /** The scope the server granted, when it said. */
+  scope?: string;
+}
+
+/** Options of {@link OAuth2Handle.getToken}. */
+export interface GetTokenOptions {
+  /**
+   * Fetch a new token even if the cached one is still valid (the cached one is dropped). Concurrent
+   * forced calls share one fetch; so do requests waiting meanwhile. @default false
+   */
+  forceRefresh?: boolean;
+}
+
 /** What {@link attachOAuth2} returns. */
 export interface OAuth2Handle {
   /** The cached access token, or one fresh fetch shared by all concurrent callers. */
   getAccessToken(): Promise<string>;
+  /** Like {@link OAuth2Handle.getAccessToken}, with the token's type, expiry and scope; `forceRefresh` to renew it. */
+  getToken(options?: GetTokenOptions): Promise<TokenInfo>;
   /** Forgets the cached token (and refresh token), here and in the store; the next request fetches anew. */
   invalidate(): Promise<void>;
   /** Removes the plugin's interceptors, leaving the instance as it was. Idempotent. */
@@ -23,34 +49,34 @@ export interface OAuth2Handle {
   readonly cacheKey: string;
 }
 
-const ATTACHED = Symbol.for('axios-oauth2-bearer.attached');
-
 /**
  * Gives `instance` OAuth 2.0 bearer authentication: a request interceptor that injects the token
  * (fetched once for all concurrent callers, renewed ahead of expiry) and a response interceptor
  * that refreshes and replays once when the token is rejected.
  *
- * @throws {OAuth2OptionsError} (a `TypeError`) naming the option at fault, or when the instance already has the plugin.
+ * `axiosInstance` may be an instance from `axios.create()` or the default export, of any axios 1.x
+ * copy (an SDK's own one included). One axios object may carry several attachments when their
+ * `apiOrigins` are disjoint (e.g. sandbox and production on the default export).
+ *
+ * @throws {OAuth2OptionsError} (a `TypeError`) naming the option at fault, or `apiOrigins` when another
+ * attachment on the same axios object already serves one of the origins.
  */
-export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): OAuth2Handle {
+export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): OAuth2Handle {
+  // The plugin uses only what AxiosLike declares; this copy's types stand for any copy's.
+  const instance = axiosInstance as unknown as AxiosInstance;
   if (!instance || typeof instance.request !== 'function' || !instance.interceptors) {
     throw new OAuth2OptionsError(
       'instance',
       'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument',
     );
   }
-  if ((instance as unknown as Record<symbol, unknown>)[ATTACHED]) {
-    throw new OAuth2OptionsError(
-      'instance',
-      'axios-oauth2-bearer: this axios instance already has the plugin attached; call detach() on the first handle before attaching again',
-    );
-  }
   const resolved = resolveOptions(instance, options);
+  const unregister = registerAttachment(instance, resolved.apiOrigins);
   const key = cacheKey(resolved);
   const store = new SafeStore(resolved.store, key, resolved.hooks);
   const source = new TokenSource(resolved, new TokenFetcher(new TokenClient(instance, resolved), resolved), store);
   const sent = new SentTokens();
-  const request = createRequestInterceptors(source, resolved.apiOrigins, sent);
+  const request = createRequestInterceptors(source, resolved.apiOrigins, sent, resolved.tokenUrl);
   // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
   const cachedId = instance.interceptors.request.use(request.injectCached, undefined, {
     synchronous: true,
@@ -63,12 +89,13 @@ export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): O
     undefined,
     createResponseInterceptor(instance, source, resolved, sent),
   );
-  Object.defineProperty(instance, ATTACHED, { value: true, configurable: true, enumerable: false });
 
   let attached = true;
   return {
     cacheKey: key,
     getAccessToken: async () => (await source.getToken()).accessToken,
+    getToken: async (getOptions) =>
+      tokenInfo(await (getOptions?.forceRefresh ? forceRenew(source) : source.getToken())),
     invalidate: () => source.invalidate(),
     detach() {
       if (!attached) return;
@@ -76,7 +103,22 @@ export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): O
       instance.interceptors.request.eject(cachedId);
       instance.interceptors.request.eject(fetchingId);
       instance.interceptors.response.eject(responseId);
-      delete (instance as unknown as Record<symbol, unknown>)[ATTACHED];
+      unregister();
     },
   };
+}
+
+/**
+ * A new token, dropping the cached one: the one renewal after a rejection, so concurrent forced
+ * calls (and requests waiting meanwhile) share a single fetch.
+ */
+function forceRenew(source: TokenSource): Promise<StoredToken> {
+  return source.renewAfterRejection(source.peek()?.accessToken ?? '').then((renewed) => renewed.token);
+}
+
+function tokenInfo(token: StoredToken): TokenInfo {
+  const info: TokenInfo = { accessToken: token.accessToken, tokenType: 'Bearer' };
+  if (token.expiresAt !== undefined) info.expiresAt = new Date(token.expiresAt);
+  if (token.scope !== undefined) info.scope = token.scope;
+  return info;
 }

@@ -1,4 +1,5 @@
-export { attachOAuth2, type OAuth2Handle } from './attach';
+export { attachOAuth2, type OAuth2Handle, type TokenInfo, type GetTokenOptions } from './attach';
+export type { AxiosLike, InterceptorManagerLike } from './axios-like';
 export type { OAuth2Options, GrantOptions, ClientAuthentication, RetryOptions, LockoutOptions } from './options';
 export type { OAuth2Hooks, TokenEvent, ReplayEvent, LockoutEvent, TokenFailureEvent } from './hooks';
 export type { OAuth2RequestOptions } from './request-options';

@@ -1,4 +1,5 @@
-import type { AxiosError, AxiosInstance } from 'axios';
+import type { AxiosError } from 'axios';
+import type { AxiosLike } from './axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from './stores/token-store';
 
@@ -59,6 +60,14 @@ export interface OAuth2Options {
    * @default 'rfc6749'
    */
   basicEncoding?: 'rfc6749' | 'raw';
+  /**
+   * The `token_type` values accepted in a token response (compared case-insensitively), for servers
+   * that answer a non-standard one (e.g. `['Bearer', 'access_token']`). Whatever the server says,
+   * the token is sent to the API as `Authorization: Bearer …`. A token response with any other
+   * `token_type` fails with `InvalidTokenResponseError` (field `token_type`).
+   * @default ['Bearer']
+   */
+  acceptTokenTypes?: string[];
   /** Body format of POST token requests. @default 'form' (application/x-www-form-urlencoded) */
   tokenRequestFormat?: 'form' | 'json';
   /** Extra headers sent on every token request (e.g. `X-Musement-Application`). @default {} */
@@ -83,7 +92,7 @@ export interface OAuth2Options {
    * The axios instance that sends token requests. @default a bare client (no interceptors) sharing
    * the attached instance's adapter, agents, proxy and timeout, read at each token request.
    */
-  tokenHttpClient?: AxiosInstance;
+  tokenHttpClient?: AxiosLike;
   /**
    * Time-out of one token request, so a token endpoint that never answers cannot hang requests.
    * @default the attached instance's `timeout` when set, else 30000

@@ -41,33 +41,58 @@ function origin(option: string, value: string): string {
   }
 }
 
-/** Options of {@link mangopay}. */
+/** Options of {@link mangopay}. Give one of `environment`, `baseUrl` or `origin`. */
 export interface MangopayPresetOptions extends Partial<Omit<OAuth2Options, 'tokenUrl' | 'clientId' | 'clientSecret'>> {
-  environment: Environment;
+  /** Which Mangopay host: `https://api.sandbox.mangopay.com` or `https://api.mangopay.com`. Not needed with `baseUrl` or `origin`. */
+  environment?: Environment;
   clientId: string;
   /** The Mangopay API key (the client secret). */
   apiKey: string;
   /**
+   * The SDK's `baseUrl` (e.g. `https://api.sandbox.mangopay.com`): its origin serves every call, the
+   * token call included. Same effect as `origin`; give one or the other.
+   */
+  baseUrl?: string;
+  /**
    * Another host for every call, the token call included, e.g. the mTLS host
    * (`https://api-mtls.sandbox.mangopay.com`) of platforms using SCA proxy management.
-   * @default `https://api.sandbox.mangopay.com` or `https://api.mangopay.com`
+   * @default `https://api.sandbox.mangopay.com` or `https://api.mangopay.com`, from `environment`
    */
   origin?: string;
+}
+
+function mangopayOrigin(env: unknown, baseUrl: unknown, host: unknown): string {
+  if (env !== undefined) environment(env);
+  if (baseUrl !== undefined && host !== undefined) {
+    throw new OAuth2OptionsError(
+      'baseUrl',
+      'axios-oauth2-bearer: preset options "baseUrl" and "origin" are the same thing; give one',
+    );
+  }
+  if (baseUrl !== undefined) return origin('baseUrl', need('baseUrl', baseUrl));
+  if (host !== undefined) return origin('origin', need('origin', host));
+  return environment(env) === 'sandbox' ? 'https://api.sandbox.mangopay.com' : 'https://api.mangopay.com';
 }
 
 /**
  * Mangopay REST API v2.01: `POST /v2.01/oauth/token` with HTTP Basic, and `baseURL`
  * `{origin}/v2.01/{clientId}`; `/V3.0/` paths on the same origin get the token too.
+ * The Basic credentials are `base64(ClientId:ApiKey)` as Mangopay documents and its SDKs send
+ * (`basicEncoding: 'raw'`; pass `basicEncoding: 'rfc6749'` for the strict form).
  */
 export function mangopay(options: MangopayPresetOptions): Preset {
-  const { environment: env, clientId, apiKey, origin: host, ...rest } = options ?? ({} as MangopayPresetOptions);
-  const base = origin(
-    'origin',
-    host ?? (environment(env) === 'sandbox' ? 'https://api.sandbox.mangopay.com' : 'https://api.mangopay.com'),
-  );
-  if (host !== undefined) environment(env);
+  const {
+    environment: env,
+    clientId,
+    apiKey,
+    baseUrl,
+    origin: host,
+    ...rest
+  } = options ?? ({} as MangopayPresetOptions);
+  const base = mangopayOrigin(env, baseUrl, host);
   const id = need('clientId', clientId);
   return {
+    basicEncoding: 'raw',
     ...rest,
     tokenUrl: `${base}/v2.01/oauth/token`,
     clientId: id,

@@ -1,6 +1,7 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { SentTokens } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
+import { tokenEndpointTest } from './token-endpoint';
 import type { TokenSource } from './token-source';
 import { originOf, originSource } from './url';
 import './request-options';
@@ -35,7 +36,9 @@ export function createRequestInterceptors(
   source: TokenSource,
   apiOrigins: ReadonlySet<string>,
   sent: SentTokens,
+  tokenUrl: string,
 ): RequestInterceptors {
+  const isTokenRequest = tokenEndpointTest(tokenUrl);
   /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */
   const allowedBySource = new Map<string, boolean>();
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `whenCached`. */
@@ -58,7 +61,7 @@ export function createRequestInterceptors(
   }
 
   function plan(config: InternalAxiosRequestConfig): Plan {
-    if (config.oauth2?.skip || !allowed(config)) return 'none';
+    if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return 'none';
     const cached = source.peek();
     if (!cached) return 'fetch';
     lastCached = cached;
@@ -67,13 +70,18 @@ export function createRequestInterceptors(
 
   /**
    * The headers to inject into, or undefined when the caller's own `Authorization` header stays.
-   * `skip` and the origin are checked again: interceptors that run between axios's choice (`runWhen`)
+   * `skip`, the origin and the token endpoint are checked again: interceptors that run between axios's choice (`runWhen`)
    * and this one may have changed them.
    */
   function headersFor(config: InternalAxiosRequestConfig): AxiosHeaders | undefined {
-    if (config.oauth2?.skip || !allowed(config)) return undefined;
-    const headers = config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers);
-    config.headers = headers;
+    if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return undefined;
+    // Duck-typed: the headers of another axios copy (an SDK's own) are kept as they are; converting
+    // them to this copy's class would lose them in copies that do not convert back (axios 1.7).
+    let headers = config.headers as AxiosHeaders | undefined;
+    if (typeof headers?.has !== 'function' || typeof headers.set !== 'function') {
+      headers = AxiosHeaders.from(config.headers);
+      config.headers = headers;
+    }
     return headers.has('Authorization') && !config.oauth2?.injected ? undefined : headers;
   }
 

@@ -63,6 +63,7 @@ export class TokenClient {
         retryAfter: headerValue(response.headers, 'retry-after'),
       },
       sentAt,
+      options.acceptTokenTypes,
     );
   }
 }

@@ -20,6 +20,9 @@ export interface TokenFailure {
 
 type Body = Record<string, unknown>;
 
+/** The `token_type` accepted by default (RFC 6750). */
+const BEARER_ONLY: ReadonlySet<string> = new Set(['bearer']);
+
 function parseBody(data: unknown): Body | string | undefined {
   if (typeof data !== 'string') {
     if (data === undefined || data === null) return undefined;
@@ -89,13 +92,15 @@ function parseExpiresIn(value: unknown, status: number, body: Body): number | un
 /**
  * Turns a token-endpoint response into a token (RFC 6749 §5.1) or a failure (§5.2).
  * A 2xx that is not a valid token response throws {@link InvalidTokenResponseError} naming the field.
- * `sentAt` is when the request was sent: `expires_in` counts from then.
+ * `sentAt` is when the request was sent: `expires_in` counts from then. `acceptTokenTypes` holds the
+ * accepted `token_type` values, lower-cased (the token is sent as `Bearer` whichever it is).
  */
 export function parseTokenResponse(
   status: number,
   data: unknown,
   headers: { contentType?: string; retryAfter?: unknown },
   sentAt: number,
+  acceptTokenTypes: ReadonlySet<string> = BEARER_ONLY,
 ): { token: StoredToken } | { failure: TokenFailure } {
   const body = parseBody(data);
   if (status < 200 || status >= 300) return { failure: failureFrom(status, body, headers.retryAfter) };
@@ -114,9 +119,15 @@ export function parseTokenResponse(
       redactedBody(body),
     );
   }
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
+  if (typeof body.token_type !== 'string' || !acceptTokenTypes.has(body.token_type.toLowerCase())) {
     const shown = typeof body.token_type === 'string' ? `"${body.token_type.slice(0, 20)}"` : describe(body.token_type);
-    throw invalid('token_type', `"token_type" must be "bearer" (any case), got ${shown}`, status, redactedBody(body));
+    const allowed = [...acceptTokenTypes].map((t) => `"${t}"`).join(' or ');
+    throw invalid(
+      'token_type',
+      `"token_type" must be ${allowed} (any case; see the acceptTokenTypes option), got ${shown}`,
+      status,
+      redactedBody(body),
+    );
   }
   const expiresIn = parseExpiresIn(body.expires_in, status, body);
   if (body.refresh_token !== undefined && body.refresh_token !== null && typeof body.refresh_token !== 'string') {

@@ -16,6 +16,8 @@ export interface ResolvedOptions {
   grant: GrantOptions;
   clientAuthentication: ClientAuthentication;
   basicEncoding: 'rfc6749' | 'raw';
+  /** Accepted `token_type` values, lower-cased. */
+  acceptTokenTypes: ReadonlySet<string>;
   tokenRequestFormat: 'form' | 'json';
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
@@ -49,6 +51,7 @@ const KNOWN_KEYS = new Set([
   'grant',
   'clientAuthentication',
   'basicEncoding',
+  'acceptTokenTypes',
   'tokenRequestFormat',
   'tokenRequestHeaders',
   'tokenRequestParams',
@@ -160,6 +163,18 @@ function resolveGrant(value: unknown): GrantOptions {
   return fail('grant.type', "'client_credentials' or 'password'", value.type);
 }
 
+function resolveTokenTypes(value: unknown): ReadonlySet<string> {
+  if (value === undefined) return new Set(['bearer']);
+  if (!Array.isArray(value) || value.length === 0) fail('acceptTokenTypes', 'a non-empty array of strings', value);
+  return new Set(
+    value.map((item, i) =>
+      typeof item === 'string' && item.trim() !== ''
+        ? item.toLowerCase()
+        : fail(`acceptTokenTypes[${i}]`, 'a non-empty string', item),
+    ),
+  );
+}
+
 function resolveTokenUrl(value: unknown): string {
   const tokenUrl = requireString('tokenUrl', value);
   let url: URL;
@@ -220,6 +235,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'client_secret_basic',
     ),
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
+    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes),
     tokenRequestFormat: optional(
       'tokenRequestFormat',
       o.tokenRequestFormat,

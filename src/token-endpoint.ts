@@ -1,0 +1,33 @@
+type RequestTarget = { url?: string; baseURL?: string; allowAbsoluteUrls?: boolean };
+
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/** `origin + pathname` of a URL (query and fragment dropped), or undefined when it does not parse. */
+function endpointOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin + parsed.pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A test of whether a request (already known to go to an API origin) targets the token endpoint,
+ * query ignored: such a request (an SDK's own token call through the attached instance) never gets
+ * a bearer, nor waits for one. Cheap for every other request: one substring search of `url` for the
+ * endpoint's last path segment; the full URL is resolved (as axios does) only on a hit.
+ */
+export function tokenEndpointTest(tokenUrl: string): (config: RequestTarget) => boolean {
+  const endpoint = endpointOf(tokenUrl) as string;
+  const segments = new URL(tokenUrl).pathname.split('/').filter(Boolean);
+  const tail = segments[segments.length - 1] ?? '';
+  return (config) => {
+    const url = config.url ?? '';
+    if (!url.includes(tail)) return false;
+    const absolute = ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
+    const full =
+      absolute || !config.baseURL ? url : `${config.baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
+    return endpointOf(full) === endpoint;
+  };
+}
