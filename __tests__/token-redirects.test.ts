@@ -5,7 +5,7 @@
  * origin's token would be accepted and sent to the API. A 3xx is a permanent TokenEndpointError.
  */
 import { inspect } from 'node:util';
-import axiosNewest, { type AxiosInstance } from 'axios';
+import axiosNewest from 'axios';
 import axios17 from 'axios-1.7';
 import axios119 from 'axios-1.19';
 import MockAdapter from 'axios-mock-adapter';
@@ -51,7 +51,7 @@ describe('token requests never follow redirects', () => {
 
   function attach(axios: typeof axiosNewest, adapter: (typeof ADAPTERS)[number], extra: Partial<OAuth2Options>) {
     const instance = axios.create({ baseURL: `${api.url}/v1`, adapter: axios.getAdapter(adapter) });
-    const auth = attachOAuth2(instance as unknown as AxiosInstance, {
+    const auth = attachOAuth2(instance, {
       tokenUrl: `${tokenEndpoint.url}/oauth/token`,
       clientId: 'client-1',
       clientSecret: SECRET,
@@ -106,7 +106,7 @@ describe('token requests never follow redirects', () => {
         const tokenHttpClient = axios.create({ adapter: axios.getAdapter(adapter), maxRedirects: 5 });
         const { instance } = attach(axios, adapter, {
           clientAuthentication: 'client_secret_post',
-          tokenHttpClient: tokenHttpClient as unknown as AxiosInstance,
+          tokenHttpClient,
         });
         await expectRedirectRefused(instance, 307);
       });

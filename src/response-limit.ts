@@ -69,8 +69,9 @@ async function readNode(stream: NodeReadable, limit: number, signal: AbortSignal
 
 async function readWeb(stream: WebStream, limit: number, signal: AbortSignal): Promise<string | typeof TOO_LARGE> {
   const reader = stream.getReader();
-  const cancel = () => reader.cancel().catch(() => undefined);
-  signal.addEventListener('abort', cancel);
+  const cancel = (): Promise<void> => reader.cancel().catch(() => undefined);
+  const onAbort = (): void => void cancel();
+  signal.addEventListener('abort', onAbort);
   try {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -89,7 +90,7 @@ async function readWeb(stream: WebStream, limit: number, signal: AbortSignal): P
     }
     return Buffer.concat(chunks).toString('utf8');
   } finally {
-    signal.removeEventListener('abort', cancel);
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
