@@ -13,7 +13,12 @@ export type GrantOptions = { type: 'client_credentials' } | { type: 'password'; 
  */
 export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'query';
 
-/** Retries of transient token-endpoint failures (network error, time-out, 5xx). */
+/**
+ * Retries of transient token-endpoint failures (network error, time-out, 5xx). One token fetch makes
+ * at most `retries + 1` attempts, each bounded by `tokenRequestTimeoutMs`, with at most `maxDelayMs`
+ * between two: it ends within `(retries + 1) × tokenRequestTimeoutMs + retries × maxDelayMs`
+ * (150 s with every default).
+ */
 export interface RetryOptions {
   /** Retries after the first attempt. @default 3 */
   retries?: number;
@@ -82,8 +87,14 @@ export interface OAuth2Options {
   /** Where tokens are cached. @default a new in-memory store per attachment */
   store?: TokenStore;
   /**
-   * The axios instance that sends token requests. @default a bare client (no interceptors) sharing
-   * the attached instance's adapter, agents, proxy and timeout, read at each token request.
+   * The axios instance that sends token requests. It may have this plugin attached (even be the
+   * attached instance): token requests are marked `oauth2: { skip: true }`, so they get no bearer and
+   * no 401 replay from it. Its other interceptors run; they see `response.data` as a stream (the body
+   * is read by the plugin, up to `maxTokenResponseBytes`). Per request, the plugin sets
+   * `maxRedirects: 0`, `fetchOptions.redirect: 'manual'` (merged over its default `fetchOptions`),
+   * the time-out and an abort signal.
+   * @default a bare client (no interceptors) sharing the attached instance's adapter, agents, proxy,
+   * `fetchOptions` and timeout, read at each token request.
    */
   tokenHttpClient?: AxiosInstance;
   /**

@@ -108,6 +108,10 @@ export async function readLimited(
     discardBody(data);
     return TOO_LARGE;
   }
+  if (signal.aborted) {
+    discardBody(data);
+    throw abortedError();
+  }
   if (isNodeReadable(data)) return readNode(data, limit, signal);
   if (isWebStream(data)) return readWeb(data, limit, signal);
   if (typeof data === 'string') return Buffer.byteLength(data, 'utf8') > limit ? TOO_LARGE : data;
