@@ -134,6 +134,26 @@ describe('maxTokenResponseBytes', () => {
     expect(tokenRequests()).toBe(1);
   });
 
+  test.each<[string, unknown]>([
+    ['a string', tokenBody(CAP + 1)],
+    ['a Buffer', Buffer.from(tokenBody(CAP + 1))],
+    ['an ArrayBuffer', new Uint8Array(Buffer.from(tokenBody(CAP + 1))).buffer],
+  ])('a custom adapter that read the body itself: %s over the cap is refused too', async (_kind, data) => {
+    const api = axiosNewest.create({
+      baseURL: 'https://api.example.com',
+      adapter: async (config) => ({ data, status: 200, statusText: 'OK', headers: {}, config, request: {} }),
+    });
+    const auth = attachOAuth2(api, {
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: 'c',
+      clientSecret: SECRET,
+      maxTokenResponseBytes: CAP,
+    });
+    const error = (await auth.getAccessToken().catch((e: unknown) => e)) as InvalidTokenResponseError;
+    expect(error).toBeInstanceOf(InvalidTokenResponseError);
+    expect(error.field).toBe('body');
+  });
+
   test('the default cap (1 MiB) accepts a large JWT-sized token and refuses a 2 MiB body', async () => {
     reply = (res) => stream(res, 200, tokenBody(200 * 1024), false);
     const { auth } = attach(axiosNewest, 'fetch', { maxTokenResponseBytes: undefined });
