@@ -7,7 +7,7 @@ import { deadlineError, startDeadline } from './token-deadline';
 import { buildTokenRequest, grantSecrets, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from './stores/token-store';
-import type { ResolvedOptions } from './validate-options';
+import { MAX_TIMER_MS, type ResolvedOptions } from './validate-options';
 import './request-options';
 
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
@@ -23,6 +23,12 @@ export type TokenAttempt = { token: StoredToken } | { failure: TokenFailure & { 
  */
 function isRedirect(status: number): boolean {
   return status === 0 || (status >= 300 && status < 400);
+}
+
+/** The instance's `timeout` as a deadline: 0 (axios's "none") or an unusable value means the default. */
+function attemptTimeout(instanceTimeout: number | undefined): number {
+  const ms = Number(instanceTimeout);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMER_MS) : DEFAULT_TOKEN_TIMEOUT_MS;
 }
 
 function declaredLength(response: AxiosResponse): number | undefined {
@@ -64,7 +70,7 @@ export class TokenClient {
           httpsAgent: defaults.httpsAgent as unknown,
           proxy: defaults.proxy,
         };
-    const timeoutMs = options.tokenRequestTimeoutMs ?? (defaults.timeout || DEFAULT_TOKEN_TIMEOUT_MS);
+    const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
     const limit = options.maxTokenResponseBytes;
     const deadline = startDeadline(timeoutMs);
     const sentAt = options.clock();
