@@ -85,6 +85,66 @@ describe('cache key', () => {
     expect(a.auth.cacheKey).not.toBe(b.auth.cacheKey);
   });
 
+  test('two attachments with different tokenRequestParams on one shared store get their own tokens', async () => {
+    const store = new MemoryTokenStore();
+    const payments = client(SANDBOX, { store, tokenRequestParams: { audience: 'payments' } }, 'payments-');
+    const reports = client(SANDBOX, { store, tokenRequestParams: { audience: 'reports' } }, 'reports-');
+    expect((await payments.api.get('/users')).data.authorization).toBe('Bearer payments-1');
+    expect((await reports.api.get('/users')).data.authorization).toBe('Bearer reports-1');
+    expect((await payments.api.get('/users')).data.authorization).toBe('Bearer payments-1');
+    expect(payments.endpoint.calls).toHaveLength(1);
+    expect(reports.endpoint.calls).toHaveLength(1);
+    expect(new URLSearchParams(String(reports.endpoint.calls[0].data)).get('audience')).toBe('reports');
+    for (const key of [payments.auth.cacheKey, reports.auth.cacheKey]) {
+      expect(key).toMatch(/^oauth2:[0-9a-f]{40}$/);
+      expect(key).not.toMatch(/payments|reports/);
+    }
+  });
+
+  test.each<[string, Partial<OAuth2Options>, Partial<OAuth2Options>]>([
+    ['tokenRequestParams', { tokenRequestParams: { audience: 'a' } }, { tokenRequestParams: { audience: 'b' } }],
+    ['tokenRequestParams (one more)', {}, { tokenRequestParams: { resource: 'https://r.example' } }],
+    ['clientAuthentication', {}, { clientAuthentication: 'client_secret_post' }],
+    ['clientAuthentication (query)', { clientAuthentication: 'client_secret_post' }, { clientAuthentication: 'query' }],
+    ['basicEncoding', { clientSecret: 'a b/c+d' }, { clientSecret: 'a b/c+d', basicEncoding: 'raw' }],
+    [
+      'tokenRequestFormat',
+      { clientAuthentication: 'client_secret_post' },
+      { clientAuthentication: 'client_secret_post', tokenRequestFormat: 'json' },
+    ],
+    ['tokenRequestHeaders', { tokenRequestHeaders: { 'X-Tenant': 'a' } }, { tokenRequestHeaders: { 'X-Tenant': 'b' } }],
+    ['scope', { scope: 'read' }, { scope: 'read write' }],
+  ])('a different %s gives a different key and a separate token on one shared store', async (_name, one, two) => {
+    const store = new MemoryTokenStore();
+    const a = client(SANDBOX, { store, ...one }, 'a-');
+    const b = client(SANDBOX, { store, ...two }, 'b-');
+    expect(a.auth.cacheKey).not.toBe(b.auth.cacheKey);
+    expect(await a.auth.getAccessToken()).toBe('a-1');
+    expect(await b.auth.getAccessToken()).toBe('b-1');
+    expect(a.endpoint.calls.length + b.endpoint.calls.length).toBe(2);
+  });
+
+  test('the order of tokenRequestParams and the case of tokenRequestHeaders names do not split the cache', () => {
+    const a = client(
+      SANDBOX,
+      { tokenRequestParams: { audience: 'x', resource: 'y' }, tokenRequestHeaders: { 'X-Tenant': 't' } },
+      'a-',
+    );
+    const b = client(
+      SANDBOX,
+      { tokenRequestParams: { resource: 'y', audience: 'x' }, tokenRequestHeaders: { 'x-tenant': 't' } },
+      'b-',
+    );
+    expect(a.auth.cacheKey).toBe(b.auth.cacheKey);
+  });
+
+  test('basicEncoding does not split the cache when the credentials are not sent with Basic', () => {
+    const post = { clientAuthentication: 'client_secret_post' as const, clientSecret: 'a b/c' };
+    expect(client(SANDBOX, post, 'a-').auth.cacheKey).toBe(
+      client(SANDBOX, { ...post, basicEncoding: 'raw' }, 'b-').auth.cacheKey,
+    );
+  });
+
   test('password grants: a different username or password gives a different key', () => {
     const base = { type: 'password' as const, username: 'u1', password: 'p1' };
     const k = (grant: typeof base) => client(SANDBOX, { grant }, 'x-').auth.cacheKey;

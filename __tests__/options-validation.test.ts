@@ -123,7 +123,7 @@ describe('tokenUrl must be https, except loopback', () => {
 
   test('the http rejection message says why', () => {
     expect(attachError({ ...valid, tokenUrl: 'http://auth.example.com/token' }).message).toBe(
-      'axios-oauth2-bearer: option "tokenUrl" must use https (http is allowed only on loopback hosts), got http://auth.example.com',
+      'axios-oauth2-bearer: option "tokenUrl" must use https (http is allowed only on loopback hosts, or everywhere with allowInsecureHttp: true), got http://auth.example.com',
     );
   });
 
@@ -170,6 +170,12 @@ describe('optional options', () => {
     ['store', { store: { get() {}, set() {} } }],
     ['tokenHttpClient', { tokenHttpClient: {} }],
     ['tokenRequestTimeoutMs', { tokenRequestTimeoutMs: -5 }],
+    ['tokenRequestTimeoutMs', { tokenRequestTimeoutMs: 0 }],
+    ['tokenRequestTimeoutMs', { tokenRequestTimeoutMs: 2 ** 31 }],
+    ['maxTokenResponseBytes', { maxTokenResponseBytes: 0 }],
+    ['maxTokenResponseBytes', { maxTokenResponseBytes: 1.5 }],
+    ['maxTokenResponseBytes', { maxTokenResponseBytes: '1MB' }],
+    ['allowInsecureHttp', { allowInsecureHttp: 'yes' }],
     ['isTokenRejected', { isTokenRejected: true }],
     ['retry', { retry: 3 }],
     ['retry.retries', { retry: { retries: -1 } }],
@@ -208,6 +214,8 @@ describe('optional options', () => {
         store: new MemoryTokenStore(),
         tokenHttpClient: axios.create(),
         tokenRequestTimeoutMs: 1000,
+        maxTokenResponseBytes: 4096,
+        allowInsecureHttp: false,
         isTokenRejected: () => false,
         retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 },
         lockout: { initialCooldownMs: 1, maxCooldownMs: 2, maxRetryAfterMs: 3, whileLocked: 'wait' },

@@ -104,11 +104,15 @@ describe('token requests', () => {
     expect(endpoint.calls.map((c) => c.timeout)).toEqual([1000, 1000]);
   });
 
-  test('send no redirects-following and read the body as text', async () => {
+  test('follow no redirects (fetch included), read the body as a bounded stream, and skip the plugin', async () => {
     const core = createCore();
     await core.auth.getAccessToken();
     expect(core.tokenCalls[0].maxRedirects).toBe(0);
-    expect(core.tokenCalls[0].responseType).toBe('text');
+    expect(core.tokenCalls[0].fetchOptions).toEqual({ redirect: 'manual' });
+    expect(core.tokenCalls[0].responseType).toBe('stream');
+    expect(core.tokenCalls[0].maxContentLength).toBe(-1);
+    expect(core.tokenCalls[0].oauth2).toEqual({ skip: true });
+    expect(core.tokenCalls[0].signal).toBeInstanceOf(AbortSignal);
   });
 
   test('the tokenHttpClient option is used when given (its adapter, its interceptors)', async () => {

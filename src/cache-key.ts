@@ -1,20 +1,35 @@
 import { createHash } from 'node:crypto';
+import { mainGrant, tokenHeaders, tokenParams } from './token-request';
 import type { ResolvedOptions } from './validate-options';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Entries sorted by name, names lower-cased when `foldCase` (header names are case-insensitive). */
+function sortedEntries(record: Record<string, string>, foldCase: boolean): [string, string][] {
+  return Object.entries(record)
+    .map(([name, value]): [string, string] => [foldCase ? name.toLowerCase() : name, value])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
- * The cache key of a client's token: token URL + client id + scope + grant subject + a hash of the
- * secret, all hashed, so two environments or two clients never share a token and no secret
- * (nor the client id) appears in the key, which a shared store may show to others.
+ * The cache key of a client's token: a hash of everything that reaches the token endpoint and may
+ * change the token it issues (the main grant's request as sent: method and URL, every parameter
+ * (`tokenRequestParams`, grant, scope, client credentials in the body), every header
+ * (`tokenRequestHeaders`, Basic credentials with their encoding), and the body format), so two
+ * environments, clients, audiences or grants never share a token. Parameter and header order does
+ * not matter. No secret (nor the client id) appears in the key, which a shared store may show to others.
  */
 export function cacheKey(options: ResolvedOptions): string {
-  const subject = options.grant.type === 'password' ? options.grant.username : '';
-  const secretHash = sha256(
-    options.clientSecret + (options.grant.type === 'password' ? `\0${options.grant.password}` : ''),
-  );
-  const parts = [options.tokenUrl, options.clientId, options.scope ?? '', options.grant.type, subject, secretHash];
+  const auth = options.clientAuthentication;
+  const parts = [
+    'v2',
+    auth === 'query' ? 'GET' : 'POST',
+    options.tokenUrl,
+    auth === 'query' ? 'query' : options.tokenRequestFormat,
+    sortedEntries(tokenHeaders(options), true),
+    sortedEntries(tokenParams(options, mainGrant(options)), false),
+  ];
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

@@ -14,7 +14,12 @@ export type GrantOptions = { type: 'client_credentials' } | { type: 'password'; 
  */
 export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'query';
 
-/** Retries of transient token-endpoint failures (network error, time-out, 5xx). */
+/**
+ * Retries of transient token-endpoint failures (network error, time-out, 5xx). One token fetch makes
+ * at most `retries + 1` attempts, each bounded by `tokenRequestTimeoutMs`, with at most `maxDelayMs`
+ * between two: it ends within `(retries + 1) × tokenRequestTimeoutMs + retries × maxDelayMs`
+ * (150 s with every default).
+ */
 export interface RetryOptions {
   /** Retries after the first attempt. @default 3 */
   retries?: number;
@@ -42,7 +47,7 @@ export interface LockoutOptions {
 
 /** Options of {@link attachOAuth2}. */
 export interface OAuth2Options {
-  /** Absolute URL of the token endpoint. Must be https, except on loopback hosts. */
+  /** Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`). */
   tokenUrl: string;
   /** The client identifier (Mangopay: ClientId). */
   clientId: string;
@@ -76,6 +81,8 @@ export interface OAuth2Options {
   tokenRequestParams?: Record<string, string>;
   /**
    * Origins (`https://host[:port]`) that receive the bearer token. Requests to any other origin get none.
+   * Each must be https (RFC 6750 §5.3), except on loopback hosts or with `allowInsecureHttp`; so must
+   * the default. A plain-http one is an `OAuth2OptionsError` at attach time.
    * @default the origin of `instance.defaults.baseURL` at attach time, else the origin of `tokenUrl`
    */
   apiOrigins?: string[];
@@ -89,15 +96,48 @@ export interface OAuth2Options {
   /** Where tokens are cached. @default a new in-memory store per attachment */
   store?: TokenStore;
   /**
-   * The axios instance that sends token requests. @default a bare client (no interceptors) sharing
-   * the attached instance's adapter, agents, proxy and timeout, read at each token request.
+   * The axios instance that sends token requests. It may have this plugin attached (even be the
+   * attached instance): token requests are marked `oauth2: { skip: true }`, so they get no bearer and
+   * no 401 replay from it. Its other interceptors run; they see `response.data` as a stream (the body
+   * is read by the plugin, up to `maxTokenResponseBytes`). Per request, the plugin sets
+   * `maxRedirects: 0`, `fetchOptions.redirect: 'manual'` (merged over its default `fetchOptions`),
+   * the time-out and an abort signal.
+   * @default a bare client (no interceptors) sharing the attached instance's adapter, agents, proxy,
+   * `fetchOptions` and timeout, read at each token request.
    */
   tokenHttpClient?: AxiosLike;
   /**
-   * Time-out of one token request, so a token endpoint that never answers cannot hang requests.
+   * Deadline of one token request attempt, from sending it to having read the whole response: a token
+   * endpoint that never answers, or answers byte by byte, cannot hold requests longer than this. An
+   * attempt that misses it is aborted (the connection is closed) and counts as a transient failure,
+   * retried as {@link RetryOptions} says.
+   *
+   * One token fetch (all its attempts) therefore ends within
+   * `(retries + 1) × tokenRequestTimeoutMs + retries × maxDelayMs`: with the defaults (no instance
+   * `timeout`) 4 × 30 s + 3 × 10 s = 150 s at worst (a `Retry-After` is capped to `maxDelayMs`; without
+   * one the delays total at most 250 + 500 + 1000 ms, so 121.75 s). A renewal that holds a refresh
+   * token may run two such sequences (the refresh grant, then the main grant after `invalid_grant`).
+   * Must be positive and at most 2147483647.
    * @default the attached instance's `timeout` when set, else 30000
    */
   tokenRequestTimeoutMs?: number;
+  /**
+   * Largest token response body read, in bytes (after decompression), with every adapter. A larger
+   * body is not read further: the connection is closed. On a 2xx this is an `InvalidTokenResponseError`
+   * (`field: 'body'`), permanent (not retried; served from the failure cache for `failureCacheMs`);
+   * on an error status the body is ignored and the status alone classifies the failure.
+   * @default 1048576 (1 MiB, far above any real token response, large JWTs included)
+   */
+  maxTokenResponseBytes?: number;
+  /**
+   * Allows plain `http:` for `tokenUrl` and for the origins that receive the bearer (`apiOrigins`, or
+   * the default taken from the instance's `baseURL`) on any host. Without it, http is allowed only on
+   * loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`): credentials and bearer tokens must travel
+   * over TLS (RFC 6749 §2.3.1, RFC 6750 §5.3). Set it only for a private network you trust
+   * (e.g. a service mesh that encrypts traffic itself).
+   * @default false
+   */
+  allowInsecureHttp?: boolean;
   /** Decides whether a 401 means "token rejected" (refresh and replay). @default {@link isTokenRejected} */
   isTokenRejected?: (error: AxiosError) => boolean;
   /** @default see {@link RetryOptions} */

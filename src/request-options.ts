@@ -1,6 +1,9 @@
 /** Per-request options and state, under the `oauth2` key of an axios request config. */
 export interface OAuth2RequestOptions {
-  /** Send this request without a bearer token (and never refresh for it). */
+  /**
+   * Send this request without a bearer token (and never refresh for it). The plugin sets it on its
+   * own token requests, so a `tokenHttpClient` with the plugin attached sends them as they are.
+   */
   skip?: boolean;
   /** Set by the plugin: the `Authorization` header was injected by it (so it may be replaced on a retry). */
   readonly injected?: boolean;

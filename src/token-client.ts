@@ -1,10 +1,14 @@
-import axios, { type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { InvalidTokenResponseError } from './errors';
 import { headerValue } from './headers';
 import { safeCause } from './redact';
+import { discardBody, readLimited, TOO_LARGE } from './response-limit';
+import { deadlineError, startDeadline } from './token-deadline';
 import { buildTokenRequest, grantSecrets, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from './stores/token-store';
-import type { ResolvedOptions } from './validate-options';
+import { MAX_TIMER_MS, type ResolvedOptions } from './validate-options';
+import './request-options';
 
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
@@ -13,9 +17,35 @@ export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
 export type TokenAttempt = { token: StoredToken } | { failure: TokenFailure & { cause?: Error } };
 
 /**
+ * A redirect, or what fetch makes of one with `redirect: 'manual'` where the platform hides it
+ * (an opaque-redirect response, status 0). Token requests never follow one: following would send
+ * the credentials, or accept a token, from wherever the token endpoint points to.
+ */
+function isRedirect(status: number): boolean {
+  return status === 0 || (status >= 300 && status < 400);
+}
+
+/** The instance's `timeout` as a deadline: 0 (axios's "none") or an unusable value means the default. */
+function attemptTimeout(instanceTimeout: number | undefined): number {
+  const ms = Number(instanceTimeout);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMER_MS) : DEFAULT_TOKEN_TIMEOUT_MS;
+}
+
+function declaredLength(response: AxiosResponse): number | undefined {
+  const value = Number(headerValue(response.headers, 'content-length'));
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
  * Sends token requests outside the attached instance's interceptors. Unless `tokenHttpClient` is
- * given, it uses a bare axios client with the attached instance's adapter, agents, proxy and
- * time-out, read at each request (so a mock adapter installed after attaching applies).
+ * given, it uses a bare axios client with the attached instance's adapter, agents, fetch options,
+ * proxy and time-out, read at each request (so a mock adapter installed after attaching applies).
+ *
+ * Whatever the client and adapter (http or fetch, on any axios version): redirects are never
+ * followed (`maxRedirects: 0` and fetch `redirect: 'manual'`; a 3xx is a permanent failure), each
+ * attempt has an overall deadline (an abort signal, not only axios's idle `timeout`), the body is
+ * read as a stream up to `maxTokenResponseBytes`, and the request is marked `oauth2.skip` so a
+ * `tokenHttpClient` that has this plugin attached (even the attached instance) sends it as is.
  */
 export class TokenClient {
   private readonly bare: AxiosInstance;
@@ -31,6 +61,7 @@ export class TokenClient {
   async request(grant: GrantParams): Promise<TokenAttempt> {
     const { options } = this;
     const defaults = this.instance.defaults;
+    const sender = options.tokenHttpClient ?? this.instance;
     const inherited = options.tokenHttpClient
       ? {}
       : {
@@ -39,25 +70,54 @@ export class TokenClient {
           httpsAgent: defaults.httpsAgent as unknown,
           proxy: defaults.proxy,
         };
+    const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
+    const limit = options.maxTokenResponseBytes;
+    const deadline = startDeadline(timeoutMs);
     const sentAt = options.clock();
-    let response;
+    let response: AxiosResponse;
+    let data: unknown;
     try {
       response = await this.bare.request({
         ...buildTokenRequest(options, grant),
         ...inherited,
-        timeout: options.tokenRequestTimeoutMs ?? (defaults.timeout || DEFAULT_TOKEN_TIMEOUT_MS),
+        timeout: timeoutMs,
+        signal: deadline.signal,
         maxRedirects: 0,
-        responseType: 'text',
-        transformRequest: [(data: unknown) => data],
-        transformResponse: [(data: unknown) => data],
+        // axios 1.7–1.19's fetch adapter ignores maxRedirects; 'manual' hands the 3xx back unfollowed.
+        fetchOptions: { ...sender.defaults.fetchOptions, redirect: 'manual' },
+        // Enforced below on every adapter (some ignore it, others would hide the status).
+        maxContentLength: -1,
+        responseType: 'stream',
+        transformRequest: [(body: unknown) => body],
+        transformResponse: [(body: unknown) => body],
         validateStatus: () => true,
+        oauth2: { skip: true },
       });
+      if (isRedirect(response.status)) {
+        discardBody(response.data);
+        return { failure: { kind: 'permanent', status: response.status } };
+      }
+      data = await readLimited(response.data, limit, deadline.signal, declaredLength(response));
     } catch (error) {
-      return { failure: { kind: 'transient', cause: safeCause(error, grantSecrets(options, grant)) } };
+      const cause = deadline.expired ? deadlineError(timeoutMs) : error;
+      return { failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant)) } };
+    } finally {
+      deadline.clear();
+    }
+    const { status } = response;
+    if (data === TOO_LARGE) {
+      if (status >= 200 && status < 300) {
+        throw new InvalidTokenResponseError(
+          'body',
+          `Invalid token response: the body is larger than maxTokenResponseBytes (${limit} bytes)`,
+          { status },
+        );
+      }
+      data = undefined; // an error status classifies the failure alone
     }
     return parseTokenResponse(
-      response.status,
-      response.data,
+      status,
+      data,
       {
         contentType: headerValue(response.headers, 'content-type'),
         retryAfter: headerValue(response.headers, 'retry-after'),

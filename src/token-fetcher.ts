@@ -14,6 +14,10 @@ export type FetchOutcome = { token: StoredToken; grant: GrantParams['grant_type'
 
 function describeFailure(f: TokenFailure & { cause?: Error }): string {
   if (f.status === undefined) return `the token endpoint could not be reached (${f.cause?.message ?? 'network error'})`;
+  if (f.status === 0 || (f.status >= 300 && f.status < 400)) {
+    const what = f.status === 0 ? 'an opaque redirect (status 0)' : `a redirect (HTTP ${f.status})`;
+    return `the token endpoint answered ${what}; token requests never follow redirects`;
+  }
   const code = f.error ? `${f.error} (HTTP ${f.status})` : `HTTP ${f.status}`;
   return `the token endpoint answered ${code}${f.errorDescription ? `: ${f.errorDescription}` : ''}`;
 }

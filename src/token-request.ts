@@ -31,26 +31,44 @@ export function mainGrant(options: ResolvedOptions): GrantParams {
 }
 
 /**
- * Builds the token request for `grant`: one client-authentication method per request
- * (RFC 6749 §2.3), credentials never in the URL except in the legacy `query` mode.
+ * The parameters of a token request for `grant`, as sent (body, or query string in `query` mode):
+ * `tokenRequestParams`, then the grant, the scope and, unless Basic is used, the client credentials.
  */
-export function buildTokenRequest(options: ResolvedOptions, grant: GrantParams): AxiosRequestConfig {
+export function tokenParams(options: ResolvedOptions, grant: GrantParams): Record<string, string> {
   const params: Record<string, string> = { ...options.tokenRequestParams, ...grant };
   if (options.scope !== undefined) params.scope = options.scope;
+  if (options.clientAuthentication !== 'client_secret_basic') {
+    params.client_id = options.clientId;
+    params.client_secret = options.clientSecret;
+  }
+  return params;
+}
+
+/** The headers of every token request: `Accept`, `tokenRequestHeaders`, the Basic credentials and the body type. */
+export function tokenHeaders(options: ResolvedOptions): Record<string, string> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.tokenRequestHeaders };
   const auth = options.clientAuthentication;
   if (auth === 'client_secret_basic') {
     headers.Authorization = basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding);
-  } else {
-    params.client_id = options.clientId;
-    params.client_secret = options.clientSecret;
   }
-  if (auth === 'query') {
+  if (auth !== 'query') {
+    headers['Content-Type'] =
+      options.tokenRequestFormat === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
+  }
+  return headers;
+}
+
+/**
+ * Builds the token request for `grant`: one client-authentication method per request
+ * (RFC 6749 §2.3), credentials never in the URL except in the legacy `query` mode.
+ */
+export function buildTokenRequest(options: ResolvedOptions, grant: GrantParams): AxiosRequestConfig {
+  const params = tokenParams(options, grant);
+  const headers = tokenHeaders(options);
+  if (options.clientAuthentication === 'query') {
     return { method: 'GET', url: options.tokenUrl, params: new URLSearchParams(params), headers };
   }
-  const json = options.tokenRequestFormat === 'json';
-  headers['Content-Type'] = json ? 'application/json' : 'application/x-www-form-urlencoded';
-  const data = json ? JSON.stringify(params) : new URLSearchParams(params).toString();
+  const data = options.tokenRequestFormat === 'json' ? JSON.stringify(params) : new URLSearchParams(params).toString();
   return { method: 'POST', url: options.tokenUrl, data, headers };
 }
 

@@ -27,6 +27,8 @@ export interface ResolvedOptions {
   store: TokenStore;
   tokenHttpClient?: AxiosInstance;
   tokenRequestTimeoutMs?: number;
+  maxTokenResponseBytes: number;
+  allowInsecureHttp: boolean;
   isTokenRejected: (error: AxiosError) => boolean;
   retries: number;
   baseDelayMs: number;
@@ -40,6 +42,9 @@ export interface ResolvedOptions {
   clock: () => number;
   random: () => number;
 }
+
+/** Default cap on a token response body: 1 MiB, far above any real token response (large JWTs included). */
+export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 1_048_576;
 
 /** Keys a preset adds for `axios.create`; accepted and ignored here. */
 const PRESET_KEYS = new Set(['baseURL', 'headers']);
@@ -61,6 +66,8 @@ const KNOWN_KEYS = new Set([
   'store',
   'tokenHttpClient',
   'tokenRequestTimeoutMs',
+  'maxTokenResponseBytes',
+  'allowInsecureHttp',
   'isTokenRejected',
   'retry',
   'lockout',
@@ -134,6 +141,10 @@ function optional<T>(option: string, value: unknown, check: (v: unknown) => v is
 
 const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isInteger = (v: unknown): v is number => isNonNegative(v) && Number.isInteger(v);
+/** Longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+const isTimerDelay = (v: unknown): v is number => isNonNegative(v) && v > 0 && v <= MAX_TIMER_MS;
+const isPositiveInteger = (v: unknown): v is number => isInteger(v) && v > 0;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked for callability only
 const isFunction = (v: unknown): v is (...args: any[]) => any => typeof v === 'function';
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
@@ -175,7 +186,15 @@ function resolveTokenTypes(value: unknown): ReadonlySet<string> {
   );
 }
 
-function resolveTokenUrl(value: unknown): string {
+/** Whether `url` may carry credentials or a bearer: https, or http on a loopback host, or any http with the opt-in. */
+function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname));
+}
+
+const HTTP_RULE = 'http is allowed only on loopback hosts, or everywhere with allowInsecureHttp: true';
+
+function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean): string {
   const tokenUrl = requireString('tokenUrl', value);
   let url: URL;
   try {
@@ -183,27 +202,50 @@ function resolveTokenUrl(value: unknown): string {
   } catch {
     return fail('tokenUrl', 'an absolute URL', value);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  if (!isSecureEnough(url, allowInsecureHttp)) {
     throw new OAuth2OptionsError(
       'tokenUrl',
-      `axios-oauth2-bearer: option "tokenUrl" must use https (http is allowed only on loopback hosts), got ${url.protocol}//${url.host}`,
+      `axios-oauth2-bearer: option "tokenUrl" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
     );
   }
   return url.toString();
 }
 
-function resolveOrigins(value: unknown, instance: AxiosInstance, tokenUrl: string): Set<string> {
+/**
+ * The origins that receive the bearer. RFC 6750 §5.3: bearer tokens MUST travel over TLS, so an
+ * `http:` origin is refused unless it is loopback or `allowInsecureHttp` is set (the default origin
+ * taken from the instance's `baseURL` included; the one from `tokenUrl` was checked with it).
+ */
+function resolveOrigins(
+  value: unknown,
+  instance: AxiosInstance,
+  tokenUrl: string,
+  allowInsecureHttp: boolean,
+): Set<string> {
+  const refuse = (option: string, origin: string, what: string): never => {
+    throw new OAuth2OptionsError(
+      option,
+      `axios-oauth2-bearer: option "${option}" must be https, as bearer tokens must not be sent in clear text ` +
+        `(RFC 6750 §5.3; ${HTTP_RULE}): ${what} is ${origin}`,
+    );
+  };
+  const secure = (origin: string) => isSecureEnough(new URL(origin), allowInsecureHttp);
   if (value === undefined) {
     const base = instance.defaults.baseURL;
-    return new Set([(base && originOf(base)) || (originOf(tokenUrl) as string)]);
+    const baseOrigin = base ? originOf(base) : undefined;
+    if (baseOrigin !== undefined && !secure(baseOrigin)) {
+      refuse('apiOrigins', baseOrigin, "its default, the origin of the instance's baseURL,");
+    }
+    return new Set([baseOrigin || (originOf(tokenUrl) as string)]);
   }
   if (!Array.isArray(value) || value.length === 0) fail('apiOrigins', 'a non-empty array of origins', value);
   return new Set(
-    value.map(
-      (item, i) =>
+    value.map((item, i) => {
+      const origin =
         originOf(typeof item === 'string' ? item : '') ??
-        fail(`apiOrigins[${i}]`, 'an absolute http(s) URL or origin', item),
-    ),
+        fail(`apiOrigins[${i}]`, 'an absolute http(s) URL or origin', item);
+      return secure(origin) ? origin : refuse(`apiOrigins[${i}]`, origin, 'it');
+    }),
   );
 }
 
@@ -216,7 +258,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     }
   }
   const o = options as unknown as Record<string, unknown>;
-  const tokenUrl = resolveTokenUrl(o.tokenUrl);
+  const allowInsecureHttp = optional('allowInsecureHttp', o.allowInsecureHttp, isBoolean, 'a boolean', false);
+  const tokenUrl = resolveTokenUrl(o.tokenUrl, allowInsecureHttp);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
   checkKeys('retry', retry, ['retries', 'baseDelayMs', 'maxDelayMs']);
@@ -257,7 +300,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'an object of string values',
       {},
     ),
-    apiOrigins: resolveOrigins(o.apiOrigins, instance, tokenUrl),
+    apiOrigins: resolveOrigins(o.apiOrigins, instance, tokenUrl, allowInsecureHttp),
+    allowInsecureHttp,
     refreshSkewMs:
       optional('refreshSkewSeconds', o.refreshSkewSeconds, isNonNegative, 'a non-negative number', 30) * 1000,
     backgroundRefresh: optional('backgroundRefresh', o.backgroundRefresh, isBoolean, 'a boolean', true),
@@ -279,9 +323,16 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     tokenRequestTimeoutMs: optional(
       'tokenRequestTimeoutMs',
       o.tokenRequestTimeoutMs,
-      isNonNegative,
-      'a non-negative number',
+      isTimerDelay,
+      `a positive number of milliseconds up to ${MAX_TIMER_MS}`,
       undefined,
+    ),
+    maxTokenResponseBytes: optional(
+      'maxTokenResponseBytes',
+      o.maxTokenResponseBytes,
+      isPositiveInteger,
+      'a positive integer',
+      DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
     ),
     isTokenRejected: optional('isTokenRejected', o.isTokenRejected, isFunction, 'a function', isTokenRejected),
     retries: optional('retry.retries', retry.retries, isInteger, 'a non-negative integer', 3),

@@ -1,0 +1,36 @@
+/**
+ * The deadline of one token request attempt: an `AbortSignal` that aborts `ms` after the start, so
+ * the whole exchange (connection, headers and body) is bounded, not just the time between bytes.
+ * The timer is `unref`'d (it never keeps the process alive) and must be cleared with `clear()`.
+ */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  /** Whether the deadline passed (the signal aborted because of it). */
+  readonly expired: boolean;
+  /** Stops the timer; call it once the attempt settled. */
+  clear(): void;
+}
+
+export function startDeadline(ms: number): Deadline {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, ms);
+  timer.unref?.();
+  return {
+    signal: controller.signal,
+    get expired() {
+      return expired;
+    },
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/** The transport error of an attempt that missed its deadline, shaped like axios's own time-outs. */
+export function deadlineError(ms: number): Error {
+  return Object.assign(new Error(`timeout of ${ms}ms exceeded (token request deadline, response body included)`), {
+    code: 'ECONNABORTED',
+  });
+}
