@@ -27,8 +27,11 @@ export class TokenClient {
     this.bare = options.tokenHttpClient ?? axios.create();
   }
 
-  /** One token request; throws only `InvalidTokenResponseError` (a 2xx that is not a token). */
-  async request(grant: GrantParams): Promise<TokenAttempt> {
+  /**
+   * One token request; throws only `InvalidTokenResponseError` (a 2xx that is not a token).
+   * `signal` (the attachment's, aborted by `detach()`) aborts the request.
+   */
+  async request(grant: GrantParams, signal?: AbortSignal): Promise<TokenAttempt> {
     const { options } = this;
     const defaults = this.instance.defaults;
     const inherited = options.tokenHttpClient
@@ -51,6 +54,7 @@ export class TokenClient {
         transformRequest: [(data: unknown) => data],
         transformResponse: [(data: unknown) => data],
         validateStatus: () => true,
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       return { failure: { kind: 'transient', cause: safeCause(error, grantSecrets(options, grant)) } };
