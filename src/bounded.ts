@@ -14,6 +14,7 @@ export function bounded<T>(promise: T | PromiseLike<T>, ms: number, onTimeout: (
       },
       (error: unknown) => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the store's own reason through
         reject(error);
       },
     );
