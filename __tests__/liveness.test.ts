@@ -37,7 +37,10 @@ async function settledNow<T>(promise: Promise<T>): Promise<{ value?: T; error?: 
   ]);
 }
 
-const FAKE = { now: T0, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] } as const;
+const FAKE: Parameters<typeof jest.useFakeTimers>[0] = {
+  now: T0,
+  doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+};
 
 describe('item 12: an axios CancelToken is honoured while a request waits', () => {
   test('cancel while waiting for the shared token fetch: rejects at once with the caller’s Cancel; the fetch goes on for the others', async () => {

@@ -1,8 +1,13 @@
 import { inspect } from 'node:util';
 import axios, { AxiosError } from 'axios';
-import { basicAuthorization, OAuth2OptionsError, TokenRejectedError, type RejectionStormEvent } from '../src';
+import {
+  attachOAuth2,
+  basicAuthorization,
+  TokenRejectedError,
+  type OAuth2OptionsError,
+  type RejectionStormEvent,
+} from '../src';
 import { CORE_CLIENT_ID, CORE_CLIENT_SECRET, CORE_TOKEN_URL, createCore, T0, type Core } from './helpers/core-harness';
-import { attachOAuth2 } from '../src';
 
 function stormCore(extra: Record<string, unknown> = {}) {
   const opened: RejectionStormEvent[] = [];
