@@ -43,9 +43,12 @@ export interface LockoutOptions {
  * The breaker against an API that rejects every token (a sandbox key against the production API, a
  * wrong base URL). A rejection is *early* when the token had been obtained less than `windowMs`
  * before; two early rejections in a row (typically the first token, then its replacement on the
- * replay) open a cool-down during which no token is requested and requests needing a token fail with
- * `TokenRejectedError`; then one trial token is fetched, and another early rejection reopens the
- * cool-down, doubled. A response accepting a token closes it.
+ * replay) open a cool-down during which no token is requested and requests needing a token fail at
+ * once with `TokenRejectedError` (whatever `lockout.whileLocked` says); then one trial token is
+ * fetched, and another early rejection reopens the cool-down, doubled. A response accepting a token
+ * (any status but 401 to a request that carried the plugin's bearer) resets the count and closes it.
+ * The state is per attachment (not shared through the store). Reported by the hooks
+ * `onRejectionStormOpened` / `onRejectionStormClosed`.
  */
 export interface RejectionOptions {
   /** How soon after it was obtained a token's rejection counts as early. @default 10000 */

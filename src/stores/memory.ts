@@ -1,6 +1,6 @@
 import type { StoredLockout, StoredToken, TokenStore } from './token-store';
 
-/** How long a renewal lock of the memory store is held at most (a holder that never releases). @default */
+/** How long a renewal lock of the memory store is held at most, should its holder never release it. */
 export const MEMORY_LOCK_MS = 30_000;
 
 /**
