@@ -51,7 +51,7 @@ export interface LockoutOptions {
  * `onRejectionStormOpened` / `onRejectionStormClosed`.
  */
 export interface RejectionOptions {
-  /** How soon after it was obtained a token's rejection counts as early. @default 10000 */
+  /** How soon after it was obtained a token's rejection counts as early; `0` turns the breaker off. @default 10000 */
   windowMs?: number;
   /** First cool-down; doubles per consecutive cool-down (plus up to 10% jitter). @default 5000 */
   initialCooldownMs?: number;
