@@ -6,6 +6,8 @@ import { OAuth2OptionsError } from './errors';
 import type { OAuth2Options } from './options';
 import { createRequestInterceptors } from './request-interceptor';
 import { createResponseInterceptor } from './response-interceptor';
+import { Lifecycle } from './lifecycle';
+import { createResolvedRejectionHandler } from './resolved-rejection';
 import { SafeStore } from './safe-store';
 import { SentTokens } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
@@ -43,7 +45,13 @@ export interface OAuth2Handle {
   getToken(options?: GetTokenOptions): Promise<TokenInfo>;
   /** Forgets the cached token (and refresh token), here and in the store; the next request fetches anew. */
   invalidate(): Promise<void>;
-  /** Removes the plugin's interceptors, leaving the instance as it was. Idempotent. */
+  /**
+   * Removes the plugin's interceptors, leaving the instance as it was, and stops everything the plugin
+   * still runs: an in-flight token request is aborted, retry sleeps and cool-down waits end, and every
+   * caller still waiting for a token (a request, a replay, `getAccessToken()`) rejects with
+   * `DetachedError` (code `OAUTH2_DETACHED`). Nothing of the plugin keeps the process alive afterwards.
+   * Idempotent.
+   */
   detach(): void;
   /** The key under which the token is cached (a hash; no secret in it). */
   readonly cacheKey: string;
@@ -73,8 +81,16 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const resolved = resolveOptions(instance, options);
   const unregister = registerAttachment(instance, resolved.apiOrigins);
   const key = cacheKey(resolved);
-  const store = new SafeStore(resolved.store, key, resolved.hooks);
-  const source = new TokenSource(resolved, new TokenFetcher(new TokenClient(instance, resolved), resolved), store);
+  const store = new SafeStore(
+    resolved.store,
+    key,
+    resolved.hooks,
+    resolved.storeTimeoutMs,
+    options.store === undefined,
+  );
+  const lifecycle = new Lifecycle();
+  const fetcher = new TokenFetcher(new TokenClient(instance, resolved), resolved, lifecycle);
+  const source = new TokenSource(resolved, fetcher, store, lifecycle);
   const sent = new SentTokens();
   const request = createRequestInterceptors(source, resolved.apiOrigins, sent, resolved.tokenUrl);
   // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
@@ -85,10 +101,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const fetchingId = instance.interceptors.request.use(request.injectFetched, undefined, {
     runWhen: request.whenFetching,
   });
-  const responseId = instance.interceptors.response.use(
-    undefined,
-    createResponseInterceptor(instance, source, resolved, sent),
-  );
+  const onRejected = createResponseInterceptor(instance, source, resolved, sent);
+  const responseId = instance.interceptors.response.use(createResolvedRejectionHandler(onRejected, source), onRejected);
 
   let attached = true;
   return {
@@ -104,6 +118,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       instance.interceptors.request.eject(fetchingId);
       instance.interceptors.response.eject(responseId);
       unregister();
+      source.close();
     },
   };
 }

@@ -10,7 +10,10 @@ export type OAuth2ErrorCode =
   | 'OAUTH2_TOKEN_ENDPOINT_ERROR'
   | 'OAUTH2_ACCOUNT_LOCKED'
   | 'OAUTH2_INVALID_TOKEN_RESPONSE'
-  | 'OAUTH2_REPLAY_NOT_POSSIBLE';
+  | 'OAUTH2_REPLAY_NOT_POSSIBLE'
+  | 'OAUTH2_TOKEN_REJECTED'
+  | 'OAUTH2_DETACHED'
+  | 'OAUTH2_STORE_TIMEOUT';
 
 /**
  * A brand every plugin error carries: the kinds (class names) it is. `instanceof` checks it, so an
@@ -187,5 +190,76 @@ export class ReplayNotPossibleError extends OAuth2Error {
   override name = 'ReplayNotPossibleError';
   constructor(message: string, options: { cause: unknown }) {
     super('OAUTH2_REPLAY_NOT_POSSIBLE', message, options);
+  }
+}
+
+/**
+ * The API rejected the plugin's tokens right after they were issued, again and again (a sandbox key
+ * against the production API, a wrong base URL): instead of one token call per request, no token is
+ * requested until `retryAt` (a doubling cool-down, see `OAuth2Options.rejection`); then one trial token
+ * is fetched. `cause` is the last rejection (a redacted axios error: no token in it).
+ */
+export class TokenRejectedError extends OAuth2Error {
+  static override readonly kind: string = 'TokenRejectedError';
+  override name = 'TokenRejectedError';
+  /** Milliseconds from when this error was created until the cool-down ends. */
+  readonly retryAfterMs: number;
+  /** When the cool-down ends and one trial token may be fetched. */
+  readonly retryAt: Date;
+  /** HTTP status of the rejection (401). */
+  readonly status?: number;
+  /** Cool-downs in a row without a token being accepted in between (drives the doubling). */
+  readonly consecutive: number;
+
+  constructor(
+    retryAt: number,
+    now: number,
+    details: { status?: number; consecutive: number },
+    options?: { cause?: unknown },
+  ) {
+    const retryAfterMs = Math.max(0, retryAt - now);
+    super(
+      'OAUTH2_TOKEN_REJECTED',
+      `The API rejected freshly issued tokens${details.status === undefined ? '' : ` (HTTP ${details.status})`}: ` +
+        'check that the token endpoint and credentials belong to this API (e.g. a sandbox key against production, or a wrong base URL); ' +
+        `no token request until ${new Date(retryAt).toISOString()} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`,
+      options,
+    );
+    this.retryAfterMs = retryAfterMs;
+    this.retryAt = new Date(retryAt);
+    this.status = details.status;
+    this.consecutive = details.consecutive;
+  }
+}
+
+/**
+ * The plugin was detached (`handle.detach()`) while this caller waited for a token: the token request,
+ * its retries and any cool-down wait were stopped, and every waiting caller rejects with this error.
+ */
+export class DetachedError extends OAuth2Error {
+  static override readonly kind: string = 'DetachedError';
+  override name = 'DetachedError';
+  constructor() {
+    super(
+      'OAUTH2_DETACHED',
+      'The OAuth 2.0 plugin was detached from this axios instance while the request waited for a token',
+    );
+  }
+}
+
+/**
+ * A token store call did not settle within `storeTimeoutMs`. Reported through `onStoreError` (never
+ * thrown to a request): the plugin treats it as a store failure and carries on in-process.
+ */
+export class StoreTimeoutError extends OAuth2Error {
+  static override readonly kind: string = 'StoreTimeoutError';
+  override name = 'StoreTimeoutError';
+  /** The store operation that timed out. */
+  readonly operation: string;
+  readonly timeoutMs: number;
+  constructor(operation: string, timeoutMs: number) {
+    super('OAUTH2_STORE_TIMEOUT', `The token store did not answer "${operation}" within ${timeoutMs} ms`);
+    this.operation = operation;
+    this.timeoutMs = timeoutMs;
   }
 }

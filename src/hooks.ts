@@ -12,7 +12,14 @@ export interface OAuth2Hooks {
   onLockoutClosed?(event: { at: number }): void;
   /** A token request failed (every attempt, retried or not). */
   onTokenEndpointFailure?(event: TokenFailureEvent): void;
-  /** The token store failed; the plugin carried on without it. */
+  /**
+   * The API rejected freshly issued tokens twice in a row (see `OAuth2Options.rejection`): no token
+   * request until `retryAt`; requests needing a token fail with `TokenRejectedError` meanwhile.
+   */
+  onRejectionStormOpened?(event: RejectionStormEvent): void;
+  /** A token was accepted by the API again after a rejection cool-down. */
+  onRejectionStormClosed?(event: { at: number }): void;
+  /** The token store failed (or did not answer within `storeTimeoutMs`); the plugin carried on without it. */
   onStoreError?(event: { operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout'; error: unknown }): void;
 }
 
@@ -36,6 +43,16 @@ export interface LockoutEvent {
   retryAfterMs: number;
   consecutive: number;
   error?: string;
+  status?: number;
+}
+
+export interface RejectionStormEvent {
+  /** Epoch ms when the cool-down ends and one trial token may be fetched. */
+  retryAt: number;
+  retryAfterMs: number;
+  /** Cool-downs in a row (the delay doubles with each). */
+  consecutive: number;
+  /** HTTP status of the rejection (401). */
   status?: number;
 }
 

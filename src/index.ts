@@ -1,7 +1,21 @@
 export { attachOAuth2, type OAuth2Handle, type TokenInfo, type GetTokenOptions } from './attach';
 export type { AxiosLike, InterceptorManagerLike } from './axios-like';
-export type { OAuth2Options, GrantOptions, ClientAuthentication, RetryOptions, LockoutOptions } from './options';
-export type { OAuth2Hooks, TokenEvent, ReplayEvent, LockoutEvent, TokenFailureEvent } from './hooks';
+export type {
+  OAuth2Options,
+  GrantOptions,
+  ClientAuthentication,
+  RetryOptions,
+  LockoutOptions,
+  RejectionOptions,
+} from './options';
+export type {
+  OAuth2Hooks,
+  TokenEvent,
+  ReplayEvent,
+  LockoutEvent,
+  RejectionStormEvent,
+  TokenFailureEvent,
+} from './hooks';
 export type { OAuth2RequestOptions } from './request-options';
 export type { TokenStore, StoredToken, StoredLockout } from './stores/token-store';
 export { MemoryTokenStore } from './stores/memory';
@@ -12,6 +26,9 @@ export {
   AccountLockedError,
   InvalidTokenResponseError,
   ReplayNotPossibleError,
+  TokenRejectedError,
+  DetachedError,
+  StoreTimeoutError,
   type OAuth2ErrorCode,
   type TokenEndpointErrorDetails,
 } from './errors';

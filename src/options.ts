@@ -45,6 +45,26 @@ export interface LockoutOptions {
   whileLocked?: 'fail' | 'wait';
 }
 
+/**
+ * The breaker against an API that rejects every token (a sandbox key against the production API, a
+ * wrong base URL). A rejection is *early* when the token had been obtained less than `windowMs`
+ * before; two early rejections in a row (typically the first token, then its replacement on the
+ * replay) open a cool-down during which no token is requested and requests needing a token fail at
+ * once with `TokenRejectedError` (whatever `lockout.whileLocked` says); then one trial token is
+ * fetched, and another early rejection reopens the cool-down, doubled. A response accepting a token
+ * (any status but 401 to a request that carried the plugin's bearer) resets the count and closes it.
+ * The state is per attachment (not shared through the store). Reported by the hooks
+ * `onRejectionStormOpened` / `onRejectionStormClosed`.
+ */
+export interface RejectionOptions {
+  /** How soon after it was obtained a token's rejection counts as early; `0` turns the breaker off. @default 10000 */
+  windowMs?: number;
+  /** First cool-down; doubles per consecutive cool-down (plus up to 10% jitter). @default 5000 */
+  initialCooldownMs?: number;
+  /** Longest cool-down. @default 300000 (5 minutes) */
+  maxCooldownMs?: number;
+}
+
 /** Options of {@link attachOAuth2}. */
 export interface OAuth2Options {
   /** Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`). */
@@ -144,11 +164,24 @@ export interface OAuth2Options {
   retry?: RetryOptions;
   /** @default see {@link LockoutOptions} */
   lockout?: LockoutOptions;
+  /** @default see {@link RejectionOptions} */
+  rejection?: RejectionOptions;
+  /**
+   * Longest wait for one call to the token store (`get`, `set`, `delete`, lock, lockout). A call that
+   * does not settle in time is reported through `onStoreError` (a `StoreTimeoutError`) and treated as
+   * a store failure: the plugin carries on in-process, so a store that never answers cannot hang requests.
+   * @default 3000
+   */
+  storeTimeoutMs?: number;
   /** How long a permanent token-endpoint error (e.g. `invalid_client`) is served from cache. @default 5000 */
   failureCacheMs?: number;
   /** Observability callbacks; payloads hold no secret; a throwing hook is ignored. @default {} */
   hooks?: OAuth2Hooks;
-  /** Clock in epoch milliseconds, for tests. @default Date.now */
+  /**
+   * Clock in epoch milliseconds, for tests. The default follows a monotonic clock, so steps of the
+   * wall clock (NTP, a changed system time) do not stretch or cut cool-downs and token lifetimes.
+   * @default `Date.now()` read once at attach time, advanced by `performance.now()`
+   */
   clock?: () => number;
   /** Random source in [0, 1) for jitter, for tests. @default Math.random */
   random?: () => number;

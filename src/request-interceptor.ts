@@ -1,4 +1,5 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import { cancelSignals } from './abort';
 import type { SentTokens } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import { tokenEndpointTest } from './token-endpoint';
@@ -123,7 +124,7 @@ export function createRequestInterceptors(
       if (!headers) return config;
       const cached = source.peek();
       if (cached) return inject(config, headers, cached);
-      return source.getToken(config.signal).then((token) => inject(config, headers, token));
+      return source.getToken(...cancelSignals(config)).then((token) => inject(config, headers, token));
     },
   };
 }

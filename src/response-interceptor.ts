@@ -6,11 +6,13 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { cancelSignals } from './abort';
 import { ReplayNotPossibleError } from './errors';
 import { emit } from './hooks';
 import { redactAxiosError } from './redact-axios-error';
 import { copyResponseInterceptorsBefore } from './interceptors-before';
 import { isReplayableBody } from './replayable';
+import { responseAsError } from './resolved-rejection';
 import type { SentTokens } from './sent-tokens';
 import type { TokenSource } from './token-source';
 import type { ResolvedOptions } from './validate-options';
@@ -53,12 +55,31 @@ export function createResponseInterceptor(
     sent.note(token);
     const replayClient = axios.create();
     copyResponseInterceptorsBefore(instance, replayOnRejection, replayClient);
+    let response: AxiosResponse;
     try {
-      return await replayClient.request(replayConfig);
+      response = await replayClient.request(replayConfig);
     } catch (error) {
       if (isAxiosError(error)) redactAxiosError(error);
-      throw error;
+      throw replayFailure(error, token);
     }
+    noteReplayResponse(response, token);
+    return response;
+  }
+
+  function rejectsToken(error: AxiosError): boolean {
+    return error.response?.status === 401 && options.isTokenRejected(error);
+  }
+
+  /** The replay's fresh token was rejected too: tells the rejection breaker; the caller gets the replay's error. */
+  function replayFailure(error: unknown, token: string): unknown {
+    if (isAxiosError(error) && rejectsToken(error)) source.rejectedOnReplay(token, { status: 401, cause: error });
+    return error;
+  }
+
+  /** A replay answered (a 401 resolves when `validateStatus` accepts it): tells the rejection breaker. */
+  function noteReplayResponse(response: AxiosResponse, token: string): void {
+    if (response.status !== 401) source.accepted(response.config);
+    else if (rejectsToken(responseAsError(response))) source.rejectedOnReplay(token, { status: 401 });
   }
 
   async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
@@ -77,7 +98,10 @@ export function createResponseInterceptor(
         { cause: error },
       );
     }
-    const { token, fetched } = await source.renewAfterRejection(rejected, config.signal);
+    const { token, fetched } = await source.renewAfterRejection(rejected, cancelSignals(config), {
+      status: error.response?.status,
+      cause: error,
+    });
     emit(options.hooks, 'onRequestReplayed', {
       method: (config.method ?? 'get').toUpperCase(),
       url: pathOf(config),

@@ -1,10 +1,16 @@
+import { raceSignal, type SignalLike } from './abort';
+import { bounded } from './bounded';
+import { StoreTimeoutError } from './errors';
 import { emit, type OAuth2Hooks } from './hooks';
 import type { StoredLockout, StoredToken, TokenStore } from './stores/token-store';
 
+type Operation = 'get' | 'set' | 'delete' | 'lock' | 'lockout';
+
 /**
- * A {@link TokenStore} bound to one key that never throws: a store failure is reported through
- * `onStoreError` and the plugin carries on with its in-process state, so a request never fails
- * because a shared cache is away.
+ * A {@link TokenStore} bound to one key that never throws nor hangs: a store failure, or a call that
+ * does not settle within `timeoutMs` ({@link StoreTimeoutError}), is reported through `onStoreError`
+ * and the plugin carries on with its in-process state, so a request never fails because a shared
+ * cache is away.
  */
 export class SafeStore {
   private lastFailed = false;
@@ -13,6 +19,9 @@ export class SafeStore {
     private readonly store: TokenStore,
     private readonly key: string,
     private readonly hooks: OAuth2Hooks,
+    private readonly timeoutMs: number,
+    /** The attachment's own store (the default one): nobody to share a renewal lock with. */
+    private readonly exclusive = false,
   ) {}
 
   /** Whether the last store operation failed: the store is probably unreachable, so waiting on it is pointless. */
@@ -38,10 +47,22 @@ export class SafeStore {
    */
   async acquireLock(): Promise<{ status: 'won'; release: () => Promise<void> } | { status: 'lost' | 'none' }> {
     const { store } = this;
-    if (!store.acquireLock) return { status: 'none' };
+    if (!store.acquireLock || this.exclusive) return { status: 'none' };
     let release: (() => Promise<void>) | undefined;
+    let late = false;
     try {
-      release = await store.acquireLock(this.key);
+      const taking = Promise.resolve(store.acquireLock(this.key));
+      // A lock won after the time-out is released at once, so it does not block the other processes.
+      void taking.then(
+        (won) => {
+          if (late && won) won().catch(() => undefined);
+        },
+        () => undefined,
+      );
+      release = await bounded(taking, this.timeoutMs, () => {
+        late = true;
+        return new StoreTimeoutError('lock', this.timeoutMs);
+      });
       this.lastFailed = false;
     } catch (error) {
       this.lastFailed = true;
@@ -58,6 +79,29 @@ export class SafeStore {
     return this.store.lockWaitMs ?? 10_000;
   }
 
+  /** Whether the store wakes waiters when a token is stored (`waitForChange`), so no polling is needed. */
+  get wakesOnChange(): boolean {
+    return typeof this.store.waitForChange === 'function';
+  }
+
+  /**
+   * Starts waiting, up to `ms`, for a change of the key (another attachment's token stored, its lock
+   * released): registered at once, so a change right after this call is not missed. Resolves on the
+   * change or the time-out, or when one of `signals` aborts or `stop()` is called. Only for stores
+   * that {@link wakesOnChange}.
+   */
+  watchChange(ms: number, ...signals: Array<SignalLike | undefined>): { changed: Promise<void>; stop: () => void } {
+    const stopper = new AbortController();
+    let changed: Promise<void>;
+    try {
+      changed = Promise.resolve(this.store.waitForChange!(this.key, ms, stopper.signal)).catch(() => undefined);
+    } catch {
+      changed = Promise.resolve(); // a broken waitForChange: look again at once (the lock rounds are bounded)
+    }
+    const stop = () => stopper.abort();
+    return { changed: raceSignal(changed, ...signals).finally(stop), stop };
+  }
+
   getLockout(): Promise<StoredLockout | undefined> {
     const { store } = this;
     return store.getLockout ? this.guard('lockout', () => store.getLockout!(this.key)) : Promise.resolve(undefined);
@@ -68,12 +112,9 @@ export class SafeStore {
     return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.key, lockout)) : Promise.resolve();
   }
 
-  private async guard<T>(
-    operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout',
-    run: () => Promise<T>,
-  ): Promise<T | undefined> {
+  private async guard<T>(operation: Operation, run: () => Promise<T>): Promise<T | undefined> {
     try {
-      const result = await run();
+      const result = await bounded(run(), this.timeoutMs, () => new StoreTimeoutError(operation, this.timeoutMs));
       this.lastFailed = false;
       return result;
     } catch (error) {

@@ -57,8 +57,11 @@ export class TokenClient {
     this.bare = options.tokenHttpClient ?? axios.create();
   }
 
-  /** One token request; throws only `InvalidTokenResponseError` (a 2xx that is not a token). */
-  async request(grant: GrantParams): Promise<TokenAttempt> {
+  /**
+   * One token request; throws only `InvalidTokenResponseError` (a 2xx that is not a token).
+   * `signal` (the attachment's, aborted by `detach()`) aborts the request.
+   */
+  async request(grant: GrantParams, signal?: AbortSignal): Promise<TokenAttempt> {
     const { options } = this;
     const defaults = this.instance.defaults;
     const sender = options.tokenHttpClient ?? this.instance;
@@ -72,7 +75,7 @@ export class TokenClient {
         };
     const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
     const limit = options.maxTokenResponseBytes;
-    const deadline = startDeadline(timeoutMs);
+    const deadline = startDeadline(timeoutMs, signal);
     const sentAt = options.clock();
     let response: AxiosResponse;
     let data: unknown;

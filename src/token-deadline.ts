@@ -11,7 +11,8 @@ export interface Deadline {
   clear(): void;
 }
 
-export function startDeadline(ms: number): Deadline {
+/** Starts the deadline; `parent` (the attachment's life, ended by `detach()`) aborts it early too. */
+export function startDeadline(ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
   let expired = false;
   const timer = setTimeout(() => {
@@ -19,12 +20,18 @@ export function startDeadline(ms: number): Deadline {
     controller.abort();
   }, ms);
   timer.unref?.();
+  const onParentAbort = () => controller.abort();
+  if (parent?.aborted) controller.abort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {
     signal: controller.signal,
     get expired() {
       return expired;
     },
-    clear: () => clearTimeout(timer),
+    clear: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
   };
 }
 

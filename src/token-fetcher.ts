@@ -4,6 +4,7 @@ import { InvalidTokenResponseError, TokenEndpointError } from './errors';
 import { emit } from './hooks';
 import { scrub } from './redact';
 import type { StoredToken } from './stores/token-store';
+import type { Lifecycle } from './lifecycle';
 import type { TokenClient } from './token-client';
 import { grantSecrets, mainGrant, type GrantParams } from './token-request';
 import type { TokenFailure } from './token-response';
@@ -55,6 +56,8 @@ export class TokenFetcher {
   constructor(
     client: TokenClient,
     private readonly options: ResolvedOptions,
+    /** Closed by `detach()`: the retry sleeps stop and no further attempt is made. */
+    private readonly lifecycle?: Lifecycle,
   ) {
     this.client = client;
   }
@@ -79,7 +82,7 @@ export class TokenFetcher {
     for (let attempt = 1; ; attempt++) {
       let result;
       try {
-        result = await this.client.request(grant);
+        result = await this.client.request(grant, this.lifecycle?.signal);
       } catch (error) {
         if (error instanceof InvalidTokenResponseError) {
           emit(options.hooks, 'onTokenEndpointFailure', {
@@ -92,6 +95,7 @@ export class TokenFetcher {
         throw error;
       }
       if ('token' in result) return { token: result.token, grant: grant.grant_type };
+      if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
       const failure = classifyForGrant(result.failure, grant);
       const willRetry = failure.kind === 'transient' && attempt <= options.retries;
       emit(options.hooks, 'onTokenEndpointFailure', {
@@ -108,7 +112,7 @@ export class TokenFetcher {
         retryAfter !== undefined
           ? Math.min(retryAfter, options.maxDelayMs)
           : retryDelayMs(attempt, options.baseDelayMs, options.maxDelayMs, options.random());
-      await sleep(delay);
+      await sleep(delay, this.lifecycle);
     }
   }
 

@@ -1,7 +1,9 @@
 import { raceSignal, sleep, type SignalLike } from './abort';
 import { AccountLockedError, TokenEndpointError } from './errors';
 import { emit } from './hooks';
+import { Lifecycle } from './lifecycle';
 import { Cooldown } from './lockout';
+import { RejectionBreaker } from './rejection-breaker';
 import type { SafeStore } from './safe-store';
 import type { StoredToken } from './stores/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
@@ -28,13 +30,17 @@ export class TokenSource {
   private failure?: { error: unknown; until: number };
   private pendingRejection?: string;
   private readonly cooldown: Cooldown;
+  private readonly rejections: RejectionBreaker;
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly fetcher: TokenFetcher,
     private readonly store: SafeStore,
+    /** Closed by `detach()`: stops the renewal and rejects every waiting caller with `DetachedError`. */
+    private readonly lifecycle: Lifecycle = new Lifecycle(),
   ) {
     this.cooldown = new Cooldown(options);
+    this.rejections = new RejectionBreaker(options);
   }
 
   /**
@@ -59,26 +65,68 @@ export class TokenSource {
     return freshnessIn(this.windows.bounds, now);
   }
 
-  /** A usable token: the cached one, or the result of the shared renewal. */
-  getToken(signal?: SignalLike): Promise<StoredToken> {
+  /**
+   * A usable token: the cached one, or the result of the shared renewal. A caller stops waiting (only
+   * it) when one of `signals` aborts (a request's `signal` and `cancelToken`, see `cancelSignals`).
+   */
+  getToken(...signals: Array<SignalLike | undefined>): Promise<StoredToken> {
     const token = this.peek();
-    return token ? Promise.resolve(token) : this.obtain(signal);
+    return token ? Promise.resolve(token) : this.obtain(signals);
   }
 
   /**
    * A token other than `rejected` for a replay. Uses a newer cached token when there is one;
-   * otherwise drops exactly `rejected` (compare-and-delete) and joins or starts the shared renewal.
+   * otherwise drops exactly `rejected` (compare-and-delete) and joins or starts the shared renewal,
+   * unless the API keeps rejecting fresh tokens (see {@link RejectionBreaker}): then it throws
+   * `TokenRejectedError`. `rejection` is the 401 (redacted), kept as that error's `cause`.
    */
-  async renewAfterRejection(rejected: string, signal?: SignalLike): Promise<{ token: StoredToken; fetched: boolean }> {
+  async renewAfterRejection(
+    rejected: string,
+    signals: Array<SignalLike | undefined> = [],
+    rejection?: { status?: number; cause?: unknown },
+  ): Promise<{ token: StoredToken; fetched: boolean }> {
     const token = this.current;
     if (token && token.accessToken !== rejected && this.freshnessOf(token, this.options.clock()) !== 'expired') {
       return { token, fetched: false };
     }
-    if (token?.accessToken === rejected) {
-      this.current = undefined;
-      this.pendingRejection = rejected;
+    if (token?.accessToken === rejected) this.dropRejected(token, rejection);
+    return { token: await this.obtain(signals), fetched: true };
+  }
+
+  /**
+   * The API rejected `rejected` on a replay, right after it was renewed for a rejection: the token is
+   * dropped and the rejection counted (it may open the rejection cool-down; the replay's caller still
+   * gets the replay's own 401).
+   */
+  rejectedOnReplay(rejected: string, rejection: { status?: number; cause?: unknown }): void {
+    const token = this.current;
+    if (token?.accessToken !== rejected) return;
+    try {
+      this.dropRejected(token, rejection);
+    } catch {
+      // The cool-down opened: the next callers get TokenRejectedError.
     }
-    return { token: await this.obtain(signal), fetched: true };
+  }
+
+  /**
+   * A response showed the API accepted the plugin's token: resets the rejection count (closing a
+   * rejection cool-down). Cheap when nothing was rejected.
+   */
+  accepted(config: { oauth2?: { injected?: boolean } } | undefined): void {
+    if (this.rejections.suspicious && config?.oauth2?.injected) this.rejections.accepted();
+  }
+
+  /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
+  private dropRejected(token: StoredToken, rejection: { status?: number; cause?: unknown } | undefined): void {
+    this.current = undefined;
+    this.pendingRejection = token.accessToken;
+    const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause);
+    if (storm) throw storm;
+  }
+
+  /** Ends the attachment (`detach()`): see {@link Lifecycle}. */
+  close(): void {
+    this.lifecycle.close();
   }
 
   /** Forgets the cached token and refresh token, here and in the store. */
@@ -89,23 +137,27 @@ export class TokenSource {
     await this.store.delete(token?.accessToken);
   }
 
-  private async obtain(signal: SignalLike | undefined): Promise<StoredToken> {
+  private async obtain(signals: Array<SignalLike | undefined>): Promise<StoredToken> {
+    const { lifecycle } = this;
+    if (lifecycle.aborted) throw lifecycle.canceledError();
     if (!this.inflight) {
       const now = this.options.clock();
+      const storm = this.rejections.openError(now);
+      if (storm) throw storm;
       if (this.cooldown.isOpen(now)) {
         if (this.options.whileLocked === 'fail') throw this.lockedError(now);
-        await sleep(this.cooldown.until - now, signal);
+        await sleep(this.cooldown.until - now, lifecycle, ...signals);
         // The trial call of another waiter may already have brought a token.
-        return this.getToken(signal);
+        return this.getToken(...signals);
       }
       if (this.failure && this.failure.until > now) throw this.failure.error;
     }
     try {
-      return await raceSignal(this.inflight ?? this.startRefresh(false), signal);
+      return await raceSignal(this.inflight ?? this.startRefresh(false), lifecycle, ...signals);
     } catch (error) {
       // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
       const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
-      if (waitOut && error instanceof AccountLockedError) return this.obtain(signal);
+      if (waitOut && error instanceof AccountLockedError) return this.obtain(signals);
       throw error;
     }
   }
@@ -160,14 +212,35 @@ export class TokenSource {
 
   /** Polls the shared store, with backoff, for the token another process is fetching. */
   private async waitForSharedToken(usable: (token: StoredToken) => boolean): Promise<StoredToken | undefined> {
+    if (this.store.wakesOnChange) return this.waitForStoredToken(usable);
     const deadline = this.options.clock() + this.store.lockWaitMs;
     for (let delay = 25; this.options.clock() < deadline; delay = Math.min(delay * 2, 500)) {
-      await sleep(Math.min(delay, Math.max(1, deadline - this.options.clock())));
+      await sleep(Math.min(delay, Math.max(1, deadline - this.options.clock())), this.lifecycle);
       const shared = await this.store.get();
       if (shared && usable(shared)) return shared;
       if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
       await this.throwIfSharedLockout();
     }
+    return undefined;
+  }
+
+  /**
+   * With a store that wakes waiters (the memory store shared by attachments): waits for the next change
+   * of the key, up to the lock's lifetime. The holder's token when it was stored; undefined when the
+   * lock was released without one (the caller then tries to take the lock itself).
+   */
+  private async waitForStoredToken(usable: (token: StoredToken) => boolean): Promise<StoredToken | undefined> {
+    const watch = this.store.watchChange(this.store.lockWaitMs, this.lifecycle);
+    // The holder may have stored its token between our lost lock and the watch: look first.
+    const stored = await this.store.get();
+    if (stored && usable(stored)) {
+      watch.stop();
+      return stored;
+    }
+    await watch.changed;
+    const shared = await this.store.get();
+    if (shared && usable(shared)) return shared;
+    await this.throwIfSharedLockout();
     return undefined;
   }
 

@@ -38,6 +38,10 @@ export interface ResolvedOptions {
   maxRetryAfterMs: number;
   whileLocked: 'fail' | 'wait';
   failureCacheMs: number;
+  rejectionWindowMs: number;
+  rejectionInitialCooldownMs: number;
+  rejectionMaxCooldownMs: number;
+  storeTimeoutMs: number;
   hooks: OAuth2Hooks;
   clock: () => number;
   random: () => number;
@@ -72,6 +76,8 @@ const KNOWN_KEYS = new Set([
   'retry',
   'lockout',
   'failureCacheMs',
+  'rejection',
+  'storeTimeoutMs',
   'hooks',
   'clock',
   'random',
@@ -117,6 +123,8 @@ const HOOK_NAMES = [
   'onRequestReplayed',
   'onLockoutOpened',
   'onLockoutClosed',
+  'onRejectionStormOpened',
+  'onRejectionStormClosed',
   'onTokenEndpointFailure',
   'onStoreError',
 ] as const satisfies readonly (keyof OAuth2Hooks)[];
@@ -140,6 +148,7 @@ function optional<T>(option: string, value: unknown, check: (v: unknown) => v is
 }
 
 const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isPositive = (v: unknown): v is number => isNonNegative(v) && v > 0;
 const isInteger = (v: unknown): v is number => isNonNegative(v) && Number.isInteger(v);
 /** Longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -249,6 +258,15 @@ function resolveOrigins(
   );
 }
 
+/**
+ * The default clock: epoch milliseconds that follow `performance.now()` (monotonic) from an origin read
+ * once, so a step of the wall clock does not move it. One per attachment, made at attach time.
+ */
+export function monotonicEpochClock(): () => number {
+  const origin = Date.now() - performance.now();
+  return () => origin + performance.now();
+}
+
 /** Validates `options` and applies defaults; throws {@link OAuth2OptionsError} (a `TypeError`) naming the option. */
 export function resolveOptions(instance: AxiosInstance, options: OAuth2Options): ResolvedOptions {
   if (!isObject(options)) fail('options', 'an object', options);
@@ -263,6 +281,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
   checkKeys('retry', retry, ['retries', 'baseDelayMs', 'maxDelayMs']);
+  const rejection = optional('rejection', o.rejection, isObject, 'an object', {});
+  checkKeys('rejection', rejection, ['windowMs', 'initialCooldownMs', 'maxCooldownMs']);
   checkKeys('lockout', lockout, ['initialCooldownMs', 'maxCooldownMs', 'maxRetryAfterMs', 'whileLocked']);
   return {
     tokenUrl,
@@ -367,8 +387,30 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'fail',
     ),
     failureCacheMs: optional('failureCacheMs', o.failureCacheMs, isNonNegative, 'a non-negative number', 5000),
+    rejectionWindowMs: optional(
+      'rejection.windowMs',
+      rejection.windowMs,
+      isNonNegative,
+      'a non-negative number',
+      10_000,
+    ),
+    rejectionInitialCooldownMs: optional(
+      'rejection.initialCooldownMs',
+      rejection.initialCooldownMs,
+      isNonNegative,
+      'a non-negative number',
+      5_000,
+    ),
+    rejectionMaxCooldownMs: optional(
+      'rejection.maxCooldownMs',
+      rejection.maxCooldownMs,
+      isNonNegative,
+      'a non-negative number',
+      300_000,
+    ),
+    storeTimeoutMs: optional('storeTimeoutMs', o.storeTimeoutMs, isPositive, 'a positive number', 3_000),
     hooks: resolveHooks(o.hooks),
-    clock: optional('clock', o.clock, isFunction, 'a function', Date.now),
+    clock: optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock(),
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };
 }

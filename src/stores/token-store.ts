@@ -46,6 +46,12 @@ export interface TokenStore {
    * lock itself (a winner that died leaves a lock that expires). Should match the lock's TTL.
    */
   readonly lockWaitMs?: number;
+  /**
+   * Optional: resolves when the token or the renewal lock of `key` changes (stored, deleted, released),
+   * or after `timeoutMs` at the latest, or when `signal` aborts, so an attachment waiting for another
+   * one's token wakes at once instead of polling. Without it the plugin polls `get` with backoff.
+   */
+  waitForChange?(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** Optional: shares a lockout cool-down with other processes. */
   getLockout?(key: string): Promise<StoredLockout | undefined>;
   setLockout?(key: string, lockout: StoredLockout | undefined): Promise<void>;
