@@ -5,7 +5,6 @@ import type { OAuth2Options } from './options';
 import { createRequestInterceptors } from './request-interceptor';
 import { createResponseInterceptor } from './response-interceptor';
 import { SafeStore } from './safe-store';
-import { SentTokens } from './sent-tokens';
 import { TokenClient } from './token-client';
 import { TokenFetcher } from './token-fetcher';
 import { TokenSource } from './token-source';
@@ -49,8 +48,7 @@ export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): O
   const key = cacheKey(resolved);
   const store = new SafeStore(resolved.store, key, resolved.hooks);
   const source = new TokenSource(resolved, new TokenFetcher(new TokenClient(instance, resolved), resolved), store);
-  const sent = new SentTokens();
-  const request = createRequestInterceptors(source, resolved.apiOrigins, sent);
+  const request = createRequestInterceptors(source, resolved.apiOrigins);
   // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
   const cachedId = instance.interceptors.request.use(request.injectCached, undefined, {
     synchronous: true,
@@ -61,7 +59,7 @@ export function attachOAuth2(instance: AxiosInstance, options: OAuth2Options): O
   });
   const responseId = instance.interceptors.response.use(
     undefined,
-    createResponseInterceptor(instance, source, resolved, sent),
+    createResponseInterceptor(instance, source, resolved),
   );
   Object.defineProperty(instance, ATTACHED, { value: true, configurable: true, enumerable: false });
 

@@ -1,5 +1,5 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
-import type { SentTokens } from './sent-tokens';
+import { markInjected } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import type { TokenSource } from './token-source';
 import { originOf, originSource } from './url';
@@ -34,7 +34,6 @@ type Plan = 'none' | 'cached' | 'fetch';
 export function createRequestInterceptors(
   source: TokenSource,
   apiOrigins: ReadonlySet<string>,
-  sent: SentTokens,
 ): RequestInterceptors {
   /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */
   const allowedBySource = new Map<string, boolean>();
@@ -88,7 +87,7 @@ export function createRequestInterceptors(
     if (config.oauth2?.injected) headers.set('Authorization', value);
     else headers.Authorization = value;
     config.oauth2 = config.oauth2 ? { ...config.oauth2, injected: true } : { injected: true };
-    sent.note(token.accessToken);
+    markInjected(config, value);
     return config;
   }
 

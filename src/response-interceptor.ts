@@ -11,7 +11,8 @@ import { emit } from './hooks';
 import { redactAxiosError } from './redact-axios-error';
 import { copyResponseInterceptorsBefore } from './interceptors-before';
 import { isReplayableBody } from './replayable';
-import type { SentTokens } from './sent-tokens';
+import { releaseBody } from './release-body';
+import { injectedAuthorization } from './sent-tokens';
 import type { TokenSource } from './token-source';
 import type { ResolvedOptions } from './validate-options';
 import './request-options';
@@ -36,11 +37,11 @@ export function createResponseInterceptor(
   instance: AxiosInstance,
   source: TokenSource,
   options: ResolvedOptions,
-  sent: SentTokens,
 ) {
   async function replay(config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
     const headers = AxiosHeaders.from(config.headers);
-    headers.set('Authorization', `Bearer ${token}`);
+    const authorization = `Bearer ${token}`;
+    headers.set('Authorization', authorization);
     const replayConfig = {
       ...config,
       headers,
@@ -50,23 +51,25 @@ export function createResponseInterceptor(
       // transformRequest already ran: config.data holds the encoded body, to be sent as is.
       transformRequest: [keepBody],
     };
-    sent.note(token);
     const replayClient = axios.create();
     copyResponseInterceptorsBefore(instance, replayOnRejection, replayClient);
     try {
       return await replayClient.request(replayConfig);
     } catch (error) {
-      if (isAxiosError(error)) redactAxiosError(error);
+      // axios copies the config it sends, without the marker: the replay's header is known here.
+      if (isAxiosError(error)) redactAxiosError(error, authorization);
       throw error;
     }
   }
 
   async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
-    if (!isAxiosError(error) || !error.config) throw error;
+    if (!isAxiosError(error)) throw error;
     const config = error.config;
-    const rejected = sent.of(config);
-    if (rejected === undefined) throw error;
-    redactAxiosError(error);
+    const injected = config && injectedAuthorization(config);
+    // Every axios error leaves the plugin safe to log, whoever set its Authorization header.
+    redactAxiosError(error, injected);
+    if (!config || injected === undefined) throw error;
+    const rejected = injected.slice('Bearer '.length);
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
       // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
@@ -77,6 +80,8 @@ export function createResponseInterceptor(
         { cause: error },
       );
     }
+    // The rejected response is dropped: free its connection before the token fetch and the replay need one.
+    releaseBody(error.response);
     const { token, fetched } = await source.renewAfterRejection(rejected, config.signal);
     emit(options.hooks, 'onRequestReplayed', {
       method: (config.method ?? 'get').toUpperCase(),

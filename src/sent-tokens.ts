@@ -1,36 +1,31 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
-import './request-options';
-
-/** How many of the latest tokens are recognised: a request in flight across this many renewals is not. */
-const RECENT_TOKENS = 16;
 
 /**
- * The access tokens the plugin put into requests, so the response side can tell which token a
- * rejected request carried: read back from its `Authorization` header, and accepted only when it is
- * one of the plugin's recent tokens. No per-request state is kept (a `WeakMap` entry per request
- * costs the garbage collector more than this lookup costs a 401).
+ * The exact `Authorization` value the plugin put into a request, kept on its config under a
+ * non-enumerable symbol (neither `JSON.stringify` nor `util.inspect` shows it, and axios does not
+ * copy it into a re-sent config).
  */
-export class SentTokens {
-  private readonly recent: string[] = [];
+const INJECTED = Symbol('axios-oauth2-bearer.injected-authorization');
 
-  /** Records a token the plugin injected (cheap when it is the same as last time). */
-  note(accessToken: string): void {
-    const { recent } = this;
-    if (recent[recent.length - 1] === accessToken || recent.includes(accessToken)) return;
-    recent.push(accessToken);
-    if (recent.length > RECENT_TOKENS) recent.shift();
-  }
+/** Records that the plugin sent `config` with `Authorization: value` (one property write per request). */
+export function markInjected(config: object, value: string): void {
+  Object.defineProperty(config, INJECTED, { value, writable: true, configurable: true });
+}
 
-  /** The plugin's token that `config` was sent with, or undefined when it carried none of them. */
-  of(config: InternalAxiosRequestConfig): string | undefined {
-    if (!config.oauth2?.injected) return undefined;
-    const headers = config.headers as unknown;
-    const value =
-      headers instanceof AxiosHeaders
-        ? headers.get('Authorization')
-        : (headers as Record<string, unknown> | undefined)?.Authorization;
-    if (typeof value !== 'string' || !value.startsWith('Bearer ')) return undefined;
-    const token = value.slice('Bearer '.length);
-    return this.recent.includes(token) ? token : undefined;
-  }
+function authorizationOf(config: InternalAxiosRequestConfig): unknown {
+  const headers = config.headers as unknown;
+  return headers instanceof AxiosHeaders
+    ? headers.get('Authorization')
+    : (headers as Record<string, unknown> | undefined)?.Authorization;
+}
+
+/**
+ * The `Authorization` value the plugin injected into `config`, when the request went out with it:
+ * undefined when the plugin injected none, or when another interceptor changed the header since
+ * (that header is not the plugin's). No history of tokens is kept, so a request that outlives any
+ * number of renewals is still recognised.
+ */
+export function injectedAuthorization(config: InternalAxiosRequestConfig): string | undefined {
+  const value = (config as unknown as Record<symbol, string | undefined>)[INJECTED];
+  return value !== undefined && authorizationOf(config) === value ? value : undefined;
 }
