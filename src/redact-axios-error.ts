@@ -43,8 +43,9 @@ function errorView(error: ErrorLike): Record<string, unknown> {
 
 /** The secret-free rendering of a response: no request, a stream body (which holds the socket) as `[IncomingMessage]`. */
 function responseView(response: object): Record<string, unknown> {
-  const { request: _request, ...rest } = response as Record<string, unknown>;
-  return safeValue(rest) as Record<string, unknown>;
+  const view = safeValue({ ...response }) as Record<string, unknown>;
+  delete view.request;
+  return view;
 }
 
 /**

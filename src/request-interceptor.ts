@@ -31,10 +31,7 @@ type Plan = 'none' | 'cached' | 'fetch';
  * promise, and the hot path costs no extra microtask; without one, an asynchronous one that waits
  * for the shared fetch.
  */
-export function createRequestInterceptors(
-  source: TokenSource,
-  apiOrigins: ReadonlySet<string>,
-): RequestInterceptors {
+export function createRequestInterceptors(source: TokenSource, apiOrigins: ReadonlySet<string>): RequestInterceptors {
   /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */
   const allowedBySource = new Map<string, boolean>();
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `whenCached`. */

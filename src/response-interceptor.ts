@@ -33,11 +33,7 @@ function pathOf(config: InternalAxiosRequestConfig): string {
  * response interceptors registered before the plugin's (axios-retry, say) see the replay's outcome,
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
-export function createResponseInterceptor(
-  instance: AxiosInstance,
-  source: TokenSource,
-  options: ResolvedOptions,
-) {
+export function createResponseInterceptor(instance: AxiosInstance, source: TokenSource, options: ResolvedOptions) {
   async function replay(config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
     const headers = AxiosHeaders.from(config.headers);
     const authorization = `Bearer ${token}`;
