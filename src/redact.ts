@@ -6,6 +6,21 @@ export function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /**
+ * A copy of a value parsed from a server's answer (JSON: strings, numbers, arrays, plain objects)
+ * with every secret scrubbed from every string in it, keys included.
+ */
+export function scrubDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return scrub(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => scrubDeep(item, secrets)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value; // an Error cause: made safe where it was caught
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[scrub(key, secrets)] = scrubDeep(item, secrets);
+  return copy as T;
+}
+
+/**
  * A plain copy of a transport error (network failure, time-out) that keeps its name, message and
  * code but none of what axios attaches (request config with credentials, sockets, response).
  */

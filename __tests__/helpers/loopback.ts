@@ -20,6 +20,7 @@ export interface ApiRequest {
 
 export interface TokenRequest {
   authorization: string;
+  /** The request body, or for a GET the query string (without `?`). */
   body: string;
   connection: number;
 }
@@ -66,7 +67,8 @@ export async function startLoopback(): Promise<Loopback> {
     const authorization = req.headers.authorization ?? '';
     void readBody(req).then((body) => {
       if ((req.url ?? '').startsWith('/oauth/token')) {
-        const call = { authorization, body, connection };
+        const query = (req.url ?? '').split('?')[1] ?? '';
+        const call = { authorization, body: req.method === 'GET' ? query : body, connection };
         lb.tokenCalls.push(call);
         const issue = () => {
           issued += 1;
