@@ -32,3 +32,25 @@ export function safeCause(error: unknown, secrets: readonly string[]): Error {
   if (typeof code === 'string') Object.assign(copy, { code });
   return copy;
 }
+
+function shows(text: string | undefined, secrets: readonly string[]): boolean {
+  return text !== undefined && secrets.some((secret) => secret && text.includes(secret));
+}
+
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined; // circular: not shown by JSON either
+  }
+}
+
+/**
+ * `error` itself when none of `secrets` shows in its message, stack or JSON; otherwise a
+ * {@link safeCause} copy (a store's error may quote the token it was given, as ioredis's does).
+ */
+export function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error) || secrets.length === 0) return error;
+  const leaks = shows(error.message, secrets) || shows(error.stack, secrets) || shows(jsonOf(error), secrets);
+  return leaks ? safeCause(error, secrets) : error;
+}

@@ -1,4 +1,5 @@
 import { emit, type OAuth2Hooks } from './hooks';
+import { withoutSecrets } from './redact';
 import type { StoredLockout, StoredToken, TokenStore } from './stores/token-store';
 
 /**
@@ -8,6 +9,8 @@ import type { StoredLockout, StoredToken, TokenStore } from './stores/token-stor
  */
 export class SafeStore {
   private lastFailed = false;
+  /** The token values last handed to the store: what a store's error may quote (scrubbed from `onStoreError`). */
+  private secrets: string[] = [];
 
   constructor(
     private readonly store: TokenStore,
@@ -25,10 +28,13 @@ export class SafeStore {
   }
 
   set(token: StoredToken): Promise<void> {
+    this.secrets = [token.accessToken, token.refreshToken ?? ''].filter((s) => s.length >= 4);
     return this.guard('set', () => this.store.set(this.key, token));
   }
 
   delete(ifAccessToken?: string): Promise<void> {
+    if (ifAccessToken && ifAccessToken.length >= 4 && !this.secrets.includes(ifAccessToken))
+      this.secrets = [...this.secrets, ifAccessToken];
     return this.guard('delete', () => this.store.delete(this.key, ifAccessToken));
   }
 
@@ -45,7 +51,7 @@ export class SafeStore {
       this.lastFailed = false;
     } catch (error) {
       this.lastFailed = true;
-      emit(this.hooks, 'onStoreError', { operation: 'lock', error });
+      this.report('lock', error);
       return { status: 'none' };
     }
     if (!release) return { status: 'lost' };
@@ -68,6 +74,10 @@ export class SafeStore {
     return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.key, lockout)) : Promise.resolve();
   }
 
+  private report(operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout', error: unknown): void {
+    emit(this.hooks, 'onStoreError', { operation, error: withoutSecrets(error, this.secrets) });
+  }
+
   private async guard<T>(
     operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout',
     run: () => Promise<T>,
@@ -78,7 +88,7 @@ export class SafeStore {
       return result;
     } catch (error) {
       this.lastFailed = true;
-      emit(this.hooks, 'onStoreError', { operation, error });
+      this.report(operation, error);
       return undefined;
     }
   }
