@@ -117,6 +117,16 @@ describe('a stream body', () => {
   });
 });
 
+test('an API that echoes the bearer in its error body: the views of the response scrub it', async () => {
+  lb.onApi = (call, res) => sendJson(res, 500, { message: `rejected ${call.authorization}`, echo: [call.token] });
+  const api = client();
+  const error = (await rejectionOf(api.get('/echo'))) as AxiosError;
+  expect(lb.apiCalls[0].token).toBe('tok-1');
+  expectAbsent(error, ['tok-1']);
+  expect(views(error).responseJson).toContain('"echo":["[redacted]"]');
+  expect(error.response?.data).toEqual({ message: 'rejected Bearer tok-1', echo: ['tok-1'] }); // the live body is untouched
+});
+
 describe('the instance’s agents', () => {
   test('a keep-alive agent holding a request in flight: its bearer is not reachable from another request’s error', async () => {
     const held: Array<() => void> = [];

@@ -1,4 +1,5 @@
 import { AxiosHeaders } from 'axios';
+import { scrubDeep } from './redact';
 import { safeValue, serialiseAs, showAs } from './safe-view';
 
 /** What an injected `Authorization` header reads as once an error leaves the plugin. */
@@ -41,9 +42,12 @@ function errorView(error: ErrorLike): Record<string, unknown> {
   };
 }
 
-/** The secret-free rendering of a response: no request, a stream body (which holds the socket) as `[IncomingMessage]`. */
-function responseView(response: object): Record<string, unknown> {
-  const view = safeValue({ ...response }) as Record<string, unknown>;
+/**
+ * The secret-free rendering of a response: no request, a stream body (which holds the socket) as
+ * `[IncomingMessage]`, and the plugin's token scrubbed from the body (an API may echo it).
+ */
+function responseView(response: object, secrets: readonly string[]): Record<string, unknown> {
+  const view = scrubDeep(safeValue({ ...response }) as Record<string, unknown>, secrets);
   delete view.request;
   return view;
 }
@@ -69,7 +73,8 @@ export function redactAxiosError(error: ErrorLike, injected?: string): void {
   hideKey(error, 'request');
   if (response) {
     hideKey(response, 'request');
-    showAs(response, () => responseView(response));
+    const secrets = injected === undefined ? [] : [injected.slice('Bearer '.length)];
+    showAs(response, () => responseView(response, secrets));
   }
   // util.inspect keeps its usual error format (stack, then the now safe config and response).
   serialiseAs(error, () => errorView(error));
