@@ -1,5 +1,5 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
-import { markInjected } from './sent-tokens';
+import { injectedMarker, markInjected, type InjectedMarker } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import type { TokenSource } from './token-source';
 import { originOf, originSource } from './url';
@@ -39,6 +39,10 @@ export function createRequestInterceptors(source: TokenSource, apiOrigins: Reado
   /** `whenCached` decides for both interceptors; axios asks `whenFetching` next, with the same config. */
   let decidedFor: InternalAxiosRequestConfig | undefined;
   let decided: Plan = 'none';
+  /** The header value and marker of the last token injected, made once per token. */
+  let markedToken: StoredToken | undefined;
+  let markedHeader = '';
+  let marker: InjectedMarker | undefined;
 
   function allowed(config: InternalAxiosRequestConfig): boolean {
     const source = originSource(config);
@@ -78,13 +82,18 @@ export function createRequestInterceptors(source: TokenSource, apiOrigins: Reado
     headers: AxiosHeaders,
     token: StoredToken,
   ): InternalAxiosRequestConfig {
-    const value = `Bearer ${token.accessToken}`;
+    if (markedToken !== token) {
+      markedToken = token;
+      markedHeader = `Bearer ${token.accessToken}`;
+      marker = injectedMarker(markedHeader);
+    }
+    const value = markedHeader;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
     // write does; a retry of an injected request replaces the plugin's own header by name.
     if (config.oauth2?.injected) headers.set('Authorization', value);
     else headers.Authorization = value;
     config.oauth2 = config.oauth2 ? { ...config.oauth2, injected: true } : { injected: true };
-    markInjected(config, value);
+    markInjected(config, marker!);
     return config;
   }
 

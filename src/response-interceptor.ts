@@ -12,7 +12,7 @@ import { redactAxiosError } from './redact-axios-error';
 import { copyResponseInterceptorsBefore } from './interceptors-before';
 import { isReplayableBody } from './replayable';
 import { releaseBody } from './release-body';
-import { injectedAuthorization } from './sent-tokens';
+import { injectedAuthorization, injectedMarker, markInjected } from './sent-tokens';
 import type { TokenSource } from './token-source';
 import type { ResolvedOptions } from './validate-options';
 import './request-options';
@@ -47,12 +47,13 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       // transformRequest already ran: config.data holds the encoded body, to be sent as is.
       transformRequest: [keepBody],
     };
+    markInjected(replayConfig, injectedMarker(authorization));
     const replayClient = axios.create();
     copyResponseInterceptorsBefore(instance, replayOnRejection, replayClient);
     try {
       return await replayClient.request(replayConfig);
     } catch (error) {
-      // axios copies the config it sends, without the marker: the replay's header is known here.
+      // axios copies the config it sends (older versions without the marker): the replay's header is known here.
       if (isAxiosError(error)) redactAxiosError(error, authorization);
       throw error;
     }

@@ -1,15 +1,26 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 
 /**
- * The exact `Authorization` value the plugin put into a request, kept on its config under a
- * non-enumerable symbol (neither `JSON.stringify` nor `util.inspect` shows it, and axios does not
- * copy it into a re-sent config).
+ * Which `Authorization` value the plugin put into a request, kept on its config under a symbol.
+ * The value is behind a function, so neither `JSON.stringify` nor `util.inspect` of the config
+ * shows it. One marker per token (made when the token is first injected), so marking a request
+ * costs one property write.
  */
-const INJECTED = Symbol('axios-oauth2-bearer.injected-authorization');
+export interface InjectedMarker {
+  /** The exact header value injected: `Bearer <access token>`. */
+  readonly header: () => string;
+}
 
-/** Records that the plugin sent `config` with `Authorization: value` (one property write per request). */
-export function markInjected(config: object, value: string): void {
-  Object.defineProperty(config, INJECTED, { value, writable: true, configurable: true });
+const INJECTED = Symbol('axios-oauth2-bearer.injected');
+
+/** The marker of one injected header value. */
+export function injectedMarker(header: string): InjectedMarker {
+  return { header: () => header };
+}
+
+/** Records that `config` went out with the plugin's header `marker` stands for. */
+export function markInjected(config: object, marker: InjectedMarker): void {
+  (config as Record<symbol, InjectedMarker>)[INJECTED] = marker;
 }
 
 function authorizationOf(config: InternalAxiosRequestConfig): unknown {
@@ -26,6 +37,7 @@ function authorizationOf(config: InternalAxiosRequestConfig): unknown {
  * number of renewals is still recognised.
  */
 export function injectedAuthorization(config: InternalAxiosRequestConfig): string | undefined {
-  const value = (config as unknown as Record<symbol, string | undefined>)[INJECTED];
-  return value !== undefined && authorizationOf(config) === value ? value : undefined;
+  const marker = (config as unknown as Record<symbol, InjectedMarker | undefined>)[INJECTED];
+  const header = marker?.header();
+  return header !== undefined && authorizationOf(config) === header ? header : undefined;
 }
