@@ -39,6 +39,7 @@ function errorView(error: ErrorLike): Record<string, unknown> {
     code: (error as { code?: unknown }).code,
     status: (response as { status?: unknown } | undefined)?.status ?? (error as { status?: unknown }).status,
     config: error.config && safeValue(error.config),
+    stack: error.stack,
   };
 }
 
