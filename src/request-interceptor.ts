@@ -40,9 +40,7 @@ export function createRequestInterceptors(source: TokenSource, apiOrigins: Reado
   let decidedFor: InternalAxiosRequestConfig | undefined;
   let decided: Plan = 'none';
   /** The header value and marker of the last token injected, made once per token. */
-  let markedToken: StoredToken | undefined;
-  let markedHeader = '';
-  let marker: InjectedMarker | undefined;
+  let marked: { token: StoredToken; header: string; marker: InjectedMarker } | undefined;
 
   function allowed(config: InternalAxiosRequestConfig): boolean {
     const source = originSource(config);
@@ -82,18 +80,17 @@ export function createRequestInterceptors(source: TokenSource, apiOrigins: Reado
     headers: AxiosHeaders,
     token: StoredToken,
   ): InternalAxiosRequestConfig {
-    if (markedToken !== token) {
-      markedToken = token;
-      markedHeader = `Bearer ${token.accessToken}`;
-      marker = injectedMarker(markedHeader);
+    if (marked?.token !== token) {
+      const header = `Bearer ${token.accessToken}`;
+      marked = { token, header, marker: injectedMarker(header) };
     }
-    const value = markedHeader;
+    const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
     // write does; a retry of an injected request replaces the plugin's own header by name.
     if (config.oauth2?.injected) headers.set('Authorization', value);
     else headers.Authorization = value;
     config.oauth2 = config.oauth2 ? { ...config.oauth2, injected: true } : { injected: true };
-    markInjected(config, marker!);
+    markInjected(config, marked.marker);
     return config;
   }
 
