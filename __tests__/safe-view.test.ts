@@ -52,3 +52,9 @@ test('withoutSecrets: the error itself when it quotes no secret, else a scrubbed
   expect(JSON.stringify(copy)).not.toContain('AT-secret');
   expect(withoutSecrets('not an error', ['AT-secret'])).toBe('not an error');
 });
+
+test('safeValue: headers of another axios copy are shown (masked) too', async () => {
+  const { AxiosHeaders: OtherHeaders } = await import('axios-1.7');
+  const headers = new OtherHeaders({ Authorization: 'Bearer AT-1', Accept: 'text/plain' });
+  expect(safeValue({ headers })).toEqual({ headers: { Authorization: 'Bearer [redacted]', Accept: 'text/plain' } });
+});

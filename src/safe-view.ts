@@ -24,6 +24,13 @@ function maskCredential(value: unknown): string {
   return scheme ? `${scheme} ${REDACTED}` : REDACTED;
 }
 
+/** AxiosHeaders of this axios or of another copy in the process (an SDK may bring its own). */
+function isAxiosHeaders(value: object): value is AxiosHeaders {
+  if (value instanceof AxiosHeaders) return true;
+  const candidate = value as { constructor?: { name?: string }; toJSON?: unknown };
+  return candidate.constructor?.name === 'AxiosHeaders' && typeof candidate.toJSON === 'function';
+}
+
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
@@ -47,7 +54,7 @@ function safeObject(source: object, depth: number): Record<string, unknown> {
 export function safeValue(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
   if (depth > MAX_DEPTH) return '[Object]';
-  if (value instanceof AxiosHeaders) return safeObject(value.toJSON(), depth);
+  if (isAxiosHeaders(value)) return safeObject(value.toJSON(), depth);
   if (Array.isArray(value)) return value.map((item: unknown) => safeValue(item, depth + 1));
   if (isPlainObject(value)) return safeObject(value, depth);
   if (value instanceof URLSearchParams) return safeObject(Object.fromEntries(value), depth);
