@@ -8,6 +8,7 @@ const CREDENTIAL_KEYS = new Set([
   'authorization',
   'proxy-authorization',
   'cookie',
+  'set-cookie',
   'auth',
   'password',
   'client_secret',
