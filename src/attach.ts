@@ -9,7 +9,6 @@ import { createResponseInterceptor } from './response-interceptor';
 import { Lifecycle } from './lifecycle';
 import { createResolvedRejectionHandler } from './resolved-rejection';
 import { SafeStore } from './safe-store';
-import { SentTokens } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import { TokenClient } from './token-client';
 import { TokenFetcher } from './token-fetcher';
@@ -91,8 +90,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const lifecycle = new Lifecycle();
   const fetcher = new TokenFetcher(new TokenClient(instance, resolved), resolved, lifecycle);
   const source = new TokenSource(resolved, fetcher, store, lifecycle);
-  const sent = new SentTokens();
-  const request = createRequestInterceptors(source, resolved.apiOrigins, sent, resolved.tokenUrl);
+  const request = createRequestInterceptors(source, resolved.apiOrigins, resolved.tokenUrl);
   // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
   const cachedId = instance.interceptors.request.use(request.injectCached, undefined, {
     synchronous: true,
@@ -101,7 +99,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const fetchingId = instance.interceptors.request.use(request.injectFetched, undefined, {
     runWhen: request.whenFetching,
   });
-  const onRejected = createResponseInterceptor(instance, source, resolved, sent);
+  const onRejected = createResponseInterceptor(instance, source, resolved);
   const responseId = instance.interceptors.response.use(createResolvedRejectionHandler(onRejected, source), onRejected);
 
   let attached = true;

@@ -1,6 +1,6 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import { cancelSignals } from './abort';
-import type { SentTokens } from './sent-tokens';
+import { injectedMarker, markInjected, type InjectedMarker } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import { tokenEndpointTest } from './token-endpoint';
 import type { TokenSource } from './token-source';
@@ -36,7 +36,6 @@ type Plan = 'none' | 'cached' | 'fetch';
 export function createRequestInterceptors(
   source: TokenSource,
   apiOrigins: ReadonlySet<string>,
-  sent: SentTokens,
   tokenUrl: string,
 ): RequestInterceptors {
   const isTokenRequest = tokenEndpointTest(tokenUrl);
@@ -47,6 +46,8 @@ export function createRequestInterceptors(
   /** `whenCached` decides for both interceptors; axios asks `whenFetching` next, with the same config. */
   let decidedFor: InternalAxiosRequestConfig | undefined;
   let decided: Plan = 'none';
+  /** The header value and marker of the last token injected, made once per token. */
+  let marked: { token: StoredToken; header: string; marker: InjectedMarker } | undefined;
 
   function allowed(config: InternalAxiosRequestConfig): boolean {
     const source = originSource(config);
@@ -91,13 +92,17 @@ export function createRequestInterceptors(
     headers: AxiosHeaders,
     token: StoredToken,
   ): InternalAxiosRequestConfig {
-    const value = `Bearer ${token.accessToken}`;
+    if (marked?.token !== token) {
+      const header = `Bearer ${token.accessToken}`;
+      marked = { token, header, marker: injectedMarker(header, source) };
+    }
+    const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
     // write does; a retry of an injected request replaces the plugin's own header by name.
     if (config.oauth2?.injected) headers.set('Authorization', value);
     else headers.Authorization = value;
     config.oauth2 = config.oauth2 ? { ...config.oauth2, injected: true } : { injected: true };
-    sent.note(token.accessToken);
+    markInjected(config, marked.marker);
     return config;
   }
 

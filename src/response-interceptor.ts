@@ -13,7 +13,8 @@ import { redactAxiosError } from './redact-axios-error';
 import { copyResponseInterceptorsBefore } from './interceptors-before';
 import { isReplayableBody } from './replayable';
 import { responseAsError } from './resolved-rejection';
-import type { SentTokens } from './sent-tokens';
+import { releaseBody } from './release-body';
+import { injectedAuthorization, injectedMarker, markInjected } from './sent-tokens';
 import type { TokenSource } from './token-source';
 import type { ResolvedOptions } from './validate-options';
 import './request-options';
@@ -34,15 +35,11 @@ function pathOf(config: InternalAxiosRequestConfig): string {
  * response interceptors registered before the plugin's (axios-retry, say) see the replay's outcome,
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
-export function createResponseInterceptor(
-  instance: AxiosInstance,
-  source: TokenSource,
-  options: ResolvedOptions,
-  sent: SentTokens,
-) {
+export function createResponseInterceptor(instance: AxiosInstance, source: TokenSource, options: ResolvedOptions) {
   async function replay(config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
     const headers = AxiosHeaders.from(config.headers);
-    headers.set('Authorization', `Bearer ${token}`);
+    const authorization = `Bearer ${token}`;
+    headers.set('Authorization', authorization);
     const replayConfig = {
       ...config,
       headers,
@@ -52,14 +49,14 @@ export function createResponseInterceptor(
       // transformRequest already ran: config.data holds the encoded body, to be sent as is.
       transformRequest: [keepBody],
     };
-    sent.note(token);
+    markInjected(replayConfig, injectedMarker(authorization, source));
     const replayClient = axios.create();
     copyResponseInterceptorsBefore(instance, replayOnRejection, replayClient);
     let response: AxiosResponse;
     try {
       response = await replayClient.request(replayConfig);
     } catch (error) {
-      if (isAxiosError(error)) redactAxiosError(error);
+      if (isAxiosError(error)) redactAxiosError(error, authorization);
       throw replayFailure(error, token);
     }
     noteReplayResponse(response, token);
@@ -83,11 +80,13 @@ export function createResponseInterceptor(
   }
 
   async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
-    if (!isAxiosError(error) || !error.config) throw error;
+    if (!isAxiosError(error)) throw error;
     const config = error.config;
-    const rejected = sent.of(config);
-    if (rejected === undefined) throw error;
-    redactAxiosError(error);
+    const injected = config && injectedAuthorization(config, source);
+    // Every axios error leaves the plugin safe to log, whoever set its Authorization header.
+    redactAxiosError(error, injected);
+    if (!config || injected === undefined) throw error;
+    const rejected = injected.slice('Bearer '.length);
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
       // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
@@ -98,6 +97,8 @@ export function createResponseInterceptor(
         { cause: error },
       );
     }
+    // The rejected response is dropped: free its connection before the token fetch and the replay need one.
+    releaseBody(error.response);
     const { token, fetched } = await source.renewAfterRejection(rejected, cancelSignals(config), {
       status: error.response?.status,
       cause: error,

@@ -2,6 +2,7 @@ import { raceSignal, type SignalLike } from './abort';
 import { bounded } from './bounded';
 import { StoreTimeoutError } from './errors';
 import { emit, type OAuth2Hooks } from './hooks';
+import { withoutSecrets } from './redact';
 import type { StoredLockout, StoredToken, TokenStore } from './stores/token-store';
 
 type Operation = 'get' | 'set' | 'delete' | 'lock' | 'lockout';
@@ -14,6 +15,8 @@ type Operation = 'get' | 'set' | 'delete' | 'lock' | 'lockout';
  */
 export class SafeStore {
   private lastFailed = false;
+  /** The token values last handed to the store: what a store's error may quote (scrubbed from `onStoreError`). */
+  private secrets: string[] = [];
 
   constructor(
     private readonly store: TokenStore,
@@ -34,10 +37,13 @@ export class SafeStore {
   }
 
   set(token: StoredToken): Promise<void> {
+    this.secrets = [token.accessToken, token.refreshToken ?? ''].filter((s) => s.length >= 4);
     return this.guard('set', () => this.store.set(this.key, token));
   }
 
   delete(ifAccessToken?: string): Promise<void> {
+    if (ifAccessToken && ifAccessToken.length >= 4 && !this.secrets.includes(ifAccessToken))
+      this.secrets = [...this.secrets, ifAccessToken];
     return this.guard('delete', () => this.store.delete(this.key, ifAccessToken));
   }
 
@@ -66,7 +72,7 @@ export class SafeStore {
       this.lastFailed = false;
     } catch (error) {
       this.lastFailed = true;
-      emit(this.hooks, 'onStoreError', { operation: 'lock', error });
+      this.report('lock', error);
       return { status: 'none' };
     }
     if (!release) return { status: 'lost' };
@@ -112,6 +118,10 @@ export class SafeStore {
     return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.key, lockout)) : Promise.resolve();
   }
 
+  private report(operation: Operation, error: unknown): void {
+    emit(this.hooks, 'onStoreError', { operation, error: withoutSecrets(error, this.secrets) });
+  }
+
   private async guard<T>(operation: Operation, run: () => Promise<T>): Promise<T | undefined> {
     try {
       const result = await bounded(run(), this.timeoutMs, () => new StoreTimeoutError(operation, this.timeoutMs));
@@ -119,7 +129,7 @@ export class SafeStore {
       return result;
     } catch (error) {
       this.lastFailed = true;
-      emit(this.hooks, 'onStoreError', { operation, error });
+      this.report(operation, error);
       return undefined;
     }
   }

@@ -1,36 +1,50 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
-import './request-options';
-
-/** How many of the latest tokens are recognised: a request in flight across this many renewals is not. */
-const RECENT_TOKENS = 16;
 
 /**
- * The access tokens the plugin put into requests, so the response side can tell which token a
- * rejected request carried: read back from its `Authorization` header, and accepted only when it is
- * one of the plugin's recent tokens. No per-request state is kept (a `WeakMap` entry per request
- * costs the garbage collector more than this lookup costs a 401).
+ * Which `Authorization` value the plugin put into a request, kept on its config under a symbol.
+ * The value is behind a function, so neither `JSON.stringify` nor `util.inspect` of the config
+ * shows it. One marker per token (made when the token is first injected), so marking a request
+ * costs one property write.
  */
-export class SentTokens {
-  private readonly recent: string[] = [];
+export interface InjectedMarker {
+  /** The exact header value injected: `Bearer <access token>`. */
+  readonly header: () => string;
+  /**
+   * Whether `owner` (an attachment) injected it: with several attachments on one axios object, each
+   * handles only its own. A function, so inspecting the config never reaches the attachment's state.
+   */
+  readonly isFrom: (owner: object) => boolean;
+}
 
-  /** Records a token the plugin injected (cheap when it is the same as last time). */
-  note(accessToken: string): void {
-    const { recent } = this;
-    if (recent[recent.length - 1] === accessToken || recent.includes(accessToken)) return;
-    recent.push(accessToken);
-    if (recent.length > RECENT_TOKENS) recent.shift();
-  }
+const INJECTED = Symbol('axios-oauth2-bearer.injected');
 
-  /** The plugin's token that `config` was sent with, or undefined when it carried none of them. */
-  of(config: InternalAxiosRequestConfig): string | undefined {
-    if (!config.oauth2?.injected) return undefined;
-    const headers = config.headers as unknown;
-    const value =
-      headers instanceof AxiosHeaders
-        ? headers.get('Authorization')
-        : (headers as Record<string, unknown> | undefined)?.Authorization;
-    if (typeof value !== 'string' || !value.startsWith('Bearer ')) return undefined;
-    const token = value.slice('Bearer '.length);
-    return this.recent.includes(token) ? token : undefined;
-  }
+/** The marker of one header value injected by the attachment `owner`. */
+export function injectedMarker(header: string, owner: object): InjectedMarker {
+  return { header: () => header, isFrom: (candidate) => candidate === owner };
+}
+
+/** Records that `config` went out with the plugin's header `marker` stands for. */
+export function markInjected(config: object, marker: InjectedMarker): void {
+  (config as Record<symbol, InjectedMarker>)[INJECTED] = marker;
+}
+
+function authorizationOf(config: InternalAxiosRequestConfig): unknown {
+  // Duck-typed: headers of another axios copy (an SDK's own) are AxiosHeaders of that copy.
+  const headers = config.headers as Partial<AxiosHeaders> | Record<string, unknown> | undefined;
+  return typeof headers?.get === 'function'
+    ? (headers as AxiosHeaders).get('Authorization')
+    : (headers as Record<string, unknown> | undefined)?.Authorization;
+}
+
+/**
+ * The `Authorization` value the plugin injected into `config`, when the request went out with it:
+ * undefined when this attachment (`owner`) injected none, or when another interceptor changed the header since
+ * (that header is not the plugin's). No history of tokens is kept, so a request that outlives any
+ * number of renewals is still recognised.
+ */
+export function injectedAuthorization(config: InternalAxiosRequestConfig, owner: object): string | undefined {
+  const marker = (config as unknown as Record<symbol, InjectedMarker | undefined>)[INJECTED];
+  if (!marker?.isFrom(owner)) return undefined;
+  const header = marker.header();
+  return header !== undefined && authorizationOf(config) === header ? header : undefined;
 }

@@ -2,7 +2,7 @@ import { sleep } from './abort';
 import { parseRetryAfter, retryDelayMs } from './backoff';
 import { InvalidTokenResponseError, TokenEndpointError } from './errors';
 import { emit } from './hooks';
-import { scrub } from './redact';
+import { scrub, scrubDeep } from './redact';
 import type { StoredToken } from './stores/token-store';
 import type { Lifecycle } from './lifecycle';
 import type { TokenClient } from './token-client';
@@ -21,6 +21,18 @@ function describeFailure(f: TokenFailure & { cause?: Error }): string {
   }
   const code = f.error ? `${f.error} (HTTP ${f.status})` : `HTTP ${f.status}`;
   return `the token endpoint answered ${code}${f.errorDescription ? `: ${f.errorDescription}` : ''}`;
+}
+
+/** `error` with its message, stack and body scrubbed of `secrets` (a server may echo them in a 2xx too). */
+function scrubbedInvalidResponse(
+  error: InvalidTokenResponseError,
+  secrets: readonly string[],
+): InvalidTokenResponseError {
+  const body = (error as { body?: unknown }).body;
+  return new InvalidTokenResponseError(error.field, scrub(error.message, secrets), {
+    status: error.status,
+    body: scrubDeep(body, secrets),
+  });
 }
 
 /**
@@ -84,19 +96,19 @@ export class TokenFetcher {
       try {
         result = await this.client.request(grant, this.lifecycle?.signal);
       } catch (error) {
-        if (error instanceof InvalidTokenResponseError) {
-          emit(options.hooks, 'onTokenEndpointFailure', {
-            kind: 'invalid_response',
-            status: error.status,
-            attempt,
-            willRetry: false,
-          });
-        }
-        throw error;
+        if (!(error instanceof InvalidTokenResponseError)) throw error;
+        emit(options.hooks, 'onTokenEndpointFailure', {
+          kind: 'invalid_response',
+          status: error.status,
+          attempt,
+          willRetry: false,
+        });
+        throw scrubbedInvalidResponse(error, grantSecrets(options, grant));
       }
       if ('token' in result) return { token: result.token, grant: grant.grant_type };
       if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
-      const failure = classifyForGrant(result.failure, grant);
+      // Everything the server said may echo the credentials: scrubbed before any of it is kept or shown.
+      const failure = scrubDeep(classifyForGrant(result.failure, grant), grantSecrets(options, grant));
       const willRetry = failure.kind === 'transient' && attempt <= options.retries;
       emit(options.hooks, 'onTokenEndpointFailure', {
         kind: failure.kind,
@@ -117,6 +129,7 @@ export class TokenFetcher {
   }
 
   private toError(failure: TokenFailure & { cause?: Error }, grant: GrantParams, attempts: number): TokenEndpointError {
+    // The failure's fields were scrubbed already; the message also holds the transport error's text.
     const secrets = grantSecrets(this.options, grant);
     const transient = failure.kind === 'transient';
     const tries = transient && attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -125,7 +138,7 @@ export class TokenFetcher {
       message,
       {
         error: failure.error,
-        errorDescription: failure.errorDescription === undefined ? undefined : scrub(failure.errorDescription, secrets),
+        errorDescription: failure.errorDescription,
         errorUri: failure.errorUri,
         status: failure.status,
         transient,

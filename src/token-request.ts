@@ -72,16 +72,20 @@ export function buildTokenRequest(options: ResolvedOptions, grant: GrantParams):
   return { method: 'POST', url: options.tokenUrl, data, headers };
 }
 
+/** The forms a secret may take when a server echoes it: as is, form-encoded, percent-encoded. */
+function encodings(secret: string): string[] {
+  return [secret, formEncode(secret), encodeURIComponent(secret)];
+}
+
 /** Every secret a token request may carry, for scrubbing text that could echo one. */
 export function grantSecrets(options: ResolvedOptions, grant: GrantParams): string[] {
-  const secrets = [options.clientSecret, formEncode(options.clientSecret)];
-  // The Basic credentials are the secret in base64: a server echoing the header must not leak them.
-  if (options.clientAuthentication === 'client_secret_basic') {
-    secrets.push(
-      basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding).slice('Basic '.length),
-    );
-  }
-  if (grant.grant_type === 'password') secrets.push(grant.password, formEncode(grant.password));
-  if (grant.grant_type === 'refresh_token') secrets.push(grant.refresh_token, formEncode(grant.refresh_token));
-  return secrets.filter((s) => s.length >= 4);
+  const { clientId, clientSecret } = options;
+  const secrets = encodings(clientSecret);
+  // The Basic credentials are the secret in base64, in either encoding: a server echoing them must not leak them.
+  for (const encoding of ['rfc6749', 'raw'] as const)
+    secrets.push(basicAuthorization(clientId, clientSecret, encoding).slice('Basic '.length));
+  if (grant.grant_type === 'password') secrets.push(...encodings(grant.password));
+  if (grant.grant_type === 'refresh_token') secrets.push(...encodings(grant.refresh_token));
+  // Longest first, so a secret is scrubbed whole before any shorter secret inside it.
+  return secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
 }

@@ -1,5 +1,6 @@
 import { InvalidTokenResponseError } from './errors';
 import type { StoredToken } from './stores/token-store';
+import { scrub, scrubDeep } from './redact';
 import { describe } from './validate-options';
 
 /** How a failed token response is handled. */
@@ -63,15 +64,25 @@ function failureFrom(status: number, body: Body | string | undefined, retryAfter
   };
 }
 
-function invalid(field: string, message: string, status: number, body: unknown): InvalidTokenResponseError {
-  return new InvalidTokenResponseError(field, `Invalid token response: ${message}`, { status, body });
-}
+const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'];
 
-/** Copies a 2xx body with token values masked, for diagnostics. */
-function redactedBody(body: Body): Body {
-  const copy: Body = { ...body };
-  for (const key of ['access_token', 'refresh_token', 'id_token']) if (key in copy) copy[key] = '[redacted]';
-  return copy;
+/**
+ * The error for a 2xx that is not a valid token response. The body, kept for diagnostics, has its
+ * token fields masked, and their values are scrubbed from every other string and from the message.
+ */
+function invalid(field: string, message: string, status: number, body?: Body): InvalidTokenResponseError {
+  const tokens = TOKEN_FIELDS.map((key) => body?.[key]).filter(
+    (v): v is string => typeof v === 'string' && v.length >= 4,
+  );
+  let shown: Body | undefined;
+  if (body) {
+    shown = scrubDeep(body, tokens);
+    for (const key of TOKEN_FIELDS) if (key in shown) shown[key] = '[redacted]';
+  }
+  return new InvalidTokenResponseError(field, scrub(`Invalid token response: ${message}`, tokens), {
+    status,
+    body: shown,
+  });
 }
 
 function parseExpiresIn(value: unknown, status: number, body: Body): number | undefined {
@@ -83,7 +94,7 @@ function parseExpiresIn(value: unknown, status: number, body: Body): number | un
       'expires_in',
       `"expires_in" must be a non-negative number or numeric string, got ${shown}`,
       status,
-      redactedBody(body),
+      body,
     );
   }
   return seconds;
@@ -106,7 +117,7 @@ export function parseTokenResponse(
   if (status < 200 || status >= 300) return { failure: failureFrom(status, body, headers.retryAfter) };
   if (typeof body !== 'object') {
     const what = body === undefined ? 'an empty body' : `content-type ${headers.contentType ?? 'unknown'}`;
-    throw invalid('body', `expected a JSON object, got ${what}`, status, undefined);
+    throw invalid('body', `expected a JSON object, got ${what}`, status);
   }
   if (body.access_token === undefined && typeof body.error === 'string') {
     return { failure: failureFrom(status, body, headers.retryAfter) }; // a 2xx carrying an error body
@@ -116,7 +127,7 @@ export function parseTokenResponse(
       'access_token',
       `"access_token" must be a non-empty string, got ${describe(body.access_token, false)}`,
       status,
-      redactedBody(body),
+      body,
     );
   }
   if (typeof body.token_type !== 'string' || !acceptTokenTypes.has(body.token_type.toLowerCase())) {
@@ -126,7 +137,7 @@ export function parseTokenResponse(
       'token_type',
       `"token_type" must be ${allowed} (any case; see the acceptTokenTypes option), got ${shown}`,
       status,
-      redactedBody(body),
+      body,
     );
   }
   const expiresIn = parseExpiresIn(body.expires_in, status, body);
@@ -135,7 +146,7 @@ export function parseTokenResponse(
       'refresh_token',
       `"refresh_token" must be a string, got ${describe(body.refresh_token, false)}`,
       status,
-      redactedBody(body),
+      body,
     );
   }
   return {

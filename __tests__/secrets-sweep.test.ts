@@ -1,0 +1,283 @@
+/**
+ * Issue 9, "Done when": every failure path the plugin has, swept for every secret, through every
+ * view a caller may log (message, stack, JSON, inspect at any depth, the `cause` chain, `config`,
+ * `response`, the hidden `body`) and every hook payload. Real loopback servers; the token endpoint
+ * echoes the credentials in its error bodies.
+ *
+ * To add a path, add a row to `PATHS`: how to make the server (and options) fail, the call that
+ * meets the failure, and what it must produce.
+ */
+import http from 'node:http';
+import { Readable } from 'node:stream';
+import axios, { AxiosError, CanceledError, type AxiosInstance } from 'axios';
+import {
+  AccountLockedError,
+  attachOAuth2,
+  InvalidTokenResponseError,
+  ReplayNotPossibleError,
+  TokenEndpointError,
+  type OAuth2Handle,
+  type OAuth2Options,
+  type StoredToken,
+  type TokenStore,
+} from '../src';
+import { sendJson, startLoopback, type Loopback } from './helpers/loopback';
+import {
+  CLIENT_ID,
+  CREDENTIAL_FORMS,
+  echoError,
+  echoOf,
+  expectNoSecret,
+  PASSWORD,
+  recordingHooks,
+  SECRET,
+  tokenForms,
+  USERNAME,
+} from './helpers/secrets';
+
+interface Run {
+  lb: Loopback;
+  api: AxiosInstance;
+  auth: OAuth2Handle;
+  /** An origin where nothing listens (connection refused), allowed to receive the bearer. */
+  deadOrigin: string;
+}
+
+interface Path {
+  name: string;
+  /** Extra options (retries, time-outs, store, throwing hooks). */
+  options?: (run: { hooks: OAuth2Options['hooks'] }) => Partial<OAuth2Options>;
+  /** Shapes the server before the call. */
+  arrange?: (lb: Loopback) => void;
+  /** The call that meets the failure; settles with what the caller gets. */
+  act: (run: Run) => Promise<unknown>;
+  /** What the caller must get: an error class, or `'resolves'` for paths the plugin absorbs. */
+  outcome: (new (...args: never[]) => Error) | 'resolves';
+  /** The hooks that must have fired, at least. */
+  hooks?: string[];
+}
+
+const hang = () => undefined; // the server never answers
+
+/** A store whose every operation fails with an error quoting what it was given (as ioredis's errors do). */
+function quotingStore(): TokenStore {
+  const fail = (what: string) => Promise.reject(new Error(`store down while handling ${what}`));
+  return {
+    get: (key) => fail(`GET ${key}`),
+    set: (key, token: StoredToken) => fail(`SET ${key} ${JSON.stringify(token)}`),
+    delete: (key, ifAccessToken) => fail(`DEL ${key} if ${String(ifAccessToken)}`),
+  };
+}
+
+/** Starts a call held by the server, then runs `cancel` once the server has it. */
+async function cancelInFlight(run: Run, call: (config: object) => Promise<unknown>, cancel: () => void) {
+  run.lb.onApi = hang;
+  const pending = call({});
+  pending.catch(() => undefined); // settled by the caller of cancelInFlight
+  while (run.lb.apiCalls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  cancel();
+  return pending;
+}
+
+const PATHS: Path[] = [
+  {
+    name: 'token endpoint refuses the credentials (invalid_client)',
+    arrange: (lb) => (lb.onToken = (call, res) => echoError(call, res, 401)),
+    act: ({ api }) => api.get('/users'),
+    outcome: TokenEndpointError,
+    hooks: ['onTokenEndpointFailure'],
+  },
+  {
+    name: 'lockout (unauthorized_client)',
+    arrange: (lb) =>
+      (lb.onToken = (call, res) =>
+        sendJson(res, 400, { error: 'unauthorized_client', error_description: `locked: ${echoOf(call)}` })),
+    act: ({ api }) => api.get('/users'),
+    outcome: AccountLockedError,
+    hooks: ['onTokenEndpointFailure', 'onLockoutOpened'],
+  },
+  {
+    name: 'transient failures exhausted (5xx ×3)',
+    options: () => ({ retry: { retries: 2, baseDelayMs: 0, maxDelayMs: 0 } }),
+    arrange: (lb) => (lb.onToken = (call, res) => echoError(call, res, 503, 'server_error')),
+    act: ({ api }) => api.get('/users'),
+    outcome: TokenEndpointError,
+  },
+  {
+    name: 'invalid token response',
+    arrange: (lb) =>
+      (lb.onToken = (call, res) =>
+        sendJson(res, 200, { access_token: 'AT+bad/0001', token_type: 'mac', echo: echoOf(call) })),
+    act: ({ api }) => api.get('/users'),
+    outcome: InvalidTokenResponseError,
+  },
+  {
+    name: 'token request time-out',
+    options: () => ({ tokenRequestTimeoutMs: 50 }),
+    arrange: (lb) => (lb.onToken = hang),
+    act: ({ api }) => api.get('/users'),
+    outcome: TokenEndpointError,
+  },
+  {
+    name: 'replay impossible (stream body answered 401)',
+    arrange: (lb) => (lb.onApi = (call, res) => sendJson(res, 401, { Type: 'invalid_credentials' })),
+    act: ({ api }) => api.post('/payins', Readable.from([Buffer.from('{"amount":1}')])),
+    outcome: ReplayNotPossibleError,
+  },
+  {
+    name: 'API error (500)',
+    arrange: (lb) => (lb.onApi = (call, res) => sendJson(res, 500, { message: 'boom' })),
+    act: ({ api }) => api.post('/payins', { amount: 1 }),
+    outcome: AxiosError,
+  },
+  {
+    name: 'API still answers 401 after the one replay',
+    arrange: (lb) => (lb.onApi = (call, res) => sendJson(res, 401, { Type: 'invalid_credentials' })),
+    act: ({ api }) => api.get('/users'),
+    outcome: AxiosError,
+    hooks: ['onRequestReplayed', 'onTokenRenewed'],
+  },
+  {
+    name: 'API time-out',
+    arrange: (lb) => (lb.onApi = hang),
+    act: ({ api }) => api.get('/slow', { timeout: 50 }),
+    outcome: AxiosError,
+  },
+  {
+    name: 'abort (AbortSignal)',
+    act: (run) => {
+      const controller = new AbortController();
+      return cancelInFlight(
+        run,
+        () => run.api.get('/slow', { signal: controller.signal }),
+        () => controller.abort(),
+      );
+    },
+    outcome: CanceledError,
+  },
+  {
+    name: 'cancel (CancelToken)',
+    act: (run) => {
+      const source = axios.CancelToken.source();
+      return cancelInFlight(
+        run,
+        () => run.api.get('/slow', { cancelToken: source.token }),
+        () => source.cancel('stop'),
+      );
+    },
+    outcome: CanceledError,
+  },
+  {
+    name: 'network error (connection refused)',
+    act: ({ api, deadOrigin }) => api.get(`${deadOrigin}/users`),
+    outcome: AxiosError,
+  },
+  {
+    name: 'store failure (a store that throws, quoting what it was given)',
+    options: () => ({ store: quotingStore() }),
+    act: async ({ api, auth }) => {
+      await api.get('/users');
+      await auth.invalidate();
+      return api.get('/users');
+    },
+    outcome: 'resolves',
+    hooks: ['onStoreError'],
+  },
+  {
+    name: 'hook failure (every hook throws, quoting its payload)',
+    options: ({ hooks }) => ({
+      hooks: Object.fromEntries(
+        Object.entries(hooks ?? {}).map(([name, hook]) => [
+          name,
+          (event: unknown) => {
+            (hook as (e: unknown) => void)(event);
+            throw new Error(`hook ${name} failed on ${JSON.stringify(event)}`);
+          },
+        ]),
+      ),
+    }),
+    arrange: (lb) => {
+      let first = true;
+      lb.onApi = (call, res) => {
+        if (first) sendJson(res, 401, { Type: 'invalid_credentials' });
+        else sendJson(res, 200, {});
+        first = false;
+      };
+    },
+    act: ({ api }) => api.get('/users'),
+    outcome: 'resolves',
+    hooks: ['onTokenAcquired', 'onRequestReplayed', 'onTokenRenewed'],
+  },
+];
+
+const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
+  ['Basic (rfc6749)', { basicEncoding: 'rfc6749' }],
+  ['Basic (raw)', { basicEncoding: 'raw' }],
+  ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
+];
+
+let lb: Loopback;
+let deadOrigin: string;
+let agent: http.Agent;
+beforeEach(async () => {
+  lb = await startLoopback();
+  const dead = await startLoopback();
+  deadOrigin = dead.origin;
+  await dead.close();
+  agent = new http.Agent({ keepAlive: true });
+});
+afterEach(async () => {
+  agent.destroy();
+  await lb.close();
+});
+
+/** Issues access and refresh tokens with characters form-encoding changes, and remembers them. */
+function issueTokens(issued: string[]) {
+  lb.onToken = (call, res) => {
+    const n = issued.length / 2 + 1;
+    const token = { access_token: `AT+${n}/acc==ess`, refresh_token: `RT+${n}/ref==resh` };
+    issued.push(token.access_token, token.refresh_token);
+    sendJson(res, 200, { ...token, token_type: 'bearer', expires_in: 3600 });
+  };
+}
+
+describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
+  test.each(PATHS.map((path) => [path.name, path] as const))('%s', async (__, path) => {
+    const events: Array<[string, unknown]> = [];
+    const hooks = recordingHooks(events);
+    const issued: string[] = [];
+    issueTokens(issued);
+    lb.onApi = (call, res) => sendJson(res, 200, { ok: true });
+    path.arrange?.(lb);
+    const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
+    const auth = attachOAuth2(api, {
+      tokenUrl: lb.tokenUrl,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      grant: { type: 'password', username: USERNAME, password: PASSWORD },
+      apiOrigins: [lb.origin, deadOrigin],
+      retry: { retries: 0 },
+      hooks,
+      ...clientAuth,
+      ...path.options?.({ hooks }),
+    });
+
+    const result = await path.act({ lb, api, auth, deadOrigin }).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+
+    if (path.outcome === 'resolves') {
+      expect(result).toHaveProperty('value');
+    } else {
+      expect('error' in result && result.error).toBeInstanceOf(path.outcome);
+      const error = (result as { error: AxiosError }).error;
+      if (axios.isAxiosError(error)) expect(Object.keys(error)).not.toContain('request');
+      expectNoSecret(error, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'error');
+    }
+    for (const name of path.hooks ?? []) expect(events.map(([n]) => n)).toContain(name);
+    expectNoSecret(events, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'hook payloads');
+    // The server did echo: a leak would have shown.
+    if (lb.tokenCalls.length > 0) expect(CREDENTIAL_FORMS.some((s) => echoOf(lb.tokenCalls[0]).includes(s))).toBe(true);
+  });
+});
