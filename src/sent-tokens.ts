@@ -1,4 +1,5 @@
-import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import type { AxiosHeaders } from 'axios';
+import { type InternalAxiosRequestConfig } from 'axios';
 
 /**
  * Which `Authorization` value the plugin put into a request, kept on its config under a symbol.
@@ -31,9 +32,7 @@ export function markInjected(config: object, marker: InjectedMarker): void {
 function authorizationOf(config: InternalAxiosRequestConfig): unknown {
   // Duck-typed: headers of another axios copy (an SDK's own) are AxiosHeaders of that copy.
   const headers = config.headers as Partial<AxiosHeaders> | Record<string, unknown> | undefined;
-  return typeof headers?.get === 'function'
-    ? (headers as AxiosHeaders).get('Authorization')
-    : (headers as Record<string, unknown> | undefined)?.Authorization;
+  return typeof headers?.get === 'function' ? (headers as AxiosHeaders).get('Authorization') : headers?.Authorization;
 }
 
 /**
