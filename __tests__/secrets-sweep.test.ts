@@ -13,9 +13,11 @@ import axios, { AxiosError, CanceledError, type AxiosInstance } from 'axios';
 import {
   AccountLockedError,
   attachOAuth2,
+  DetachedError,
   InvalidTokenResponseError,
   ReplayNotPossibleError,
   TokenEndpointError,
+  TokenRejectedError,
   type OAuth2Handle,
   type OAuth2Options,
   type StoredToken,
@@ -207,6 +209,38 @@ const PATHS: Path[] = [
     act: ({ api }) => api.get('/users'),
     outcome: 'resolves',
     hooks: ['onTokenAcquired', 'onRequestReplayed', 'onTokenRenewed'],
+  },
+  {
+    name: 'storm breaker (the API rejects every token right after issue)',
+    arrange: (lb) => (lb.onApi = (call, res) => sendJson(res, 401, { Type: 'invalid_credentials' })),
+    act: async ({ api }) => {
+      await api.get('/users').catch(() => undefined); // rejected, renewed, replay rejected again: the breaker opens
+      return api.get('/users');
+    },
+    outcome: TokenRejectedError,
+    hooks: ['onRejectionStormOpened'],
+  },
+  {
+    name: 'detach while the token request is in flight',
+    arrange: (lb) => (lb.onToken = hang),
+    act: async ({ api, auth, lb }) => {
+      const pending = api.get('/users');
+      pending.catch(() => undefined);
+      while (lb.tokenCalls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      auth.detach();
+      return pending;
+    },
+    outcome: DetachedError,
+  },
+  {
+    name: 'store time-out (a store that never answers)',
+    options: () => ({
+      storeTimeoutMs: 20,
+      store: { get: () => new Promise(hang), set: () => new Promise(hang), delete: () => new Promise(hang) },
+    }),
+    act: ({ api }) => api.get('/users'),
+    outcome: 'resolves',
+    hooks: ['onStoreError'],
   },
 ];
 
