@@ -12,8 +12,15 @@ export interface OAuth2Hooks {
   onLockoutClosed?(event: { at: number }): void;
   /** A token request failed (every attempt, retried or not). */
   onTokenEndpointFailure?(event: TokenFailureEvent): void;
-  /** The token store failed; the plugin carried on without it. */
-  onStoreError?(event: { operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout'; error: unknown }): void;
+  /**
+   * The token store failed; the plugin carried on without it. `failure`: reading or sharing a
+   * permanent token-endpoint failure; `subscribe`: listening for other processes' renewals (the
+   * plugin then polls).
+   */
+  onStoreError?(event: {
+    operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout' | 'failure' | 'subscribe';
+    error: unknown;
+  }): void;
 }
 
 export interface TokenEvent {

@@ -2,7 +2,7 @@ export { attachOAuth2, type OAuth2Handle } from './attach';
 export type { OAuth2Options, GrantOptions, ClientAuthentication, RetryOptions, LockoutOptions } from './options';
 export type { OAuth2Hooks, TokenEvent, ReplayEvent, LockoutEvent, TokenFailureEvent } from './hooks';
 export type { OAuth2RequestOptions } from './request-options';
-export type { TokenStore, StoredToken, StoredLockout } from './stores/token-store';
+export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './stores/token-store';
 export { MemoryTokenStore } from './stores/memory';
 export {
   OAuth2Error,

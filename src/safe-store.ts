@@ -1,5 +1,5 @@
 import { emit, type OAuth2Hooks } from './hooks';
-import type { StoredLockout, StoredToken, TokenStore } from './stores/token-store';
+import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from './stores/token-store';
 
 /**
  * A {@link TokenStore} bound to one key that never throws: a store failure is reported through
@@ -68,8 +68,34 @@ export class SafeStore {
     return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.key, lockout)) : Promise.resolve();
   }
 
+  getFailure(): Promise<StoredFailure | undefined> {
+    const { store } = this;
+    return store.getFailure ? this.guard('failure', () => store.getFailure!(this.key)) : Promise.resolve(undefined);
+  }
+
+  setFailure(failure: StoredFailure | undefined): Promise<void> {
+    const { store } = this;
+    return store.setFailure ? this.guard('failure', () => store.setFailure!(this.key, failure)) : Promise.resolve();
+  }
+
+  /**
+   * Listens for other processes' renewals (see {@link TokenStore.subscribe}); resolves to the
+   * function that stops listening, or `undefined` when the store cannot notify (then poll).
+   * A failure here is reported but does not mark the store as failing: polling still works.
+   */
+  async subscribe(listener: () => void): Promise<(() => void) | undefined> {
+    const { store } = this;
+    if (!store.subscribe) return undefined;
+    try {
+      return await store.subscribe(this.key, listener);
+    } catch (error) {
+      emit(this.hooks, 'onStoreError', { operation: 'subscribe', error });
+      return undefined;
+    }
+  }
+
   private async guard<T>(
-    operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout',
+    operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout' | 'failure',
     run: () => Promise<T>,
   ): Promise<T | undefined> {
     try {

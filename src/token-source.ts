@@ -3,10 +3,12 @@ import { AccountLockedError, TokenEndpointError } from './errors';
 import { emit } from './hooks';
 import { Cooldown } from './lockout';
 import type { SafeStore } from './safe-store';
+import { fromStoredFailure, toStoredFailure } from './shared-failure';
 import type { StoredToken } from './stores/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
 import type { TokenFetcher } from './token-fetcher';
 import type { ResolvedOptions } from './validate-options';
+import { WakeSignal } from './wake-signal';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
@@ -134,21 +136,24 @@ export class TokenSource {
     if (rejected !== undefined) await this.store.delete(rejected);
     const usable = (token: StoredToken) => this.isUsableShared(token, previous, rejected, background);
     for (let round = 1; ; round++) {
-      const shared = await this.store.get();
+      const shared = await this.readShared();
       if (shared && usable(shared)) return this.adopt(shared);
+      await this.throwIfSharedFailure();
       await this.throwIfSharedLockout();
-      const lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
+      let lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
       if (lock.status === 'lost') {
-        const token = await this.waitForSharedToken(usable);
-        if (token) return this.adopt(token);
-        continue; // the holder died or is slow: its lock expires, try to take it
+        const waited = await this.waitForSharedToken(usable);
+        if (!waited) continue; // the holder is slow or the store is away: try again, at most MAX_LOCK_ROUNDS
+        if ('token' in waited) return this.adopt(waited.token);
+        lock = waited.lock; // the holder released the lock without a token: take over at once
       }
       try {
         if (lock.status === 'won') {
-          // Read again under the lock: the previous holder may have stored its token, or opened a
-          // lockout, between our first read and its release of the lock.
-          const stored = await this.store.get();
+          // Read again under the lock: the previous holder may have stored its token, a failure or
+          // a lockout between our last read and its release of the lock.
+          const stored = await this.readShared();
           if (stored && usable(stored)) return this.adopt(stored);
+          await this.throwIfSharedFailure();
           await this.throwIfSharedLockout();
         }
         return await this.fetchAndStore(previous, rejected, background);
@@ -158,17 +163,64 @@ export class TokenSource {
     }
   }
 
-  /** Polls the shared store, with backoff, for the token another process is fetching. */
-  private async waitForSharedToken(usable: (token: StoredToken) => boolean): Promise<StoredToken | undefined> {
+  /**
+   * Waits for the process holding the renewal lock: until its token appears (returned), its
+   * failure or lockout appears (thrown), or it releases the lock without a token, in which case
+   * this process takes the lock (returned) and renews. Woken by the store's notifications when it
+   * has them, else by polling with backoff. Undefined after `lockWaitMs` or when the store fails.
+   */
+  private async waitForSharedToken(
+    usable: (token: StoredToken) => boolean,
+  ): Promise<{ token: StoredToken } | { lock: { status: 'won'; release: () => Promise<void> } } | undefined> {
     const deadline = this.options.clock() + this.store.lockWaitMs;
-    for (let delay = 25; this.options.clock() < deadline; delay = Math.min(delay * 2, 500)) {
-      await sleep(Math.min(delay, Math.max(1, deadline - this.options.clock())));
-      const shared = await this.store.get();
-      if (shared && usable(shared)) return shared;
-      if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
-      await this.throwIfSharedLockout();
+    const wake = new WakeSignal();
+    wake.arm();
+    const stopListening = await this.store.subscribe(wake.notify);
+    try {
+      for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+        const left = deadline - this.options.clock();
+        if (left <= 0) return undefined;
+        await wake.wait(Math.min(delay, Math.max(1, left)));
+        wake.arm(); // before reading: a change during the reads below ends the next wait at once
+        const shared = await this.readShared();
+        if (shared && usable(shared)) return { token: shared };
+        if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
+        await this.throwIfSharedFailure();
+        await this.throwIfSharedLockout();
+        const lock = await this.store.acquireLock();
+        if (lock.status === 'won') return { lock };
+        if (lock.status === 'none') return undefined;
+      }
+    } finally {
+      stopListening?.();
     }
-    return undefined;
+  }
+
+  /**
+   * Reads the shared token. A token obtained after this process's cool-down ended means the fleet's
+   * trial call succeeded: the lockout episode is over here too, so the next lockout starts the
+   * doubling afresh instead of carrying this process's count into a new episode.
+   */
+  private async readShared(): Promise<StoredToken | undefined> {
+    const shared = await this.store.get();
+    if (shared) this.endLockoutEpisodeIfOver(shared);
+    return shared;
+  }
+
+  private endLockoutEpisodeIfOver(token: StoredToken): void {
+    const { cooldown } = this;
+    if (cooldown.consecutive > 0 && !cooldown.isOpen(this.options.clock()) && token.obtainedAt >= cooldown.until) {
+      cooldown.close();
+    }
+  }
+
+  /** Throws the permanent failure another process shared, and serves it from this process's negative cache too. */
+  private async throwIfSharedFailure(): Promise<void> {
+    const shared = await this.store.getFailure();
+    if (!shared || shared.until <= this.options.clock()) return;
+    const error = fromStoredFailure(shared);
+    this.failure = { error, until: shared.until };
+    throw error;
   }
 
   private async throwIfSharedLockout(): Promise<void> {
@@ -189,7 +241,11 @@ export class TokenSource {
     } catch (error) {
       // Permanent failures are served from a short negative cache; transient ones were already retried.
       if (!(error instanceof TokenEndpointError && error.transient)) {
-        this.failure = { error, until: this.options.clock() + this.options.failureCacheMs };
+        const until = this.options.clock() + this.options.failureCacheMs;
+        this.failure = { error, until };
+        // Shared before the lock is released, so the processes waiting for it fail at once, alike.
+        const shared = this.options.failureCacheMs > 0 ? toStoredFailure(error, until) : undefined;
+        if (shared) await this.store.setFailure(shared);
       }
       throw error;
     }

@@ -10,4 +10,5 @@ export type { RedisTokenStoreOptions } from './options';
 export type { RedisClientLike } from './client';
 export { fromNodeRedis, type NodeRedisClientLike } from './node-redis';
 export { RedisStoreError } from './errors';
+export { REDIS_ERROR_CODES } from './error-codes';
 export { DEFAULT_PREFIX, redisKeys, type RedisKeys } from './keys';

@@ -29,5 +29,6 @@ export function fromNodeRedis(client: NodeRedisClientLike): RedisClientLike {
     del: (key: string) => send('DEL', key),
     eval: (script: string, numKeys: number, ...keysAndArgs: string[]) =>
       send('EVAL', script, String(numKeys), ...keysAndArgs),
+    publish: (channel: string, message: string) => send('PUBLISH', channel, message),
   };
 }
