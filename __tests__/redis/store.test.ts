@@ -140,11 +140,12 @@ describe('keys', () => {
     const cacheKey = `${key}:client-id-visible`;
     await store.set(cacheKey, token('at-1'));
     await store.setLockout(cacheKey, { until: Date.now() + 5_000, consecutive: 1 });
+    await store.setFailure(cacheKey, { until: Date.now() + 5_000, message: 'refused', attempts: 1 });
     const release = await store.acquireLock(cacheKey);
     const names = await redis.keys('app1:*');
     expect(names.sort()).toEqual(Object.values(redisKeys('app1:', cacheKey)).sort());
     for (const name of names) {
-      expect(name).toMatch(/^app1:(token|lock|lockout):[0-9a-f]{40}$/);
+      expect(name).toMatch(/^app1:(token|lock|lockout|failure):[0-9a-f]{40}$/);
       expect(name).not.toContain('client-id-visible');
     }
     await release?.();
@@ -288,7 +289,7 @@ describe('failures', () => {
     }
     const other = await store.delete(key, 'at-secret').catch((e: unknown) => e);
     expect(other).toMatchObject({ command: 'EVAL', message: 'RedisTokenStore: EVAL failed: [redacted] gone' });
-    expect((other as { code?: string }).code).toBeUndefined();
+    expect((other as { code?: string }).code).toBe('REDIS_COMMAND_FAILED'); // no code of its own: the generic one
   });
 
   test('after a failure Redis is skipped for pauseAfterErrorMs (at once, EPAUSED), but a lock is still released', async () => {
@@ -383,12 +384,15 @@ describe('fromNodeRedis', () => {
     expect(await store.get(key)).toBeUndefined();
     expect(client.sent.map((args) => args[0])).toEqual([
       'SET',
+      'PUBLISH', // a token stored is announced
       'SET',
+      'PUBLISH',
       'GET',
       'GET',
       'SET',
       'SET',
       'EVAL',
+      'PUBLISH', // so is the lock released
       'EVAL',
       'GET',
       'EVAL',
@@ -396,8 +400,13 @@ describe('fromNodeRedis', () => {
       'GET',
     ]);
     expect(client.sent[0].slice(3)).toEqual(['PX', expect.stringMatching(/^\d+$/)]);
-    expect(client.sent[4].slice(3)).toEqual(['PX', '3000', 'NX']);
-    expect(client.sent[6][2]).toBe('1');
+    expect(client.sent[6].slice(3)).toEqual(['PX', '3000', 'NX']);
+    expect(client.sent[8][2]).toBe('1');
+    expect(client.sent[1]).toEqual([
+      'PUBLISH',
+      `${DEFAULT_PREFIX}events:${redisKeys(DEFAULT_PREFIX, key).token.slice(-40)}`,
+      'token',
+    ]);
   });
 
   test('reads a Buffer reply as UTF-8 and refuses other reply types', async () => {

@@ -68,7 +68,9 @@ export class TokenCipher {
       decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]).toString('utf8');
     } catch {
-      throw new DecryptionFailure(`the stored token does not decrypt with key id "${envelope.kid}" (wrong key or altered value)`);
+      throw new DecryptionFailure(
+        `the stored token does not decrypt with key id "${envelope.kid}" (wrong key or altered value)`,
+      );
     }
   }
 }

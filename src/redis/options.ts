@@ -106,6 +106,10 @@ function checkEncryptionKeys(keys: unknown): void {
     if (seen.has(id)) fail(`encryptionKeys[${i}].id`, 'unique', id);
     seen.add(id);
     if (!(key instanceof Uint8Array) || key.length !== 32)
-      fail(`encryptionKeys[${i}].key`, 'a Buffer or Uint8Array of 32 bytes', key instanceof Uint8Array ? key.length : key);
+      fail(
+        `encryptionKeys[${i}].key`,
+        'a Buffer or Uint8Array of 32 bytes',
+        key instanceof Uint8Array ? key.length : key,
+      );
   });
 }

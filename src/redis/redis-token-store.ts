@@ -173,10 +173,8 @@ export class RedisTokenStore implements TokenStore {
     const { client } = this;
     if (!client.publish) return;
     const channel = redisChannel(this.options.prefix, key);
-    await runCommand(
-      'PUBLISH',
-      { timeoutMs: this.options.commandTimeoutMs },
-      () => client.publish!(channel, what),
+    await runCommand('PUBLISH', { timeoutMs: this.options.commandTimeoutMs }, () =>
+      client.publish!(channel, what),
     ).catch(() => undefined);
   }
 
