@@ -11,11 +11,14 @@ import {
   redisKeys,
   RedisTokenStore,
   type RedisClientLike,
+  type RedisSubscriberLike,
 } from '../../src/redis';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 
 // Compile-time: ioredis clients fit the structural client type as they are.
-export type IoredisFits = [Redis, Cluster] extends [RedisClientLike, RedisClientLike] ? true : never;
+export type IoredisFits = [Redis, Cluster, Redis] extends [RedisClientLike, RedisClientLike, RedisSubscriberLike]
+  ? true
+  : never;
 const ioredisFits: IoredisFits = true;
 
 let server: RedisServer;
@@ -343,6 +346,8 @@ describe('options', () => {
     ['commandTimeoutMs', () => new RedisTokenStore(redis, { commandTimeoutMs: -1 })],
     ['pauseAfterErrorMs', () => new RedisTokenStore(redis, { pauseAfterErrorMs: -1 })],
     ['clock', () => new RedisTokenStore(redis, { clock: 'now' as never })],
+    ['subscriber', () => new RedisTokenStore(redis, { subscriber: {} as never })],
+    ['subscriber', () => new RedisTokenStore(redis, { subscriber: null as never })],
   ])('a bad %s throws an OAuth2OptionsError naming it', (option, create) => {
     let error: unknown;
     try {

@@ -7,8 +7,9 @@
  */
 export { RedisTokenStore } from './redis-token-store';
 export type { RedisTokenStoreOptions } from './options';
-export type { RedisClientLike } from './client';
+export type { RedisClientLike, RedisSubscriberLike } from './client';
+export type { RedisEncryptionKey } from './encryption';
 export { fromNodeRedis, type NodeRedisClientLike } from './node-redis';
 export { RedisStoreError } from './errors';
 export { REDIS_ERROR_CODES } from './error-codes';
-export { DEFAULT_PREFIX, redisKeys, type RedisKeys } from './keys';
+export { DEFAULT_PREFIX, redisChannel, redisKeys, type RedisKeys } from './keys';
