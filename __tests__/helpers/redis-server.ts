@@ -68,7 +68,7 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
   });
 }
 
-function launch(port: number): ChildProcess {
+function launch(port: number, extraArgs: readonly string[]): ChildProcess {
   const args = [
     '--port',
     String(port),
@@ -82,6 +82,7 @@ function launch(port: number): ChildProcess {
     tmpdir(),
     '--daemonize',
     'no',
+    ...extraArgs,
   ];
   const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.resume();
@@ -92,12 +93,14 @@ function launch(port: number): ChildProcess {
  * Starts `redis-server --port <free port> --bind 127.0.0.1 --save '' --appendonly no`.
  * @throws when redis-server is not installed, with {@link MISSING_REDIS_MESSAGE}
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(
+  extraArgs: (port: number) => readonly string[] = () => [],
+): Promise<RedisServer> {
   assertInstalled();
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = launch(port);
+    const child = launch(port, extraArgs(port));
     try {
       await waitForReady(child, port);
     } catch (error) {

@@ -9,7 +9,12 @@ export { RedisTokenStore } from './redis-token-store';
 export type { RedisTokenStoreOptions } from './options';
 export type { RedisClientLike, RedisSubscriberLike } from './client';
 export type { RedisEncryptionKey } from './encryption';
-export { fromNodeRedis, type NodeRedisClientLike } from './node-redis';
+export {
+  fromNodeRedis,
+  fromNodeRedisSubscriber,
+  type NodeRedisClientLike,
+  type NodeRedisSubscriberLike,
+} from './node-redis';
 export { RedisStoreError } from './errors';
 export { REDIS_ERROR_CODES } from './error-codes';
 export { DEFAULT_PREFIX, redisChannel, redisKeys, type RedisKeys } from './keys';
