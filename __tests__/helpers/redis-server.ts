@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { HOW_TO_GET_REDIS } from '../setup/redis-server-plan';
 
 /** A throwaway `redis-server` on a free loopback port, nothing persisted. */
 export interface RedisServer {
@@ -14,10 +15,7 @@ export interface RedisServer {
 const BINARY = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
 /** Thrown when `redis-server` is missing: the Redis tests must fail, never pass silently. */
-export const MISSING_REDIS_MESSAGE =
-  `The Redis tests need a real redis-server, and "${BINARY}" could not be run (not installed, or not on the PATH). ` +
-  'Install it with `apt-get update && apt-get install -y redis-server` (Debian/Ubuntu; `brew install redis` on macOS), ' +
-  'or point REDIS_SERVER_BIN at the binary. .ci/run installs it when missing.';
+export const MISSING_REDIS_MESSAGE = `"${BINARY}" could not be run. ${HOW_TO_GET_REDIS}`;
 
 function assertInstalled(): void {
   const probe = spawnSync(BINARY, ['--version'], { encoding: 'utf8' });

@@ -87,18 +87,29 @@ describe('node-redis', () => {
     await server?.stop();
   });
 
-  test.each([
-    ['v4', createClientV4],
-    ['v5', createClientV5],
-  ] as const)('%s, standalone client, against a real redis-server', async (_, createClient) => {
+  /** A connected client and a connected duplicate for pub/sub, both closed after the tests. */
+  async function connected<C extends { connect(): Promise<unknown>; quit(): Promise<unknown>; duplicate(): C }>(
+    client: C,
+  ): Promise<[C, C]> {
+    const subscriber = client.duplicate();
+    await Promise.all([client.connect(), subscriber.connect()]);
+    closers.push(
+      () => client.quit(),
+      () => subscriber.quit(),
+    );
+    return [client, subscriber];
+  }
+
+  test('v4, standalone client, against a real redis-server', async () => {
     await fleetBehaves(async () => {
-      const client = createClient({ url: server.url });
-      const subscriber = client.duplicate();
-      await Promise.all([client.connect(), subscriber.connect()]);
-      closers.push(
-        () => client.quit(),
-        () => subscriber.quit(),
-      );
+      const [client, subscriber] = await connected(createClientV4({ url: server.url }));
+      return { client: fromNodeRedis(client), subscriber: fromNodeRedisSubscriber(subscriber) };
+    });
+  });
+
+  test('v5, standalone client, against a real redis-server', async () => {
+    await fleetBehaves(async () => {
+      const [client, subscriber] = await connected(createClientV5({ url: server.url }));
       return { client: fromNodeRedis(client), subscriber: fromNodeRedisSubscriber(subscriber) };
     });
   });
