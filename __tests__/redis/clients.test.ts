@@ -4,7 +4,7 @@
  * Cluster, and "requests that hold a valid token do not touch Redis" counted with INFO commandstats.
  */
 import axios from 'axios';
-import Redis, { Cluster } from 'ioredis';
+import Redis, { type Cluster } from 'ioredis';
 import { createClient as createClientV4 } from 'redis-v4';
 import { createClient as createClientV5 } from 'redis-v5';
 import { attachOAuth2, TokenEndpointError, type TokenStore } from '../../src';
@@ -133,9 +133,7 @@ describe('ioredis Cluster', () => {
       clients.push(client, subscriber);
       return { client, subscriber };
     });
-    // The keys of one cache key live in different slots, on more than one master: no multi-key command is needed.
-    const masters = await clients[0].nodes('master');
-    expect(masters).toHaveLength(3);
+    expect(clients[0].nodes('master')).toHaveLength(3); // a real cluster: every command was routed by key slot
   }, 30_000);
 });
 
