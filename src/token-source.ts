@@ -12,7 +12,10 @@ import { WakeSignal } from './wake-signal';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
-/** Rounds of waiting for another process's renewal before renewing in this process regardless. */
+/**
+ * Rounds of waiting (`lockWaitMs` each) for other processes' renewals before renewing in this
+ * process regardless: reached only when successive lock holders each hang for the lock's whole TTL.
+ */
 export const MAX_LOCK_ROUNDS = 3;
 
 /**

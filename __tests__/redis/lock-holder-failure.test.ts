@@ -185,6 +185,23 @@ describe('a transient failure of the lock holder', () => {
   });
 });
 
+describe('a lock holder that hangs', () => {
+  test('the first waiter to poll after the lock expired takes over, whatever its lockWaitMs', async () => {
+    const holder = member({}, { lockTtlMs: 300 });
+    const waiter = member({}, { lockTtlMs: 300 });
+    Object.defineProperty(waiter.store, 'lockWaitMs', { value: LONG_LOCK_MS }); // only the lock's TTL can end the wait
+    auth.injectTokenFaults([{ type: 'hang' }]); // the holder's token call never answers
+    void holder.handle.getAccessToken().catch(() => undefined);
+    await until(() => auth.counters.tokenCalls === 1);
+    const lost = lostLock(waiter.store);
+    const token = waiter.handle.getAccessToken();
+    await lost;
+    await expect(token).resolves.toEqual(expect.any(String));
+    expect(auth.counters.tokenCalls).toBe(2);
+    holder.handle.detach();
+  });
+});
+
 describe('waking waiters', () => {
   /** Only setTimeout is faked: no poll timer fires unless the test advances it; I/O runs as usual. */
   const fakePollTimers = () =>

@@ -59,8 +59,10 @@ export interface TokenStore {
    */
   acquireLock?(key: string): Promise<(() => Promise<void>) | undefined>;
   /**
-   * How long a process that lost the lock waits for the winner's token before trying to take the
-   * lock itself (a winner that died leaves a lock that expires). Should match the lock's TTL.
+   * How long one round of waiting for the winner lasts. While waiting, the process tries the lock
+   * at each wake-up or poll, so it takes over as soon as the winner releases it (having failed) or
+   * the lock expires (a winner that died); after 3 rounds it renews on its own.
+   * Should match the lock's TTL.
    */
   readonly lockWaitMs?: number;
   /** Optional: shares a lockout cool-down with other processes. */
