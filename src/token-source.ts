@@ -139,10 +139,10 @@ export class TokenSource {
     if (rejected !== undefined) await this.store.delete(rejected);
     const usable = (token: StoredToken) => this.isUsableShared(token, previous, rejected, background);
     for (let round = 1; ; round++) {
-      const shared = await this.readShared();
+      const shared = await this.store.get();
+      if (shared) this.endLockoutEpisodeIfOver(shared);
       if (shared && usable(shared)) return this.adopt(shared);
-      await this.throwIfSharedFailure();
-      await this.throwIfSharedLockout();
+      await this.throwIfSharedStop();
       let lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
       if (lock.status === 'lost') {
         const waited = await this.waitForSharedToken(usable);
@@ -154,10 +154,10 @@ export class TokenSource {
         if (lock.status === 'won') {
           // Read again under the lock: the previous holder may have stored its token, a failure or
           // a lockout between our last read and its release of the lock.
-          const stored = await this.readShared();
+          const stored = await this.store.get();
+          if (stored) this.endLockoutEpisodeIfOver(stored);
           if (stored && usable(stored)) return this.adopt(stored);
-          await this.throwIfSharedFailure();
-          await this.throwIfSharedLockout();
+          await this.throwIfSharedStop();
         }
         return await this.fetchAndStore(previous, rejected, background);
       } finally {
@@ -185,11 +185,11 @@ export class TokenSource {
         if (left <= 0) return undefined;
         await wake.wait(Math.min(delay, Math.max(1, left)));
         wake.arm(); // before reading: a change during the reads below ends the next wait at once
-        const shared = await this.readShared();
+        const shared = await this.store.get();
+        if (shared) this.endLockoutEpisodeIfOver(shared);
         if (shared && usable(shared)) return { token: shared };
         if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
-        await this.throwIfSharedFailure();
-        await this.throwIfSharedLockout();
+        await this.throwIfSharedStop();
         const lock = await this.store.acquireLock();
         if (lock.status === 'won') return { lock };
         if (lock.status === 'none') return undefined;
@@ -200,16 +200,10 @@ export class TokenSource {
   }
 
   /**
-   * Reads the shared token. A token obtained after this process's cool-down ended means the fleet's
-   * trial call succeeded: the lockout episode is over here too, so the next lockout starts the
-   * doubling afresh instead of carrying this process's count into a new episode.
+   * A shared token obtained after this process's cool-down ended means the fleet's trial call
+   * succeeded: the lockout episode is over here too, so the next lockout starts the doubling afresh
+   * instead of carrying this process's count into a new episode.
    */
-  private async readShared(): Promise<StoredToken | undefined> {
-    const shared = await this.store.get();
-    if (shared) this.endLockoutEpisodeIfOver(shared);
-    return shared;
-  }
-
   private endLockoutEpisodeIfOver(token: StoredToken): void {
     const { cooldown } = this;
     if (cooldown.consecutive > 0 && !cooldown.isOpen(this.options.clock()) && token.obtainedAt >= cooldown.until) {
@@ -217,19 +211,19 @@ export class TokenSource {
     }
   }
 
-  /** Throws the permanent failure another process shared, and serves it from this process's negative cache too. */
-  private async throwIfSharedFailure(): Promise<void> {
-    const shared = await this.store.getFailure();
-    if (!shared || shared.until <= this.options.clock()) return;
-    const error = fromStoredFailure(shared);
-    this.failure = { error, until: shared.until };
-    throw error;
-  }
-
-  private async throwIfSharedLockout(): Promise<void> {
-    const sharedLockout = await this.store.getLockout();
-    if (sharedLockout) this.cooldown.adopt(sharedLockout);
+  /**
+   * Throws what stops a renewal, as shared by other processes: a permanent failure (then served
+   * from this process's negative cache too) or a lockout cool-down (adopted). Both read at once.
+   */
+  private async throwIfSharedStop(): Promise<void> {
+    const [failure, lockout] = await Promise.all([this.store.getFailure(), this.store.getLockout()]);
     const now = this.options.clock();
+    if (failure && failure.until > now) {
+      const error = fromStoredFailure(failure);
+      this.failure = { error, until: failure.until };
+      throw error;
+    }
+    if (lockout) this.cooldown.adopt(lockout);
     if (this.cooldown.isOpen(now)) throw this.lockedError(now);
   }
 
