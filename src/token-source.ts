@@ -178,7 +178,8 @@ export class TokenSource {
     const deadline = this.options.clock() + this.store.lockWaitMs;
     const wake = new WakeSignal();
     wake.arm();
-    const stopListening = await this.store.subscribe(wake.notify);
+    // Not awaited: polling starts at once, and a subscriber that is slow or away costs nothing.
+    const listening = this.store.subscribe(wake.notify);
     try {
       for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
         const left = deadline - this.options.clock();
@@ -195,7 +196,7 @@ export class TokenSource {
         if (lock.status === 'none') return undefined;
       }
     } finally {
-      stopListening?.();
+      void listening.then((stop) => stop?.());
     }
   }
 

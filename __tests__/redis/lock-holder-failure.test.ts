@@ -284,6 +284,21 @@ describe('waking waiters', () => {
     expect(auth.counters.tokenCalls).toBe(2);
   });
 
+  test('a subscriber that cannot subscribe: reported as "subscribe", and the waiter polls', async () => {
+    const holder = member();
+    const broken = { subscribe: () => Promise.reject(new Error('pub/sub not allowed')), on: () => undefined };
+    const waiter = member({}, { subscriber: broken });
+    auth.injectTokenFaults([{ type: 'delay', ms: 100 }]);
+    const holderCall = holder.handle.getAccessToken();
+    await until(() => auth.counters.tokenCalls === 1);
+    const lost = lostLock(waiter.store);
+    const waiterCall = waiter.handle.getAccessToken();
+    await lost;
+    await expect(waiterCall).resolves.toBe(await holderCall);
+    expect(waiter.events).toEqual(['store error subscribe']);
+    expect(auth.counters.tokenCalls).toBe(1);
+  });
+
   test('without a subscriber the waiter finds the token at its next poll', async () => {
     const { holderCall, waiterCall, isSettled } = await holderAndWaiter(false);
     const token = await holderCall;
