@@ -371,9 +371,9 @@ describe('item 18: attachments sharing a MemoryTokenStore share one renewal', ()
     }
   });
 
-  test('the lock holder fails: the waiting attachment takes the lock and renews itself', async () => {
+  test('the lock holder fails transiently: the waiting attachment takes the lock and renews itself', async () => {
     const store = new MemoryTokenStore();
-    const a = createCore({ options: { store } });
+    const a = createCore({ options: { store, retry: { retries: 0 } } });
     const b = createCore({ options: { store } });
     const gate = deferred<CoreReply>();
     a.tokenQueue.push(() => gate.promise);
@@ -382,7 +382,8 @@ describe('item 18: attachments sharing a MemoryTokenStore share one renewal', ()
     const second = b.api.get('/b');
     await flush();
     expect(b.tokenCalls).toHaveLength(0);
-    gate.resolve([400, { error: 'invalid_scope' }]);
+    // A transient failure is not shared (a permanent one is: see shared-failure.test.ts).
+    gate.resolve([503, { error: 'temporarily_unavailable' }]);
     expect(await first).toBeInstanceOf(OAuth2Error);
     expect((await second).data.authorization).toBe('Bearer tok-1');
     expect(a.tokenCalls.length + b.tokenCalls.length).toBe(2);

@@ -130,6 +130,7 @@ describe('soft window (background refresh)', () => {
     core.tokenQueue.push(() => gate.promise);
     // The token endpoint has not answered, yet the caller is served with the old token.
     expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-1');
+    await flush();
     expect(core.tokenCalls).toHaveLength(2);
     // More callers during the background fetch: no second fetch, old token served.
     core.clock.now = T0 + 900_000;
@@ -281,6 +282,7 @@ describe('lifetimes', () => {
     expect(core.tokenCalls).toHaveLength(1);
     core.clock.now = T0 + 970_000; // not T0 + 60 000 + 970 000
     expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-1');
+    await flush();
     expect(core.tokenCalls).toHaveLength(2);
   });
 

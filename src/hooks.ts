@@ -19,8 +19,15 @@ export interface OAuth2Hooks {
   onRejectionStormOpened?(event: RejectionStormEvent): void;
   /** A token was accepted by the API again after a rejection cool-down. */
   onRejectionStormClosed?(event: { at: number }): void;
-  /** The token store failed (or did not answer within `storeTimeoutMs`); the plugin carried on without it. */
-  onStoreError?(event: { operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout'; error: unknown }): void;
+  /**
+   * The token store failed (or did not answer within `storeTimeoutMs`); the plugin carried on without it. `failure`: reading or sharing a
+   * permanent token-endpoint failure; `subscribe`: listening for other processes' renewals (the
+   * plugin then polls).
+   */
+  onStoreError?(event: {
+    operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout' | 'failure' | 'subscribe';
+    error: unknown;
+  }): void;
 }
 
 export interface TokenEvent {

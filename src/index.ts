@@ -17,7 +17,7 @@ export type {
   TokenFailureEvent,
 } from './hooks';
 export type { OAuth2RequestOptions } from './request-options';
-export type { TokenStore, StoredToken, StoredLockout } from './stores/token-store';
+export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './stores/token-store';
 export { MemoryTokenStore } from './stores/memory';
 export {
   OAuth2Error,

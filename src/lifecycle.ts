@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { SignalLike } from './abort';
 import { DetachedError } from './errors';
 
@@ -8,6 +9,11 @@ import { DetachedError } from './errors';
  */
 export class Lifecycle implements SignalLike {
   private readonly controller = new AbortController();
+
+  constructor() {
+    // Every caller waiting for a token listens here: many at once is normal, not a leak to warn about.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   /** A real `AbortSignal`, for the token request that axios sends. */
   get signal(): AbortSignal {

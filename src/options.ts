@@ -173,7 +173,10 @@ export interface OAuth2Options {
    * @default 3000
    */
   storeTimeoutMs?: number;
-  /** How long a permanent token-endpoint error (e.g. `invalid_client`) is served from cache. @default 5000 */
+  /**
+   * How long a permanent token-endpoint error (e.g. `invalid_client`) is served from cache; a store
+   * with `setFailure` (Redis) shares it with the other processes for that time. `0`: not cached. @default 5000
+   */
   failureCacheMs?: number;
   /** Observability callbacks; payloads hold no secret; a throwing hook is ignored. @default {} */
   hooks?: OAuth2Hooks;

@@ -1,11 +1,10 @@
-import { raceSignal, type SignalLike } from './abort';
 import { bounded } from './bounded';
 import { StoreTimeoutError } from './errors';
 import { emit, type OAuth2Hooks } from './hooks';
 import { withoutSecrets } from './redact';
-import type { StoredLockout, StoredToken, TokenStore } from './stores/token-store';
+import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from './stores/token-store';
 
-type Operation = 'get' | 'set' | 'delete' | 'lock' | 'lockout';
+type Operation = 'get' | 'set' | 'delete' | 'lock' | 'lockout' | 'failure' | 'subscribe';
 
 /**
  * A {@link TokenStore} bound to one key that never throws nor hangs: a store failure, or a call that
@@ -85,29 +84,6 @@ export class SafeStore {
     return this.store.lockWaitMs ?? 10_000;
   }
 
-  /** Whether the store wakes waiters when a token is stored (`waitForChange`), so no polling is needed. */
-  get wakesOnChange(): boolean {
-    return typeof this.store.waitForChange === 'function';
-  }
-
-  /**
-   * Starts waiting, up to `ms`, for a change of the key (another attachment's token stored, its lock
-   * released): registered at once, so a change right after this call is not missed. Resolves on the
-   * change or the time-out, or when one of `signals` aborts or `stop()` is called. Only for stores
-   * that {@link wakesOnChange}.
-   */
-  watchChange(ms: number, ...signals: Array<SignalLike | undefined>): { changed: Promise<void>; stop: () => void } {
-    const stopper = new AbortController();
-    let changed: Promise<void>;
-    try {
-      changed = Promise.resolve(this.store.waitForChange!(this.key, ms, stopper.signal)).catch(() => undefined);
-    } catch {
-      changed = Promise.resolve(); // a broken waitForChange: look again at once (the lock rounds are bounded)
-    }
-    const stop = () => stopper.abort();
-    return { changed: raceSignal(changed, ...signals).finally(stop), stop };
-  }
-
   getLockout(): Promise<StoredLockout | undefined> {
     const { store } = this;
     return store.getLockout ? this.guard('lockout', () => store.getLockout!(this.key)) : Promise.resolve(undefined);
@@ -120,6 +96,32 @@ export class SafeStore {
 
   private report(operation: Operation, error: unknown): void {
     emit(this.hooks, 'onStoreError', { operation, error: withoutSecrets(error, this.secrets) });
+  }
+
+    getFailure(): Promise<StoredFailure | undefined> {
+    const { store } = this;
+    return store.getFailure ? this.guard('failure', () => store.getFailure!(this.key)) : Promise.resolve(undefined);
+  }
+
+  setFailure(failure: StoredFailure | undefined): Promise<void> {
+    const { store } = this;
+    return store.setFailure ? this.guard('failure', () => store.setFailure!(this.key, failure)) : Promise.resolve();
+  }
+
+  /**
+   * Listens for other processes' renewals (see {@link TokenStore.subscribe}); resolves to the
+   * function that stops listening, or `undefined` when the store cannot notify (then poll).
+   * A failure here is reported but does not mark the store as failing: polling still works.
+   */
+  async subscribe(listener: () => void): Promise<(() => void) | undefined> {
+    const { store } = this;
+    if (!store.subscribe) return undefined;
+    try {
+      return await store.subscribe(this.key, listener);
+    } catch (error) {
+      this.report('subscribe', error);
+      return undefined;
+    }
   }
 
   private async guard<T>(operation: Operation, run: () => Promise<T>): Promise<T | undefined> {

@@ -5,14 +5,19 @@ import { Lifecycle } from './lifecycle';
 import { Cooldown } from './lockout';
 import { RejectionBreaker } from './rejection-breaker';
 import type { SafeStore } from './safe-store';
+import { fromStoredFailure, toStoredFailure } from './shared-failure';
 import type { StoredToken } from './stores/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
 import type { TokenFetcher } from './token-fetcher';
 import type { ResolvedOptions } from './validate-options';
+import { WakeSignal } from './wake-signal';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
-/** Rounds of waiting for another process's renewal before renewing in this process regardless. */
+/**
+ * Rounds of waiting (`lockWaitMs` each) for other processes' renewals before renewing in this
+ * process regardless: reached only when successive lock holders each hang for the lock's whole TTL.
+ */
 export const MAX_LOCK_ROUNDS = 3;
 
 /**
@@ -187,21 +192,24 @@ export class TokenSource {
     const usable = (token: StoredToken) => this.isUsableShared(token, previous, rejected, background);
     for (let round = 1; ; round++) {
       const shared = await this.store.get();
+      if (shared) this.endLockoutEpisodeIfOver(shared);
       if (shared && usable(shared)) return this.adopt(shared);
-      await this.throwIfSharedLockout();
-      const lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
+      await this.throwIfSharedStop();
+      let lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
       if (lock.status === 'lost') {
-        const token = await this.waitForSharedToken(usable);
-        if (token) return this.adopt(token);
-        continue; // the holder died or is slow: its lock expires, try to take it
+        const waited = await this.waitForSharedToken(usable);
+        if (!waited) continue; // the holder is slow or the store is away: try again, at most MAX_LOCK_ROUNDS
+        if ('token' in waited) return this.adopt(waited.token);
+        lock = waited.lock; // the holder released the lock without a token: take over at once
       }
       try {
         if (lock.status === 'won') {
-          // Read again under the lock: the previous holder may have stored its token, or opened a
-          // lockout, between our first read and its release of the lock.
+          // Read again under the lock: the previous holder may have stored its token, a failure or
+          // a lockout between our last read and its release of the lock.
           const stored = await this.store.get();
+          if (stored) this.endLockoutEpisodeIfOver(stored);
           if (stored && usable(stored)) return this.adopt(stored);
-          await this.throwIfSharedLockout();
+          await this.throwIfSharedStop();
         }
         return await this.fetchAndStore(previous, rejected, background);
       } finally {
@@ -210,44 +218,65 @@ export class TokenSource {
     }
   }
 
-  /** Polls the shared store, with backoff, for the token another process is fetching. */
-  private async waitForSharedToken(usable: (token: StoredToken) => boolean): Promise<StoredToken | undefined> {
-    if (this.store.wakesOnChange) return this.waitForStoredToken(usable);
+  /**
+   * Waits for the process holding the renewal lock: until its token appears (returned), its
+   * failure or lockout appears (thrown), or it releases the lock without a token, in which case
+   * this process takes the lock (returned) and renews. Woken by the store's notifications when it
+   * has them, else by polling with backoff. Undefined after `lockWaitMs` or when the store fails.
+   */
+  private async waitForSharedToken(
+    usable: (token: StoredToken) => boolean,
+  ): Promise<{ token: StoredToken } | { lock: { status: 'won'; release: () => Promise<void> } } | undefined> {
     const deadline = this.options.clock() + this.store.lockWaitMs;
-    for (let delay = 25; this.options.clock() < deadline; delay = Math.min(delay * 2, 500)) {
-      await sleep(Math.min(delay, Math.max(1, deadline - this.options.clock())), this.lifecycle);
-      const shared = await this.store.get();
-      if (shared && usable(shared)) return shared;
-      if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
-      await this.throwIfSharedLockout();
+    const wake = new WakeSignal();
+    wake.arm();
+    // Not awaited: polling starts at once, and a subscriber that is slow or away costs nothing.
+    const listening = this.store.subscribe(wake.notify);
+    try {
+      for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+        const left = deadline - this.options.clock();
+        if (left <= 0) return undefined;
+        await wake.wait(Math.min(delay, Math.max(1, left)), this.lifecycle);
+        wake.arm(); // before reading: a change during the reads below ends the next wait at once
+        const shared = await this.store.get();
+        if (shared) this.endLockoutEpisodeIfOver(shared);
+        if (shared && usable(shared)) return { token: shared };
+        if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
+        await this.throwIfSharedStop();
+        const lock = await this.store.acquireLock();
+        if (lock.status === 'won') return { lock };
+        if (lock.status === 'none') return undefined;
+      }
+    } finally {
+      void listening.then((stop) => stop?.());
     }
-    return undefined;
   }
 
   /**
-   * With a store that wakes waiters (the memory store shared by attachments): waits for the next change
-   * of the key, up to the lock's lifetime. The holder's token when it was stored; undefined when the
-   * lock was released without one (the caller then tries to take the lock itself).
+   * A shared token obtained after this process's cool-down ended means the fleet's trial call
+   * succeeded: the lockout episode is over here too, so the next lockout starts the doubling afresh
+   * instead of carrying this process's count into a new episode.
    */
-  private async waitForStoredToken(usable: (token: StoredToken) => boolean): Promise<StoredToken | undefined> {
-    const watch = this.store.watchChange(this.store.lockWaitMs, this.lifecycle);
-    // The holder may have stored its token between our lost lock and the watch: look first.
-    const stored = await this.store.get();
-    if (stored && usable(stored)) {
-      watch.stop();
-      return stored;
+  private endLockoutEpisodeIfOver(token: StoredToken): void {
+    const { cooldown } = this;
+    if (cooldown.consecutive > 0 && !cooldown.isOpen(this.options.clock()) && token.obtainedAt >= cooldown.until) {
+      cooldown.close();
     }
-    await watch.changed;
-    const shared = await this.store.get();
-    if (shared && usable(shared)) return shared;
-    await this.throwIfSharedLockout();
-    return undefined;
   }
 
-  private async throwIfSharedLockout(): Promise<void> {
-    const sharedLockout = await this.store.getLockout();
-    if (sharedLockout) this.cooldown.adopt(sharedLockout);
+  /**
+   * Throws what stops a renewal, as shared by other processes: a permanent failure (then served
+   * from this process's negative cache too) or a lockout cool-down (adopted). Both read at once.
+   */
+  private async throwIfSharedStop(): Promise<void> {
+    const [failure, lockout] = await Promise.all([this.store.getFailure(), this.store.getLockout()]);
     const now = this.options.clock();
+    if (failure && failure.until > now) {
+      const error = fromStoredFailure(failure);
+      this.failure = { error, until: failure.until };
+      throw error;
+    }
+    if (lockout) this.cooldown.adopt(lockout);
     if (this.cooldown.isOpen(now)) throw this.lockedError(now);
   }
 
@@ -262,7 +291,11 @@ export class TokenSource {
     } catch (error) {
       // Permanent failures are served from a short negative cache; transient ones were already retried.
       if (!(error instanceof TokenEndpointError && error.transient)) {
-        this.failure = { error, until: this.options.clock() + this.options.failureCacheMs };
+        const until = this.options.clock() + this.options.failureCacheMs;
+        this.failure = { error, until };
+        // Shared before the lock is released, so the processes waiting for it fail at once, alike.
+        const shared = this.options.failureCacheMs > 0 ? toStoredFailure(error, until) : undefined;
+        if (shared) await this.store.setFailure(shared);
       }
       throw error;
     }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { HOW_TO_GET_REDIS } from '../setup/redis-server-plan';
 
 /** A throwaway `redis-server` on a free loopback port, nothing persisted. */
 export interface RedisServer {
@@ -14,10 +15,7 @@ export interface RedisServer {
 const BINARY = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
 /** Thrown when `redis-server` is missing: the Redis tests must fail, never pass silently. */
-export const MISSING_REDIS_MESSAGE =
-  `The Redis tests need a real redis-server, and "${BINARY}" could not be run (not installed, or not on the PATH). ` +
-  'Install it with `apt-get update && apt-get install -y redis-server` (Debian/Ubuntu; `brew install redis` on macOS), ' +
-  'or point REDIS_SERVER_BIN at the binary. .ci/run installs it when missing.';
+export const MISSING_REDIS_MESSAGE = `"${BINARY}" could not be run. ${HOW_TO_GET_REDIS}`;
 
 function assertInstalled(): void {
   const probe = spawnSync(BINARY, ['--version'], { encoding: 'utf8' });
@@ -68,7 +66,7 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
   });
 }
 
-function launch(port: number): ChildProcess {
+function launch(port: number, extraArgs: readonly string[]): ChildProcess {
   const args = [
     '--port',
     String(port),
@@ -82,6 +80,7 @@ function launch(port: number): ChildProcess {
     tmpdir(),
     '--daemonize',
     'no',
+    ...extraArgs,
   ];
   const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.resume();
@@ -92,12 +91,14 @@ function launch(port: number): ChildProcess {
  * Starts `redis-server --port <free port> --bind 127.0.0.1 --save '' --appendonly no`.
  * @throws when redis-server is not installed, with {@link MISSING_REDIS_MESSAGE}
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(
+  extraArgs: (port: number) => readonly string[] = () => [],
+): Promise<RedisServer> {
   assertInstalled();
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = launch(port);
+    const child = launch(port, extraArgs(port));
     try {
       await waitForReady(child, port);
     } catch (error) {

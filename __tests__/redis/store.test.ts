@@ -11,11 +11,14 @@ import {
   redisKeys,
   RedisTokenStore,
   type RedisClientLike,
+  type RedisSubscriberLike,
 } from '../../src/redis';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 
 // Compile-time: ioredis clients fit the structural client type as they are.
-export type IoredisFits = [Redis, Cluster] extends [RedisClientLike, RedisClientLike] ? true : never;
+export type IoredisFits = [Redis, Cluster, Redis] extends [RedisClientLike, RedisClientLike, RedisSubscriberLike]
+  ? true
+  : never;
 const ioredisFits: IoredisFits = true;
 
 let server: RedisServer;
@@ -140,11 +143,12 @@ describe('keys', () => {
     const cacheKey = `${key}:client-id-visible`;
     await store.set(cacheKey, token('at-1'));
     await store.setLockout(cacheKey, { until: Date.now() + 5_000, consecutive: 1 });
+    await store.setFailure(cacheKey, { until: Date.now() + 5_000, message: 'refused', attempts: 1 });
     const release = await store.acquireLock(cacheKey);
     const names = await redis.keys('app1:*');
     expect(names.sort()).toEqual(Object.values(redisKeys('app1:', cacheKey)).sort());
     for (const name of names) {
-      expect(name).toMatch(/^app1:(token|lock|lockout):[0-9a-f]{40}$/);
+      expect(name).toMatch(/^app1:(token|lock|lockout|failure):[0-9a-f]{40}$/);
       expect(name).not.toContain('client-id-visible');
     }
     await release?.();
@@ -288,7 +292,7 @@ describe('failures', () => {
     }
     const other = await store.delete(key, 'at-secret').catch((e: unknown) => e);
     expect(other).toMatchObject({ command: 'EVAL', message: 'RedisTokenStore: EVAL failed: [redacted] gone' });
-    expect((other as { code?: string }).code).toBeUndefined();
+    expect((other as { code?: string }).code).toBe('REDIS_COMMAND_FAILED'); // no code of its own: the generic one
   });
 
   test('after a failure Redis is skipped for pauseAfterErrorMs (at once, EPAUSED), but a lock is still released', async () => {
@@ -342,6 +346,8 @@ describe('options', () => {
     ['commandTimeoutMs', () => new RedisTokenStore(redis, { commandTimeoutMs: -1 })],
     ['pauseAfterErrorMs', () => new RedisTokenStore(redis, { pauseAfterErrorMs: -1 })],
     ['clock', () => new RedisTokenStore(redis, { clock: 'now' as never })],
+    ['subscriber', () => new RedisTokenStore(redis, { subscriber: {} as never })],
+    ['subscriber', () => new RedisTokenStore(redis, { subscriber: null as never })],
   ])('a bad %s throws an OAuth2OptionsError naming it', (option, create) => {
     let error: unknown;
     try {
@@ -383,12 +389,15 @@ describe('fromNodeRedis', () => {
     expect(await store.get(key)).toBeUndefined();
     expect(client.sent.map((args) => args[0])).toEqual([
       'SET',
+      'PUBLISH', // a token stored is announced
       'SET',
+      'PUBLISH',
       'GET',
       'GET',
       'SET',
       'SET',
       'EVAL',
+      'PUBLISH', // so is the lock released
       'EVAL',
       'GET',
       'EVAL',
@@ -396,8 +405,13 @@ describe('fromNodeRedis', () => {
       'GET',
     ]);
     expect(client.sent[0].slice(3)).toEqual(['PX', expect.stringMatching(/^\d+$/)]);
-    expect(client.sent[4].slice(3)).toEqual(['PX', '3000', 'NX']);
-    expect(client.sent[6][2]).toBe('1');
+    expect(client.sent[6].slice(3)).toEqual(['PX', '3000', 'NX']);
+    expect(client.sent[8][2]).toBe('1');
+    expect(client.sent[1]).toEqual([
+      'PUBLISH',
+      `${DEFAULT_PREFIX}events:${redisKeys(DEFAULT_PREFIX, key).token.slice(-40)}`,
+      'token',
+    ]);
   });
 
   test('reads a Buffer reply as UTF-8 and refuses other reply types', async () => {

@@ -19,4 +19,21 @@ export interface RedisClientLike {
   del(key: string): Promise<unknown>;
   /** `EVAL script numKeys key… arg…`: runs a Lua script atomically. */
   eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  /**
+   * Optional: `PUBLISH channel message`. With it, the store announces a token stored or the lock
+   * released, so processes listening through {@link RedisTokenStoreOptions.subscriber} wake at once.
+   */
+  publish?(channel: string, message: string): Promise<unknown>;
+}
+
+/**
+ * A Redis connection in subscriber mode, as ioredis provides it (`redis.duplicate()`): the store
+ * subscribes to one channel per cache key and listens to `message` events. Dedicated to
+ * subscriptions (a subscribed connection cannot send other commands); you own and close it.
+ */
+export interface RedisSubscriberLike {
+  /** `SUBSCRIBE channel`. */
+  subscribe(channel: string): Promise<unknown>;
+  /** Registers the listener of published messages. */
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
 }

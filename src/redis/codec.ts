@@ -1,4 +1,4 @@
-import type { StoredLockout, StoredToken } from '../stores/token-store';
+import type { StoredFailure, StoredLockout, StoredToken } from '../stores/token-store';
 
 type Fields = Record<string, unknown>;
 
@@ -59,4 +59,25 @@ export function decodeLockout(text: string): StoredLockout | undefined {
   if (o.error !== undefined) lockout.error = o.error;
   if (o.status !== undefined) lockout.status = o.status;
   return lockout;
+}
+
+/** The JSON stored for a shared permanent failure: its public fields only. */
+export function encodeFailure(failure: StoredFailure): string {
+  const { until, message, error, errorDescription, errorUri, status, attempts } = failure;
+  return JSON.stringify({ until, message, error, errorDescription, errorUri, status, attempts });
+}
+
+/** Reads a stored failure back; undefined when the value is not a failure this store wrote. */
+export function decodeFailure(text: string): StoredFailure | undefined {
+  const o = parseObject(text);
+  if (!o || !isNumber(o.until) || !isString(o.message) || !isNumber(o.attempts)) return undefined;
+  if (!optional(o.error, isString) || !optional(o.errorDescription, isString) || !optional(o.errorUri, isString))
+    return undefined;
+  if (!optional(o.status, isNumber)) return undefined;
+  const failure: StoredFailure = { until: o.until, message: o.message, attempts: o.attempts };
+  if (o.error !== undefined) failure.error = o.error;
+  if (o.errorDescription !== undefined) failure.errorDescription = o.errorDescription;
+  if (o.errorUri !== undefined) failure.errorUri = o.errorUri;
+  if (o.status !== undefined) failure.status = o.status;
+  return failure;
 }

@@ -7,7 +7,14 @@
  */
 export { RedisTokenStore } from './redis-token-store';
 export type { RedisTokenStoreOptions } from './options';
-export type { RedisClientLike } from './client';
-export { fromNodeRedis, type NodeRedisClientLike } from './node-redis';
+export type { RedisClientLike, RedisSubscriberLike } from './client';
+export type { RedisEncryptionKey } from './encryption';
+export {
+  fromNodeRedis,
+  fromNodeRedisSubscriber,
+  type NodeRedisClientLike,
+  type NodeRedisSubscriberLike,
+} from './node-redis';
 export { RedisStoreError } from './errors';
-export { DEFAULT_PREFIX, redisKeys, type RedisKeys } from './keys';
+export { REDIS_ERROR_CODES } from './error-codes';
+export { DEFAULT_PREFIX, redisChannel, redisKeys, type RedisKeys } from './keys';

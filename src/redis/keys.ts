@@ -11,6 +11,8 @@ export interface RedisKeys {
   lock: string;
   /** The shared lockout cool-down (JSON), with a TTL until the cool-down ends. */
   lockout: string;
+  /** The shared permanent token-endpoint failure (JSON), with a TTL of the plugin's `failureCacheMs`. */
+  failure: string;
 }
 
 /**
@@ -19,6 +21,23 @@ export interface RedisKeys {
  * (client ids included) out of Redis key names, which monitoring tools and `KEYS` show to anyone.
  */
 export function redisKeys(prefix: string, cacheKey: string): RedisKeys {
-  const digest = createHash('sha256').update(cacheKey, 'utf8').digest('hex').slice(0, 40);
-  return { token: `${prefix}token:${digest}`, lock: `${prefix}lock:${digest}`, lockout: `${prefix}lockout:${digest}` };
+  const digest = digestOf(cacheKey);
+  return {
+    token: `${prefix}token:${digest}`,
+    lock: `${prefix}lock:${digest}`,
+    lockout: `${prefix}lockout:${digest}`,
+    failure: `${prefix}failure:${digest}`,
+  };
+}
+
+/**
+ * The pub/sub channel on which the store announces, for `cacheKey`, a token stored, the lock
+ * released, and a failure or lockout stored: `prefix` + `events:` + the same digest as the keys.
+ */
+export function redisChannel(prefix: string, cacheKey: string): string {
+  return `${prefix}events:${digestOf(cacheKey)}`;
+}
+
+function digestOf(cacheKey: string): string {
+  return createHash('sha256').update(cacheKey, 'utf8').digest('hex').slice(0, 40);
 }

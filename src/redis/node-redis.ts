@@ -1,4 +1,4 @@
-import type { RedisClientLike } from './client';
+import type { RedisClientLike, RedisSubscriberLike } from './client';
 
 /**
  * The part of a `redis` (node-redis v4 or v5) standalone client the adapter uses:
@@ -29,5 +29,26 @@ export function fromNodeRedis(client: NodeRedisClientLike): RedisClientLike {
     del: (key: string) => send('DEL', key),
     eval: (script: string, numKeys: number, ...keysAndArgs: string[]) =>
       send('EVAL', script, String(numKeys), ...keysAndArgs),
+    publish: (channel: string, message: string) => send('PUBLISH', channel, message),
+  };
+}
+
+/** The part of a node-redis (v4 or v5) client in subscriber mode the adapter uses. */
+export interface NodeRedisSubscriberLike {
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
+}
+
+/**
+ * Adapts a connected node-redis client dedicated to pub/sub (`client.duplicate()`, connected) to
+ * {@link RedisSubscriberLike}, for the `subscriber` option of {@link RedisTokenStore}.
+ */
+export function fromNodeRedisSubscriber(client: NodeRedisSubscriberLike): RedisSubscriberLike {
+  const listeners: ((channel: string, message: string) => void)[] = [];
+  return {
+    subscribe: (channel: string) =>
+      client.subscribe(channel, (message, name) => {
+        for (const listener of listeners) listener(name, message);
+      }),
+    on: (_event: 'message', listener: (channel: string, message: string) => void) => listeners.push(listener),
   };
 }

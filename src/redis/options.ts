@@ -1,6 +1,7 @@
 import { OAuth2OptionsError } from '../errors';
 import { describe } from '../validate-options';
-import type { RedisClientLike } from './client';
+import type { RedisClientLike, RedisSubscriberLike } from './client';
+import type { RedisEncryptionKey } from './encryption';
 import { DEFAULT_PREFIX } from './keys';
 
 /** Options of {@link RedisTokenStore}. */
@@ -9,8 +10,9 @@ export interface RedisTokenStoreOptions {
   prefix?: string;
   /**
    * Life of the cross-process renewal lock, in ms: a holder that dies blocks the others this long at
-   * most. Also how long a process waits for the holder's token before trying the lock itself. Keep it
-   * above the time one token request takes. @default 10000
+   * most (then the first waiter to poll takes the lock over). A holder that fails releases the lock
+   * at once and a waiter takes over without waiting for the TTL. Keep it above the time one token
+   * request takes (retries included). @default 10000
    */
   lockTtlMs?: number;
   /** Longest wait for one Redis reply, in ms; then the command fails and the plugin carries on without Redis. @default 1000 */
@@ -22,10 +24,31 @@ export interface RedisTokenStoreOptions {
   pauseAfterErrorMs?: number;
   /** Clock in epoch ms, to compute TTLs from `expiresAt`; pass the plugin's `clock` if you changed it. @default Date.now */
   clock?: () => number;
+  /**
+   * A dedicated connection for pub/sub (ioredis: `redis.duplicate()`), so processes waiting for the
+   * lock holder wake as soon as it stores its token or releases the lock, instead of at their next
+   * poll (every 25 ms doubling to 500 ms). The store subscribes to one channel per cache key on it;
+   * you own the connection and close it on shutdown. Without it (or when subscribing fails, which
+   * `onStoreError` reports as `subscribe`) waiting processes poll. The store always publishes
+   * when the client has `publish`, so processes with and without a subscriber mix. @default undefined
+   */
+  subscriber?: RedisSubscriberLike;
+  /**
+   * Encrypts stored tokens at rest with AES-256-GCM (node:crypto). Each key is 32 bytes with an id
+   * stored beside each value: the first key encrypts, any listed key decrypts, so keys rotate by
+   * putting the new key first and keeping the old one until its tokens expire (their TTL). A token
+   * that does not decrypt (unknown id, wrong key, altered or unencrypted value) reads as "no
+   * token": the read is reported through `onStoreError` (`RedisStoreError`, code
+   * `REDIS_DECRYPT_FAILED`) and the plugin fetches a new token, which it stores encrypted with the
+   * current key. Lockouts and failures are not encrypted (they hold no secret). Empty: values are
+   * plain JSON. @default []
+   */
+  encryptionKeys?: readonly RedisEncryptionKey[];
 }
 
 /** The options with defaults applied. */
-export type ResolvedRedisOptions = Required<RedisTokenStoreOptions>;
+export type ResolvedRedisOptions = Required<Omit<RedisTokenStoreOptions, 'subscriber'>> &
+  Pick<RedisTokenStoreOptions, 'subscriber'>;
 
 function fail(option: string, expected: string, value: unknown): never {
   throw new OAuth2OptionsError(
@@ -53,6 +76,8 @@ export function resolveRedisOptions(client: RedisClientLike, options: RedisToken
     commandTimeoutMs = 1_000,
     pauseAfterErrorMs = 2_000,
     clock = Date.now,
+    subscriber,
+    encryptionKeys = [],
   } = options;
   if (typeof prefix !== 'string') fail('prefix', 'a string', prefix);
   if (!isPositiveInteger(lockTtlMs)) fail('lockTtlMs', 'a positive integer', lockTtlMs);
@@ -60,5 +85,31 @@ export function resolveRedisOptions(client: RedisClientLike, options: RedisToken
   if (!(Number.isInteger(pauseAfterErrorMs) && pauseAfterErrorMs >= 0))
     fail('pauseAfterErrorMs', 'a non-negative integer', pauseAfterErrorMs);
   if (typeof clock !== 'function') fail('clock', 'a function', clock);
-  return { prefix, lockTtlMs, commandTimeoutMs, pauseAfterErrorMs, clock };
+  if (
+    subscriber !== undefined &&
+    (subscriber === null || typeof subscriber.subscribe !== 'function' || typeof subscriber.on !== 'function')
+  )
+    fail('subscriber', 'a Redis connection with subscribe and on methods (e.g. redis.duplicate())', subscriber);
+  checkEncryptionKeys(encryptionKeys);
+  return { prefix, lockTtlMs, commandTimeoutMs, pauseAfterErrorMs, clock, subscriber, encryptionKeys };
+}
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function checkEncryptionKeys(keys: unknown): void {
+  if (!Array.isArray(keys)) fail('encryptionKeys', 'an array of { id, key }', keys);
+  const seen = new Set<string>();
+  keys.forEach((entry: unknown, i) => {
+    const { id, key } = (entry ?? {}) as Partial<RedisEncryptionKey>;
+    if (typeof id !== 'string' || !KEY_ID.test(id))
+      fail(`encryptionKeys[${i}].id`, 'a string of 1-64 characters A-Z a-z 0-9 . _ -', id);
+    if (seen.has(id)) fail(`encryptionKeys[${i}].id`, 'unique', id);
+    seen.add(id);
+    if (!(key instanceof Uint8Array) || key.length !== 32)
+      fail(
+        `encryptionKeys[${i}].key`,
+        'a Buffer or Uint8Array of 32 bytes',
+        key instanceof Uint8Array ? key.length : key,
+      );
+  });
 }

@@ -1,4 +1,4 @@
-import type { StoredLockout, StoredToken, TokenStore } from './token-store';
+import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from './token-store';
 
 /** How long a renewal lock of the memory store is held at most, should its holder never release it. */
 export const MEMORY_LOCK_MS = 30_000;
@@ -13,7 +13,9 @@ export class MemoryTokenStore implements TokenStore {
   private readonly lockouts = new Map<string, StoredLockout>();
   /** Renewal locks: key → when the lock lapses (monotonic ms). */
   private readonly locks = new Map<string, number>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  private readonly failures = new Map<string, StoredFailure>();
 
   /** How long an attachment that lost the lock waits for the holder's token. */
   readonly lockWaitMs = MEMORY_LOCK_MS;
@@ -49,26 +51,17 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   /**
-   * Resolves when the token or lock of `key` changes, after `timeoutMs` (an unref'd timer, cleared on
-   * wake), or when `signal` aborts.
+   * Calls `listener` whenever the token, lock, lockout or shared failure of `key` changes, so an
+   * attachment waiting for another one's renewal wakes at once instead of at its next poll.
    */
-  waitForChange(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      let waiters = this.waiters.get(key);
-      if (!waiters) this.waiters.set(key, (waiters = new Set()));
-      const set = waiters;
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        set.delete(done);
-        if (set.size === 0 && this.waiters.get(key) === set) this.waiters.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
-      set.add(done);
-      if (signal?.aborted) done();
-      else signal?.addEventListener('abort', done);
+  subscribe(key: string, listener: () => void): Promise<() => void> {
+    let listeners = this.listeners.get(key);
+    if (!listeners) this.listeners.set(key, (listeners = new Set()));
+    const set = listeners;
+    set.add(listener);
+    return Promise.resolve(() => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(key) === set) this.listeners.delete(key);
     });
   }
 
@@ -83,10 +76,19 @@ export class MemoryTokenStore implements TokenStore {
     return Promise.resolve();
   }
 
+  getFailure(key: string): Promise<StoredFailure | undefined> {
+    return Promise.resolve(this.failures.get(key));
+  }
+
+  setFailure(key: string, failure: StoredFailure | undefined): Promise<void> {
+    if (failure) this.failures.set(key, failure);
+    else this.failures.delete(key);
+    this.wake(key);
+    return Promise.resolve();
+  }
+
   private wake(key: string): void {
-    const waiters = this.waiters.get(key);
-    if (!waiters) return;
-    this.waiters.delete(key);
-    for (const done of waiters) done();
+    const listeners = this.listeners.get(key);
+    if (listeners) for (const listener of [...listeners]) listener();
   }
 }

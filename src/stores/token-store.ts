@@ -24,6 +24,23 @@ export interface StoredLockout {
 }
 
 /**
+ * A permanent token-endpoint failure (`invalid_client`…) as shared through a store, so every
+ * process of a fleet fails fast with the same error instead of each calling the endpoint again.
+ * It holds what the plugin's `TokenEndpointError` shows and nothing else: no secret.
+ */
+export interface StoredFailure {
+  /** Epoch ms until which the failure is served from the store (the `failureCacheMs` negative cache). */
+  until: number;
+  /** The error's message (already free of secrets). */
+  message: string;
+  error?: string;
+  errorDescription?: string;
+  errorUri?: string;
+  status?: number;
+  attempts: number;
+}
+
+/**
  * Where tokens live. The default is per-attachment memory; a shared store (e.g. Redis) lets many
  * processes use one token. Keys never contain a secret.
  */
@@ -42,17 +59,28 @@ export interface TokenStore {
    */
   acquireLock?(key: string): Promise<(() => Promise<void>) | undefined>;
   /**
-   * How long a process that lost the lock waits for the winner's token before trying to take the
-   * lock itself (a winner that died leaves a lock that expires). Should match the lock's TTL.
+   * How long one round of waiting for the winner lasts. While waiting, the process tries the lock
+   * at each wake-up or poll, so it takes over as soon as the winner releases it (having failed) or
+   * the lock expires (a winner that died); after 3 rounds it renews on its own.
+   * Should match the lock's TTL.
    */
   readonly lockWaitMs?: number;
-  /**
-   * Optional: resolves when the token or the renewal lock of `key` changes (stored, deleted, released),
-   * or after `timeoutMs` at the latest, or when `signal` aborts, so an attachment waiting for another
-   * one's token wakes at once instead of polling. Without it the plugin polls `get` with backoff.
-   */
-  waitForChange?(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** Optional: shares a lockout cool-down with other processes. */
   getLockout?(key: string): Promise<StoredLockout | undefined>;
   setLockout?(key: string, lockout: StoredLockout | undefined): Promise<void>;
+  /**
+   * Optional: shares a permanent token-endpoint failure with other processes until `failure.until`
+   * (`undefined` clears it). The process that holds the renewal lock stores it before releasing the
+   * lock, so the processes waiting for that lock fail at once with the same error.
+   */
+  setFailure?(key: string, failure: StoredFailure | undefined): Promise<void>;
+  /** Optional: the shared permanent failure of `key`, if one was stored and has not expired. */
+  getFailure?(key: string): Promise<StoredFailure | undefined>;
+  /**
+   * Optional: calls `listener` whenever another process stores a token, releases the renewal
+   * lock, or stores a failure or a lockout under `key`, so waiting processes wake at once instead
+   * of at their next poll. Resolves, once listening, to a function that stops the listening.
+   * Without it (or when it rejects) waiting processes poll the store.
+   */
+  subscribe?(key: string, listener: () => void): Promise<() => void>;
 }
