@@ -98,7 +98,7 @@ export class SafeStore {
     emit(this.hooks, 'onStoreError', { operation, error: withoutSecrets(error, this.secrets) });
   }
 
-    getFailure(): Promise<StoredFailure | undefined> {
+  getFailure(): Promise<StoredFailure | undefined> {
     const { store } = this;
     return store.getFailure ? this.guard('failure', () => store.getFailure!(this.key)) : Promise.resolve(undefined);
   }
