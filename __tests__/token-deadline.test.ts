@@ -5,18 +5,12 @@
  * the http adapter). A missed deadline aborts the connection and is a transient failure, retried.
  */
 import type { ServerResponse } from 'node:http';
-import axiosNewest from 'axios';
-import axios17 from 'axios-1.7';
-import axios119 from 'axios-1.19';
+import type axiosNewest from 'axios';
 import { attachOAuth2, TokenEndpointError, type OAuth2Options } from '../src';
 import { startRawServer, type RawServer } from './helpers/raw-server';
+import { ADAPTERS, AXIOS_VERSIONS } from './helpers/axios-versions';
 
-const VERSIONS = [
-  ['1.7.9', axios17],
-  ['1.19.0', axios119],
-  ['newest', axiosNewest],
-] as unknown as Array<[string, typeof axiosNewest]>;
-const ADAPTERS = ['http', 'fetch'] as const;
+const VERSIONS = AXIOS_VERSIONS;
 
 /** A valid token response, sent one byte every 50 ms: about 4 s in all. */
 const BODY = JSON.stringify({

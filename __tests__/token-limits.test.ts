@@ -8,17 +8,11 @@
 import { inspect } from 'node:util';
 import type { ServerResponse } from 'node:http';
 import axiosNewest from 'axios';
-import axios17 from 'axios-1.7';
-import axios119 from 'axios-1.19';
 import { attachOAuth2, InvalidTokenResponseError, TokenEndpointError, type OAuth2Options } from '../src';
 import { startRawServer, type RawServer } from './helpers/raw-server';
+import { ADAPTERS, AXIOS_VERSIONS } from './helpers/axios-versions';
 
-const VERSIONS = [
-  ['1.7.9', axios17],
-  ['1.19.0', axios119],
-  ['newest', axiosNewest],
-] as unknown as Array<[string, typeof axiosNewest]>;
-const ADAPTERS = ['http', 'fetch'] as const;
+const VERSIONS = AXIOS_VERSIONS;
 
 const SECRET = 'limits-client-secret-55';
 const CAP = 4096;

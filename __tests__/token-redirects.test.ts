@@ -6,18 +6,12 @@
  */
 import { inspect } from 'node:util';
 import axiosNewest from 'axios';
-import axios17 from 'axios-1.7';
-import axios119 from 'axios-1.19';
 import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2, TokenEndpointError, type OAuth2Options } from '../src';
 import { json, startRawServer, type RawServer } from './helpers/raw-server';
+import { ADAPTERS, AXIOS_VERSIONS } from './helpers/axios-versions';
 
-const VERSIONS = [
-  ['1.7.9', axios17],
-  ['1.19.0', axios119],
-  ['newest', axiosNewest],
-] as unknown as Array<[string, typeof axiosNewest]>;
-const ADAPTERS = ['http', 'fetch'] as const;
+const VERSIONS = AXIOS_VERSIONS;
 
 const SECRET = 'redirect-client-secret-41';
 const PASSWORD = 'redirect-user-password-93';
