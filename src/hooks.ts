@@ -21,6 +21,22 @@ export interface OAuth2Hooks {
   onRejectionStormClosed?(event: { at: number }): void;
   /** The token store failed (or did not answer within `storeTimeoutMs`); the plugin carried on without it. */
   onStoreError?(event: { operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout'; error: unknown }): void;
+  /**
+   * A request to an API origin went out without the plugin's bearer because it already carried an
+   * `Authorization` header and `authorizationHeader` is `'respect'` (an SDK setting its own header
+   * leaves the plugin inert: see `authorizationHeader: 'replace'`). Not called for `oauth2.skip`,
+   * other origins or the token endpoint.
+   */
+  onRequestSkipped?(event: RequestSkippedEvent): void;
+}
+
+export interface RequestSkippedEvent {
+  /** Why the plugin left the request alone. */
+  reason: 'caller-authorization';
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The request's path (no origin, no query string, no fragment); never a header value. */
+  url: string;
 }
 
 export interface TokenEvent {

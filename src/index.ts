@@ -15,6 +15,7 @@ export type {
   LockoutEvent,
   RejectionStormEvent,
   TokenFailureEvent,
+  RequestSkippedEvent,
 } from './hooks';
 export type { OAuth2RequestOptions } from './request-options';
 export type { TokenStore, StoredToken, StoredLockout } from './stores/token-store';
