@@ -69,7 +69,7 @@ export function createRequestInterceptors(
 
   function plan(config: InternalAxiosRequestConfig): Plan {
     if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return 'none';
-    const cached = source.peek();
+    const cached = source.peek(config);
     if (!cached) return 'fetch';
     lastCached = cached;
     return 'cached';
@@ -139,7 +139,7 @@ export function createRequestInterceptors(
       if (!headers) return config;
       const cached = source.peek();
       if (cached) return inject(config, headers, cached);
-      return source.getToken(...cancelSignals(config)).then((token) => inject(config, headers, token));
+      return source.getTokenFor(config, cancelSignals(config)).then((token) => inject(config, headers, token));
     },
   };
 }

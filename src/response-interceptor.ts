@@ -91,7 +91,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     if (!isReplayableBody(config.data)) {
       // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
       // caller's retry with a fresh body gets a new token instead of the same 401. Failures surface there.
-      source.renewAfterRejection(rejected).catch(() => undefined);
+      source.renewAfterRejection(rejected, [], undefined, config).catch(() => undefined);
       throw new ReplayNotPossibleError(
         'The token was rejected (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body',
         { cause: error },
@@ -99,10 +99,12 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     }
     // The rejected response is dropped: free its connection before the token fetch and the replay need one.
     releaseBody(error.response);
-    const { token, fetched } = await source.renewAfterRejection(rejected, cancelSignals(config), {
-      status: error.response?.status,
-      cause: error,
-    });
+    const { token, fetched } = await source.renewAfterRejection(
+      rejected,
+      cancelSignals(config),
+      { status: error.response?.status, cause: error },
+      config,
+    );
     emit(options.hooks, 'onRequestReplayed', {
       method: (config.method ?? 'get').toUpperCase(),
       url: pathOf(config),

@@ -7,6 +7,7 @@ import { deadlineError, startDeadline } from './token-deadline';
 import { buildTokenRequest, grantSecrets, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from './stores/token-store';
+import type { RequestTransport } from './transport';
 import { MAX_TIMER_MS, type ResolvedOptions } from './validate-options';
 import './request-options';
 
@@ -38,8 +39,9 @@ function declaredLength(response: AxiosResponse): number | undefined {
 
 /**
  * Sends token requests outside the attached instance's interceptors. Unless `tokenHttpClient` is
- * given, it uses a bare axios client with the attached instance's adapter, agents, fetch options,
- * proxy and time-out, read at each request (so a mock adapter installed after attaching applies).
+ * given, it uses a bare axios client with the adapter, agents, fetch options and proxy of the request
+ * that needed the token (see {@link RequestTransport}), else of the attached instance's defaults,
+ * read at each request (so a mock adapter installed after attaching applies), and the instance's time-out.
  *
  * Whatever the client and adapter (http or fetch, on any axios version): redirects are never
  * followed (`maxRedirects: 0` and fetch `redirect: 'manual'`; a 3xx is a permanent failure), each
@@ -59,20 +61,23 @@ export class TokenClient {
 
   /**
    * One token request; throws only `InvalidTokenResponseError` (a 2xx that is not a token).
-   * `signal` (the attachment's, aborted by `detach()`) aborts the request.
+   * `signal` (the attachment's, aborted by `detach()`) aborts the request. `transport`: the settings
+   * of the request that needed the token, used over the instance's defaults (not with `tokenHttpClient`).
    */
-  async request(grant: GrantParams, signal?: AbortSignal): Promise<TokenAttempt> {
+  async request(grant: GrantParams, signal?: AbortSignal, transport?: RequestTransport): Promise<TokenAttempt> {
     const { options } = this;
     const defaults = this.instance.defaults;
-    const sender = options.tokenHttpClient ?? this.instance;
+    const borrowed = options.tokenHttpClient ? undefined : transport;
     const inherited = options.tokenHttpClient
       ? {}
       : {
-          adapter: defaults.adapter,
-          httpAgent: defaults.httpAgent as unknown,
-          httpsAgent: defaults.httpsAgent as unknown,
-          proxy: defaults.proxy,
+          // An adapter may delete config.adapter once it ran (axios-mock-adapter does): the default then.
+          adapter: borrowed?.adapter ?? defaults.adapter,
+          httpAgent: (borrowed?.httpAgent ?? defaults.httpAgent) as unknown,
+          httpsAgent: (borrowed?.httpsAgent ?? defaults.httpsAgent) as unknown,
+          proxy: borrowed?.proxy ?? defaults.proxy,
         };
+    const fetchOptions = borrowed?.fetchOptions ?? (options.tokenHttpClient ?? this.instance).defaults.fetchOptions;
     const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
     const limit = options.maxTokenResponseBytes;
     const deadline = startDeadline(timeoutMs, signal);
@@ -87,7 +92,7 @@ export class TokenClient {
         signal: deadline.signal,
         maxRedirects: 0,
         // axios 1.7–1.19's fetch adapter ignores maxRedirects; 'manual' hands the 3xx back unfollowed.
-        fetchOptions: { ...sender.defaults.fetchOptions, redirect: 'manual' },
+        fetchOptions: { ...fetchOptions, redirect: 'manual' },
         // Enforced below on every adapter (some ignore it, others would hide the status).
         maxContentLength: -1,
         responseType: 'stream',

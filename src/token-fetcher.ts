@@ -8,6 +8,7 @@ import type { Lifecycle } from './lifecycle';
 import type { TokenClient } from './token-client';
 import { grantSecrets, mainGrant, type GrantParams } from './token-request';
 import type { TokenFailure } from './token-response';
+import type { RequestTransport } from './transport';
 import type { ResolvedOptions } from './validate-options';
 
 /** What one renewal produced: a token (and the grant that gave it), or a lockout to open. */
@@ -74,10 +75,11 @@ export class TokenFetcher {
     this.client = client;
   }
 
-  async fetch(refreshToken: string | undefined): Promise<FetchOutcome> {
+  /** One renewal; `transport`: the settings of the request that needed it (see {@link RequestTransport}). */
+  async fetch(refreshToken: string | undefined, transport?: RequestTransport): Promise<FetchOutcome> {
     if (refreshToken !== undefined && !this.refreshGrantRefused) {
       try {
-        const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken });
+        const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken }, transport);
         // RFC 6749 §6: keep the old refresh token unless a new one was issued.
         if ('token' in outcome && outcome.token.refreshToken === undefined) outcome.token.refreshToken = refreshToken;
         return outcome;
@@ -86,15 +88,15 @@ export class TokenFetcher {
         if (error.error !== 'invalid_grant') this.refreshGrantRefused = true;
       }
     }
-    return this.run(mainGrant(this.options));
+    return this.run(mainGrant(this.options), transport);
   }
 
-  private async run(grant: GrantParams): Promise<FetchOutcome> {
+  private async run(grant: GrantParams, transport: RequestTransport | undefined): Promise<FetchOutcome> {
     const { options } = this;
     for (let attempt = 1; ; attempt++) {
       let result;
       try {
-        result = await this.client.request(grant, this.lifecycle?.signal);
+        result = await this.client.request(grant, this.lifecycle?.signal, transport);
       } catch (error) {
         if (!(error instanceof InvalidTokenResponseError)) throw error;
         emit(options.hooks, 'onTokenEndpointFailure', {

@@ -8,6 +8,7 @@ import type { SafeStore } from './safe-store';
 import type { StoredToken } from './stores/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
 import type { TokenFetcher } from './token-fetcher';
+import type { RequestTransport } from './transport';
 import type { ResolvedOptions } from './validate-options';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
@@ -29,6 +30,8 @@ export class TokenSource {
   private backgroundNotBefore = 0;
   private failure?: { error: unknown; until: number };
   private pendingRejection?: string;
+  /** The transport of the request that started the flight in progress (see {@link RequestTransport}). */
+  private flightTransport?: RequestTransport;
   private readonly cooldown: Cooldown;
   private readonly rejections: RejectionBreaker;
 
@@ -45,15 +48,16 @@ export class TokenSource {
 
   /**
    * The cached token when it may be used now, synchronously (the hot path); starts the background
-   * refresh in the soft window. Undefined when callers must wait for a renewal.
+   * refresh in the soft window (with `transport`, the settings of the request asking). Undefined when
+   * callers must wait for a renewal.
    */
-  peek(): StoredToken | undefined {
+  peek(transport?: RequestTransport): StoredToken | undefined {
     const token = this.current;
     if (!token) return undefined;
     const now = this.options.clock();
     const state = this.freshnessOf(token, now);
     if (state === 'expired') return undefined;
-    if (state === 'renew-soon') this.startBackgroundRefresh(now);
+    if (state === 'renew-soon') this.startBackgroundRefresh(now, transport);
     return token;
   }
 
@@ -70,27 +74,34 @@ export class TokenSource {
    * it) when one of `signals` aborts (a request's `signal` and `cancelToken`, see `cancelSignals`).
    */
   getToken(...signals: Array<SignalLike | undefined>): Promise<StoredToken> {
-    const token = this.peek();
-    return token ? Promise.resolve(token) : this.obtain(signals);
+    return this.getTokenFor(undefined, signals);
+  }
+
+  /** {@link getToken} for a request: a renewal it starts sends the token request with the request's `transport`. */
+  getTokenFor(transport: RequestTransport | undefined, signals: Array<SignalLike | undefined>): Promise<StoredToken> {
+    const token = this.peek(transport);
+    return token ? Promise.resolve(token) : this.obtain(signals, transport);
   }
 
   /**
    * A token other than `rejected` for a replay. Uses a newer cached token when there is one;
    * otherwise drops exactly `rejected` (compare-and-delete) and joins or starts the shared renewal,
    * unless the API keeps rejecting fresh tokens (see {@link RejectionBreaker}): then it throws
-   * `TokenRejectedError`. `rejection` is the 401 (redacted), kept as that error's `cause`.
+   * `TokenRejectedError`. `rejection` is the 401 (redacted), kept as that error's `cause`; `transport`
+   * is the rejected request's (see {@link getTokenFor}).
    */
   async renewAfterRejection(
     rejected: string,
     signals: Array<SignalLike | undefined> = [],
     rejection?: { status?: number; cause?: unknown },
+    transport?: RequestTransport,
   ): Promise<{ token: StoredToken; fetched: boolean }> {
     const token = this.current;
     if (token && token.accessToken !== rejected && this.freshnessOf(token, this.options.clock()) !== 'expired') {
       return { token, fetched: false };
     }
     if (token?.accessToken === rejected) this.dropRejected(token, rejection);
-    return { token: await this.obtain(signals), fetched: true };
+    return { token: await this.obtain(signals, transport), fetched: true };
   }
 
   /**
@@ -137,7 +148,7 @@ export class TokenSource {
     await this.store.delete(token?.accessToken);
   }
 
-  private async obtain(signals: Array<SignalLike | undefined>): Promise<StoredToken> {
+  private async obtain(signals: Array<SignalLike | undefined>, transport?: RequestTransport): Promise<StoredToken> {
     const { lifecycle } = this;
     if (lifecycle.aborted) throw lifecycle.canceledError();
     if (!this.inflight) {
@@ -148,32 +159,35 @@ export class TokenSource {
         if (this.options.whileLocked === 'fail') throw this.lockedError(now);
         await sleep(this.cooldown.until - now, lifecycle, ...signals);
         // The trial call of another waiter may already have brought a token.
-        return this.getToken(...signals);
+        return this.getTokenFor(transport, signals);
       }
       if (this.failure && this.failure.until > now) throw this.failure.error;
     }
     try {
-      return await raceSignal(this.inflight ?? this.startRefresh(false), lifecycle, ...signals);
+      return await raceSignal(this.inflight ?? this.startRefresh(false, transport), lifecycle, ...signals);
     } catch (error) {
       // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
       const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
-      if (waitOut && error instanceof AccountLockedError) return this.obtain(signals);
+      if (waitOut && error instanceof AccountLockedError) return this.obtain(signals, transport);
       throw error;
     }
   }
 
-  private startRefresh(background: boolean): Promise<StoredToken> {
+  private startRefresh(background: boolean, transport?: RequestTransport): Promise<StoredToken> {
+    this.flightTransport = transport;
     const flight = this.refresh(background).finally(() => {
-      if (this.inflight === flight) this.inflight = undefined;
+      if (this.inflight !== flight) return;
+      this.inflight = undefined;
+      this.flightTransport = undefined;
     });
     this.inflight = flight;
     return flight;
   }
 
-  private startBackgroundRefresh(now: number): void {
+  private startBackgroundRefresh(now: number, transport?: RequestTransport): void {
     if (!this.options.backgroundRefresh || this.inflight || now < this.backgroundNotBefore || this.cooldown.isOpen(now))
       return;
-    this.startRefresh(true).catch(() => {
+    this.startRefresh(true, transport).catch(() => {
       // The still-valid token keeps serving; try again later (failures are reported through hooks).
       this.backgroundNotBefore = this.options.clock() + BACKGROUND_RETRY_MS;
     });
@@ -258,7 +272,7 @@ export class TokenSource {
   ): Promise<StoredToken> {
     let outcome;
     try {
-      outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken);
+      outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
     } catch (error) {
       // Permanent failures are served from a short negative cache; transient ones were already retried.
       if (!(error instanceof TokenEndpointError && error.transient)) {
