@@ -18,6 +18,7 @@ export type {
   RequestSkippedEvent,
 } from './hooks';
 export type { OAuth2RequestOptions } from './request-options';
+export type { RequestTransport } from './transport';
 export type { TokenStore, StoredToken, StoredLockout } from './stores/token-store';
 export { MemoryTokenStore } from './stores/memory';
 export {
@@ -31,6 +32,8 @@ export {
   DetachedError,
   StoreTimeoutError,
   type OAuth2ErrorCode,
+  type ErrorResponse,
+  type OAuth2ErrorOptions,
   type TokenEndpointErrorDetails,
 } from './errors';
 export { isTokenRejected } from './token-rejection';

@@ -1,5 +1,6 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import { cancelSignals } from './abort';
+import { forRequest } from './request-error';
 import { injectedMarker, markInjected, type InjectedMarker } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import { tokenEndpointTest } from './token-endpoint';
@@ -139,7 +140,12 @@ export function createRequestInterceptors(
       if (!headers) return config;
       const cached = source.peek();
       if (cached) return inject(config, headers, cached);
-      return source.getTokenFor(config, cancelSignals(config)).then((token) => inject(config, headers, token));
+      return source.getTokenFor(config, cancelSignals(config)).then(
+        (token) => inject(config, headers, token),
+        (error: unknown) => {
+          throw forRequest(error, config);
+        },
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { InvalidTokenResponseError } from './errors';
 import { headerValue } from './headers';
+import { safeHeaders } from './http-answer';
 import { safeCause } from './redact';
 import { discardBody, readLimited, TOO_LARGE } from './response-limit';
 import { deadlineError, startDeadline } from './token-deadline';
@@ -103,7 +104,8 @@ export class TokenClient {
       });
       if (isRedirect(response.status)) {
         discardBody(response.data);
-        return { failure: { kind: 'permanent', status: response.status } };
+        const { status, statusText } = response;
+        return { failure: { kind: 'permanent', status, statusText, headers: this.headersOf(response, grant) } };
       }
       data = await readLimited(response.data, limit, deadline.signal, declaredLength(response));
     } catch (error) {
@@ -112,26 +114,45 @@ export class TokenClient {
     } finally {
       deadline.clear();
     }
-    const { status } = response;
+    const { status, statusText } = response;
+    const headers = this.headersOf(response, grant);
     if (data === TOO_LARGE) {
       if (status >= 200 && status < 300) {
         throw new InvalidTokenResponseError(
           'body',
           `Invalid token response: the body is larger than maxTokenResponseBytes (${limit} bytes)`,
-          { status },
+          { status, response: { status, statusText, headers, data: undefined } },
         );
       }
       data = undefined; // an error status classifies the failure alone
     }
-    return parseTokenResponse(
-      status,
-      data,
-      {
-        contentType: headerValue(response.headers, 'content-type'),
-        retryAfter: headerValue(response.headers, 'retry-after'),
-      },
-      sentAt,
-      options.acceptTokenTypes,
-    );
+    let result;
+    try {
+      result = parseTokenResponse(
+        status,
+        data,
+        {
+          contentType: headerValue(response.headers, 'content-type'),
+          retryAfter: headerValue(response.headers, 'retry-after'),
+        },
+        sentAt,
+        options.acceptTokenTypes,
+      );
+    } catch (error) {
+      if (!(error instanceof InvalidTokenResponseError)) throw error;
+      const body = (error as { body?: unknown }).body;
+      throw new InvalidTokenResponseError(error.field, error.message, {
+        status,
+        body,
+        response: { status, statusText, headers, data: body },
+      });
+    }
+    if ('failure' in result) Object.assign(result.failure, { statusText, headers });
+    return result;
+  }
+
+  /** The token response's headers as an error may show them: no credential header, no grant secret. */
+  private headersOf(response: AxiosResponse, grant: GrantParams): Record<string, string> {
+    return safeHeaders(response.headers, grantSecrets(this.options, grant));
   }
 }

@@ -1,6 +1,6 @@
 import { sleep } from './abort';
 import { parseRetryAfter, retryDelayMs } from './backoff';
-import { InvalidTokenResponseError, TokenEndpointError } from './errors';
+import { InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from './errors';
 import { emit } from './hooks';
 import { scrub, scrubDeep } from './redact';
 import type { StoredToken } from './stores/token-store';
@@ -13,6 +13,13 @@ import type { ResolvedOptions } from './validate-options';
 
 /** What one renewal produced: a token (and the grant that gave it), or a lockout to open. */
 export type FetchOutcome = { token: StoredToken; grant: GrantParams['grant_type'] } | { lockout: TokenFailure };
+
+/** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
+export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {
+  if (failure.status === undefined) return undefined;
+  const { status, statusText = '', headers = {}, body } = failure;
+  return { status, statusText, headers, data: body };
+}
 
 function describeFailure(f: TokenFailure & { cause?: Error }): string {
   if (f.status === undefined) return `the token endpoint could not be reached (${f.cause?.message ?? 'network error'})`;
@@ -33,6 +40,7 @@ function scrubbedInvalidResponse(
   return new InvalidTokenResponseError(error.field, scrub(error.message, secrets), {
     status: error.status,
     body: scrubDeep(body, secrets),
+    response: error.response && scrubDeep(error.response, secrets),
   });
 }
 
@@ -146,7 +154,7 @@ export class TokenFetcher {
         transient,
         attempts,
       },
-      { cause: failure.cause, body: failure.body },
+      { cause: failure.cause, body: failure.body, response: failureAnswer(failure) },
     );
   }
 }

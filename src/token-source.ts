@@ -7,7 +7,7 @@ import { RejectionBreaker } from './rejection-breaker';
 import type { SafeStore } from './safe-store';
 import type { StoredToken } from './stores/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
-import type { TokenFetcher } from './token-fetcher';
+import { failureAnswer, type TokenFetcher } from './token-fetcher';
 import type { RequestTransport } from './transport';
 import type { ResolvedOptions } from './validate-options';
 
@@ -15,6 +15,13 @@ import type { ResolvedOptions } from './validate-options';
 export const BACKGROUND_RETRY_MS = 5_000;
 /** Rounds of waiting for another process's renewal before renewing in this process regardless. */
 export const MAX_LOCK_ROUNDS = 3;
+
+/** A 401 that rejected a token: its status, the (redacted) axios error and/or the response itself. */
+export interface Rejection {
+  status?: number;
+  cause?: unknown;
+  response?: object;
+}
 
 /**
  * The token of one client (one cache key): served from memory on the hot path, renewed with a
@@ -93,7 +100,7 @@ export class TokenSource {
   async renewAfterRejection(
     rejected: string,
     signals: Array<SignalLike | undefined> = [],
-    rejection?: { status?: number; cause?: unknown },
+    rejection?: Rejection,
     transport?: RequestTransport,
   ): Promise<{ token: StoredToken; fetched: boolean }> {
     const token = this.current;
@@ -109,7 +116,7 @@ export class TokenSource {
    * dropped and the rejection counted (it may open the rejection cool-down; the replay's caller still
    * gets the replay's own 401).
    */
-  rejectedOnReplay(rejected: string, rejection: { status?: number; cause?: unknown }): void {
+  rejectedOnReplay(rejected: string, rejection: Rejection): void {
     const token = this.current;
     if (token?.accessToken !== rejected) return;
     try {
@@ -128,10 +135,10 @@ export class TokenSource {
   }
 
   /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
-  private dropRejected(token: StoredToken, rejection: { status?: number; cause?: unknown } | undefined): void {
+  private dropRejected(token: StoredToken, rejection: Rejection | undefined): void {
     this.current = undefined;
     this.pendingRejection = token.accessToken;
-    const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause);
+    const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause, rejection?.response);
     if (storm) throw storm;
   }
 
@@ -282,7 +289,7 @@ export class TokenSource {
     }
     if ('lockout' in outcome) {
       const at = this.options.clock();
-      const state = this.cooldown.open(outcome.lockout, at, this.options.random());
+      const state = this.cooldown.open(outcome.lockout, at, this.options.random(), failureAnswer(outcome.lockout));
       await this.store.setLockout(state);
       emit(this.options.hooks, 'onLockoutOpened', {
         retryAt: state.until,
@@ -326,9 +333,11 @@ export class TokenSource {
   }
 
   private lockedError(now: number): AccountLockedError {
-    return new AccountLockedError(this.cooldown.until, now, {
-      error: this.cooldown.error,
-      status: this.cooldown.status,
-    });
+    return new AccountLockedError(
+      this.cooldown.until,
+      now,
+      { error: this.cooldown.error, status: this.cooldown.status },
+      { response: this.cooldown.answer },
+    );
   }
 }
