@@ -26,7 +26,8 @@ export function forRequest(error: unknown, config: object, answer?: ErrorRespons
   Object.defineProperties(copy, Object.getOwnPropertyDescriptors(error));
   showAs(config, () => safeValue(config));
   hide(copy, 'config', config);
-  hide(copy, 'response', error.response ?? answer ?? noAnswer(error));
+  // A copy per request too: an SDK may write to the response it is given (Mangopay's adds `body`).
+  hide(copy, 'response', { ...(error.response ?? answer ?? noAnswer(error)) });
   hide(copy, 'isAxiosError', true);
   return copy;
 }

@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { InvalidTokenResponseError } from './errors';
 import { headerValue } from './headers';
 import { safeHeaders } from './http-answer';
@@ -69,16 +69,17 @@ export class TokenClient {
     const { options } = this;
     const defaults = this.instance.defaults;
     const borrowed = options.tokenHttpClient ? undefined : transport;
-    const inherited = options.tokenHttpClient
+    const inherited: AxiosRequestConfig = options.tokenHttpClient
       ? {}
       : {
           // An adapter may delete config.adapter once it ran (axios-mock-adapter does): the default then.
-          adapter: borrowed?.adapter ?? defaults.adapter,
-          httpAgent: (borrowed?.httpAgent ?? defaults.httpAgent) as unknown,
-          httpsAgent: (borrowed?.httpsAgent ?? defaults.httpsAgent) as unknown,
-          proxy: borrowed?.proxy ?? defaults.proxy,
+          adapter: (borrowed?.adapter ?? defaults.adapter) as AxiosRequestConfig['adapter'],
+          httpAgent: borrowed?.httpAgent ?? (defaults.httpAgent as unknown),
+          httpsAgent: borrowed?.httpsAgent ?? (defaults.httpsAgent as unknown),
+          proxy: (borrowed?.proxy ?? defaults.proxy) as AxiosRequestConfig['proxy'],
         };
-    const fetchOptions = borrowed?.fetchOptions ?? (options.tokenHttpClient ?? this.instance).defaults.fetchOptions;
+    const fetchOptions = (borrowed?.fetchOptions ??
+      (options.tokenHttpClient ?? this.instance).defaults.fetchOptions) as Record<string, unknown> | undefined;
     const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
     const limit = options.maxTokenResponseBytes;
     const deadline = startDeadline(timeoutMs, signal);

@@ -1,5 +1,3 @@
-import type { AxiosRequestConfig } from 'axios';
-
 /**
  * How a request reaches its server: the settings a token request borrows from the request that
  * needed the token (an SDK may pass its client-certificate `httpsAgent` per request, never in the
@@ -9,7 +7,11 @@ import type { AxiosRequestConfig } from 'axios';
  * triggering request's settings (axios merged the instance's defaults into them already) > the
  * attached instance's defaults (a fetch with no request behind it: `getToken()`, `getAccessToken()`).
  */
-export type RequestTransport = Pick<
-  AxiosRequestConfig,
-  'adapter' | 'httpAgent' | 'httpsAgent' | 'proxy' | 'fetchOptions'
->;
+export interface RequestTransport {
+  // Typed loosely: the fields differ between axios versions (`fetchOptions` is 1.7+) and copies.
+  adapter?: unknown;
+  httpAgent?: unknown;
+  httpsAgent?: unknown;
+  proxy?: unknown;
+  fetchOptions?: unknown;
+}
