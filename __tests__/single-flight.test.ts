@@ -59,7 +59,9 @@ describe('a failed fetch', () => {
     expect((first as TokenEndpointError).status).toBe(503);
     expect((first as TokenEndpointError).transient).toBe(true);
     expect((first as TokenEndpointError).attempts).toBe(1);
-    for (const error of errors) expect(error).toBe(first);
+    // getAccessToken() callers share the one error; each API request gets its own copy of it (with its config).
+    for (const error of errors.slice(0, 20)) expect(error).toBe(first);
+    for (const error of errors.slice(20)) expect(error).toStrictEqual(first);
 
     // Not cached as a rejected promise: the very next call asks the token endpoint again.
     await expect(core.auth.getAccessToken()).resolves.toBe('tok-1');
@@ -75,7 +77,9 @@ describe('a failed fetch', () => {
 
     const errors = await rejections(Array.from({ length: 10 }, () => core.api.get('/x')));
     expect(core.tokenCalls).toHaveLength(1);
-    for (const error of errors) expect(error).toBe(errors[0]);
+    // One failure, one copy per request: the same transport error behind each.
+    for (const error of errors) expect((error as Error).cause).toBe((errors[0] as Error).cause);
+    expect((errors[0] as Error).cause).toBeInstanceOf(Error);
     expect(errors[0]).toBeInstanceOf(TokenEndpointError);
     expect((errors[0] as TokenEndpointError).status).toBeUndefined();
 

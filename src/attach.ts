@@ -90,7 +90,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const lifecycle = new Lifecycle();
   const fetcher = new TokenFetcher(new TokenClient(instance, resolved), resolved, lifecycle);
   const source = new TokenSource(resolved, fetcher, store, lifecycle);
-  const request = createRequestInterceptors(source, resolved.apiOrigins, resolved.tokenUrl);
+  const request = createRequestInterceptors(source, resolved);
   // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
   const cachedId = instance.interceptors.request.use(request.injectCached, undefined, {
     synchronous: true,

@@ -49,18 +49,51 @@ function hide(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
 }
 
+/** What a plugin error is constructed with besides its message. */
+export interface OAuth2ErrorOptions {
+  /** The error behind this one (non-enumerable). */
+  cause?: unknown;
+  /**
+   * The answer behind the error, secret-free, as `error.response` (non-enumerable): the token
+   * endpoint's for token-endpoint failures and lockouts, the API's 401 for the rejection breaker.
+   */
+  response?: ErrorResponse;
+}
+
+/**
+ * `error.response` of a plugin error: what the server answered, in the shape of an axios response,
+ * with no secret in it (no `Authorization`, `Cookie` or `Set-Cookie` header; tokens and credentials
+ * scrubbed from the body). `status` 0 when no server answered (network failure, time-out, detach);
+ * `data` is then `{ error: <code>, error_description: <message> }`.
+ */
+export interface ErrorResponse {
+  status: number;
+  statusText: string;
+  /** Lower-cased names; credential headers left out. */
+  headers: Record<string, string>;
+  /** The parsed body (JSON object, or text), scrubbed. */
+  data: unknown;
+}
+
 /** Base class of every error the plugin raises. */
 export class OAuth2Error extends Error {
   /** The brand `instanceof` checks (see the class docs): each plugin error class has its own. */
   static readonly kind: string = 'OAuth2Error';
   override name = 'OAuth2Error';
   readonly code: OAuth2ErrorCode;
+  /**
+   * What the server answered (see {@link ErrorResponse}); non-enumerable. Set on token-endpoint
+   * failures, lockouts and rejection cool-downs; on an error that failed an API request, always set
+   * (status 0 when no server answered), with `config` and `isAxiosError` (see the README's "Errors").
+   */
+  declare readonly response?: ErrorResponse;
 
-  constructor(code: OAuth2ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: OAuth2ErrorCode, message: string, options?: OAuth2ErrorOptions) {
     super(message);
     this.code = code;
     brand(this, kindsOf(new.target));
     if (options?.cause !== undefined) hide(this, 'cause', options.cause);
+    if (options?.response !== undefined) hide(this, 'response', options.response);
   }
 
   /**
@@ -124,7 +157,7 @@ export class TokenEndpointError extends OAuth2Error {
   readonly transient: boolean;
   readonly attempts: number;
 
-  constructor(message: string, details: TokenEndpointErrorDetails, options?: { cause?: unknown; body?: unknown }) {
+  constructor(message: string, details: TokenEndpointErrorDetails, options?: OAuth2ErrorOptions & { body?: unknown }) {
     super('OAUTH2_TOKEN_ENDPOINT_ERROR', message, options);
     this.error = details.error;
     this.errorDescription = details.errorDescription;
@@ -152,7 +185,7 @@ export class AccountLockedError extends OAuth2Error {
     retryAt: number,
     now: number,
     details: { error?: string; status?: number },
-    options?: { cause?: unknown },
+    options?: OAuth2ErrorOptions,
   ) {
     const retryAfterMs = Math.max(0, retryAt - now);
     super(
@@ -176,8 +209,8 @@ export class InvalidTokenResponseError extends OAuth2Error {
   readonly field: string;
   readonly status?: number;
 
-  constructor(field: string, message: string, details: { status?: number; body?: unknown }) {
-    super('OAUTH2_INVALID_TOKEN_RESPONSE', message);
+  constructor(field: string, message: string, details: { status?: number; body?: unknown; response?: ErrorResponse }) {
+    super('OAUTH2_INVALID_TOKEN_RESPONSE', message, { response: details.response });
     this.field = field;
     this.status = details.status;
     if (details.body !== undefined) hide(this, 'body', details.body);
@@ -215,7 +248,7 @@ export class TokenRejectedError extends OAuth2Error {
     retryAt: number,
     now: number,
     details: { status?: number; consecutive: number },
-    options?: { cause?: unknown },
+    options?: OAuth2ErrorOptions,
   ) {
     const retryAfterMs = Math.max(0, retryAt - now);
     super(

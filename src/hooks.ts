@@ -20,14 +20,30 @@ export interface OAuth2Hooks {
   /** A token was accepted by the API again after a rejection cool-down. */
   onRejectionStormClosed?(event: { at: number }): void;
   /**
-   * The token store failed (or did not answer within `storeTimeoutMs`); the plugin carried on without it. `failure`: reading or sharing a
-   * permanent token-endpoint failure; `subscribe`: listening for other processes' renewals (the
+   * The token store failed (or did not answer within `storeTimeoutMs`); the plugin carried on without
+   * it. `failure`: reading or sharing a permanent token-endpoint failure; `subscribe`: listening for other processes' renewals (the
    * plugin then polls).
    */
   onStoreError?(event: {
     operation: 'get' | 'set' | 'delete' | 'lock' | 'lockout' | 'failure' | 'subscribe';
     error: unknown;
   }): void;
+  /**
+   * A request to an API origin went out without the plugin's bearer because it already carried an
+   * `Authorization` header and `authorizationHeader` is `'respect'` (an SDK setting its own header
+   * leaves the plugin inert: see `authorizationHeader: 'replace'`). Not called for `oauth2.skip`,
+   * other origins or the token endpoint.
+   */
+  onRequestSkipped?(event: RequestSkippedEvent): void;
+}
+
+export interface RequestSkippedEvent {
+  /** Why the plugin left the request alone. */
+  reason: 'caller-authorization';
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The request's path (no origin, no query string, no fragment); never a header value. */
+  url: string;
 }
 
 export interface TokenEvent {

@@ -15,8 +15,10 @@ export type {
   LockoutEvent,
   RejectionStormEvent,
   TokenFailureEvent,
+  RequestSkippedEvent,
 } from './hooks';
 export type { OAuth2RequestOptions } from './request-options';
+export type { RequestTransport } from './transport';
 export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './stores/token-store';
 export { MemoryTokenStore } from './stores/memory';
 export {
@@ -30,6 +32,8 @@ export {
   DetachedError,
   StoreTimeoutError,
   type OAuth2ErrorCode,
+  type ErrorResponse,
+  type OAuth2ErrorOptions,
   type TokenEndpointErrorDetails,
 } from './errors';
 export { isTokenRejected } from './token-rejection';

@@ -1,4 +1,5 @@
 import { lockoutDelayMs, parseRetryAfter } from './backoff';
+import type { ErrorResponse } from './errors';
 import type { StoredLockout } from './stores/token-store';
 
 /** Settings of the cool-down, from the options. */
@@ -19,6 +20,8 @@ export class Cooldown {
   consecutive = 0;
   error?: string;
   status?: number;
+  /** The answer that opened the cool-down (secret-free), shown as `AccountLockedError.response`. */
+  answer?: ErrorResponse;
 
   constructor(private readonly settings: CooldownSettings) {}
 
@@ -30,7 +33,12 @@ export class Cooldown {
    * Opens (or reopens) the cool-down: `Retry-After` when usable (capped), else the doubling delay.
    * Returns the state to share with other processes.
    */
-  open(failure: { retryAfter?: unknown; error?: string; status?: number }, now: number, random: number): StoredLockout {
+  open(
+    failure: { retryAfter?: unknown; error?: string; status?: number },
+    now: number,
+    random: number,
+    answer?: ErrorResponse,
+  ): StoredLockout {
     this.consecutive += 1;
     const { initialCooldownMs, maxCooldownMs, maxRetryAfterMs } = this.settings;
     const retryAfter = parseRetryAfter(failure.retryAfter, now);
@@ -41,6 +49,7 @@ export class Cooldown {
     this.until = now + ms;
     this.error = failure.error;
     this.status = failure.status;
+    this.answer = answer;
     return this.snapshot();
   }
 
@@ -51,6 +60,16 @@ export class Cooldown {
     this.consecutive = Math.max(this.consecutive, shared.consecutive);
     this.error = shared.error;
     this.status = shared.status;
+    // Another process saw the answer: what it shared of it.
+    this.answer =
+      shared.status === undefined
+        ? undefined
+        : {
+            status: shared.status,
+            statusText: '',
+            headers: {},
+            data: shared.error ? { error: shared.error } : undefined,
+          };
   }
 
   /** Closes after a successful token request. Returns whether a lockout was in progress. */

@@ -160,6 +160,19 @@ export interface OAuth2Options {
   allowInsecureHttp?: boolean;
   /** Decides whether a 401 means "token rejected" (refresh and replay). @default {@link isTokenRejected} */
   isTokenRejected?: (error: AxiosError) => boolean;
+  /**
+   * What happens to a request to an API origin that already carries an `Authorization` header (set by
+   * the caller, an SDK, or the instance's defaults):
+   * - `'respect'`: the caller's header is sent as is; the plugin injects nothing and never replays the
+   *   request on a 401 (the header is not its own). Each such request is reported through the
+   *   `onRequestSkipped` hook (`reason: 'caller-authorization'`).
+   * - `'replace'`: the plugin overwrites it with its bearer, and handles the request as its own (a
+   *   rejected token is renewed and the request replayed). For an SDK that sets its own header (see
+   *   "Dropping it into an SDK" in the README). Requests to other origins, the token endpoint, and
+   *   requests with `oauth2.skip` are left alone either way.
+   * @default 'respect'
+   */
+  authorizationHeader?: 'respect' | 'replace';
   /** @default see {@link RetryOptions} */
   retry?: RetryOptions;
   /** @default see {@link LockoutOptions} */

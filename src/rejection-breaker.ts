@@ -1,4 +1,5 @@
-import { TokenRejectedError } from './errors';
+import { TokenRejectedError, type ErrorResponse } from './errors';
+import { answerOf } from './http-answer';
 import { emit } from './hooks';
 import { Cooldown } from './lockout';
 import type { StoredToken } from './stores/token-store';
@@ -25,6 +26,8 @@ export class RejectionBreaker {
   private counted?: string;
   private readonly cooldown: Cooldown;
   private cause?: unknown;
+  /** The API's 401 that opened the cool-down (secret-free), shown as `TokenRejectedError.response`. */
+  private answer?: ErrorResponse;
 
   constructor(private readonly options: ResolvedOptions) {
     this.cooldown = new Cooldown({
@@ -47,8 +50,14 @@ export class RejectionBreaker {
   /**
    * Counts the rejection of `token` (the cached token the API just rejected, with `status`). Returns
    * the error to throw when this rejection opened the cool-down; undefined when a renewal may go on.
+   * `response`: the 401 (else `cause.response`), kept secret-free as the error's `response`.
    */
-  rejected(token: StoredToken, status: number | undefined, cause: unknown): TokenRejectedError | undefined {
+  rejected(
+    token: StoredToken,
+    status: number | undefined,
+    cause: unknown,
+    response?: object,
+  ): TokenRejectedError | undefined {
     if (this.counted === token.accessToken) return this.openError(this.options.clock());
     this.counted = token.accessToken;
     const now = this.options.clock();
@@ -59,6 +68,8 @@ export class RejectionBreaker {
     this.streak += 1;
     if (this.streak < EARLY_REJECTIONS_TO_OPEN) return undefined;
     this.cause = cause;
+    const answered = response ?? (cause as { response?: object } | undefined)?.response;
+    this.answer = answered && answerOf(answered, [token.accessToken]);
     const state = this.cooldown.open({ status }, now, this.options.random());
     emit(this.options.hooks, 'onRejectionStormOpened', {
       retryAt: state.until,
@@ -73,6 +84,7 @@ export class RejectionBreaker {
   accepted(): void {
     this.streak = 0;
     this.cause = undefined;
+    this.answer = undefined;
     if (this.cooldown.close()) emit(this.options.hooks, 'onRejectionStormClosed', { at: this.options.clock() });
   }
 
@@ -81,7 +93,7 @@ export class RejectionBreaker {
       this.cooldown.until,
       now,
       { status: this.cooldown.status, consecutive: this.cooldown.consecutive },
-      { cause: this.cause },
+      { cause: this.cause, response: this.answer },
     );
   }
 }

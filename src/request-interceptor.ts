@@ -1,10 +1,13 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import { cancelSignals } from './abort';
+import { forRequest } from './request-error';
 import { injectedMarker, markInjected, type InjectedMarker } from './sent-tokens';
 import type { StoredToken } from './stores/token-store';
 import { tokenEndpointTest } from './token-endpoint';
 import type { TokenSource } from './token-source';
-import { originOf, originSource } from './url';
+import { originOf, originSource, pathOnly } from './url';
+import { emit } from './hooks';
+import type { ResolvedOptions } from './validate-options';
 import './request-options';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
@@ -26,7 +29,8 @@ type Plan = 'none' | 'cached' | 'fetch';
 
 /**
  * The request side: injects `Authorization: Bearer …` into requests bound for an allowed origin,
- * unless the request opts out or the caller set its own `Authorization` header.
+ * unless the request opts out or the caller set its own `Authorization` header (which, with
+ * `authorizationHeader: 'replace'`, is overwritten instead).
  *
  * Two interceptors, of which axios runs one per request (`runWhen`): with a cached token, a
  * synchronous one, so axios keeps its synchronous request path when no other interceptor needs a
@@ -35,10 +39,12 @@ type Plan = 'none' | 'cached' | 'fetch';
  */
 export function createRequestInterceptors(
   source: TokenSource,
-  apiOrigins: ReadonlySet<string>,
-  tokenUrl: string,
+  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks'>,
 ): RequestInterceptors {
-  const isTokenRequest = tokenEndpointTest(tokenUrl);
+  const { apiOrigins, hooks } = options;
+  const isTokenRequest = tokenEndpointTest(options.tokenUrl);
+  /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
+  const replace = options.authorizationHeader === 'replace';
   /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */
   const allowedBySource = new Map<string, boolean>();
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `whenCached`. */
@@ -64,7 +70,7 @@ export function createRequestInterceptors(
 
   function plan(config: InternalAxiosRequestConfig): Plan {
     if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return 'none';
-    const cached = source.peek();
+    const cached = source.peek(config);
     if (!cached) return 'fetch';
     lastCached = cached;
     return 'cached';
@@ -84,7 +90,12 @@ export function createRequestInterceptors(
       headers = AxiosHeaders.from(config.headers);
       config.headers = headers;
     }
-    return headers.has('Authorization') && !config.oauth2?.injected ? undefined : headers;
+    if (replace || config.oauth2?.injected || !headers.has('Authorization')) return headers;
+    if (hooks.onRequestSkipped) {
+      const method = (config.method ?? 'get').toUpperCase();
+      emit(hooks, 'onRequestSkipped', { reason: 'caller-authorization', method, url: pathOnly(config.url) });
+    }
+    return undefined;
   }
 
   function inject(
@@ -98,8 +109,8 @@ export function createRequestInterceptors(
     }
     const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
-    // write does; a retry of an injected request replaces the plugin's own header by name.
-    if (config.oauth2?.injected) headers.set('Authorization', value);
+    // write does; a retry of an injected request, or 'replace', overwrites the header by name.
+    if (replace || config.oauth2?.injected) headers.set('Authorization', value, true);
     else headers.Authorization = value;
     config.oauth2 = config.oauth2 ? { ...config.oauth2, injected: true } : { injected: true };
     markInjected(config, marked.marker);
@@ -129,7 +140,12 @@ export function createRequestInterceptors(
       if (!headers) return config;
       const cached = source.peek();
       if (cached) return inject(config, headers, cached);
-      return source.getToken(...cancelSignals(config)).then((token) => inject(config, headers, token));
+      return source.getTokenFor(config, cancelSignals(config)).then(
+        (token) => inject(config, headers, token),
+        (error: unknown) => {
+          throw forRequest(error, config);
+        },
+      );
     },
   };
 }

@@ -7,7 +7,9 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { cancelSignals } from './abort';
-import { ReplayNotPossibleError } from './errors';
+import { OAuth2Error, ReplayNotPossibleError } from './errors';
+import { answerOf } from './http-answer';
+import { forRequest } from './request-error';
 import { emit } from './hooks';
 import { redactAxiosError } from './redact-axios-error';
 import { copyResponseInterceptorsBefore } from './interceptors-before';
@@ -76,11 +78,12 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
   /** A replay answered (a 401 resolves when `validateStatus` accepts it): tells the rejection breaker. */
   function noteReplayResponse(response: AxiosResponse, token: string): void {
     if (response.status !== 401) source.accepted(response.config);
-    else if (rejectsToken(responseAsError(response))) source.rejectedOnReplay(token, { status: 401 });
+    else if (rejectsToken(responseAsError(response))) source.rejectedOnReplay(token, { status: 401, response });
   }
 
   async function replayOnRejection(error: unknown): Promise<AxiosResponse> {
-    if (!isAxiosError(error)) throw error;
+    // A plugin error shaped like an axios error (see forRequest) has been handled already.
+    if (!isAxiosError(error) || error instanceof OAuth2Error) throw error;
     const config = error.config;
     const injected = config && injectedAuthorization(config, source);
     // Every axios error leaves the plugin safe to log, whoever set its Authorization header.
@@ -91,18 +94,20 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     if (!isReplayableBody(config.data)) {
       // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
       // caller's retry with a fresh body gets a new token instead of the same 401. Failures surface there.
-      source.renewAfterRejection(rejected).catch(() => undefined);
-      throw new ReplayNotPossibleError(
+      source.renewAfterRejection(rejected, [], undefined, config).catch(() => undefined);
+      const notReplayed = new ReplayNotPossibleError(
         'The token was rejected (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body',
         { cause: error },
       );
+      throw forRequest(notReplayed, config, error.response && answerOf(error.response, [rejected]));
     }
     // The rejected response is dropped: free its connection before the token fetch and the replay need one.
     releaseBody(error.response);
-    const { token, fetched } = await source.renewAfterRejection(rejected, cancelSignals(config), {
-      status: error.response?.status,
-      cause: error,
-    });
+    const { token, fetched } = await source
+      .renewAfterRejection(rejected, cancelSignals(config), { status: error.response?.status, cause: error }, config)
+      .catch((failure: unknown) => {
+        throw forRequest(failure, config);
+      });
     emit(options.hooks, 'onRequestReplayed', {
       method: (config.method ?? 'get').toUpperCase(),
       url: pathOf(config),

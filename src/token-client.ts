@@ -1,12 +1,14 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { InvalidTokenResponseError } from './errors';
 import { headerValue } from './headers';
+import { safeHeaders } from './http-answer';
 import { safeCause } from './redact';
 import { discardBody, readLimited, TOO_LARGE } from './response-limit';
 import { deadlineError, startDeadline } from './token-deadline';
 import { buildTokenRequest, grantSecrets, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from './stores/token-store';
+import type { RequestTransport } from './transport';
 import { MAX_TIMER_MS, type ResolvedOptions } from './validate-options';
 import './request-options';
 
@@ -38,8 +40,9 @@ function declaredLength(response: AxiosResponse): number | undefined {
 
 /**
  * Sends token requests outside the attached instance's interceptors. Unless `tokenHttpClient` is
- * given, it uses a bare axios client with the attached instance's adapter, agents, fetch options,
- * proxy and time-out, read at each request (so a mock adapter installed after attaching applies).
+ * given, it uses a bare axios client with the adapter, agents, fetch options and proxy of the request
+ * that needed the token (see {@link RequestTransport}), else of the attached instance's defaults,
+ * read at each request (so a mock adapter installed after attaching applies), and the instance's time-out.
  *
  * Whatever the client and adapter (http or fetch, on any axios version): redirects are never
  * followed (`maxRedirects: 0` and fetch `redirect: 'manual'`; a 3xx is a permanent failure), each
@@ -59,20 +62,24 @@ export class TokenClient {
 
   /**
    * One token request; throws only `InvalidTokenResponseError` (a 2xx that is not a token).
-   * `signal` (the attachment's, aborted by `detach()`) aborts the request.
+   * `signal` (the attachment's, aborted by `detach()`) aborts the request. `transport`: the settings
+   * of the request that needed the token, used over the instance's defaults (not with `tokenHttpClient`).
    */
-  async request(grant: GrantParams, signal?: AbortSignal): Promise<TokenAttempt> {
+  async request(grant: GrantParams, signal?: AbortSignal, transport?: RequestTransport): Promise<TokenAttempt> {
     const { options } = this;
     const defaults = this.instance.defaults;
-    const sender = options.tokenHttpClient ?? this.instance;
-    const inherited = options.tokenHttpClient
+    const borrowed = options.tokenHttpClient ? undefined : transport;
+    const inherited: AxiosRequestConfig = options.tokenHttpClient
       ? {}
       : {
-          adapter: defaults.adapter,
-          httpAgent: defaults.httpAgent as unknown,
-          httpsAgent: defaults.httpsAgent as unknown,
-          proxy: defaults.proxy,
+          // An adapter may delete config.adapter once it ran (axios-mock-adapter does): the default then.
+          adapter: (borrowed?.adapter ?? defaults.adapter) as AxiosRequestConfig['adapter'],
+          httpAgent: borrowed?.httpAgent ?? (defaults.httpAgent as unknown),
+          httpsAgent: borrowed?.httpsAgent ?? (defaults.httpsAgent as unknown),
+          proxy: (borrowed?.proxy ?? defaults.proxy) as AxiosRequestConfig['proxy'],
         };
+    const fetchOptions = (borrowed?.fetchOptions ??
+      (options.tokenHttpClient ?? this.instance).defaults.fetchOptions) as Record<string, unknown> | undefined;
     const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
     const limit = options.maxTokenResponseBytes;
     const deadline = startDeadline(timeoutMs, signal);
@@ -87,7 +94,7 @@ export class TokenClient {
         signal: deadline.signal,
         maxRedirects: 0,
         // axios 1.7–1.19's fetch adapter ignores maxRedirects; 'manual' hands the 3xx back unfollowed.
-        fetchOptions: { ...sender.defaults.fetchOptions, redirect: 'manual' },
+        fetchOptions: { ...fetchOptions, redirect: 'manual' },
         // Enforced below on every adapter (some ignore it, others would hide the status).
         maxContentLength: -1,
         responseType: 'stream',
@@ -98,7 +105,8 @@ export class TokenClient {
       });
       if (isRedirect(response.status)) {
         discardBody(response.data);
-        return { failure: { kind: 'permanent', status: response.status } };
+        const { status, statusText } = response;
+        return { failure: { kind: 'permanent', status, statusText, headers: this.headersOf(response, grant) } };
       }
       data = await readLimited(response.data, limit, deadline.signal, declaredLength(response));
     } catch (error) {
@@ -107,26 +115,45 @@ export class TokenClient {
     } finally {
       deadline.clear();
     }
-    const { status } = response;
+    const { status, statusText } = response;
+    const headers = this.headersOf(response, grant);
     if (data === TOO_LARGE) {
       if (status >= 200 && status < 300) {
         throw new InvalidTokenResponseError(
           'body',
           `Invalid token response: the body is larger than maxTokenResponseBytes (${limit} bytes)`,
-          { status },
+          { status, response: { status, statusText, headers, data: undefined } },
         );
       }
       data = undefined; // an error status classifies the failure alone
     }
-    return parseTokenResponse(
-      status,
-      data,
-      {
-        contentType: headerValue(response.headers, 'content-type'),
-        retryAfter: headerValue(response.headers, 'retry-after'),
-      },
-      sentAt,
-      options.acceptTokenTypes,
-    );
+    let result;
+    try {
+      result = parseTokenResponse(
+        status,
+        data,
+        {
+          contentType: headerValue(response.headers, 'content-type'),
+          retryAfter: headerValue(response.headers, 'retry-after'),
+        },
+        sentAt,
+        options.acceptTokenTypes,
+      );
+    } catch (error) {
+      if (!(error instanceof InvalidTokenResponseError)) throw error;
+      const body = (error as { body?: unknown }).body;
+      throw new InvalidTokenResponseError(error.field, error.message, {
+        status,
+        body,
+        response: { status, statusText, headers, data: body },
+      });
+    }
+    if ('failure' in result) Object.assign(result.failure, { statusText, headers });
+    return result;
+  }
+
+  /** The token response's headers as an error may show them: no credential header, no grant secret. */
+  private headersOf(response: AxiosResponse, grant: GrantParams): Record<string, string> {
+    return safeHeaders(response.headers, grantSecrets(this.options, grant));
   }
 }

@@ -1,6 +1,6 @@
 import { sleep } from './abort';
 import { parseRetryAfter, retryDelayMs } from './backoff';
-import { InvalidTokenResponseError, TokenEndpointError } from './errors';
+import { InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from './errors';
 import { emit } from './hooks';
 import { scrub, scrubDeep } from './redact';
 import type { StoredToken } from './stores/token-store';
@@ -8,10 +8,18 @@ import type { Lifecycle } from './lifecycle';
 import type { TokenClient } from './token-client';
 import { grantSecrets, mainGrant, type GrantParams } from './token-request';
 import type { TokenFailure } from './token-response';
+import type { RequestTransport } from './transport';
 import type { ResolvedOptions } from './validate-options';
 
 /** What one renewal produced: a token (and the grant that gave it), or a lockout to open. */
 export type FetchOutcome = { token: StoredToken; grant: GrantParams['grant_type'] } | { lockout: TokenFailure };
+
+/** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
+export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {
+  if (failure.status === undefined) return undefined;
+  const { status, statusText = '', headers = {}, body } = failure;
+  return { status, statusText, headers, data: body };
+}
 
 function describeFailure(f: TokenFailure & { cause?: Error }): string {
   if (f.status === undefined) return `the token endpoint could not be reached (${f.cause?.message ?? 'network error'})`;
@@ -32,6 +40,7 @@ function scrubbedInvalidResponse(
   return new InvalidTokenResponseError(error.field, scrub(error.message, secrets), {
     status: error.status,
     body: scrubDeep(body, secrets),
+    response: error.response && scrubDeep(error.response, secrets),
   });
 }
 
@@ -74,10 +83,11 @@ export class TokenFetcher {
     this.client = client;
   }
 
-  async fetch(refreshToken: string | undefined): Promise<FetchOutcome> {
+  /** One renewal; `transport`: the settings of the request that needed it (see {@link RequestTransport}). */
+  async fetch(refreshToken: string | undefined, transport?: RequestTransport): Promise<FetchOutcome> {
     if (refreshToken !== undefined && !this.refreshGrantRefused) {
       try {
-        const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken });
+        const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken }, transport);
         // RFC 6749 §6: keep the old refresh token unless a new one was issued.
         if ('token' in outcome && outcome.token.refreshToken === undefined) outcome.token.refreshToken = refreshToken;
         return outcome;
@@ -86,15 +96,15 @@ export class TokenFetcher {
         if (error.error !== 'invalid_grant') this.refreshGrantRefused = true;
       }
     }
-    return this.run(mainGrant(this.options));
+    return this.run(mainGrant(this.options), transport);
   }
 
-  private async run(grant: GrantParams): Promise<FetchOutcome> {
+  private async run(grant: GrantParams, transport: RequestTransport | undefined): Promise<FetchOutcome> {
     const { options } = this;
     for (let attempt = 1; ; attempt++) {
       let result;
       try {
-        result = await this.client.request(grant, this.lifecycle?.signal);
+        result = await this.client.request(grant, this.lifecycle?.signal, transport);
       } catch (error) {
         if (!(error instanceof InvalidTokenResponseError)) throw error;
         emit(options.hooks, 'onTokenEndpointFailure', {
@@ -144,7 +154,7 @@ export class TokenFetcher {
         transient,
         attempts,
       },
-      { cause: failure.cause, body: failure.body },
+      { cause: failure.cause, body: failure.body, response: failureAnswer(failure) },
     );
   }
 }

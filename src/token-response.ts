@@ -17,6 +17,10 @@ export interface TokenFailure {
   retryAfter?: unknown;
   /** The parsed error body (error bodies hold no token). */
   body?: unknown;
+  /** The response's status text, when it came over HTTP. */
+  statusText?: string;
+  /** The response's headers, credential headers left out (see `safeHeaders`). */
+  headers?: Record<string, string>;
 }
 
 type Body = Record<string, unknown>;

@@ -8,7 +8,8 @@ import type { SafeStore } from './safe-store';
 import { fromStoredFailure, toStoredFailure } from './shared-failure';
 import type { StoredToken } from './stores/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
-import type { TokenFetcher } from './token-fetcher';
+import { failureAnswer, type TokenFetcher } from './token-fetcher';
+import type { RequestTransport } from './transport';
 import type { ResolvedOptions } from './validate-options';
 import { WakeSignal } from './wake-signal';
 
@@ -19,6 +20,13 @@ export const BACKGROUND_RETRY_MS = 5_000;
  * process regardless: reached only when successive lock holders each hang for the lock's whole TTL.
  */
 export const MAX_LOCK_ROUNDS = 3;
+
+/** A 401 that rejected a token: its status, the (redacted) axios error and/or the response itself. */
+export interface Rejection {
+  status?: number;
+  cause?: unknown;
+  response?: object;
+}
 
 /**
  * The token of one client (one cache key): served from memory on the hot path, renewed with a
@@ -34,6 +42,8 @@ export class TokenSource {
   private backgroundNotBefore = 0;
   private failure?: { error: unknown; until: number };
   private pendingRejection?: string;
+  /** The transport of the request that started the flight in progress (see {@link RequestTransport}). */
+  private flightTransport?: RequestTransport;
   private readonly cooldown: Cooldown;
   private readonly rejections: RejectionBreaker;
 
@@ -50,15 +60,16 @@ export class TokenSource {
 
   /**
    * The cached token when it may be used now, synchronously (the hot path); starts the background
-   * refresh in the soft window. Undefined when callers must wait for a renewal.
+   * refresh in the soft window (with `transport`, the settings of the request asking). Undefined when
+   * callers must wait for a renewal.
    */
-  peek(): StoredToken | undefined {
+  peek(transport?: RequestTransport): StoredToken | undefined {
     const token = this.current;
     if (!token) return undefined;
     const now = this.options.clock();
     const state = this.freshnessOf(token, now);
     if (state === 'expired') return undefined;
-    if (state === 'renew-soon') this.startBackgroundRefresh(now);
+    if (state === 'renew-soon') this.startBackgroundRefresh(now, transport);
     return token;
   }
 
@@ -75,27 +86,34 @@ export class TokenSource {
    * it) when one of `signals` aborts (a request's `signal` and `cancelToken`, see `cancelSignals`).
    */
   getToken(...signals: Array<SignalLike | undefined>): Promise<StoredToken> {
-    const token = this.peek();
-    return token ? Promise.resolve(token) : this.obtain(signals);
+    return this.getTokenFor(undefined, signals);
+  }
+
+  /** {@link getToken} for a request: a renewal it starts sends the token request with the request's `transport`. */
+  getTokenFor(transport: RequestTransport | undefined, signals: Array<SignalLike | undefined>): Promise<StoredToken> {
+    const token = this.peek(transport);
+    return token ? Promise.resolve(token) : this.obtain(signals, transport);
   }
 
   /**
    * A token other than `rejected` for a replay. Uses a newer cached token when there is one;
    * otherwise drops exactly `rejected` (compare-and-delete) and joins or starts the shared renewal,
    * unless the API keeps rejecting fresh tokens (see {@link RejectionBreaker}): then it throws
-   * `TokenRejectedError`. `rejection` is the 401 (redacted), kept as that error's `cause`.
+   * `TokenRejectedError`. `rejection` is the 401 (redacted), kept as that error's `cause`; `transport`
+   * is the rejected request's (see {@link getTokenFor}).
    */
   async renewAfterRejection(
     rejected: string,
     signals: Array<SignalLike | undefined> = [],
-    rejection?: { status?: number; cause?: unknown },
+    rejection?: Rejection,
+    transport?: RequestTransport,
   ): Promise<{ token: StoredToken; fetched: boolean }> {
     const token = this.current;
     if (token && token.accessToken !== rejected && this.freshnessOf(token, this.options.clock()) !== 'expired') {
       return { token, fetched: false };
     }
     if (token?.accessToken === rejected) this.dropRejected(token, rejection);
-    return { token: await this.obtain(signals), fetched: true };
+    return { token: await this.obtain(signals, transport), fetched: true };
   }
 
   /**
@@ -103,7 +121,7 @@ export class TokenSource {
    * dropped and the rejection counted (it may open the rejection cool-down; the replay's caller still
    * gets the replay's own 401).
    */
-  rejectedOnReplay(rejected: string, rejection: { status?: number; cause?: unknown }): void {
+  rejectedOnReplay(rejected: string, rejection: Rejection): void {
     const token = this.current;
     if (token?.accessToken !== rejected) return;
     try {
@@ -122,10 +140,10 @@ export class TokenSource {
   }
 
   /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
-  private dropRejected(token: StoredToken, rejection: { status?: number; cause?: unknown } | undefined): void {
+  private dropRejected(token: StoredToken, rejection: Rejection | undefined): void {
     this.current = undefined;
     this.pendingRejection = token.accessToken;
-    const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause);
+    const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause, rejection?.response);
     if (storm) throw storm;
   }
 
@@ -142,7 +160,7 @@ export class TokenSource {
     await this.store.delete(token?.accessToken);
   }
 
-  private async obtain(signals: Array<SignalLike | undefined>): Promise<StoredToken> {
+  private async obtain(signals: Array<SignalLike | undefined>, transport?: RequestTransport): Promise<StoredToken> {
     const { lifecycle } = this;
     if (lifecycle.aborted) throw lifecycle.canceledError();
     if (!this.inflight) {
@@ -153,32 +171,35 @@ export class TokenSource {
         if (this.options.whileLocked === 'fail') throw this.lockedError(now);
         await sleep(this.cooldown.until - now, lifecycle, ...signals);
         // The trial call of another waiter may already have brought a token.
-        return this.getToken(...signals);
+        return this.getTokenFor(transport, signals);
       }
       if (this.failure && this.failure.until > now) throw this.failure.error;
     }
     try {
-      return await raceSignal(this.inflight ?? this.startRefresh(false), lifecycle, ...signals);
+      return await raceSignal(this.inflight ?? this.startRefresh(false, transport), lifecycle, ...signals);
     } catch (error) {
       // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
       const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
-      if (waitOut && error instanceof AccountLockedError) return this.obtain(signals);
+      if (waitOut && error instanceof AccountLockedError) return this.obtain(signals, transport);
       throw error;
     }
   }
 
-  private startRefresh(background: boolean): Promise<StoredToken> {
+  private startRefresh(background: boolean, transport?: RequestTransport): Promise<StoredToken> {
+    this.flightTransport = transport;
     const flight = this.refresh(background).finally(() => {
-      if (this.inflight === flight) this.inflight = undefined;
+      if (this.inflight !== flight) return;
+      this.inflight = undefined;
+      this.flightTransport = undefined;
     });
     this.inflight = flight;
     return flight;
   }
 
-  private startBackgroundRefresh(now: number): void {
+  private startBackgroundRefresh(now: number, transport?: RequestTransport): void {
     if (!this.options.backgroundRefresh || this.inflight || now < this.backgroundNotBefore || this.cooldown.isOpen(now))
       return;
-    this.startRefresh(true).catch(() => {
+    this.startRefresh(true, transport).catch(() => {
       // The still-valid token keeps serving; try again later (failures are reported through hooks).
       this.backgroundNotBefore = this.options.clock() + BACKGROUND_RETRY_MS;
     });
@@ -287,7 +308,7 @@ export class TokenSource {
   ): Promise<StoredToken> {
     let outcome;
     try {
-      outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken);
+      outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
     } catch (error) {
       // Permanent failures are served from a short negative cache; transient ones were already retried.
       if (!(error instanceof TokenEndpointError && error.transient)) {
@@ -301,7 +322,7 @@ export class TokenSource {
     }
     if ('lockout' in outcome) {
       const at = this.options.clock();
-      const state = this.cooldown.open(outcome.lockout, at, this.options.random());
+      const state = this.cooldown.open(outcome.lockout, at, this.options.random(), failureAnswer(outcome.lockout));
       await this.store.setLockout(state);
       emit(this.options.hooks, 'onLockoutOpened', {
         retryAt: state.until,
@@ -345,9 +366,11 @@ export class TokenSource {
   }
 
   private lockedError(now: number): AccountLockedError {
-    return new AccountLockedError(this.cooldown.until, now, {
-      error: this.cooldown.error,
-      status: this.cooldown.status,
-    });
+    return new AccountLockedError(
+      this.cooldown.until,
+      now,
+      { error: this.cooldown.error, status: this.cooldown.status },
+      { response: this.cooldown.answer },
+    );
   }
 }

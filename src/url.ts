@@ -31,3 +31,10 @@ export function originSource(config: RequestTarget): string {
   if (AXIOS_ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false) return url;
   return config.baseURL || url;
 }
+
+/** The path of a request URL, without origin, query string or fragment (for hook payloads: no secret in it). */
+export function pathOnly(url: string | undefined): string {
+  const raw = (url ?? '').split(/[?#]/, 1)[0];
+  const origin = AXIOS_ABSOLUTE_URL.exec(raw) ? /^([a-z][a-z\d+\-.]*:)?\/\/[^/]*/i.exec(raw) : null;
+  return origin ? raw.slice(origin[0].length) || '/' : raw;
+}

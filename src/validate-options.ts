@@ -30,6 +30,7 @@ export interface ResolvedOptions {
   maxTokenResponseBytes: number;
   allowInsecureHttp: boolean;
   isTokenRejected: (error: AxiosError) => boolean;
+  authorizationHeader: 'respect' | 'replace';
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -73,6 +74,7 @@ const KNOWN_KEYS = new Set([
   'maxTokenResponseBytes',
   'allowInsecureHttp',
   'isTokenRejected',
+  'authorizationHeader',
   'retry',
   'lockout',
   'failureCacheMs',
@@ -127,6 +129,7 @@ const HOOK_NAMES = [
   'onRejectionStormClosed',
   'onTokenEndpointFailure',
   'onStoreError',
+  'onRequestSkipped',
 ] as const satisfies readonly (keyof OAuth2Hooks)[];
 
 /** Fails to compile when OAuth2Hooks gains a hook that HOOK_NAMES does not list. */
@@ -355,6 +358,13 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       DEFAULT_MAX_TOKEN_RESPONSE_BYTES,
     ),
     isTokenRejected: optional('isTokenRejected', o.isTokenRejected, isFunction, 'a function', isTokenRejected),
+    authorizationHeader: optional(
+      'authorizationHeader',
+      o.authorizationHeader,
+      oneOf('respect', 'replace'),
+      "'respect' or 'replace'",
+      'respect',
+    ),
     retries: optional('retry.retries', retry.retries, isInteger, 'a non-negative integer', 3),
     baseDelayMs: optional('retry.baseDelayMs', retry.baseDelayMs, isNonNegative, 'a non-negative number', 250),
     maxDelayMs: optional('retry.maxDelayMs', retry.maxDelayMs, isNonNegative, 'a non-negative number', 10_000),

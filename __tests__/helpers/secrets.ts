@@ -102,6 +102,7 @@ const EVERY_HOOK: Record<keyof OAuth2Hooks, true> = {
   onRejectionStormClosed: true,
   onTokenEndpointFailure: true,
   onStoreError: true,
+  onRequestSkipped: true,
 };
 
 export function recordingHooks(events: Array<[string, unknown]>): OAuth2Hooks {

@@ -157,7 +157,8 @@ describe('interop: @node-oauth/oauth2-server on loopback', () => {
     const errors = results.map((r) => (r.status === 'rejected' ? r.reason : undefined));
     expect(errors[0]).toBeInstanceOf(TokenEndpointError);
     expect(errors[0]).toMatchObject({ error: 'invalid_client', status: 401, transient: false, attempts: 1 });
-    expect(errors.every((e) => e === errors[0])).toBe(true);
+    // One failure: each request gets its own copy of it.
+    for (const e of errors) expect(e).toStrictEqual(errors[0]);
     expect(server.tokenCalls).toHaveLength(1);
     expect(server.tokenCalls[0].headers['www-authenticate']).toBe('Basic realm="Service"');
     expect(server.apiCalls).toHaveLength(0);

@@ -29,16 +29,14 @@ export function sdkAxios(): Parameters<typeof attachOAuth2>[0] {
   return require(require.resolve('axios', { paths: [sdkEntry] })) as Parameters<typeof attachOAuth2>[0];
 }
 
-/** What stands in for the SDK's Authorization header: present (so the SDK never fetches a token itself) but never sent. */
-const MANAGED = 'managed by axios-oauth2-bearer';
-
 /**
  * Creates the SDK and attaches the plugin to the axios copy it uses.
  *
- * The SDK fetches a token itself whenever its own `Authorization` header is missing or expired, then
- * sends it on every call; the plugin leaves a caller's own `Authorization` header alone. So for now
- * the glue keeps the SDK from doing that: its `Authorization` is a non-enumerable placeholder
- * (the SDK sees one; axios, which copies enumerable headers only, never sends it) that never expires.
+ * The SDK sets its own `Authorization` header on every call, so the plugin is attached with
+ * `authorizationHeader: 'replace'`: it overwrites that header with its bearer on the SDK's host.
+ * The SDK also fetches a token itself whenever its header is missing or expired; a stand-in that
+ * never expires keeps it from doing so (never sent: the plugin replaces it on every call).
+ * Token requests go out with the SDK's per-request `httpsAgent` (its mTLS client certificate).
  *
  * `options` go to the plugin (e.g. `store`, `hooks`, `lockout`).
  */
@@ -49,13 +47,15 @@ export function createMangopayClient(
   const sdk = new MangoPay(config);
   const auth = attachOAuth2(
     sdkAxios(),
-    mangopay({ baseUrl: sdk.config.baseUrl, clientId: config.clientId, apiKey: config.clientApiKey, ...options }),
+    mangopay({
+      baseUrl: sdk.config.baseUrl,
+      clientId: config.clientId,
+      apiKey: config.clientApiKey,
+      authorizationHeader: 'replace',
+      ...options,
+    }),
   );
-  Object.defineProperty(sdk.requestOptions.headers, 'Authorization', {
-    value: MANAGED,
-    enumerable: false,
-    configurable: true,
-  });
+  sdk.requestOptions.headers.Authorization = 'Bearer (managed by axios-oauth2-bearer)';
   sdk.isExpired = () => false;
   return { sdk, auth };
 }
