@@ -66,6 +66,17 @@ describe('getToken()', () => {
     expect(core.tokenCalls).toHaveLength(2);
   });
 
+  test('forced refreshes in a row are not token rejections: 3 forced calls a second apart → 3 token calls, no rejection cool-down', async () => {
+    const core = createCore();
+    await core.auth.getToken();
+    for (let i = 2; i <= 4; i++) {
+      core.clock.now += 1000;
+      expect((await core.auth.getToken({ forceRefresh: true })).accessToken).toBe(`tok-${i}`);
+    }
+    expect((await core.api.get('/me')).data.authorization).toBe('Bearer tok-4');
+    expect(core.tokenCalls).toHaveLength(4);
+  });
+
   test('forceRefresh: false (or no options) serves the cached token', async () => {
     const core = createCore();
     await core.auth.getToken();

@@ -107,7 +107,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     cacheKey: key,
     getAccessToken: async () => (await source.getToken()).accessToken,
     getToken: async (getOptions) =>
-      tokenInfo(await (getOptions?.forceRefresh ? forceRenew(source) : source.getToken())),
+      tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken())),
     invalidate: () => source.invalidate(),
     detach() {
       if (!attached) return;
@@ -119,14 +119,6 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       source.close();
     },
   };
-}
-
-/**
- * A new token, dropping the cached one: the one renewal after a rejection, so concurrent forced
- * calls (and requests waiting meanwhile) share a single fetch.
- */
-function forceRenew(source: TokenSource): Promise<StoredToken> {
-  return source.renewAfterRejection(source.peek()?.accessToken ?? '').then((renewed) => renewed.token);
 }
 
 function tokenInfo(token: StoredToken): TokenInfo {

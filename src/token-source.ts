@@ -117,6 +117,20 @@ export class TokenSource {
   }
 
   /**
+   * A new token whatever the cached one is (`getToken({ forceRefresh: true })`): drops the cached
+   * token (here, and in the store by compare-and-delete) and joins or starts the shared renewal.
+   * Not a rejection: the rejection breaker does not count it.
+   */
+  forceRenew(signals: Array<SignalLike | undefined> = []): Promise<StoredToken> {
+    const token = this.current;
+    if (token && !this.inflight) {
+      this.current = undefined;
+      this.pendingRejection = token.accessToken;
+    }
+    return this.obtain(signals);
+  }
+
+  /**
    * The API rejected `rejected` on a replay, right after it was renewed for a rejection: the token is
    * dropped and the rejection counted (it may open the rejection cool-down; the replay's caller still
    * gets the replay's own 401).
