@@ -1,5 +1,5 @@
 import { lockoutDelayMs, parseRetryAfter, retryDelayMs } from '../src';
-import { LOCKOUT_JITTER_RATIO } from '../src/backoff';
+import { LOCKOUT_JITTER_RATIO } from '../src/policy/backoff';
 
 describe('retryDelayMs (transient retries: exponential, equal jitter)', () => {
   test.each([

@@ -2,7 +2,7 @@ import axios from 'axios';
 import FormData from 'form-data';
 import { attachOAuth2, ReplayNotPossibleError } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
-import { isReplayableBody } from '../src/replayable';
+import { isReplayableBody } from '../src/interceptors/replayable';
 
 let server: AuthServer;
 

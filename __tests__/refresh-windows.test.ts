@@ -1,6 +1,6 @@
 import { freshness, tokenWindows, TokenEndpointError } from '../src';
-import { BACKGROUND_RETRY_MS } from '../src/token-source';
-import { MAX_SOFT_WINDOW_MS, MIN_TOKEN_USE_MS, SOFT_WINDOW_RATIO } from '../src/token';
+import { BACKGROUND_RETRY_MS } from '../src/token/token-cache';
+import { MAX_SOFT_WINDOW_MS, MIN_TOKEN_USE_MS, SOFT_WINDOW_RATIO } from '../src/token/windows';
 import { createCore, deferred, flush, T0, type CoreReply } from './helpers/core-harness';
 
 const S = 1000;

@@ -1,6 +1,6 @@
 import { AxiosError, AxiosHeaders, isCancel } from 'axios';
 import { MemoryTokenStore, type ReplayEvent, type StoredToken, type TokenStore } from '../src';
-import { REDACTED_BEARER } from '../src/redact-axios-error';
+import { REDACTED_BEARER } from '../src/security/redact-axios-error';
 import {
   MANGOPAY_INVALID_CREDENTIALS,
   createResponseHarness,

@@ -1,9 +1,9 @@
 /** The safe views an error leaving the plugin is shown through (unit level; the loopback tests cover the wiring). */
 import { inspect } from 'node:util';
 import { AxiosError } from 'axios';
-import { redactAxiosError } from '../src/redact-axios-error';
-import { safeValue } from '../src/safe-view';
-import { withoutSecrets } from '../src/redact';
+import { redactAxiosError } from '../src/security/redact-axios-error';
+import { safeValue } from '../src/security/safe-view';
+import { withoutSecrets } from '../src/security/redact';
 
 test('safeValue: credentials masked (scheme kept), objects reduced to their class, functions left out', () => {
   const view = safeValue({

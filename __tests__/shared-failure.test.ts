@@ -5,7 +5,7 @@
 import axios from 'axios';
 import { inspect } from 'node:util';
 import { attachOAuth2, MemoryTokenStore, TokenEndpointError } from '../src';
-import { fromStoredFailure, toStoredFailure } from '../src/shared-failure';
+import { fromStoredFailure, toStoredFailure } from '../src/store/shared-failure';
 import { startAuthServer, type AuthServer } from '../src/testing';
 
 let auth: AuthServer;

@@ -1,7 +1,7 @@
 import axios, { type InternalAxiosRequestConfig } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2 } from '../src';
-import { DEFAULT_TOKEN_TIMEOUT_MS } from '../src/token-client';
+import { DEFAULT_TOKEN_TIMEOUT_MS } from '../src/token/endpoint-exchange';
 import {
   CORE_API_BASE,
   CORE_CLIENT_ID,

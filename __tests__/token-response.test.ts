@@ -1,5 +1,5 @@
 import { InvalidTokenResponseError, MemoryTokenStore, OAuth2Error, TokenEndpointError } from '../src';
-import { parseTokenResponse } from '../src/token-response';
+import { parseTokenResponse } from '../src/token/token-response';
 import { T0, createCore, type CoreReply } from './helpers/core-harness';
 
 const ok = { access_token: 'at-1', token_type: 'bearer', expires_in: 1199 };

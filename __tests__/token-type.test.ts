@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { attachOAuth2, InvalidTokenResponseError, OAuth2OptionsError } from '../src';
-import { parseTokenResponse } from '../src/token-response';
+import { parseTokenResponse } from '../src/token/token-response';
 import { CORE_CLIENT_ID, CORE_CLIENT_SECRET, CORE_TOKEN_URL, createCore } from './helpers/core-harness';
 
 const descriptive = () => ({ token_type: 'access_token' });

@@ -1,5 +1,5 @@
-export { attachOAuth2, type OAuth2Handle, type TokenInfo, type GetTokenOptions } from './attach';
-export type { AxiosLike, InterceptorManagerLike } from './axios-like';
+export { attachOAuth2, type OAuth2Handle, type TokenInfo, type GetTokenOptions } from './attach/attach';
+export type { AxiosLike, InterceptorManagerLike } from './attach/axios-like';
 export type {
   OAuth2Options,
   GrantOptions,
@@ -7,7 +7,7 @@ export type {
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
-} from './options';
+} from './options/options';
 export type {
   OAuth2Hooks,
   TokenEvent,
@@ -16,11 +16,11 @@ export type {
   RejectionStormEvent,
   TokenFailureEvent,
   RequestSkippedEvent,
-} from './hooks';
-export type { OAuth2RequestOptions } from './request-options';
-export type { RequestTransport } from './transport';
-export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './stores/token-store';
-export { MemoryTokenStore } from './stores/memory';
+} from './options/hooks';
+export type { OAuth2RequestOptions } from './interceptors/request-options';
+export type { RequestTransport } from './interceptors/transport';
+export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './store/token-store';
+export { MemoryTokenStore } from './store/memory';
 export {
   OAuth2Error,
   OAuth2OptionsError,
@@ -36,11 +36,11 @@ export {
   type OAuth2ErrorOptions,
   type TokenEndpointErrorDetails,
 } from './errors';
-export { isTokenRejected } from './token-rejection';
-export { parseWwwAuthenticate, type Challenge } from './www-authenticate';
-export { parseRetryAfter, retryDelayMs, lockoutDelayMs } from './backoff';
-export { freshness, tokenWindows, MIN_TOKEN_USE_MS, type Freshness, type TokenWindows } from './token';
-export { basicAuthorization, formEncode } from './token-request';
+export { isTokenRejected } from './policy/token-rejection';
+export { parseWwwAuthenticate, type Challenge } from './policy/www-authenticate';
+export { parseRetryAfter, retryDelayMs, lockoutDelayMs } from './policy/backoff';
+export { freshness, tokenWindows, MIN_TOKEN_USE_MS, type Freshness, type TokenWindows } from './token/windows';
+export { basicAuthorization, formEncode } from './token/token-request';
 export {
   mangopay,
   musement,
@@ -48,4 +48,4 @@ export {
   type MusementPresetOptions,
   type Preset,
   type Environment,
-} from './presets';
+} from './options/presets';

@@ -1,4 +1,4 @@
-import type { StoredFailure, StoredLockout, StoredToken } from '../stores/token-store';
+import type { StoredFailure, StoredLockout, StoredToken } from '../store/token-store';
 
 type Fields = Record<string, unknown>;
 

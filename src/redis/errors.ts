@@ -1,4 +1,4 @@
-import { scrub } from '../redact';
+import { scrub } from '../security/redact';
 import { redisErrorCode } from './error-codes';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from '../stores/token-store';
+import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from '../store/token-store';
 import type { RedisClientLike } from './client';
 import { decodeFailure, decodeLockout, decodeToken, encodeFailure, encodeLockout, encodeToken } from './codec';
 import { accessTokenDigest, DecryptionFailure, TokenCipher } from './encryption';

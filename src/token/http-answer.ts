@@ -1,6 +1,6 @@
-import type { ErrorResponse } from './errors';
-import { scrubDeep } from './redact';
-import { safeValue } from './safe-view';
+import type { ErrorResponse } from '../errors';
+import { scrubDeep } from '../security/redact';
+import { safeValue } from '../security/safe-view';
 
 const DROPPED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 

@@ -1,5 +1,5 @@
 import type { AxiosError } from 'axios';
-import { headerValue } from './headers';
+import { headerValue } from '../util/headers';
 import { parseWwwAuthenticate } from './www-authenticate';
 
 function bodyType(data: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { OAuth2OptionsError } from './errors';
+import { OAuth2OptionsError } from '../errors';
 
 /** Where the attachments of one axios object are recorded (on the object itself, not in module state). */
 const ATTACHMENTS = Symbol.for('axios-oauth2-bearer.attachments');

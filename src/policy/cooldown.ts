@@ -1,6 +1,6 @@
 import { lockoutDelayMs, parseRetryAfter } from './backoff';
-import type { ErrorResponse } from './errors';
-import type { StoredLockout } from './stores/token-store';
+import type { ErrorResponse } from '../errors';
+import type { StoredLockout } from '../store/token-store';
 
 /** Settings of the cool-down, from the options. */
 export interface CooldownSettings {

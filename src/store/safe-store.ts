@@ -1,8 +1,8 @@
 import { bounded } from './bounded';
-import { StoreTimeoutError } from './errors';
-import { emit, type OAuth2Hooks } from './hooks';
-import { withoutSecrets } from './redact';
-import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from './stores/token-store';
+import { StoreTimeoutError } from '../errors';
+import { emit, type OAuth2Hooks } from '../options/hooks';
+import { withoutSecrets } from '../security/redact';
+import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from './token-store';
 
 type Operation = 'get' | 'set' | 'delete' | 'lock' | 'lockout' | 'failure' | 'subscribe';
 

@@ -1,13 +1,13 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
-import { cancelSignals } from './abort';
+import { cancelSignals } from '../util/abort';
 import { forRequest } from './request-error';
-import { injectedMarker, markInjected, type InjectedMarker } from './sent-tokens';
-import type { StoredToken } from './stores/token-store';
-import { tokenEndpointTest } from './token-endpoint';
-import type { TokenSource } from './token-source';
-import { originOf, originSource, pathOnly } from './url';
-import { emit } from './hooks';
-import type { ResolvedOptions } from './validate-options';
+import { injectedMarker, markInjected, type InjectedMarker } from './injected-marker';
+import type { StoredToken } from '../store/token-store';
+import { tokenEndpointTest } from './token-endpoint-request';
+import type { TokenSource } from '../token/token-cache';
+import { originOf, originSource, pathOnly } from '../util/url';
+import { emit } from '../options/hooks';
+import type { ResolvedOptions } from '../options/validate-options';
 import './request-options';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */

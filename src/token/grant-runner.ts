@@ -1,15 +1,15 @@
-import { sleep } from './abort';
-import { parseRetryAfter, retryDelayMs } from './backoff';
-import { InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from './errors';
-import { emit } from './hooks';
-import { scrub, scrubDeep } from './redact';
-import type { StoredToken } from './stores/token-store';
-import type { Lifecycle } from './lifecycle';
-import type { TokenClient } from './token-client';
+import { sleep } from '../util/abort';
+import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
+import { InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from '../errors';
+import { emit } from '../options/hooks';
+import { scrub, scrubDeep } from '../security/redact';
+import type { StoredToken } from '../store/token-store';
+import type { Lifecycle } from '../attach/lifecycle';
+import type { TokenClient } from './endpoint-exchange';
 import { grantSecrets, mainGrant, type GrantParams } from './token-request';
 import type { TokenFailure } from './token-response';
-import type { RequestTransport } from './transport';
-import type { ResolvedOptions } from './validate-options';
+import type { RequestTransport } from '../interceptors/transport';
+import type { ResolvedOptions } from '../options/validate-options';
 
 /** What one renewal produced: a token (and the grant that gave it), or a lockout to open. */
 export type FetchOutcome = { token: StoredToken; grant: GrantParams['grant_type'] } | { lockout: TokenFailure };

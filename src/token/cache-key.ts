@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mainGrant, tokenHeaders, tokenParams } from './token-request';
-import type { ResolvedOptions } from './validate-options';
+import type { ResolvedOptions } from '../options/validate-options';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');

@@ -1,5 +1,5 @@
 import type { AxiosRequestConfig } from 'axios';
-import type { ResolvedOptions } from './validate-options';
+import type { ResolvedOptions } from '../options/validate-options';
 
 /** The grant parameters of one token request, named as on the wire. */
 export type GrantParams =

@@ -1,17 +1,17 @@
-import { raceSignal, sleep, type SignalLike } from './abort';
-import { AccountLockedError, TokenEndpointError } from './errors';
-import { emit } from './hooks';
-import { Lifecycle } from './lifecycle';
-import { Cooldown } from './lockout';
-import { RejectionBreaker } from './rejection-breaker';
-import type { SafeStore } from './safe-store';
-import { fromStoredFailure, toStoredFailure } from './shared-failure';
-import type { StoredToken } from './stores/token-store';
-import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './token';
-import { failureAnswer, type TokenFetcher } from './token-fetcher';
-import type { RequestTransport } from './transport';
-import type { ResolvedOptions } from './validate-options';
-import { WakeSignal } from './wake-signal';
+import { raceSignal, sleep, type SignalLike } from '../util/abort';
+import { AccountLockedError, TokenEndpointError } from '../errors';
+import { emit } from '../options/hooks';
+import { Lifecycle } from '../attach/lifecycle';
+import { Cooldown } from '../policy/cooldown';
+import { RejectionBreaker } from '../policy/rejection-breaker';
+import type { SafeStore } from '../store/safe-store';
+import { fromStoredFailure, toStoredFailure } from '../store/shared-failure';
+import type { StoredToken } from '../store/token-store';
+import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './windows';
+import { failureAnswer, type TokenFetcher } from './grant-runner';
+import type { RequestTransport } from '../interceptors/transport';
+import type { ResolvedOptions } from '../options/validate-options';
+import { WakeSignal } from '../store/wake-signal';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;

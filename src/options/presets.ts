@@ -1,4 +1,4 @@
-import { OAuth2OptionsError } from './errors';
+import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from './options';
 import { describe } from './validate-options';
 

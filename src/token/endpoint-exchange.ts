@@ -1,16 +1,16 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { InvalidTokenResponseError } from './errors';
-import { headerValue } from './headers';
+import { InvalidTokenResponseError } from '../errors';
+import { headerValue } from '../util/headers';
 import { safeHeaders } from './http-answer';
-import { safeCause } from './redact';
+import { safeCause } from '../security/redact';
 import { discardBody, readLimited, TOO_LARGE } from './response-limit';
-import { deadlineError, startDeadline } from './token-deadline';
+import { deadlineError, startDeadline } from './attempt-deadline';
 import { buildTokenRequest, grantSecrets, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
-import type { StoredToken } from './stores/token-store';
-import type { RequestTransport } from './transport';
-import { MAX_TIMER_MS, type ResolvedOptions } from './validate-options';
-import './request-options';
+import type { StoredToken } from '../store/token-store';
+import type { RequestTransport } from '../interceptors/transport';
+import { MAX_TIMER_MS, type ResolvedOptions } from '../options/validate-options';
+import '../interceptors/request-options';
 
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;

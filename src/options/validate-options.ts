@@ -1,11 +1,11 @@
 import type { AxiosError, AxiosInstance } from 'axios';
-import { OAuth2OptionsError } from './errors';
+import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
 import type { ClientAuthentication, GrantOptions, OAuth2Options } from './options';
-import { isTokenRejected } from './token-rejection';
-import type { TokenStore } from './stores/token-store';
-import { MemoryTokenStore } from './stores/memory';
-import { originOf, isLoopbackHost } from './url';
+import { isTokenRejected } from '../policy/token-rejection';
+import type { TokenStore } from '../store/token-store';
+import { MemoryTokenStore } from '../store/memory';
+import { originOf, isLoopbackHost } from '../util/url';
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {

@@ -1,7 +1,7 @@
-import { InvalidTokenResponseError } from './errors';
-import type { StoredToken } from './stores/token-store';
-import { scrub, scrubDeep } from './redact';
-import { describe } from './validate-options';
+import { InvalidTokenResponseError } from '../errors';
+import type { StoredToken } from '../store/token-store';
+import { scrub, scrubDeep } from '../security/redact';
+import { describe } from '../options/validate-options';
 
 /** How a failed token response is handled. */
 export type FailureKind = 'permanent' | 'transient' | 'lockout';

@@ -1,4 +1,4 @@
-import type { StoredToken } from './stores/token-store';
+import type { StoredToken } from '../store/token-store';
 
 /** Where a token stands in its life. */
 export type Freshness =

@@ -1,19 +1,19 @@
 import type { AxiosInstance } from 'axios';
 import { registerAttachment } from './attachments';
 import type { AxiosLike } from './axios-like';
-import { cacheKey } from './cache-key';
-import { OAuth2OptionsError } from './errors';
-import type { OAuth2Options } from './options';
-import { createRequestInterceptors } from './request-interceptor';
-import { createResponseInterceptor } from './response-interceptor';
+import { cacheKey } from '../token/cache-key';
+import { OAuth2OptionsError } from '../errors';
+import type { OAuth2Options } from '../options/options';
+import { createRequestInterceptors } from '../interceptors/request-interceptor';
+import { createResponseInterceptor } from '../interceptors/response-interceptor';
 import { Lifecycle } from './lifecycle';
-import { createResolvedRejectionHandler } from './resolved-rejection';
-import { SafeStore } from './safe-store';
-import type { StoredToken } from './stores/token-store';
-import { TokenClient } from './token-client';
-import { TokenFetcher } from './token-fetcher';
-import { TokenSource } from './token-source';
-import { resolveOptions } from './validate-options';
+import { createResolvedRejectionHandler } from '../interceptors/resolved-rejection';
+import { SafeStore } from '../store/safe-store';
+import type { StoredToken } from '../store/token-store';
+import { TokenClient } from '../token/endpoint-exchange';
+import { TokenFetcher } from '../token/grant-runner';
+import { TokenSource } from '../token/token-cache';
+import { resolveOptions } from '../options/validate-options';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {

@@ -1,7 +1,7 @@
 import type { AxiosError } from 'axios';
-import type { AxiosLike } from './axios-like';
+import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
-import type { TokenStore } from './stores/token-store';
+import type { TokenStore } from '../store/token-store';
 
 /** The grant used to obtain tokens. */
 export type GrantOptions = { type: 'client_credentials' } | { type: 'password'; username: string; password: string };

@@ -1,5 +1,5 @@
-import { TokenEndpointError } from './errors';
-import type { StoredFailure } from './stores/token-store';
+import { TokenEndpointError } from '../errors';
+import type { StoredFailure } from './token-store';
 
 /**
  * The shareable form of a permanent token-endpoint failure, or undefined when `error` is not one

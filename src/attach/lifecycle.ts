@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import type { SignalLike } from './abort';
-import { DetachedError } from './errors';
+import type { SignalLike } from '../util/abort';
+import { DetachedError } from '../errors';
 
 /**
  * The life of one attachment, as a signal: `close()` (on `detach()`) aborts the in-flight token

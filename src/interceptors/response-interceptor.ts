@@ -6,19 +6,19 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { cancelSignals } from './abort';
-import { OAuth2Error, ReplayNotPossibleError } from './errors';
-import { answerOf } from './http-answer';
+import { cancelSignals } from '../util/abort';
+import { OAuth2Error, ReplayNotPossibleError } from '../errors';
+import { answerOf } from '../token/http-answer';
 import { forRequest } from './request-error';
-import { emit } from './hooks';
-import { redactAxiosError } from './redact-axios-error';
-import { copyResponseInterceptorsBefore } from './interceptors-before';
+import { emit } from '../options/hooks';
+import { redactAxiosError } from '../security/redact-axios-error';
+import { copyResponseInterceptorsBefore } from './replay-client';
 import { isReplayableBody } from './replayable';
 import { responseAsError } from './resolved-rejection';
 import { releaseBody } from './release-body';
-import { injectedAuthorization, injectedMarker, markInjected } from './sent-tokens';
-import type { TokenSource } from './token-source';
-import type { ResolvedOptions } from './validate-options';
+import { injectedAuthorization, injectedMarker, markInjected } from './injected-marker';
+import type { TokenSource } from '../token/token-cache';
+import type { ResolvedOptions } from '../options/validate-options';
 import './request-options';
 
 const keepBody = (data: unknown) => data;

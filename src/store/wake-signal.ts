@@ -1,4 +1,4 @@
-import { raceSignal, type SignalLike } from './abort';
+import { raceSignal, type SignalLike } from '../util/abort';
 
 /**
  * A one-shot wake-up for a process waiting on the shared store: armed before the store is read, so

@@ -1,9 +1,9 @@
-import { TokenRejectedError, type ErrorResponse } from './errors';
-import { answerOf } from './http-answer';
-import { emit } from './hooks';
-import { Cooldown } from './lockout';
-import type { StoredToken } from './stores/token-store';
-import type { ResolvedOptions } from './validate-options';
+import { TokenRejectedError, type ErrorResponse } from '../errors';
+import { answerOf } from '../token/http-answer';
+import { emit } from '../options/hooks';
+import { Cooldown } from './cooldown';
+import type { StoredToken } from '../store/token-store';
+import type { ResolvedOptions } from '../options/validate-options';
 
 /** Rejections of tokens issued less than `rejectionWindowMs` before, in a row, that open the cool-down. */
 export const EARLY_REJECTIONS_TO_OPEN = 2;

@@ -1,6 +1,6 @@
 import { AxiosError, type AxiosResponse } from 'axios';
-import { ReplayNotPossibleError } from './errors';
-import type { TokenSource } from './token-source';
+import { ReplayNotPossibleError } from '../errors';
+import type { TokenSource } from '../token/token-cache';
 import './request-options';
 
 /** The same 401, as the error the response interceptor's rejected side would have received. */

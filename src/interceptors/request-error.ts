@@ -1,6 +1,6 @@
-import { OAuth2Error, type ErrorResponse } from './errors';
-import { noAnswer } from './http-answer';
-import { safeValue, showAs } from './safe-view';
+import { OAuth2Error, type ErrorResponse } from '../errors';
+import { noAnswer } from '../token/http-answer';
+import { safeValue, showAs } from '../security/safe-view';
 
 function hide(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
