@@ -10,9 +10,9 @@ import { Lifecycle } from './lifecycle';
 import { createResolvedRejectionHandler } from '../interceptors/resolved-rejection';
 import { SafeStore } from '../store/safe-store';
 import type { StoredToken } from '../store/token-store';
-import { TokenClient } from '../token/endpoint-exchange';
-import { TokenFetcher } from '../token/grant-runner';
-import { TokenSource } from '../token/token-cache';
+import { EndpointExchange } from '../token/endpoint-exchange';
+import { GrantRunner } from '../token/grant-runner';
+import { TokenCache } from '../token/token-cache';
 import { resolveOptions } from '../options/validate-options';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
@@ -88,8 +88,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     options.store === undefined,
   );
   const lifecycle = new Lifecycle();
-  const fetcher = new TokenFetcher(new TokenClient(instance, resolved), resolved, lifecycle);
-  const source = new TokenSource(resolved, fetcher, store, lifecycle);
+  const fetcher = new GrantRunner(new EndpointExchange(instance, resolved), resolved, lifecycle);
+  const source = new TokenCache(resolved, fetcher, store, lifecycle);
   const request = createRequestInterceptors(source, resolved);
   // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
   const cachedId = instance.interceptors.request.use(request.injectCached, undefined, {

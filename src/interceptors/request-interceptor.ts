@@ -4,7 +4,7 @@ import { forRequest } from './request-error';
 import { injectedMarker, markInjected, type InjectedMarker } from './injected-marker';
 import type { StoredToken } from '../store/token-store';
 import { tokenEndpointTest } from './token-endpoint-request';
-import type { TokenSource } from '../token/token-cache';
+import type { TokenCache } from '../token/token-cache';
 import { originOf, originSource, pathOnly } from '../util/url';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
@@ -38,7 +38,7 @@ type Plan = 'none' | 'cached' | 'fetch';
  * for the shared fetch.
  */
 export function createRequestInterceptors(
-  source: TokenSource,
+  source: TokenCache,
   options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks'>,
 ): RequestInterceptors {
   const { apiOrigins, hooks } = options;

@@ -1,6 +1,6 @@
 import { AxiosError, type AxiosResponse } from 'axios';
 import { ReplayNotPossibleError } from '../errors';
-import type { TokenSource } from '../token/token-cache';
+import type { TokenCache } from '../token/token-cache';
 import './request-options';
 
 /** The same 401, as the error the response interceptor's rejected side would have received. */
@@ -24,7 +24,7 @@ export function responseAsError(response: AxiosResponse): AxiosError {
  */
 export function createResolvedRejectionHandler(
   onRejected: (error: unknown) => Promise<AxiosResponse>,
-  source: TokenSource,
+  source: TokenCache,
 ): (response: AxiosResponse) => AxiosResponse | Promise<AxiosResponse> {
   async function replayResolved(response: AxiosResponse): Promise<AxiosResponse> {
     const error = responseAsError(response);

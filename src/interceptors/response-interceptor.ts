@@ -17,7 +17,7 @@ import { isReplayableBody } from './replayable';
 import { responseAsError } from './resolved-rejection';
 import { releaseBody } from './release-body';
 import { injectedAuthorization, injectedMarker, markInjected } from './injected-marker';
-import type { TokenSource } from '../token/token-cache';
+import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
 import './request-options';
 
@@ -37,7 +37,7 @@ function pathOf(config: InternalAxiosRequestConfig): string {
  * response interceptors registered before the plugin's (axios-retry, say) see the replay's outcome,
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
-export function createResponseInterceptor(instance: AxiosInstance, source: TokenSource, options: ResolvedOptions) {
+export function createResponseInterceptor(instance: AxiosInstance, source: TokenCache, options: ResolvedOptions) {
   async function replay(config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
     const headers = AxiosHeaders.from(config.headers);
     const authorization = `Bearer ${token}`;

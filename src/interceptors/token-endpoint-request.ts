@@ -1,4 +1,4 @@
-type RequestTarget = { url?: string; baseURL?: string; allowAbsoluteUrls?: boolean };
+import type { RequestTarget } from '../util/url';
 
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 

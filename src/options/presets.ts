@@ -1,6 +1,6 @@
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from './options';
-import { describe } from './validate-options';
+import { describe } from './describe';
 
 /** Options for `attachOAuth2`, plus what `axios.create` needs for the API. */
 export type Preset = OAuth2Options & {

@@ -6,6 +6,7 @@ import { isTokenRejected } from '../policy/token-rejection';
 import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
+import { describe } from './describe';
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {
@@ -84,19 +85,6 @@ const KNOWN_KEYS = new Set([
   'clock',
   'random',
 ]);
-
-/**
- * Describes a value's kind for error messages, without echoing strings (they may be secrets).
- * Numbers are shown only with `revealNumbers` (off for values that may be a secret given with the wrong type).
- */
-export function describe(value: unknown, revealNumbers = true): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
-  if (typeof value === 'number')
-    return Number.isNaN(value) ? 'NaN' : revealNumbers ? `the number ${value}` : 'a number';
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
 
 function fail(option: string, expected: string, value: unknown, revealNumbers = true): never {
   throw new OAuth2OptionsError(

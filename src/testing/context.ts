@@ -1,13 +1,13 @@
 import { createCounters, type AuthCounters } from './counters';
 import { FaultSource } from './faults';
 import { Lockout } from './lockout';
-import { TokenStore } from './token-store';
+import { IssuedTokenRegistry } from './issued-token-registry';
 import type { ApiRequestRecord, AuthServerOptions, TokenRequestRecord } from './types';
 
 const LOG_LIMIT = 1000;
 
 /** Options with every default applied. */
-export interface ResolvedOptions {
+export interface ResolvedServerOptions {
   clientId: string;
   clientSecret: string;
   lockoutRetryAfterSeconds?: number;
@@ -40,9 +40,9 @@ function nonNegative(name: string, value: number): number {
 
 /** Everything the route handlers share: options, state, counters and cancellable timers. */
 export class ServerContext {
-  readonly options: ResolvedOptions;
+  readonly options: ResolvedServerOptions;
   readonly counters: AuthCounters = createCounters();
-  readonly tokens = new TokenStore();
+  readonly tokens = new IssuedTokenRegistry();
   readonly faults = new FaultSource();
   readonly lockout: Lockout;
   readonly tokenLog = new RingLog<TokenRequestRecord>();

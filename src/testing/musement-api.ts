@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerApi, echo, startApiCall } from './api-call';
-import type { ResolvedOptions, ServerContext } from './context';
+import type { ResolvedServerOptions, ServerContext } from './context';
 import { bearerToken } from './http-utils';
 import { hasApplication } from './musement-login';
 
@@ -14,7 +14,7 @@ export async function handleMusementApi(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  musement: NonNullable<ResolvedOptions['musement']>,
+  musement: NonNullable<ResolvedServerOptions['musement']>,
 ): Promise<void> {
   const rawBody = await startApiCall(ctx, req);
   if (rawBody === undefined) return;

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResolvedOptions, ServerContext } from './context';
+import type { ResolvedServerOptions, ServerContext } from './context';
 import { header, parseJsonObject } from './http-utils';
 import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
 
-type MusementSettings = NonNullable<ResolvedOptions['musement']>;
+type MusementSettings = NonNullable<ResolvedServerOptions['musement']>;
 
 /** Whether the request carries the expected `X-Musement-Application` header. */
 export function hasApplication(req: IncomingMessage, musement: MusementSettings): boolean {

@@ -50,7 +50,7 @@ function declaredLength(response: AxiosResponse): number | undefined {
  * read as a stream up to `maxTokenResponseBytes`, and the request is marked `oauth2.skip` so a
  * `tokenHttpClient` that has this plugin attached (even the attached instance) sends it as is.
  */
-export class TokenClient {
+export class EndpointExchange {
   private readonly bare: AxiosInstance;
 
   constructor(

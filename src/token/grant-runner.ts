@@ -5,7 +5,7 @@ import { emit } from '../options/hooks';
 import { scrub, scrubDeep } from '../security/redact';
 import type { StoredToken } from '../store/token-store';
 import type { Lifecycle } from '../attach/lifecycle';
-import type { TokenClient } from './endpoint-exchange';
+import type { EndpointExchange } from './endpoint-exchange';
 import { grantSecrets, mainGrant, type GrantParams } from './token-request';
 import type { TokenFailure } from './token-response';
 import type { RequestTransport } from '../interceptors/transport';
@@ -69,13 +69,13 @@ function classifyForGrant(failure: TokenFailure, grant: GrantParams): TokenFailu
  * held (falling back to the main grant on `invalid_grant`, `unsupported_grant_type` or `unauthorized_client`), bounded retries with backoff for
  * transient failures, no retry for permanent ones, and lockouts handed back to the caller.
  */
-export class TokenFetcher {
-  private readonly client: TokenClient;
+export class GrantRunner {
+  private readonly client: EndpointExchange;
   /** The server refused the refresh grant for this client: later refresh tokens are not tried. */
   private refreshGrantRefused = false;
 
   constructor(
-    client: TokenClient,
+    client: EndpointExchange,
     private readonly options: ResolvedOptions,
     /** Closed by `detach()`: the retry sleeps stop and no further attempt is made. */
     private readonly lifecycle?: Lifecycle,

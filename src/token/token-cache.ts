@@ -8,7 +8,7 @@ import type { SafeStore } from '../store/safe-store';
 import { fromStoredFailure, toStoredFailure } from '../store/shared-failure';
 import type { StoredToken } from '../store/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './windows';
-import { failureAnswer, type TokenFetcher } from './grant-runner';
+import { failureAnswer, type GrantRunner } from './grant-runner';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import { WakeSignal } from '../store/wake-signal';
@@ -33,7 +33,7 @@ export interface Rejection {
  * single flight shared by every caller, in the background during the soft window, and guarded by
  * the lockout cool-down and a short negative cache of permanent failures.
  */
-export class TokenSource {
+export class TokenCache {
   private current?: StoredToken;
   /** The windows of `current`, computed once per token for the hot path. */
   private windows: { token?: StoredToken; bounds?: TokenWindows } = {};
@@ -49,7 +49,7 @@ export class TokenSource {
 
   constructor(
     private readonly options: ResolvedOptions,
-    private readonly fetcher: TokenFetcher,
+    private readonly fetcher: GrantRunner,
     private readonly store: SafeStore,
     /** Closed by `detach()`: stops the renewal and rejects every waiting caller with `DetachedError`. */
     private readonly lifecycle: Lifecycle = new Lifecycle(),

@@ -1,7 +1,7 @@
 import { InvalidTokenResponseError } from '../errors';
 import type { StoredToken } from '../store/token-store';
 import { scrub, scrubDeep } from '../security/redact';
-import { describe } from '../options/validate-options';
+import { describe } from '../options/describe';
 
 /** How a failed token response is handled. */
 export type FailureKind = 'permanent' | 'transient' | 'lockout';

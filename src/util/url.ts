@@ -19,7 +19,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-type RequestTarget = { url?: string; baseURL?: string; allowAbsoluteUrls?: boolean };
+export type RequestTarget = { url?: string; baseURL?: string; allowAbsoluteUrls?: boolean };
 
 /**
  * The URL whose origin a request goes to, resolved the way axios does: an absolute `url` wins

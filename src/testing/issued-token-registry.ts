@@ -12,7 +12,7 @@ interface MutableToken {
   refreshToken?: string;
 }
 
-/** What {@link TokenStore.issue} needs to mint an access token. */
+/** What {@link IssuedTokenRegistry.issue} needs to mint an access token. */
 export interface IssueRequest {
   kind: IssuedToken['kind'];
   grantType: string;
@@ -27,7 +27,7 @@ export function opaqueToken(): string {
 }
 
 /** Server-side record of issued access tokens and live refresh tokens; expiry by `Date.now()`. */
-export class TokenStore {
+export class IssuedTokenRegistry {
   private readonly tokens = new Map<string, MutableToken>();
   private readonly refreshTokens = new Set<string>();
 
