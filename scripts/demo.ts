@@ -89,7 +89,10 @@ async function wrongKey(server: AuthServer): Promise<void> {
   server.resetCounters();
   const results = await Promise.allSettled(Array.from({ length: 10 }, () => api.get('/users')));
   const first = results[0].status === 'rejected' ? results[0].reason : undefined;
-  const allSame = results.every((r) => r.status === 'rejected' && r.reason === first);
+  // Each caller gets its own copy (carrying its request's config), of the one failure.
+  const allSame = results.every(
+    (r) => r.status === 'rejected' && r.reason instanceof TokenEndpointError && r.reason.message === first?.message,
+  );
   process.stdout.write(dim(`  10 calls → ${server.counters.tokenCalls} token call; error: ${first?.message}\n`));
   check(
     first instanceof TokenEndpointError && first.error === 'invalid_client',
