@@ -79,6 +79,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     );
   }
   const resolved = resolveOptions(instance, options);
+  // One clock: a store that reads the time (Redis TTLs and error pause) reads the plugin's.
+  resolved.store.useClock?.(resolved.clock);
   const unregister = registerAttachment(instance, resolved.apiOrigins);
   const key = cacheKey(resolved);
   const store = new SafeStore(
