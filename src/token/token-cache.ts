@@ -32,6 +32,10 @@ export interface Rejection {
  * The token of one client (one cache key): served from memory on the hot path, renewed with a
  * single flight shared by every caller, in the background during the soft window, and guarded by
  * the lockout cool-down and a short negative cache of permanent failures.
+ *
+ * The one place of the token pipeline that throws: `GrantRunner` and `EndpointExchange` return
+ * every outcome as a value (`GrantOutcome`, `ExchangeResult`); this class turns a failed renewal
+ * into its error, a lockout into `AccountLockedError`, for every caller of the shared flight.
  */
 export class TokenCache {
   private current?: StoredToken;
@@ -320,10 +324,9 @@ export class TokenCache {
     rejected: string | undefined,
     background: boolean,
   ): Promise<StoredToken> {
-    let outcome;
-    try {
-      outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
-    } catch (error) {
+    const outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
+    if (outcome.kind === 'failed') {
+      const { error } = outcome;
       // Permanent failures are served from a short negative cache; transient ones were already retried.
       if (!(error instanceof TokenEndpointError && error.transient)) {
         const until = this.options.clock() + this.options.failureCacheMs;
@@ -334,9 +337,9 @@ export class TokenCache {
       }
       throw error;
     }
-    if ('lockout' in outcome) {
+    if (outcome.kind === 'lockout') {
       const at = this.options.clock();
-      const state = this.cooldown.open(outcome.lockout, at, this.options.random(), failureAnswer(outcome.lockout));
+      const state = this.cooldown.open(outcome.failure, at, this.options.random(), failureAnswer(outcome.failure));
       await this.store.setLockout(state);
       emit(this.options.hooks, 'onLockoutOpened', {
         retryAt: state.until,
