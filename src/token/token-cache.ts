@@ -11,15 +11,10 @@ import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows
 import { failureAnswer, type GrantRunner } from './grant-runner';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
-import { WakeSignal } from '../store/wake-signal';
+import { SharedRenewal } from '../store/shared-renewal';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
-/**
- * Rounds of waiting (`lockWaitMs` each) for other processes' renewals before renewing in this
- * process regardless: reached only when successive lock holders each hang for the lock's whole TTL.
- */
-export const MAX_LOCK_ROUNDS = 3;
 
 /** A 401 that rejected a token: its status, the (redacted) axios error and/or the response itself. */
 export interface Rejection {
@@ -50,6 +45,7 @@ export class TokenCache {
   private flightTransport?: RequestTransport;
   private readonly cooldown: Cooldown;
   private readonly rejections: RejectionBreaker;
+  private readonly renewal: SharedRenewal;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -60,6 +56,7 @@ export class TokenCache {
   ) {
     this.cooldown = new Cooldown(options);
     this.rejections = new RejectionBreaker(options);
+    this.renewal = new SharedRenewal(store, () => options.clock(), lifecycle);
   }
 
   /**
@@ -205,7 +202,9 @@ export class TokenCache {
 
   private startRefresh(background: boolean, transport?: RequestTransport): Promise<StoredToken> {
     this.flightTransport = transport;
-    const flight = this.refresh(background).finally(() => {
+    const rejected = this.pendingRejection;
+    this.pendingRejection = undefined;
+    const flight = this.refresh(background, rejected).finally(() => {
       if (this.inflight !== flight) return;
       this.inflight = undefined;
       this.flightTransport = undefined;
@@ -223,71 +222,37 @@ export class TokenCache {
     });
   }
 
-  private async refresh(background: boolean): Promise<StoredToken> {
-    const previous = this.current;
-    const rejected = this.pendingRejection;
-    this.pendingRejection = undefined;
-    if (rejected !== undefined) await this.store.delete(rejected);
-    const usable = (token: StoredToken) => this.isUsableShared(token, previous, rejected, background);
-    for (let round = 1; ; round++) {
-      const shared = await this.store.get();
-      if (shared) this.endLockoutEpisodeIfOver(shared);
-      if (shared && usable(shared)) return this.adopt(shared);
-      await this.throwIfSharedStop();
-      let lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
-      if (lock.status === 'lost') {
-        const waited = await this.waitForSharedToken(usable);
-        if (!waited) continue; // the holder is slow or the store is away: try again, at most MAX_LOCK_ROUNDS
-        if ('token' in waited) return this.adopt(waited.token);
-        lock = waited.lock; // the holder released the lock without a token: take over at once
-      }
-      try {
-        if (lock.status === 'won') {
-          // Read again under the lock: the previous holder may have stored its token, a failure or
-          // a lockout between our last read and its release of the lock.
-          const stored = await this.store.get();
-          if (stored) this.endLockoutEpisodeIfOver(stored);
-          if (stored && usable(stored)) return this.adopt(stored);
-          await this.throwIfSharedStop();
-        }
-        return await this.fetchAndStore(previous, rejected, background);
-      } finally {
-        if (lock.status === 'won') await lock.release();
-      }
-    }
-  }
-
   /**
-   * Waits for the process holding the renewal lock: until its token appears (returned), its
-   * failure or lockout appears (thrown), or it releases the lock without a token, in which case
-   * this process takes the lock (returned) and renews. Woken by the store's notifications when it
-   * has them, else by polling with backoff. Undefined after `lockWaitMs` or when the store fails.
+   * One renewal (the shared flight): `rejected`, a token this attachment just dropped, is deleted
+   * from the store (compare-and-delete) and never adopted. The cross-process part (shared token,
+   * lock, waiting for another process, shared failure and lockout) is {@link SharedRenewal}'s; this
+   * acts on how it says the renewal begins.
    */
-  private async waitForSharedToken(
-    usable: (token: StoredToken) => boolean,
-  ): Promise<{ token: StoredToken } | { lock: { status: 'won'; release: () => Promise<void> } } | undefined> {
-    const deadline = this.options.clock() + this.store.lockWaitMs;
-    const wake = new WakeSignal();
-    wake.arm();
-    // Not awaited: polling starts at once, and a subscriber that is slow or away costs nothing.
-    const listening = this.store.subscribe(wake.notify);
+  private async refresh(background: boolean, rejected: string | undefined): Promise<StoredToken> {
+    const previous = this.current;
+    if (rejected !== undefined) await this.store.delete(rejected);
+    const start = await this.renewal.begin({
+      takes: (token) => {
+        this.endLockoutEpisodeIfOver(token);
+        return this.isUsableShared(token, previous, rejected, background);
+      },
+      lockedOut: (lockout, now) => {
+        if (lockout) this.cooldown.adopt(lockout);
+        return this.cooldown.isOpen(now);
+      },
+    });
     try {
-      for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-        const left = deadline - this.options.clock();
-        if (left <= 0) return undefined;
-        await wake.wait(Math.min(delay, Math.max(1, left)), this.lifecycle);
-        wake.arm(); // before reading: a change during the reads below ends the next wait at once
-        const shared = await this.store.get();
-        if (shared) this.endLockoutEpisodeIfOver(shared);
-        if (shared && usable(shared)) return { token: shared };
-        if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
-        await this.throwIfSharedStop();
-        const lock = await this.store.acquireLock();
-        if (lock.status === 'won') return { lock };
-        if (lock.status === 'none') return undefined;
+      if (start.kind === 'token') return this.adopt(start.token);
+      if (start.kind === 'failure') {
+        // Served from this process's negative cache too.
+        const error = fromStoredFailure(start.failure);
+        this.failure = { error, until: start.failure.until };
+        throw error;
       }
+      if (start.kind === 'locked') throw this.lockedError(this.options.clock());
+      return await this.fetchAndStore(previous, rejected, background);
     } finally {
-      void listening.then((stop) => stop?.());
+      if (start.release) await start.release();
     }
   }
 
@@ -301,22 +266,6 @@ export class TokenCache {
     if (cooldown.consecutive > 0 && !cooldown.isOpen(this.options.clock()) && token.obtainedAt >= cooldown.until) {
       cooldown.close();
     }
-  }
-
-  /**
-   * Throws what stops a renewal, as shared by other processes: a permanent failure (then served
-   * from this process's negative cache too) or a lockout cool-down (adopted). Both read at once.
-   */
-  private async throwIfSharedStop(): Promise<void> {
-    const [failure, lockout] = await Promise.all([this.store.getFailure(), this.store.getLockout()]);
-    const now = this.options.clock();
-    if (failure && failure.until > now) {
-      const error = fromStoredFailure(failure);
-      this.failure = { error, until: failure.until };
-      throw error;
-    }
-    if (lockout) this.cooldown.adopt(lockout);
-    if (this.cooldown.isOpen(now)) throw this.lockedError(now);
   }
 
   private async fetchAndStore(
