@@ -40,7 +40,15 @@ export class TokenCache {
   private inflight?: Promise<StoredToken>;
   private backgroundNotBefore = 0;
   private failure?: { error: unknown; until: number };
-  private pendingRejection?: string;
+  /**
+   * The access token this cache last dropped (rejected by the API, or forced out) whose replacement
+   * has not started yet. Cache state, not an argument: the renewal that replaces it may start much
+   * later (after a rejection cool-down, a cached failure, or a background flight that was already
+   * under way), and it must still delete that token from the store (compare-and-delete), refuse it
+   * if another process serves it, and report `onTokenRenewed`. Taken (and cleared) when a renewal
+   * starts, which receives it as an argument.
+   */
+  private dropped?: string;
   /** The transport of the request that started the flight in progress (see {@link RequestTransport}). */
   private flightTransport?: RequestTransport;
   private readonly cooldown: Cooldown;
@@ -126,7 +134,7 @@ export class TokenCache {
     const token = this.current;
     if (token && !this.inflight) {
       this.current = undefined;
-      this.pendingRejection = token.accessToken;
+      this.dropped = token.accessToken;
     }
     return this.obtain(signals);
   }
@@ -157,7 +165,7 @@ export class TokenCache {
   /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
   private dropRejected(token: StoredToken, rejection: Rejection | undefined): void {
     this.current = undefined;
-    this.pendingRejection = token.accessToken;
+    this.dropped = token.accessToken;
     const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause, rejection?.response);
     if (storm) throw storm;
   }
@@ -175,36 +183,43 @@ export class TokenCache {
     await this.store.delete(token?.accessToken);
   }
 
+  /**
+   * Joins or starts the shared renewal. With `lockout.whileLocked: 'wait'`, loops: a cool-down
+   * (open now, or opened by the flight joined) is slept out and the token asked for again.
+   */
   private async obtain(signals: Array<SignalLike | undefined>, transport?: RequestTransport): Promise<StoredToken> {
     const { lifecycle } = this;
-    if (lifecycle.aborted) throw lifecycle.canceledError();
-    if (!this.inflight) {
-      const now = this.options.clock();
-      const storm = this.rejections.openError(now);
-      if (storm) throw storm;
-      if (this.cooldown.isOpen(now)) {
-        if (this.options.whileLocked === 'fail') throw this.lockedError(now);
-        await sleep(this.cooldown.until - now, lifecycle, ...signals);
-        // The trial call of another waiter may already have brought a token.
-        return this.getTokenFor(transport, signals);
+    for (;;) {
+      if (lifecycle.aborted) throw lifecycle.canceledError();
+      if (!this.inflight) {
+        const now = this.options.clock();
+        const storm = this.rejections.openError(now);
+        if (storm) throw storm;
+        if (this.cooldown.isOpen(now)) {
+          if (this.options.whileLocked === 'fail') throw this.lockedError(now);
+          await sleep(this.cooldown.until - now, lifecycle, ...signals);
+          // The trial call of another waiter may already have brought a token.
+          const token = this.peek(transport);
+          if (token) return token;
+          continue;
+        }
+        if (this.failure && this.failure.until > now) throw this.failure.error;
       }
-      if (this.failure && this.failure.until > now) throw this.failure.error;
-    }
-    try {
-      return await raceSignal(this.inflight ?? this.startRefresh(false, transport), lifecycle, ...signals);
-    } catch (error) {
-      // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
-      const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
-      if (waitOut && error instanceof AccountLockedError) return this.obtain(signals, transport);
-      throw error;
+      try {
+        return await raceSignal(this.inflight ?? this.startRefresh(false, transport), lifecycle, ...signals);
+      } catch (error) {
+        // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
+        const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
+        if (!(waitOut && error instanceof AccountLockedError)) throw error;
+      }
     }
   }
 
   private startRefresh(background: boolean, transport?: RequestTransport): Promise<StoredToken> {
     this.flightTransport = transport;
-    const rejected = this.pendingRejection;
-    this.pendingRejection = undefined;
-    const flight = this.refresh(background, rejected).finally(() => {
+    const dropped = this.dropped;
+    this.dropped = undefined;
+    const flight = this.refresh(background, dropped).finally(() => {
       if (this.inflight !== flight) return;
       this.inflight = undefined;
       this.flightTransport = undefined;
