@@ -22,7 +22,10 @@ export type RenewalStart = (
 
 /** What the renewal asks of the token cache at each read of the store: its policy, not the protocol's. */
 export interface RenewalPolicy {
-  /** A token read from the store: whether it serves this renewal. */
+  /**
+   * A token read from the store: whether it serves this renewal. Called on every token read, so the
+   * cache may learn from it too (a token obtained after its cool-down ended closes the lockout episode).
+   */
   takes(token: StoredToken): boolean;
   /** The shared lockout read from the store (or none): whether a cool-down is open now, which stops the renewal. */
   lockedOut(lockout: StoredLockout | undefined, now: number): boolean;
