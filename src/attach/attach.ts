@@ -5,6 +5,7 @@ import { cacheKey } from '../token/cache-key';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from '../options/options';
 import { createRequestInterceptors } from '../interceptors/request-interceptor';
+import { registerFastPath } from '../interceptors/fast-path';
 import { createResponseInterceptor } from '../interceptors/response-interceptor';
 import { Lifecycle } from './lifecycle';
 import { createResolvedRejectionHandler } from '../interceptors/resolved-rejection';
@@ -78,6 +79,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     );
   }
   const resolved = resolveOptions(instance, options);
+  // One clock: a store that reads the time (Redis TTLs and error pause) reads the plugin's.
+  resolved.store.useClock?.(resolved.clock);
   const unregister = registerAttachment(instance, resolved.apiOrigins);
   const key = cacheKey(resolved);
   const store = new SafeStore(
@@ -91,14 +94,12 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const fetcher = new GrantRunner(new EndpointExchange(instance, resolved), resolved, lifecycle);
   const source = new TokenCache(resolved, fetcher, store, lifecycle);
   const request = createRequestInterceptors(source, resolved);
-  // Registered in this order: axios asks whenCached, then whenFetching, and runs at most one of them.
-  const cachedId = instance.interceptors.request.use(request.injectCached, undefined, {
-    synchronous: true,
-    runWhen: request.whenCached,
-  });
-  const fetchingId = instance.interceptors.request.use(request.injectFetched, undefined, {
-    runWhen: request.whenFetching,
-  });
+  const ejectRequest = registerFastPath(
+    instance.interceptors.request,
+    request.route,
+    request.injectCached,
+    request.injectFetched,
+  );
   const onRejected = createResponseInterceptor(instance, source, resolved);
   const responseId = instance.interceptors.response.use(createResolvedRejectionHandler(onRejected, source), onRejected);
 
@@ -112,8 +113,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     detach() {
       if (!attached) return;
       attached = false;
-      instance.interceptors.request.eject(cachedId);
-      instance.interceptors.request.eject(fetchingId);
+      ejectRequest();
       instance.interceptors.response.eject(responseId);
       unregister();
       source.close();

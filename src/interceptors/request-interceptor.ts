@@ -8,34 +8,32 @@ import type { TokenCache } from '../token/token-cache';
 import { originOf, originSource, pathOnly } from '../util/url';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
+import type { FastPathRoute } from './fast-path';
 import './request-options';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
 
-/** The plugin's request interceptors, as `attachOAuth2` registers them (see {@link createRequestInterceptors}). */
+/** The plugin's request side, as `attachOAuth2` registers it with `registerFastPath` (fast-path.ts). */
 export interface RequestInterceptors {
-  /** Synchronous: injects the cached token. Runs only when one is cached (see `whenCached`). */
+  /** Which interceptor a request takes: none, `injectCached` (a token is cached) or `injectFetched`. */
+  route: (config: InternalAxiosRequestConfig) => FastPathRoute;
+  /** Synchronous: injects the cached token. */
   injectCached: (config: InternalAxiosRequestConfig) => InternalAxiosRequestConfig;
-  whenCached: (config: InternalAxiosRequestConfig) => boolean;
-  /** Waits for a token (the shared fetch), then injects it. Runs only when none is cached. */
+  /** Waits for a token (the shared fetch), then injects it. */
   injectFetched: (
     config: InternalAxiosRequestConfig,
   ) => InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig>;
-  whenFetching: (config: InternalAxiosRequestConfig) => boolean;
 }
-
-type Plan = 'none' | 'cached' | 'fetch';
 
 /**
  * The request side: injects `Authorization: Bearer …` into requests bound for an allowed origin,
  * unless the request opts out or the caller set its own `Authorization` header (which, with
  * `authorizationHeader: 'replace'`, is overwritten instead).
  *
- * Two interceptors, of which axios runs one per request (`runWhen`): with a cached token, a
- * synchronous one, so axios keeps its synchronous request path when no other interceptor needs a
- * promise, and the hot path costs no extra microtask; without one, an asynchronous one that waits
- * for the shared fetch.
+ * Two interceptors, of which axios runs one per request (see `registerFastPath` (fast-path.ts)): with a
+ * cached token, a synchronous one, so the hot path costs no extra microtask; without one, an
+ * asynchronous one that waits for the shared fetch.
  */
 export function createRequestInterceptors(
   source: TokenCache,
@@ -47,11 +45,8 @@ export function createRequestInterceptors(
   const replace = options.authorizationHeader === 'replace';
   /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */
   const allowedBySource = new Map<string, boolean>();
-  /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `whenCached`. */
+  /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `route`. */
   let lastCached: StoredToken | undefined;
-  /** `whenCached` decides for both interceptors; axios asks `whenFetching` next, with the same config. */
-  let decidedFor: InternalAxiosRequestConfig | undefined;
-  let decided: Plan = 'none';
   /** The header value and marker of the last token injected, made once per token. */
   let marked: { token: StoredToken; header: string; marker: InjectedMarker } | undefined;
 
@@ -68,12 +63,12 @@ export function createRequestInterceptors(
     return verdict;
   }
 
-  function plan(config: InternalAxiosRequestConfig): Plan {
+  function route(config: InternalAxiosRequestConfig): FastPathRoute {
     if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return 'none';
     const cached = source.peek(config);
-    if (!cached) return 'fetch';
+    if (!cached) return 'async';
     lastCached = cached;
-    return 'cached';
+    return 'sync';
   }
 
   /**
@@ -118,16 +113,7 @@ export function createRequestInterceptors(
   }
 
   return {
-    whenCached(config) {
-      decidedFor = config;
-      decided = plan(config);
-      return decided === 'cached';
-    },
-    whenFetching(config) {
-      const chosen = decidedFor === config ? decided : plan(config);
-      decidedFor = undefined;
-      return chosen === 'fetch';
-    },
+    route,
     injectCached(config) {
       const headers = headersFor(config);
       const token = source.peek() ?? lastCached;

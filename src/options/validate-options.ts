@@ -7,6 +7,15 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import {
+  GRANT_KEYS,
+  HOOK_NAMES,
+  LOCKOUT_KEYS,
+  OPTION_KEYS,
+  PRESET_KEYS,
+  REJECTION_KEYS,
+  RETRY_KEYS,
+} from './option-keys';
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {
@@ -52,40 +61,6 @@ export interface ResolvedOptions {
 /** Default cap on a token response body: 1 MiB, far above any real token response (large JWTs included). */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 1_048_576;
 
-/** Keys a preset adds for `axios.create`; accepted and ignored here. */
-const PRESET_KEYS = new Set(['baseURL', 'headers']);
-const KNOWN_KEYS = new Set([
-  'tokenUrl',
-  'clientId',
-  'clientSecret',
-  'scope',
-  'grant',
-  'clientAuthentication',
-  'basicEncoding',
-  'acceptTokenTypes',
-  'tokenRequestFormat',
-  'tokenRequestHeaders',
-  'tokenRequestParams',
-  'apiOrigins',
-  'refreshSkewSeconds',
-  'backgroundRefresh',
-  'store',
-  'tokenHttpClient',
-  'tokenRequestTimeoutMs',
-  'maxTokenResponseBytes',
-  'allowInsecureHttp',
-  'isTokenRejected',
-  'authorizationHeader',
-  'retry',
-  'lockout',
-  'failureCacheMs',
-  'rejection',
-  'storeTimeoutMs',
-  'hooks',
-  'clock',
-  'random',
-]);
-
 function fail(option: string, expected: string, value: unknown, revealNumbers = true): never {
   throw new OAuth2OptionsError(
     option,
@@ -99,30 +74,15 @@ function requireString(option: string, value: unknown): string {
   return value;
 }
 
+const isListed = (keys: readonly string[], key: string): boolean => keys.includes(key);
+
 /** Rejects unknown keys of a nested option object, so a typo is not silently ignored. */
 function checkKeys(option: string, value: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key))
+    if (!isListed(known, key))
       throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
   }
 }
-
-const HOOK_NAMES = [
-  'onTokenAcquired',
-  'onTokenRenewed',
-  'onRequestReplayed',
-  'onLockoutOpened',
-  'onLockoutClosed',
-  'onRejectionStormOpened',
-  'onRejectionStormClosed',
-  'onTokenEndpointFailure',
-  'onStoreError',
-  'onRequestSkipped',
-] as const satisfies readonly (keyof OAuth2Hooks)[];
-
-/** Fails to compile when OAuth2Hooks gains a hook that HOOK_NAMES does not list. */
-const EVERY_HOOK_LISTED: Exclude<keyof OAuth2Hooks, (typeof HOOK_NAMES)[number]> extends never ? true : never = true;
-void EVERY_HOOK_LISTED;
 
 /** Hooks: an object whose keys are hook names (a typo is an error, not a hook that never fires) and values functions. */
 function resolveHooks(value: unknown): OAuth2Hooks {
@@ -160,11 +120,11 @@ function resolveGrant(value: unknown): GrantOptions {
   if (value === undefined) return { type: 'client_credentials' };
   if (!isObject(value)) fail('grant', "an object such as { type: 'client_credentials' }", value);
   if (value.type === 'client_credentials') {
-    checkKeys('grant', value, ['type']);
+    checkKeys('grant', value, GRANT_KEYS.client_credentials);
     return { type: 'client_credentials' };
   }
   if (value.type === 'password') {
-    checkKeys('grant', value, ['type', 'username', 'password']);
+    checkKeys('grant', value, GRANT_KEYS.password);
     return {
       type: 'password',
       username: requireString('grant.username', value.username),
@@ -262,7 +222,7 @@ export function monotonicEpochClock(): () => number {
 export function resolveOptions(instance: AxiosInstance, options: OAuth2Options): ResolvedOptions {
   if (!isObject(options)) fail('options', 'an object', options);
   for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key) && !PRESET_KEYS.has(key)) {
+    if (!isListed(OPTION_KEYS, key) && !isListed(PRESET_KEYS, key)) {
       throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"`);
     }
   }
@@ -271,10 +231,10 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const tokenUrl = resolveTokenUrl(o.tokenUrl, allowInsecureHttp);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
-  checkKeys('retry', retry, ['retries', 'baseDelayMs', 'maxDelayMs']);
+  checkKeys('retry', retry, RETRY_KEYS);
   const rejection = optional('rejection', o.rejection, isObject, 'an object', {});
-  checkKeys('rejection', rejection, ['windowMs', 'initialCooldownMs', 'maxCooldownMs']);
-  checkKeys('lockout', lockout, ['initialCooldownMs', 'maxCooldownMs', 'maxRetryAfterMs', 'whileLocked']);
+  checkKeys('rejection', rejection, REJECTION_KEYS);
+  checkKeys('lockout', lockout, LOCKOUT_KEYS);
   return {
     tokenUrl,
     clientId: requireString('clientId', o.clientId),

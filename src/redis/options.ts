@@ -22,7 +22,12 @@ export interface RedisTokenStoreOptions {
    * fetches tokens in-process), so a Redis that is down does not slow every renewal. 0: never skip. @default 2000
    */
   pauseAfterErrorMs?: number;
-  /** Clock in epoch ms, to compute TTLs from `expiresAt`; pass the plugin's `clock` if you changed it. @default Date.now */
+  /**
+   * Clock in epoch ms, to compute TTLs from `expiresAt` and time the pause after an error. Rarely
+   * needed: `attachOAuth2` hands the store its own clock (see `TokenStore.useClock`); a clock given
+   * here wins over it.
+   * @default the clock of the plugin the store is attached with (`Date.now` until it is attached)
+   */
   clock?: () => number;
   /**
    * A dedicated connection for pub/sub (ioredis: `redis.duplicate()`), so processes waiting for the
@@ -47,8 +52,8 @@ export interface RedisTokenStoreOptions {
 }
 
 /** The options with defaults applied. */
-export type ResolvedRedisOptions = Required<Omit<RedisTokenStoreOptions, 'subscriber'>> &
-  Pick<RedisTokenStoreOptions, 'subscriber'>;
+export type ResolvedRedisOptions = Required<Omit<RedisTokenStoreOptions, 'subscriber' | 'clock'>> &
+  Pick<RedisTokenStoreOptions, 'subscriber' | 'clock'>;
 
 function fail(option: string, expected: string, value: unknown): never {
   throw new OAuth2OptionsError(
@@ -75,7 +80,7 @@ export function resolveRedisOptions(client: RedisClientLike, options: RedisToken
     lockTtlMs = 10_000,
     commandTimeoutMs = 1_000,
     pauseAfterErrorMs = 2_000,
-    clock = Date.now,
+    clock,
     subscriber,
     encryptionKeys = [],
   } = options;
@@ -84,7 +89,7 @@ export function resolveRedisOptions(client: RedisClientLike, options: RedisToken
   if (!isPositiveInteger(commandTimeoutMs)) fail('commandTimeoutMs', 'a positive integer', commandTimeoutMs);
   if (!(Number.isInteger(pauseAfterErrorMs) && pauseAfterErrorMs >= 0))
     fail('pauseAfterErrorMs', 'a non-negative integer', pauseAfterErrorMs);
-  if (typeof clock !== 'function') fail('clock', 'a function', clock);
+  if (clock !== undefined && typeof clock !== 'function') fail('clock', 'a function', clock);
   if (
     subscriber !== undefined &&
     (subscriber === null || typeof subscriber.subscribe !== 'function' || typeof subscriber.on !== 'function')

@@ -8,11 +8,15 @@ import { RedisStoreError } from './errors';
 export class FailurePause {
   private until = 0;
 
-  constructor(private readonly pauseMs: number) {}
+  constructor(
+    private readonly pauseMs: number,
+    /** The store's clock (the plugin's, once attached). */
+    private readonly now: () => number,
+  ) {}
 
   /** Rejects while paused; the plugin reports it and carries on without Redis. */
   check(command: string): void {
-    const left = this.until - Date.now();
+    const left = this.until - this.now();
     if (left > 0)
       throw new RedisStoreError(
         command,
@@ -22,6 +26,6 @@ export class FailurePause {
   }
 
   failed(): void {
-    this.until = Date.now() + this.pauseMs;
+    this.until = this.now() + this.pauseMs;
   }
 }

@@ -43,6 +43,8 @@ export class RedisTokenStore implements TokenStore {
   readonly lockWaitMs: number;
   private readonly options: ResolvedRedisOptions;
   private readonly pause: FailurePause;
+  /** The `clock` option, else the plugin's (see {@link RedisTokenStore.useClock}), else `Date.now`. */
+  private clock: () => number;
   private readonly cipher?: TokenCipher;
   private readonly subscriptions?: Subscriptions;
 
@@ -56,7 +58,8 @@ export class RedisTokenStore implements TokenStore {
   ) {
     this.options = resolveRedisOptions(client, options);
     this.lockWaitMs = this.options.lockTtlMs;
-    this.pause = new FailurePause(this.options.pauseAfterErrorMs);
+    this.clock = this.options.clock ?? Date.now;
+    this.pause = new FailurePause(this.options.pauseAfterErrorMs, () => this.clock());
     if (this.options.encryptionKeys.length > 0) this.cipher = new TokenCipher(this.options.encryptionKeys);
     const { subscriber, commandTimeoutMs } = this.options;
     if (subscriber) this.subscriptions = new Subscriptions(subscriber, commandTimeoutMs);
@@ -160,12 +163,20 @@ export class RedisTokenStore implements TokenStore {
     return this.subscriptions.listen(redisChannel(this.options.prefix, key), listener);
   }
 
+  /**
+   * Called by `attachOAuth2` with the plugin's clock: TTLs and the pause after an error follow it,
+   * unless the store was given its own `clock` option.
+   */
+  useClock(clock: () => number): void {
+    if (this.options.clock === undefined) this.clock = clock;
+  }
+
   private keys(key: string) {
     return redisKeys(this.options.prefix, key);
   }
 
   private ttlUntil(at: number): number {
-    return Math.ceil(at - this.options.clock());
+    return Math.ceil(at - this.clock());
   }
 
   /** Best effort: a lost announcement only delays the waiters until their next poll. */

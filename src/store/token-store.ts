@@ -83,4 +83,10 @@ export interface TokenStore {
    * Without it (or when it rejects) waiting processes poll the store.
    */
   subscribe?(key: string, listener: () => void): Promise<() => void>;
+  /**
+   * Optional: `attachOAuth2` calls it once, at attach time, with the plugin's clock (its `clock`
+   * option, or the default monotonic one), so a store that reads the time (TTLs, pauses) reads the
+   * same clock as the plugin. A store attached several times follows the last attachment's clock.
+   */
+  useClock?(clock: () => number): void;
 }

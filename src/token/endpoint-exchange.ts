@@ -15,8 +15,20 @@ import '../interceptors/request-options';
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
 
-/** The result of one token request: a token, or a failure with a secret-free `cause` for transport errors. */
-export type TokenAttempt = { token: StoredToken } | { failure: TokenFailure & { cause?: Error } };
+/**
+ * The outcome of one token request, every outcome a value. The token pipeline has one error
+ * channel: {@link EndpointExchange} and `GrantRunner` return discriminated results (`kind`), and only
+ * `TokenCache` turns a result into an exception for its callers. (Cancellation by `detach()` is not
+ * an outcome of the endpoint: it rejects with `DetachedError` wherever the plugin waits.)
+ * - `token`: the endpoint issued a token;
+ * - `failure`: an error answer, a redirect or a transport failure, classified (`transient`,
+ *   `permanent`, `lockout`), with a secret-free `cause` for transport errors;
+ * - `invalid`: a 2xx that is not a usable token response ({@link InvalidTokenResponseError}, permanent).
+ */
+export type ExchangeResult =
+  | { kind: 'token'; token: StoredToken }
+  | { kind: 'failure'; failure: TokenFailure & { cause?: Error } }
+  | { kind: 'invalid'; error: InvalidTokenResponseError };
 
 /**
  * A redirect, or what fetch makes of one with `redirect: 'manual'` where the platform hides it
@@ -61,11 +73,11 @@ export class EndpointExchange {
   }
 
   /**
-   * One token request; throws only `InvalidTokenResponseError` (a 2xx that is not a token).
+   * One token request, its outcome as an {@link ExchangeResult} (never thrown).
    * `signal` (the attachment's, aborted by `detach()`) aborts the request. `transport`: the settings
    * of the request that needed the token, used over the instance's defaults (not with `tokenHttpClient`).
    */
-  async request(grant: GrantParams, signal?: AbortSignal, transport?: RequestTransport): Promise<TokenAttempt> {
+  async request(grant: GrantParams, signal?: AbortSignal, transport?: RequestTransport): Promise<ExchangeResult> {
     const { options } = this;
     const defaults = this.instance.defaults;
     const borrowed = options.tokenHttpClient ? undefined : transport;
@@ -106,12 +118,18 @@ export class EndpointExchange {
       if (isRedirect(response.status)) {
         discardBody(response.data);
         const { status, statusText } = response;
-        return { failure: { kind: 'permanent', status, statusText, headers: this.headersOf(response, grant) } };
+        const failure: TokenFailure = {
+          kind: 'permanent',
+          status,
+          statusText,
+          headers: this.headersOf(response, grant),
+        };
+        return { kind: 'failure', failure };
       }
       data = await readLimited(response.data, limit, deadline.signal, declaredLength(response));
     } catch (error) {
       const cause = deadline.expired ? deadlineError(timeoutMs) : error;
-      return { failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant)) } };
+      return { kind: 'failure', failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant)) } };
     } finally {
       deadline.clear();
     }
@@ -119,11 +137,12 @@ export class EndpointExchange {
     const headers = this.headersOf(response, grant);
     if (data === TOO_LARGE) {
       if (status >= 200 && status < 300) {
-        throw new InvalidTokenResponseError(
+        const error = new InvalidTokenResponseError(
           'body',
           `Invalid token response: the body is larger than maxTokenResponseBytes (${limit} bytes)`,
           { status, response: { status, statusText, headers, data: undefined } },
         );
+        return { kind: 'invalid', error };
       }
       data = undefined; // an error status classifies the failure alone
     }
@@ -140,16 +159,18 @@ export class EndpointExchange {
         options.acceptTokenTypes,
       );
     } catch (error) {
+      // The parser throws what is not a token response; here it becomes a result like any other outcome.
       if (!(error instanceof InvalidTokenResponseError)) throw error;
       const body = (error as { body?: unknown }).body;
-      throw new InvalidTokenResponseError(error.field, error.message, {
+      const invalid = new InvalidTokenResponseError(error.field, error.message, {
         status,
         body,
         response: { status, statusText, headers, data: body },
       });
+      return { kind: 'invalid', error: invalid };
     }
-    if ('failure' in result) Object.assign(result.failure, { statusText, headers });
-    return result;
+    if ('failure' in result) return { kind: 'failure', failure: { ...result.failure, statusText, headers } };
+    return { kind: 'token', token: result.token };
   }
 
   /** The token response's headers as an error may show them: no credential header, no grant secret. */

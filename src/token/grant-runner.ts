@@ -11,8 +11,21 @@ import type { TokenFailure } from './token-response';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 
-/** What one renewal produced: a token (and the grant that gave it), or a lockout to open. */
-export type FetchOutcome = { token: StoredToken; grant: GrantParams['grant_type'] } | { lockout: TokenFailure };
+/**
+ * What one renewal produced, every outcome a value (the pipeline's one error channel, see
+ * `ExchangeResult`): only `TokenCache` throws.
+ * - `token`: a token, and the grant that gave it;
+ * - `lockout`: the endpoint reported a lockout; the cache opens the cool-down;
+ * - `failed`: the renewal failed for good: a {@link TokenEndpointError} (permanent, or transient with
+ *   the retries spent) or an {@link InvalidTokenResponseError}, scrubbed of the grant's secrets, ready
+ *   to be thrown.
+ *
+ * Cancellation by `detach()` is not an outcome: the runner rejects with `DetachedError`.
+ */
+export type GrantOutcome =
+  | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
+  | { kind: 'lockout'; failure: TokenFailure }
+  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
 export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {
@@ -50,6 +63,12 @@ function scrubbedInvalidResponse(
  */
 const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type', 'unauthorized_client']);
 
+/** The error code of a failed refresh grant that the main grant answers (see {@link REFRESH_FALLBACK_ERRORS}), else undefined. */
+function refreshRefusal(error: TokenEndpointError | InvalidTokenResponseError): string | undefined {
+  const code = error instanceof TokenEndpointError ? error.error : undefined;
+  return code !== undefined && REFRESH_FALLBACK_ERRORS.has(code) ? code : undefined;
+}
+
 /**
  * On a refresh grant `unauthorized_client` means "not authorized to use this grant type" (RFC 6749
  * §5.2), not Mangopay's lockout: a permanent failure, answered by the main grant, where a real lockout
@@ -67,7 +86,8 @@ function classifyForGrant(failure: TokenFailure, grant: GrantParams): TokenFailu
 /**
  * Runs grants against the token endpoint: the refresh-token grant first when a refresh token is
  * held (falling back to the main grant on `invalid_grant`, `unsupported_grant_type` or `unauthorized_client`), bounded retries with backoff for
- * transient failures, no retry for permanent ones, and lockouts handed back to the caller.
+ * transient failures, no retry for permanent ones, and lockouts handed back to the caller. Every
+ * outcome is returned as a {@link GrantOutcome}, never thrown.
  */
 export class GrantRunner {
   private readonly client: EndpointExchange;
@@ -84,38 +104,33 @@ export class GrantRunner {
   }
 
   /** One renewal; `transport`: the settings of the request that needed it (see {@link RequestTransport}). */
-  async fetch(refreshToken: string | undefined, transport?: RequestTransport): Promise<FetchOutcome> {
+  async fetch(refreshToken: string | undefined, transport?: RequestTransport): Promise<GrantOutcome> {
     if (refreshToken !== undefined && !this.refreshGrantRefused) {
-      try {
-        const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken }, transport);
-        // RFC 6749 §6: keep the old refresh token unless a new one was issued.
-        if ('token' in outcome && outcome.token.refreshToken === undefined) outcome.token.refreshToken = refreshToken;
-        return outcome;
-      } catch (error) {
-        if (!(error instanceof TokenEndpointError && REFRESH_FALLBACK_ERRORS.has(error.error ?? ''))) throw error;
-        if (error.error !== 'invalid_grant') this.refreshGrantRefused = true;
-      }
+      const outcome = await this.run({ grant_type: 'refresh_token', refresh_token: refreshToken }, transport);
+      // RFC 6749 §6: keep the old refresh token unless a new one was issued.
+      if (outcome.kind === 'token' && outcome.token.refreshToken === undefined)
+        outcome.token.refreshToken = refreshToken;
+      const refused = outcome.kind === 'failed' ? refreshRefusal(outcome.error) : undefined;
+      if (refused === undefined) return outcome;
+      if (refused !== 'invalid_grant') this.refreshGrantRefused = true;
     }
     return this.run(mainGrant(this.options), transport);
   }
 
-  private async run(grant: GrantParams, transport: RequestTransport | undefined): Promise<FetchOutcome> {
+  private async run(grant: GrantParams, transport: RequestTransport | undefined): Promise<GrantOutcome> {
     const { options } = this;
     for (let attempt = 1; ; attempt++) {
-      let result;
-      try {
-        result = await this.client.request(grant, this.lifecycle?.signal, transport);
-      } catch (error) {
-        if (!(error instanceof InvalidTokenResponseError)) throw error;
+      const result = await this.client.request(grant, this.lifecycle?.signal, transport);
+      if (result.kind === 'token') return { kind: 'token', token: result.token, grant: grant.grant_type };
+      if (result.kind === 'invalid') {
         emit(options.hooks, 'onTokenEndpointFailure', {
           kind: 'invalid_response',
-          status: error.status,
+          status: result.error.status,
           attempt,
           willRetry: false,
         });
-        throw scrubbedInvalidResponse(error, grantSecrets(options, grant));
+        return { kind: 'failed', error: scrubbedInvalidResponse(result.error, grantSecrets(options, grant)) };
       }
-      if ('token' in result) return { token: result.token, grant: grant.grant_type };
       if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
       // Everything the server said may echo the credentials: scrubbed before any of it is kept or shown.
       const failure = scrubDeep(classifyForGrant(result.failure, grant), grantSecrets(options, grant));
@@ -127,8 +142,8 @@ export class GrantRunner {
         attempt,
         willRetry,
       });
-      if (failure.kind === 'lockout') return { lockout: failure };
-      if (!willRetry) throw this.toError(failure, grant, attempt);
+      if (failure.kind === 'lockout') return { kind: 'lockout', failure };
+      if (!willRetry) return { kind: 'failed', error: this.toError(failure, grant, attempt) };
       const retryAfter = parseRetryAfter(failure.retryAfter, options.clock());
       const delay =
         retryAfter !== undefined

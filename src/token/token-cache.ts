@@ -11,15 +11,10 @@ import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows
 import { failureAnswer, type GrantRunner } from './grant-runner';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
-import { WakeSignal } from '../store/wake-signal';
+import { SharedRenewal } from '../store/shared-renewal';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
-/**
- * Rounds of waiting (`lockWaitMs` each) for other processes' renewals before renewing in this
- * process regardless: reached only when successive lock holders each hang for the lock's whole TTL.
- */
-export const MAX_LOCK_ROUNDS = 3;
 
 /** A 401 that rejected a token: its status, the (redacted) axios error and/or the response itself. */
 export interface Rejection {
@@ -32,6 +27,10 @@ export interface Rejection {
  * The token of one client (one cache key): served from memory on the hot path, renewed with a
  * single flight shared by every caller, in the background during the soft window, and guarded by
  * the lockout cool-down and a short negative cache of permanent failures.
+ *
+ * The one place of the token pipeline that throws: `GrantRunner` and `EndpointExchange` return
+ * every outcome as a value (`GrantOutcome`, `ExchangeResult`); this class turns a failed renewal
+ * into its error, a lockout into `AccountLockedError`, for every caller of the shared flight.
  */
 export class TokenCache {
   private current?: StoredToken;
@@ -41,11 +40,20 @@ export class TokenCache {
   private inflight?: Promise<StoredToken>;
   private backgroundNotBefore = 0;
   private failure?: { error: unknown; until: number };
-  private pendingRejection?: string;
+  /**
+   * The access token this cache last dropped (rejected by the API, or forced out) whose replacement
+   * has not started yet. Cache state, not an argument: the renewal that replaces it may start much
+   * later (after a rejection cool-down, a cached failure, or a background flight that was already
+   * under way), and it must still delete that token from the store (compare-and-delete), refuse it
+   * if another process serves it, and report `onTokenRenewed`. Taken (and cleared) when a renewal
+   * starts, which receives it as an argument.
+   */
+  private dropped?: string;
   /** The transport of the request that started the flight in progress (see {@link RequestTransport}). */
   private flightTransport?: RequestTransport;
   private readonly cooldown: Cooldown;
   private readonly rejections: RejectionBreaker;
+  private readonly renewal: SharedRenewal;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -56,6 +64,7 @@ export class TokenCache {
   ) {
     this.cooldown = new Cooldown(options);
     this.rejections = new RejectionBreaker(options);
+    this.renewal = new SharedRenewal(store, () => options.clock(), lifecycle);
   }
 
   /**
@@ -125,7 +134,7 @@ export class TokenCache {
     const token = this.current;
     if (token && !this.inflight) {
       this.current = undefined;
-      this.pendingRejection = token.accessToken;
+      this.dropped = token.accessToken;
     }
     return this.obtain(signals);
   }
@@ -156,7 +165,7 @@ export class TokenCache {
   /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
   private dropRejected(token: StoredToken, rejection: Rejection | undefined): void {
     this.current = undefined;
-    this.pendingRejection = token.accessToken;
+    this.dropped = token.accessToken;
     const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause, rejection?.response);
     if (storm) throw storm;
   }
@@ -174,34 +183,43 @@ export class TokenCache {
     await this.store.delete(token?.accessToken);
   }
 
+  /**
+   * Joins or starts the shared renewal. With `lockout.whileLocked: 'wait'`, loops: a cool-down
+   * (open now, or opened by the flight joined) is slept out and the token asked for again.
+   */
   private async obtain(signals: Array<SignalLike | undefined>, transport?: RequestTransport): Promise<StoredToken> {
     const { lifecycle } = this;
-    if (lifecycle.aborted) throw lifecycle.canceledError();
-    if (!this.inflight) {
-      const now = this.options.clock();
-      const storm = this.rejections.openError(now);
-      if (storm) throw storm;
-      if (this.cooldown.isOpen(now)) {
-        if (this.options.whileLocked === 'fail') throw this.lockedError(now);
-        await sleep(this.cooldown.until - now, lifecycle, ...signals);
-        // The trial call of another waiter may already have brought a token.
-        return this.getTokenFor(transport, signals);
+    for (;;) {
+      if (lifecycle.aborted) throw lifecycle.canceledError();
+      if (!this.inflight) {
+        const now = this.options.clock();
+        const storm = this.rejections.openError(now);
+        if (storm) throw storm;
+        if (this.cooldown.isOpen(now)) {
+          if (this.options.whileLocked === 'fail') throw this.lockedError(now);
+          await sleep(this.cooldown.until - now, lifecycle, ...signals);
+          // The trial call of another waiter may already have brought a token.
+          const token = this.peek(transport);
+          if (token) return token;
+          continue;
+        }
+        if (this.failure && this.failure.until > now) throw this.failure.error;
       }
-      if (this.failure && this.failure.until > now) throw this.failure.error;
-    }
-    try {
-      return await raceSignal(this.inflight ?? this.startRefresh(false, transport), lifecycle, ...signals);
-    } catch (error) {
-      // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
-      const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
-      if (waitOut && error instanceof AccountLockedError) return this.obtain(signals, transport);
-      throw error;
+      try {
+        return await raceSignal(this.inflight ?? this.startRefresh(false, transport), lifecycle, ...signals);
+      } catch (error) {
+        // 'wait': a flight that ran into (or opened) a cool-down is waited out, not reported.
+        const waitOut = this.options.whileLocked === 'wait' && this.cooldown.isOpen(this.options.clock());
+        if (!(waitOut && error instanceof AccountLockedError)) throw error;
+      }
     }
   }
 
   private startRefresh(background: boolean, transport?: RequestTransport): Promise<StoredToken> {
     this.flightTransport = transport;
-    const flight = this.refresh(background).finally(() => {
+    const dropped = this.dropped;
+    this.dropped = undefined;
+    const flight = this.refresh(background, dropped).finally(() => {
       if (this.inflight !== flight) return;
       this.inflight = undefined;
       this.flightTransport = undefined;
@@ -219,71 +237,37 @@ export class TokenCache {
     });
   }
 
-  private async refresh(background: boolean): Promise<StoredToken> {
-    const previous = this.current;
-    const rejected = this.pendingRejection;
-    this.pendingRejection = undefined;
-    if (rejected !== undefined) await this.store.delete(rejected);
-    const usable = (token: StoredToken) => this.isUsableShared(token, previous, rejected, background);
-    for (let round = 1; ; round++) {
-      const shared = await this.store.get();
-      if (shared) this.endLockoutEpisodeIfOver(shared);
-      if (shared && usable(shared)) return this.adopt(shared);
-      await this.throwIfSharedStop();
-      let lock = round <= MAX_LOCK_ROUNDS ? await this.store.acquireLock() : ({ status: 'none' } as const);
-      if (lock.status === 'lost') {
-        const waited = await this.waitForSharedToken(usable);
-        if (!waited) continue; // the holder is slow or the store is away: try again, at most MAX_LOCK_ROUNDS
-        if ('token' in waited) return this.adopt(waited.token);
-        lock = waited.lock; // the holder released the lock without a token: take over at once
-      }
-      try {
-        if (lock.status === 'won') {
-          // Read again under the lock: the previous holder may have stored its token, a failure or
-          // a lockout between our last read and its release of the lock.
-          const stored = await this.store.get();
-          if (stored) this.endLockoutEpisodeIfOver(stored);
-          if (stored && usable(stored)) return this.adopt(stored);
-          await this.throwIfSharedStop();
-        }
-        return await this.fetchAndStore(previous, rejected, background);
-      } finally {
-        if (lock.status === 'won') await lock.release();
-      }
-    }
-  }
-
   /**
-   * Waits for the process holding the renewal lock: until its token appears (returned), its
-   * failure or lockout appears (thrown), or it releases the lock without a token, in which case
-   * this process takes the lock (returned) and renews. Woken by the store's notifications when it
-   * has them, else by polling with backoff. Undefined after `lockWaitMs` or when the store fails.
+   * One renewal (the shared flight): `rejected`, a token this attachment just dropped, is deleted
+   * from the store (compare-and-delete) and never adopted. The cross-process part (shared token,
+   * lock, waiting for another process, shared failure and lockout) is {@link SharedRenewal}'s; this
+   * acts on how it says the renewal begins.
    */
-  private async waitForSharedToken(
-    usable: (token: StoredToken) => boolean,
-  ): Promise<{ token: StoredToken } | { lock: { status: 'won'; release: () => Promise<void> } } | undefined> {
-    const deadline = this.options.clock() + this.store.lockWaitMs;
-    const wake = new WakeSignal();
-    wake.arm();
-    // Not awaited: polling starts at once, and a subscriber that is slow or away costs nothing.
-    const listening = this.store.subscribe(wake.notify);
+  private async refresh(background: boolean, rejected: string | undefined): Promise<StoredToken> {
+    const previous = this.current;
+    if (rejected !== undefined) await this.store.delete(rejected);
+    const start = await this.renewal.begin({
+      takes: (token) => {
+        this.endLockoutEpisodeIfOver(token);
+        return this.isUsableShared(token, previous, rejected, background);
+      },
+      lockedOut: (lockout, now) => {
+        if (lockout) this.cooldown.adopt(lockout);
+        return this.cooldown.isOpen(now);
+      },
+    });
     try {
-      for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-        const left = deadline - this.options.clock();
-        if (left <= 0) return undefined;
-        await wake.wait(Math.min(delay, Math.max(1, left)), this.lifecycle);
-        wake.arm(); // before reading: a change during the reads below ends the next wait at once
-        const shared = await this.store.get();
-        if (shared) this.endLockoutEpisodeIfOver(shared);
-        if (shared && usable(shared)) return { token: shared };
-        if (this.store.failing) return undefined; // the store is away: stop waiting, renew in this process
-        await this.throwIfSharedStop();
-        const lock = await this.store.acquireLock();
-        if (lock.status === 'won') return { lock };
-        if (lock.status === 'none') return undefined;
+      if (start.kind === 'token') return this.adopt(start.token);
+      if (start.kind === 'failure') {
+        // Served from this process's negative cache too.
+        const error = fromStoredFailure(start.failure);
+        this.failure = { error, until: start.failure.until };
+        throw error;
       }
+      if (start.kind === 'locked') throw this.lockedError(this.options.clock());
+      return await this.fetchAndStore(previous, rejected, background);
     } finally {
-      void listening.then((stop) => stop?.());
+      if (start.release) await start.release();
     }
   }
 
@@ -299,31 +283,14 @@ export class TokenCache {
     }
   }
 
-  /**
-   * Throws what stops a renewal, as shared by other processes: a permanent failure (then served
-   * from this process's negative cache too) or a lockout cool-down (adopted). Both read at once.
-   */
-  private async throwIfSharedStop(): Promise<void> {
-    const [failure, lockout] = await Promise.all([this.store.getFailure(), this.store.getLockout()]);
-    const now = this.options.clock();
-    if (failure && failure.until > now) {
-      const error = fromStoredFailure(failure);
-      this.failure = { error, until: failure.until };
-      throw error;
-    }
-    if (lockout) this.cooldown.adopt(lockout);
-    if (this.cooldown.isOpen(now)) throw this.lockedError(now);
-  }
-
   private async fetchAndStore(
     previous: StoredToken | undefined,
     rejected: string | undefined,
     background: boolean,
   ): Promise<StoredToken> {
-    let outcome;
-    try {
-      outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
-    } catch (error) {
+    const outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
+    if (outcome.kind === 'failed') {
+      const { error } = outcome;
       // Permanent failures are served from a short negative cache; transient ones were already retried.
       if (!(error instanceof TokenEndpointError && error.transient)) {
         const until = this.options.clock() + this.options.failureCacheMs;
@@ -334,9 +301,9 @@ export class TokenCache {
       }
       throw error;
     }
-    if ('lockout' in outcome) {
+    if (outcome.kind === 'lockout') {
       const at = this.options.clock();
-      const state = this.cooldown.open(outcome.lockout, at, this.options.random(), failureAnswer(outcome.lockout));
+      const state = this.cooldown.open(outcome.failure, at, this.options.random(), failureAnswer(outcome.failure));
       await this.store.setLockout(state);
       emit(this.options.hooks, 'onLockoutOpened', {
         retryAt: state.until,

@@ -1,0 +1,88 @@
+import type { OAuth2Hooks } from './hooks';
+import type { GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
+import type { Preset } from './presets';
+
+/**
+ * One entry per key of `T`, optional ones included. Written as an object literal, it fails to compile
+ * when `T` gains a key the literal lacks (missing property) or the literal names a key `T` lacks
+ * (excess property): the key lists below cannot drift from the option types.
+ */
+type KeyRegistry<T> = { readonly [K in keyof Required<T>]: true };
+
+function keysOf<T>(registry: KeyRegistry<T>): readonly (keyof T & string)[] {
+  return Object.keys(registry) as (keyof T & string)[];
+}
+
+/** Every key of {@link OAuth2Options}; any other key given to `attachOAuth2` is an unknown option. */
+export const OPTION_KEYS = keysOf<OAuth2Options>({
+  tokenUrl: true,
+  clientId: true,
+  clientSecret: true,
+  scope: true,
+  grant: true,
+  clientAuthentication: true,
+  basicEncoding: true,
+  acceptTokenTypes: true,
+  tokenRequestFormat: true,
+  tokenRequestHeaders: true,
+  tokenRequestParams: true,
+  apiOrigins: true,
+  refreshSkewSeconds: true,
+  backgroundRefresh: true,
+  store: true,
+  tokenHttpClient: true,
+  tokenRequestTimeoutMs: true,
+  maxTokenResponseBytes: true,
+  allowInsecureHttp: true,
+  isTokenRejected: true,
+  authorizationHeader: true,
+  retry: true,
+  lockout: true,
+  rejection: true,
+  storeTimeoutMs: true,
+  failureCacheMs: true,
+  hooks: true,
+  clock: true,
+  random: true,
+});
+
+/** Keys a {@link Preset} adds for `axios.create` (not options of the plugin): accepted and ignored by `attachOAuth2`. */
+export const PRESET_KEYS = keysOf<Omit<Preset, keyof OAuth2Options>>({ baseURL: true, headers: true });
+
+/** Keys of `retry`. */
+export const RETRY_KEYS = keysOf<RetryOptions>({ retries: true, baseDelayMs: true, maxDelayMs: true });
+
+/** Keys of `lockout`. */
+export const LOCKOUT_KEYS = keysOf<LockoutOptions>({
+  initialCooldownMs: true,
+  maxCooldownMs: true,
+  maxRetryAfterMs: true,
+  whileLocked: true,
+});
+
+/** Keys of `rejection`. */
+export const REJECTION_KEYS = keysOf<RejectionOptions>({
+  windowMs: true,
+  initialCooldownMs: true,
+  maxCooldownMs: true,
+});
+
+/** Keys of `grant`, per grant type. */
+export const GRANT_KEYS = {
+  client_credentials: keysOf<Extract<GrantOptions, { type: 'client_credentials' }>>({ type: true }),
+  password: keysOf<Extract<GrantOptions, { type: 'password' }>>({ type: true, username: true, password: true }),
+} satisfies { readonly [T in GrantOptions['type']]: readonly string[] };
+
+/** Every hook name of {@link OAuth2Hooks}; any other key of `hooks` is an unknown hook. */
+export const HOOK_NAMES = keysOf<OAuth2Hooks>({
+  onTokenAcquired: true,
+  onTokenRenewed: true,
+  onRequestReplayed: true,
+  onLockoutOpened: true,
+  onLockoutClosed: true,
+  onRejectionStormOpened: true,
+  onRejectionStormClosed: true,
+  onTokenEndpointFailure: true,
+  onStoreError: true,
+  onRequestSkipped: true,
+});
