@@ -1,12 +1,5 @@
 import { CanceledError, isCancel } from 'axios';
-import {
-  createResponseHarness,
-  deferred,
-  flushPromises,
-  outcome,
-  tokenBody,
-  waitFor,
-} from './helpers/response-harness';
+import { createResponseHarness, deferred, flush, outcome, tokenBody, waitFor } from './helpers/harness';
 
 /** A harness whose next token call is held until `release()`. */
 function slowTokenEndpoint(accessToken = 'tok-1') {
@@ -36,7 +29,7 @@ describe('AbortSignal while waiting for a token', () => {
       expect(result.error).toBeInstanceOf(CanceledError);
     }
     // The others are still waiting for the same fetch.
-    await flushPromises();
+    await flush();
     expect(h.apiHits).toHaveLength(0);
 
     release();
@@ -57,7 +50,7 @@ describe('AbortSignal while waiting for a token', () => {
     expect(!result.ok && isCancel(result.error)).toBe(true);
 
     release();
-    await flushPromises();
+    await flush();
     expect((await h.api.get('/b')).data.token).toBe('tok-1');
     expect(h.tokenCalls).toHaveLength(1);
     expect(h.apiHits.map((x) => x.url)).toEqual(['/b']);

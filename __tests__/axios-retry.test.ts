@@ -1,7 +1,7 @@
 import axiosRetry from 'axios-retry';
 import { isAxiosError, type AxiosError } from 'axios';
 import { attachOAuth2, OAuth2Error, type ReplayEvent } from '../src';
-import { createResponseHarness, defaultOptions, rejectionOf, type ResponseHarness } from './helpers/response-harness';
+import { createResponseHarness, defaultOptions, rejectionOf, type ResponseHarness } from './helpers/harness';
 
 type Order = 'plugin first' | 'axios-retry first';
 

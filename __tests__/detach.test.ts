@@ -1,13 +1,7 @@
 import { attachOAuth2, OAuth2Error, OAuth2OptionsError } from '../src';
-import {
-  CORE_CLIENT_ID,
-  CORE_CLIENT_SECRET,
-  CORE_TOKEN_URL,
-  countInterceptors,
-  createCore,
-} from './helpers/core-harness';
+import { CLIENT_ID, CLIENT_SECRET, TOKEN_URL, countInterceptors, createCore } from './helpers/harness';
 
-const options = { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET };
+const options = { tokenUrl: TOKEN_URL, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
 
 describe('detach()', () => {
   test('attach adds two request interceptors (cached / fetching, one runs per request) and one response interceptor', () => {

@@ -1,12 +1,5 @@
 import { AccountLockedError, type OAuth2Hooks, type OAuth2Options, type TokenStore } from '../src';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  createResponseHarness,
-  oauthError,
-  outcome,
-  tokenBody,
-} from './helpers/response-harness';
+import { CLIENT_ID, CLIENT_SECRET, createResponseHarness, oauthError, outcome, tokenBody } from './helpers/harness';
 
 const T0 = Date.UTC(2025, 0, 1);
 const BASIC = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');

@@ -1,5 +1,5 @@
 import { freshness, tokenWindows, TokenEndpointError } from '../src';
-import { createCore, deferred, flush, T0, type CoreReply } from './helpers/core-harness';
+import { createCore, deferred, flush, T0, type Reply } from './helpers/harness';
 
 const S = 1000;
 
@@ -78,7 +78,7 @@ describe('hard window (callers wait)', () => {
     expect(core.tokenCalls).toHaveLength(1);
 
     core.clock.now = T0 + 970_000;
-    const gate = deferred<CoreReply>();
+    const gate = deferred<Reply>();
     core.tokenQueue.push(() => gate.promise);
     const waiting = core.api.get('/c');
     await flush();
@@ -117,7 +117,7 @@ describe('soft window (background refresh)', () => {
     expect(core.tokenCalls).toHaveLength(1);
 
     core.clock.now = T0 + 870_000;
-    const gate = deferred<CoreReply>();
+    const gate = deferred<Reply>();
     core.tokenQueue.push(() => gate.promise);
     // The token endpoint has not answered, yet the caller is served with the old token.
     expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-1');
