@@ -4,6 +4,9 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // Stryker's sandbox (a copy of the repository) and its reports are never tests nor modules of this run.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/', '<rootDir>/reports/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   collectCoverageFrom: ['src/**/*.ts'],
   coverageThreshold: { global: { lines: 90, branches: 90 } },

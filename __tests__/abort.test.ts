@@ -1,12 +1,5 @@
 import { CanceledError, isCancel } from 'axios';
-import {
-  createResponseHarness,
-  deferred,
-  flushPromises,
-  outcome,
-  tokenBody,
-  waitFor,
-} from './helpers/response-harness';
+import { createResponseHarness, deferred, flush, outcome, tokenBody, waitFor } from './helpers/harness';
 
 /** A harness whose next token call is held until `release()`. */
 function slowTokenEndpoint(accessToken = 'tok-1') {
@@ -36,7 +29,7 @@ describe('AbortSignal while waiting for a token', () => {
       expect(result.error).toBeInstanceOf(CanceledError);
     }
     // The others are still waiting for the same fetch.
-    await flushPromises();
+    await flush();
     expect(h.apiHits).toHaveLength(0);
 
     release();
@@ -57,18 +50,29 @@ describe('AbortSignal while waiting for a token', () => {
     expect(!result.ok && isCancel(result.error)).toBe(true);
 
     release();
-    await flushPromises();
+    await flush();
     expect((await h.api.get('/b')).data.token).toBe('tok-1');
     expect(h.tokenCalls).toHaveLength(1);
     expect(h.apiHits.map((x) => x.url)).toEqual(['/b']);
   });
 
-  test('a signal already aborted rejects with a cancel error and sends nothing to the API', async () => {
-    const h = createResponseHarness();
-    await h.api.get('/warm-up');
-    const result = await outcome(h.api.get('/x', { signal: AbortSignal.abort() }));
+  test('a signal already aborted when the request must wait for a token rejects at once (the plugin’s cancel, not axios’s) and sends nothing', async () => {
+    const { h, release } = slowTokenEndpoint();
+    let settled = false;
+    const pending = outcome(h.api.get('/x', { signal: AbortSignal.abort() })).finally(() => {
+      settled = true;
+    });
+    // Settles while the token fetch is still held: the plugin stopped waiting, axios never got to dispatch.
+    await waitFor(() => settled);
+    expect(h.tokenCalls).toHaveLength(1);
+    const result = await pending;
     expect(!result.ok && isCancel(result.error)).toBe(true);
-    expect(h.apiHits.map((x) => x.url)).toEqual(['/warm-up']);
+    expect(!result.ok && (result.error as Error).message).toBe('canceled while waiting for an OAuth 2.0 token');
+
+    release();
+    expect((await h.api.get('/b')).data.token).toBe('tok-1');
+    expect(h.tokenCalls).toHaveLength(1);
+    expect(h.apiHits.map((x) => x.url)).toEqual(['/b']);
   });
 });
 

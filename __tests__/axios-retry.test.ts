@@ -1,7 +1,7 @@
 import axiosRetry from 'axios-retry';
-import type { AxiosError } from 'axios';
-import { attachOAuth2, type ReplayEvent } from '../src';
-import { createResponseHarness, defaultOptions, rejectionOf, type ResponseHarness } from './helpers/response-harness';
+import { isAxiosError, type AxiosError } from 'axios';
+import { attachOAuth2, OAuth2Error, type ReplayEvent } from '../src';
+import { createResponseHarness, defaultOptions, rejectionOf, type ResponseHarness } from './helpers/harness';
 
 type Order = 'plugin first' | 'axios-retry first';
 
@@ -26,6 +26,33 @@ function setup(order: Order) {
 }
 
 const hitsOf = (h: ResponseHarness, url: string) => h.apiHits.filter((x) => x.url === url);
+
+describe('axios-retry attached first: its retry of a replay goes through the whole instance again', () => {
+  test('replay answered 503, its retry answered 401: the caller gets the 401 after exactly 1 replay and 1 refresh', async () => {
+    const { h, replays, retries } = setup('axios-retry first');
+    await h.api.get('/warm-up');
+    h.validTokens = new Set(['tok-2']);
+    let tok2Hits = 0;
+    h.apiReply = (hit) => {
+      if (hit.url !== '/x' || hit.token !== 'tok-2') return undefined;
+      tok2Hits += 1;
+      return tok2Hits === 1 ? [503, ''] : [401, { Message: 'rejected', Type: 'invalid_credentials' }];
+    };
+
+    const error = (await rejectionOf(h.api.get('/x'))) as AxiosError;
+
+    // The API's own 401, as axios gave it: no second renewal was attempted (its failure would surface instead).
+    expect(isAxiosError(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(OAuth2Error);
+    expect(error.message).toBe('Request failed with status code 401');
+    expect(error.response?.status).toBe(401);
+    expect(error.response?.data).toEqual({ Message: 'rejected', Type: 'invalid_credentials' });
+    expect(hitsOf(h, '/x').map((x) => x.token)).toEqual(['tok-1', 'tok-2', 'tok-2']);
+    expect(retries).toEqual([1]);
+    expect(replays).toHaveLength(1);
+    expect(h.tokenCalls).toHaveLength(2); // warm-up + exactly 1 refresh
+  });
+});
 
 describe.each<Order>(['plugin first', 'axios-retry first'])(
   'the plugin and axios-retry on one instance (%s)',

@@ -1,5 +1,4 @@
 import { lockoutDelayMs, parseRetryAfter, retryDelayMs } from '../src';
-import { LOCKOUT_JITTER_RATIO } from '../src/policy/backoff';
 
 describe('retryDelayMs (transient retries: exponential, equal jitter)', () => {
   test.each([
@@ -36,8 +35,10 @@ describe('retryDelayMs (transient retries: exponential, equal jitter)', () => {
 });
 
 describe('lockoutDelayMs (cool-down without Retry-After: doubling, capped, +0–10% jitter)', () => {
-  test('the jitter ratio is 10%', () => {
-    expect(LOCKOUT_JITTER_RATIO).toBe(0.1);
+  test('the jitter adds at most 10% of the delay (random just below 1), nothing at random 0', () => {
+    expect(lockoutDelayMs(1, 60_000, 900_000, 0.999_999)).toBe(66_000);
+    expect(lockoutDelayMs(5, 60_000, 900_000, 0.999_999)).toBe(990_000);
+    expect(lockoutDelayMs(1, 60_000, 900_000, 0)).toBe(60_000);
   });
 
   test.each([

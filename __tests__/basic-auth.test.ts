@@ -1,5 +1,5 @@
 import { basicAuthorization, formEncode } from '../src';
-import { createCore, headerOf } from './helpers/core-harness';
+import { createCore, headerOf } from './helpers/harness';
 
 const RFC_ID = '1PpG/Q 1';
 const RFC_SECRET = 'z/tZ9VwFZqApmIQ+ZH1I5pLk/uB4ud:X2/8bL+wfFTt1rFw=';

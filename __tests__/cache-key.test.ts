@@ -1,7 +1,7 @@
 import axios from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2, MemoryTokenStore, type OAuth2Options, type StoredToken, type TokenStore } from '../src';
-import { mockApi, mockTokenEndpoint, type ApiCall } from './helpers/core-harness';
+import { mockApi, mockTokenEndpoint, type ApiCall } from './helpers/harness';
 
 const SANDBOX = {
   token: 'https://api.sandbox.mangopay.com/v2.01/oauth/token',

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { createCore, deferred, T0, bearer, type CoreReply } from './helpers/core-harness';
+import { createCore, deferred, T0, tokenBody, type Reply } from './helpers/harness';
 
 describe('getToken()', () => {
   test('resolves the access token with its type, expiry (a Date) and scope, never the refresh token', async () => {
@@ -55,12 +55,12 @@ describe('getToken()', () => {
   test('requests waiting during a forced renewal share it', async () => {
     const core = createCore();
     await core.auth.getToken();
-    const answer = deferred<CoreReply>();
+    const answer = deferred<Reply>();
     core.tokenQueue.push(() => answer.promise);
     const forced = core.auth.getToken({ forceRefresh: true });
     const requests = Promise.all([core.api.get('/a'), core.api.get('/b')]);
     await new Promise((resolve) => setImmediate(resolve));
-    answer.resolve([200, bearer('tok-forced')]);
+    answer.resolve([200, tokenBody('tok-forced')]);
     expect((await forced).accessToken).toBe('tok-forced');
     expect((await requests).map((r) => r.data.authorization)).toEqual(['Bearer tok-forced', 'Bearer tok-forced']);
     expect(core.tokenCalls).toHaveLength(2);

@@ -1,17 +1,17 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import { AccountLockedError, TokenEndpointError, type ClientAuthentication, type GrantOptions } from '../src';
 import {
-  CORE_CLIENT_ID as ID,
-  CORE_CLIENT_SECRET as SECRET,
-  CORE_TOKEN_URL,
+  CLIENT_ID as ID,
+  CLIENT_SECRET as SECRET,
+  TOKEN_URL,
   T0,
-  bearer,
+  tokenBody,
   createCore,
   formPairs,
   headerOf,
   type Core,
-  type CoreReply,
-} from './helpers/core-harness';
+  type Reply,
+} from './helpers/harness';
 
 const USER = 'jane@example.com';
 const PASSWORD = 'p@ss w0rd&=';
@@ -46,19 +46,19 @@ describe('grant × client authentication', () => {
 
     if (c.auth === 'query') {
       expect(call.method).toBe('get');
-      expect(call.url).toBe(CORE_TOKEN_URL);
+      expect(call.url).toBe(TOKEN_URL);
       expect(call.data).toBeUndefined();
       expect(headerOf(call, 'Content-Type')).toBeUndefined();
       expect(headerOf(call, 'Authorization')).toBeUndefined();
       const expected: Array<[string, string]> = [...c.grantPairs, ['client_id', ID], ['client_secret', SECRET]];
       expect([...new URL(url).searchParams.entries()]).toEqual(expected);
-      expect(url).toBe(`${CORE_TOKEN_URL}?${new URLSearchParams(expected).toString()}`);
+      expect(url).toBe(`${TOKEN_URL}?${new URLSearchParams(expected).toString()}`);
       return;
     }
 
     expect(call.method).toBe('post');
     // No credentials (nor anything else) in the URL.
-    expect(url).toBe(CORE_TOKEN_URL);
+    expect(url).toBe(TOKEN_URL);
     expect(call.params).toBeUndefined();
     expect(url).not.toContain(SECRET);
     expect(url).not.toContain(ID);
@@ -97,7 +97,7 @@ describe('token request options', () => {
     await core.auth.getAccessToken();
     const call = core.tokenCalls[0];
     expect(call.method).toBe('post');
-    expect(fullUrl(call)).toBe(CORE_TOKEN_URL);
+    expect(fullUrl(call)).toBe(TOKEN_URL);
     expect(headerOf(call, 'Content-Type')).toBe('application/json');
     expect(headerOf(call, 'Authorization')).toBeUndefined();
     expect(call.data).toBe(
@@ -126,7 +126,7 @@ describe('token request options', () => {
     const core = createCore({ options: { scope: 'read', clientAuthentication: 'query' } });
     await core.auth.getAccessToken();
     expect(fullUrl(core.tokenCalls[0])).toBe(
-      `${CORE_TOKEN_URL}?grant_type=client_credentials&scope=read&client_id=client-1&client_secret=sup3r-s3cret-api-key`,
+      `${TOKEN_URL}?grant_type=client_credentials&scope=read&client_id=client-1&client_secret=sup3r-s3cret-api-key`,
     );
   });
 
@@ -165,7 +165,7 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     createCore({ options: { backgroundRefresh: false, ...options } });
 
   /** Three token fetches, each after the last token expired, answered by `replies` in turn. */
-  async function threeFetches(replies: CoreReply[]): Promise<{ tokens: string[]; grants: string[] }> {
+  async function threeFetches(replies: Reply[]): Promise<{ tokens: string[]; grants: string[] }> {
     const core = setup();
     core.tokenQueue.push(...replies);
     const tokens = [await core.auth.getAccessToken()];
@@ -178,17 +178,17 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('a response with refresh_token → the next renewal uses grant_type=refresh_token with it', async () => {
     const core = setup();
-    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })]);
+    core.tokenQueue.push([200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })]);
     expect(await core.auth.getAccessToken()).toBe('a1');
     expect(formPairs(core.tokenCalls[0])).toEqual([['grant_type', 'client_credentials']]);
 
     expire(core);
-    core.tokenQueue.push([200, bearer('a2', 3600, { refresh_token: 'rt-2' })]);
+    core.tokenQueue.push([200, tokenBody('a2', 3600, { refresh_token: 'rt-2' })]);
     expect((await core.api.get('/x')).data.authorization).toBe('Bearer a2');
     expect(core.tokenCalls).toHaveLength(2);
     const refresh = core.tokenCalls[1];
     expect(refresh.method).toBe('post');
-    expect(fullUrl(refresh)).toBe(CORE_TOKEN_URL);
+    expect(fullUrl(refresh)).toBe(TOKEN_URL);
     expect(headerOf(refresh, 'Authorization')).toBe(basic);
     expect(headerOf(refresh, 'Content-Type')).toBe(FORM);
     expect(refresh.data).toBe('grant_type=refresh_token&refresh_token=rt-1');
@@ -196,7 +196,7 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('refresh with client_secret_post carries the client credentials in the body', async () => {
     const core = setup({ clientAuthentication: 'client_secret_post' });
-    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })]);
+    core.tokenQueue.push([200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })]);
     await core.auth.getAccessToken();
     expire(core);
     await core.auth.getAccessToken();
@@ -208,21 +208,21 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('refresh in query mode is a GET with the refresh token in the query', async () => {
     const core = setup({ clientAuthentication: 'query' });
-    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })]);
+    core.tokenQueue.push([200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })]);
     await core.auth.getAccessToken();
     expire(core);
     await core.auth.getAccessToken();
     expect(core.tokenCalls[1].method).toBe('get');
     expect(fullUrl(core.tokenCalls[1])).toBe(
-      `${CORE_TOKEN_URL}?grant_type=refresh_token&refresh_token=rt-1&client_id=${ID}&client_secret=${SECRET}`,
+      `${TOKEN_URL}?grant_type=refresh_token&refresh_token=rt-1&client_id=${ID}&client_secret=${SECRET}`,
     );
   });
 
   test('a rotated refresh token replaces the old one', async () => {
     const { tokens, grants } = await threeFetches([
-      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
-      [200, bearer('a2', 3600, { refresh_token: 'rt-2' })],
-      [200, bearer('a3', 3600, { refresh_token: 'rt-3' })],
+      [200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })],
+      [200, tokenBody('a2', 3600, { refresh_token: 'rt-2' })],
+      [200, tokenBody('a3', 3600, { refresh_token: 'rt-3' })],
     ]);
     expect(tokens).toEqual(['a1', 'a2', 'a3']);
     expect(grants).toEqual([
@@ -234,9 +234,9 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('a refresh response without refresh_token keeps the old one', async () => {
     const { tokens, grants } = await threeFetches([
-      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
-      [200, bearer('a2', 3600)],
-      [200, bearer('a3', 3600)],
+      [200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })],
+      [200, tokenBody('a2', 3600)],
+      [200, tokenBody('a3', 3600)],
     ]);
     expect(tokens).toEqual(['a1', 'a2', 'a3']);
     expect(grants).toEqual([
@@ -248,7 +248,7 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('a 401 on the API also renews with the refresh token', async () => {
     const core = setup();
-    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })], [200, bearer('a2', 3600)]);
+    core.tokenQueue.push([200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })], [200, tokenBody('a2', 3600)]);
     core.validTokens = new Set(['a2']);
     expect((await core.api.get('/x')).data.authorization).toBe('Bearer a2');
     expect(core.tokenCalls.map((c) => c.data)).toEqual([
@@ -260,9 +260,9 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   test('invalid_grant on refresh → falls back to the main grant (exactly 2 token calls)', async () => {
     const core = setup({ grant: { type: 'password', username: USER, password: PASSWORD } });
     core.tokenQueue.push(
-      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
+      [200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })],
       [400, { error: 'invalid_grant', error_description: 'refresh token expired' }],
-      [200, bearer('a2', 3600)],
+      [200, tokenBody('a2', 3600)],
     );
     await core.auth.getAccessToken();
     expire(core);
@@ -284,10 +284,10 @@ describe('refresh tokens (RFC 6749 §6)', () => {
     '%i %s on refresh → the main grant at once (no lockout), and the dropped refresh token is not tried again',
     async (status, code) => {
       const { tokens, grants } = await threeFetches([
-        [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
+        [200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })],
         [status, { error: code }],
-        [200, bearer('a2', 3600)],
-        [200, bearer('a3', 3600)],
+        [200, tokenBody('a2', 3600)],
+        [200, tokenBody('a3', 3600)],
       ]);
       expect(tokens).toEqual(['a1', 'a2', 'a3']);
       expect(grants).toEqual([
@@ -300,11 +300,11 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   );
 
   test('after the refresh grant is refused, later refresh tokens are not tried; after invalid_grant they are', async () => {
-    const replies = (refusal: string): CoreReply[] => [
-      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
+    const replies = (refusal: string): Reply[] => [
+      [200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })],
       [400, { error: refusal }],
-      [200, bearer('a2', 3600, { refresh_token: 'rt-2' })],
-      [200, bearer('a3', 3600)],
+      [200, tokenBody('a2', 3600, { refresh_token: 'rt-2' })],
+      [200, tokenBody('a3', 3600)],
     ];
     const start = [
       'grant_type=client_credentials',
@@ -324,7 +324,7 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   test('unauthorized_client on refresh and again on the main grant → the lockout opens (2 calls, then none)', async () => {
     const core = setup();
     core.tokenQueue.push(
-      [200, bearer('a1', 3600, { refresh_token: 'rt-1' })],
+      [200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })],
       [400, { error: 'unauthorized_client' }],
       [400, { error: 'unauthorized_client' }],
     );
@@ -341,7 +341,10 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('a 429 on refresh is not a fallback: the lockout opens at once (1 call)', async () => {
     const core = setup();
-    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })], [429, { error: 'unauthorized_client' }]);
+    core.tokenQueue.push(
+      [200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })],
+      [429, { error: 'unauthorized_client' }],
+    );
     await core.auth.getAccessToken();
     expire(core);
     await expect(core.auth.getAccessToken()).rejects.toBeInstanceOf(AccountLockedError);
@@ -350,7 +353,7 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('another error on refresh is not a fallback: it rejects (1 token call)', async () => {
     const core = setup();
-    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })], [400, { error: 'invalid_request' }]);
+    core.tokenQueue.push([200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })], [400, { error: 'invalid_request' }]);
     await core.auth.getAccessToken();
     expire(core);
     const before = core.tokenCalls.length;
@@ -362,7 +365,7 @@ describe('refresh tokens (RFC 6749 §6)', () => {
 
   test('invalidate() forgets the refresh token too', async () => {
     const core = setup();
-    core.tokenQueue.push([200, bearer('a1', 3600, { refresh_token: 'rt-1' })]);
+    core.tokenQueue.push([200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })]);
     await core.auth.getAccessToken();
     await core.auth.invalidate();
     expect(await core.auth.getAccessToken()).toBe('tok-1');

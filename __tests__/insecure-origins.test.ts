@@ -5,7 +5,7 @@
 import axios from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2, OAuth2OptionsError, type OAuth2Options } from '../src';
-import { mockApi, mockTokenEndpoint, type ApiCall } from './helpers/core-harness';
+import { mockApi, mockTokenEndpoint, type ApiCall } from './helpers/harness';
 
 const SECRET = 'insecure-origins-secret-77';
 const options: OAuth2Options = {

@@ -12,16 +12,16 @@ import {
   type TokenStore,
 } from '../src';
 import {
-  bearer,
-  CORE_CLIENT_ID,
-  CORE_CLIENT_SECRET,
-  CORE_TOKEN_URL,
+  tokenBody,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  TOKEN_URL,
   createCore,
   deferred,
   flush,
   T0,
-  type CoreReply,
-} from './helpers/core-harness';
+  type Reply,
+} from './helpers/harness';
 
 /** 'pending' when `promise` has not settled once every queued callback ran (no timer fires). */
 async function settledNow<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown } | 'pending'> {
@@ -45,7 +45,7 @@ const FAKE: Parameters<typeof jest.useFakeTimers>[0] = {
 describe('item 12: an axios CancelToken is honoured while a request waits', () => {
   test('cancel while waiting for the shared token fetch: rejects at once with the caller’s Cancel; the fetch goes on for the others', async () => {
     const core = createCore();
-    const gate = deferred<CoreReply>();
+    const gate = deferred<Reply>();
     core.tokenQueue.push(() => gate.promise);
     const source = axios.CancelToken.source();
     const others = [1, 2, 3].map((i) => core.api.get(`/others/${i}`));
@@ -61,7 +61,7 @@ describe('item 12: an axios CancelToken is honoured while a request waits', () =
     expect(error).toBeInstanceOf(CanceledError);
     expect((error as Error).message).toBe('the user gave up');
 
-    gate.resolve([200, bearer('tok-1')]);
+    gate.resolve([200, tokenBody('tok-1')]);
     const responses = await Promise.all(others);
     expect(responses.map((r) => r.data.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-1']);
     expect(core.tokenCalls).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('item 12: an axios CancelToken is honoured while a request waits', () =
     const core = createCore();
     await core.api.get('/warm-up');
     core.validTokens = new Set(['tok-2']);
-    const gate = deferred<CoreReply>();
+    const gate = deferred<Reply>();
     core.tokenQueue.push(() => gate.promise);
     const source = axios.CancelToken.source();
     const other = core.api.get('/other');
@@ -85,7 +85,7 @@ describe('item 12: an axios CancelToken is honoured while a request waits', () =
     expect(result).not.toBe('pending');
     expect(isCancel((result as { error: unknown }).error)).toBe(true);
 
-    gate.resolve([200, bearer('tok-2')]);
+    gate.resolve([200, tokenBody('tok-2')]);
     expect((await other).data.authorization).toBe('Bearer tok-2');
     expect(core.tokenCalls).toHaveLength(2);
     expect(core.apiCalls.map((c) => `${c.url} ${c.authorization}`)).toEqual([
@@ -202,8 +202,8 @@ describe('item 13: detach() stops the renewal and settles every waiting caller',
       const api = axios.create({ baseURL: `${url}/api` });
       const handle = attachOAuth2(api, {
         tokenUrl: `${url}/token`,
-        clientId: CORE_CLIENT_ID,
-        clientSecret: CORE_CLIENT_SECRET,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
       });
       const pending = api.get('/me').catch((error: unknown) => error);
       while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -375,7 +375,7 @@ describe('item 18: attachments sharing a MemoryTokenStore share one renewal', ()
     const store = new MemoryTokenStore();
     const a = createCore({ options: { store, retry: { retries: 0 } } });
     const b = createCore({ options: { store } });
-    const gate = deferred<CoreReply>();
+    const gate = deferred<Reply>();
     a.tokenQueue.push(() => gate.promise);
     const first = a.api.get('/a').catch((e: unknown) => e);
     await flush();
@@ -401,7 +401,7 @@ describe('item 18: attachments sharing a MemoryTokenStore share one renewal', ()
 
   test('options: storeTimeoutMs must be a positive number', () => {
     const api = axios.create();
-    const base = { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET };
+    const base = { tokenUrl: TOKEN_URL, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
     expect(() => attachOAuth2(api, { ...base, storeTimeoutMs: 0 })).toThrow(/storeTimeoutMs/);
   });
 });

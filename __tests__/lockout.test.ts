@@ -1,8 +1,8 @@
 import { AccountLockedError, OAuth2Error, type LockoutEvent, type OAuth2Options } from '../src';
-import { createResponseHarness, oauthError, outcome, type ReplyTuple } from './helpers/response-harness';
+import { createResponseHarness, oauthError, outcome, type Reply } from './helpers/harness';
 
 const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
-const LOCKED: ReplyTuple = [
+const LOCKED: Reply = [
   400,
   oauthError(
     'unauthorized_client',
@@ -10,7 +10,7 @@ const LOCKED: ReplyTuple = [
   ),
 ];
 
-function locked(headers: Record<string, string>): ReplyTuple {
+function locked(headers: Record<string, string>): Reply {
   return [LOCKED[0], LOCKED[1], headers];
 }
 
@@ -137,25 +137,19 @@ describe('lockout from the token endpoint', () => {
   });
 
   test.each([
-    ['423', [423, { Message: 'Locked' }] as ReplyTuple, 423, undefined, 60_000],
+    ['423', [423, { Message: 'Locked' }] as Reply, 423, undefined, 60_000],
     [
       '429 with Retry-After',
-      [429, { error: 'rate_limit' }, { 'Retry-After': '30' }] as ReplyTuple,
+      [429, { error: 'rate_limit' }, { 'Retry-After': '30' }] as Reply,
       429,
       'rate_limit',
       30_000,
     ],
-    ['429 without body', [429, undefined] as ReplyTuple, 429, undefined, 60_000],
-    [
-      '401 unauthorized_client',
-      [401, oauthError('unauthorized_client')] as ReplyTuple,
-      401,
-      'unauthorized_client',
-      60_000,
-    ],
+    ['429 without body', [429, undefined] as Reply, 429, undefined, 60_000],
+    ['401 unauthorized_client', [401, oauthError('unauthorized_client')] as Reply, 401, 'unauthorized_client', 60_000],
     [
       '200 carrying unauthorized_client',
-      [200, oauthError('unauthorized_client')] as ReplyTuple,
+      [200, oauthError('unauthorized_client')] as Reply,
       200,
       'unauthorized_client',
       60_000,

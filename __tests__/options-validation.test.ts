@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, MemoryTokenStore, OAuth2Error, OAuth2OptionsError, type OAuth2Options } from '../src';
-import { countInterceptors } from './helpers/core-harness';
+import { countInterceptors } from './helpers/harness';
 
 const SECRET = 'zz-Secret-Value-9931';
 const valid: OAuth2Options = {

@@ -2,16 +2,16 @@ import axios from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2 } from '../src';
 import {
-  CORE_API_ORIGIN,
-  CORE_CLIENT_ID,
-  CORE_CLIENT_SECRET,
-  CORE_TOKEN_URL,
+  API_ORIGIN,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  TOKEN_URL,
   createCore,
   headerOf,
   mockApi,
   mockTokenEndpoint,
   type ApiCall,
-} from './helpers/core-harness';
+} from './helpers/harness';
 
 describe('who receives the bearer', () => {
   test('a relative URL on the baseURL origin gets it', async () => {
@@ -96,24 +96,24 @@ describe('apiOrigins', () => {
   test('default = the baseURL origin', async () => {
     const core = createCore({ baseURL: 'https://other-api.example/base/' });
     await core.api.get('/a');
-    await core.api.get(`${CORE_API_ORIGIN}/b`);
+    await core.api.get(`${API_ORIGIN}/b`);
     expect(core.apiCalls.map((c) => c.authorization)).toEqual(['Bearer tok-1', undefined]);
   });
 
   test('default without a baseURL = the tokenUrl origin', async () => {
     const core = createCore({ baseURL: null });
     await core.api.get('https://auth.example.com/api/me');
-    await core.api.get(`${CORE_API_ORIGIN}/b`);
+    await core.api.get(`${API_ORIGIN}/b`);
     expect(core.apiCalls.map((c) => c.authorization)).toEqual(['Bearer tok-1', undefined]);
   });
 
   test('default with a relative baseURL = the tokenUrl origin', async () => {
     const api = axios.create({ baseURL: '/relative' });
     const mock = new MockAdapter(api);
-    const endpoint = mockTokenEndpoint(mock, CORE_TOKEN_URL);
+    const endpoint = mockTokenEndpoint(mock, TOKEN_URL);
     const calls: ApiCall[] = [];
     mockApi(mock, calls, () => true);
-    attachOAuth2(api, { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET });
+    attachOAuth2(api, { tokenUrl: TOKEN_URL, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     await api.get('https://auth.example.com/me');
     await api.get('/x');
     expect(calls.map((c) => c.authorization)).toEqual(['Bearer tok-1', undefined]);

@@ -1,5 +1,5 @@
 import { OAuth2Error, TokenEndpointError, type OAuth2Options, type TokenFailureEvent } from '../src';
-import { CLIENT_SECRET, createResponseHarness, oauthError, outcome, type ReplyTuple } from './helpers/response-harness';
+import { CLIENT_SECRET, createResponseHarness, oauthError, outcome, type Reply } from './helpers/harness';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -27,7 +27,7 @@ async function errorOf(h: ReturnType<typeof harness>['h'], url = '/x'): Promise<
   return r.error as TokenEndpointError;
 }
 
-const INVALID_CLIENT: ReplyTuple = [
+const INVALID_CLIENT: Reply = [
   401,
   oauthError('invalid_client', 'Client authentication failed'),
   { 'WWW-Authenticate': 'Basic realm="token"' },

@@ -2,7 +2,7 @@ import axios from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import type { OAuth2OptionsError } from '../src';
 import { attachOAuth2, mangopay, musement, OAuth2Error, type Preset } from '../src';
-import { headerOf, mockApi, mockTokenEndpoint, type ApiCall } from './helpers/core-harness';
+import { headerOf, mockApi, mockTokenEndpoint, type ApiCall } from './helpers/harness';
 
 function presetError(run: () => unknown): OAuth2OptionsError {
   try {

@@ -7,7 +7,7 @@ import {
   type OAuth2OptionsError,
   type RejectionStormEvent,
 } from '../src';
-import { CORE_CLIENT_ID, CORE_CLIENT_SECRET, CORE_TOKEN_URL, createCore, T0, type Core } from './helpers/core-harness';
+import { CLIENT_ID, CLIENT_SECRET, TOKEN_URL, createCore, T0, type Core } from './helpers/harness';
 
 function stormCore(extra: Record<string, unknown> = {}) {
   const opened: RejectionStormEvent[] = [];
@@ -37,7 +37,7 @@ function is401OrStorm(error: unknown): boolean {
 
 function expectNoSecret(error: unknown): void {
   const views = [JSON.stringify(error), inspect(error, { depth: Infinity }), String(error)];
-  const secrets = [CORE_CLIENT_SECRET, basicAuthorization(CORE_CLIENT_ID, CORE_CLIENT_SECRET, 'rfc6749'), 'tok-'];
+  const secrets = [CLIENT_SECRET, basicAuthorization(CLIENT_ID, CLIENT_SECRET, 'rfc6749'), 'tok-'];
   for (const view of views) for (const secret of secrets) expect(view).not.toContain(secret);
 }
 
@@ -124,7 +124,7 @@ describe('item 16: an API that rejects every token opens a cool-down instead of 
 
   test('rejection options are validated and named', () => {
     const api = axios.create();
-    const base = { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET };
+    const base = { tokenUrl: TOKEN_URL, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
     const error = (options: Record<string, unknown>) => {
       try {
         attachOAuth2(axios.create(), { ...base, ...options });

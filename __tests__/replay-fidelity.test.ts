@@ -7,7 +7,7 @@ import {
   defaultOptions,
   rejectionOf,
   type ApiHit,
-} from './helpers/response-harness';
+} from './helpers/harness';
 
 /** A harness whose server rejects the first token (tok-1) and accepts the refreshed one (tok-2). */
 function rejectingFirstToken() {

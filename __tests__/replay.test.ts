@@ -5,12 +5,12 @@ import {
   MANGOPAY_INVALID_CREDENTIALS,
   createResponseHarness,
   deferred,
-  flushPromises,
+  flush,
   outcome,
   rejectionOf,
   tokenBody,
   waitFor,
-} from './helpers/response-harness';
+} from './helpers/harness';
 
 function replayRecorder() {
   const events: ReplayEvent[] = [];
@@ -100,7 +100,7 @@ describe('refresh and replay on a rejected token', () => {
     expect(replays.events).toHaveLength(1);
 
     // Nothing else happens afterwards.
-    for (let i = 0; i < 5; i++) await flushPromises();
+    for (let i = 0; i < 5; i++) await flush();
     expect(h.tokenCalls).toHaveLength(2);
     expect(h.apiHits).toHaveLength(2);
   });
@@ -139,7 +139,7 @@ describe('refresh and replay on a rejected token', () => {
     // The refresh is under way (token call pending): release the in-flight 401s, and send a new request.
     inflightGate.resolve();
     const d = outcome(h.api.get('/d'));
-    for (let i = 0; i < 10; i++) await flushPromises();
+    for (let i = 0; i < 10; i++) await flush();
     expect(h.tokenCalls).toHaveLength(2);
     expect(h.apiHits.filter((x) => x.token === 'tok-2')).toHaveLength(0); // everyone is waiting for the refresh
 

@@ -23,7 +23,7 @@ import {
   oauthError,
   rejectionOf,
   waitFor,
-} from './helpers/response-harness';
+} from './helpers/harness';
 
 type Shaped = OAuth2Error & {
   response: { status: number; statusText: string; headers: Record<string, string>; data: unknown };

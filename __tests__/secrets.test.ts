@@ -10,7 +10,7 @@ import {
   TokenEndpointError,
   type OAuth2Options,
 } from '../src';
-import { bearer, createCore, mockApi, type ApiCall } from './helpers/core-harness';
+import { tokenBody, createCore, mockApi, type ApiCall } from './helpers/harness';
 
 const TOKEN_URL = 'https://auth.example.com/oauth/token';
 const CLIENT_ID = 'client-9';
@@ -177,7 +177,7 @@ describe('TokenEndpointError', () => {
       (mock, p) =>
         mock.onAny(p).reply((config) => {
           n += 1;
-          if (n === 1) return [200, bearer(ACCESS, 100, { refresh_token: REFRESH })];
+          if (n === 1) return [200, tokenBody(ACCESS, 100, { refresh_token: REFRESH })];
           throw AxiosError.from(
             new Error(`socket hang up while sending ${String(config.data)}`),
             'ECONNRESET',
@@ -226,7 +226,7 @@ describe('InvalidTokenResponseError', () => {
 describe('the axios error of an API call that carried the bearer', () => {
   test('a 500: Authorization redacted, request hidden', async () => {
     const core = createCore();
-    core.tokenQueue.push([200, bearer(ACCESS, 3600)]);
+    core.tokenQueue.push([200, tokenBody(ACCESS, 3600)]);
     core.mock.reset();
     core.mock.onAny(/oauth\/token/).reply(() => core.tokenQueue.shift() as [number, unknown]);
     core.mock.onAny().reply(500, { message: 'boom' });
@@ -244,7 +244,7 @@ describe('the axios error of an API call that carried the bearer', () => {
 
   test('a 401 that stays 401 after the one replay', async () => {
     const core = createCore();
-    core.tokenQueue.push([200, bearer(ACCESS, 3600)], [200, bearer(`${ACCESS}-2`, 3600)]);
+    core.tokenQueue.push([200, tokenBody(ACCESS, 3600)], [200, tokenBody(`${ACCESS}-2`, 3600)]);
     core.validTokens = new Set();
     const error = await failWith(core.api.get('/me'));
     expect((error as AxiosError).response?.status).toBe(401);
@@ -256,7 +256,7 @@ describe('the axios error of an API call that carried the bearer', () => {
 
   test('a 403 (not a token problem): redacted, not replayed', async () => {
     const core = createCore();
-    core.tokenQueue.push([200, bearer(ACCESS, 3600)]);
+    core.tokenQueue.push([200, tokenBody(ACCESS, 3600)]);
     core.mock.reset();
     core.mock.onAny(/oauth\/token/).reply(() => core.tokenQueue.shift() as [number, unknown]);
     core.mock.onAny().reply(403, { Type: 'forbidden_ressource' });

@@ -1,10 +1,10 @@
 import { TokenEndpointError } from '../src';
-import { createCore, deferred, flush, rejections, type CoreReply } from './helpers/core-harness';
+import { createCore, deferred, flush, rejections, type Reply } from './helpers/harness';
 
 describe('single flight on a cold cache', () => {
   test('100 concurrent API requests make exactly 1 token call and all carry the same bearer', async () => {
     const core = createCore();
-    const gate = deferred<CoreReply>();
+    const gate = deferred<Reply>();
     core.tokenQueue.push(() => gate.promise);
 
     const requests = Array.from({ length: 100 }, (_, i) => core.api.get(`/users/${i}`));

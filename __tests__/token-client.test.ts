@@ -3,25 +3,25 @@ import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2 } from '../src';
 import { DEFAULT_TOKEN_TIMEOUT_MS } from '../src/token/endpoint-exchange';
 import {
-  CORE_API_BASE,
-  CORE_CLIENT_ID,
-  CORE_CLIENT_SECRET,
-  CORE_TOKEN_URL,
+  API_BASE,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  TOKEN_URL,
   createCore,
   headerOf,
   mockApi,
   mockTokenEndpoint,
   type ApiCall,
-} from './helpers/core-harness';
+} from './helpers/harness';
 
-const options = { tokenUrl: CORE_TOKEN_URL, clientId: CORE_CLIENT_ID, clientSecret: CORE_CLIENT_SECRET };
+const options = { tokenUrl: TOKEN_URL, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
 
 describe('token requests', () => {
   test("use the instance's adapter, even a mock installed AFTER attach", async () => {
-    const api = axios.create({ baseURL: CORE_API_BASE });
+    const api = axios.create({ baseURL: API_BASE });
     const auth = attachOAuth2(api, options);
     const mock = new MockAdapter(api); // after attach
-    const endpoint = mockTokenEndpoint(mock, CORE_TOKEN_URL);
+    const endpoint = mockTokenEndpoint(mock, TOKEN_URL);
     const calls: ApiCall[] = [];
     mockApi(mock, calls, () => true);
     expect(await auth.getAccessToken()).toBe('tok-1');
@@ -33,7 +33,7 @@ describe('token requests', () => {
     const core = createCore({ options: { backgroundRefresh: false } });
     expect(await core.auth.getAccessToken()).toBe('tok-1');
     const replacement = new MockAdapter(core.api);
-    const other = mockTokenEndpoint(replacement, CORE_TOKEN_URL, { prefix: 'other-' });
+    const other = mockTokenEndpoint(replacement, TOKEN_URL, { prefix: 'other-' });
     core.clock.now += 3600 * 1000;
     expect(await core.auth.getAccessToken()).toBe('other-1');
     expect(core.tokenCalls).toHaveLength(1);
@@ -95,7 +95,7 @@ describe('token requests', () => {
   test('a token request that times out is a transient failure, retried', async () => {
     const core = createCore({ options: { tokenRequestTimeoutMs: 1000, retry: { retries: 1, baseDelayMs: 0 } } });
     core.mock.reset();
-    const endpoint = mockTokenEndpoint(core.mock, CORE_TOKEN_URL);
+    const endpoint = mockTokenEndpoint(core.mock, TOKEN_URL);
     endpoint.queue.push((config) => {
       throw Object.assign(new Error(`timeout of ${config.timeout}ms exceeded`), { code: 'ECONNABORTED' });
     });
@@ -118,16 +118,16 @@ describe('token requests', () => {
   test('the tokenHttpClient option is used when given (its adapter, its interceptors)', async () => {
     const tokenClient = axios.create();
     const tokenMock = new MockAdapter(tokenClient);
-    const endpoint = mockTokenEndpoint(tokenMock, CORE_TOKEN_URL, { prefix: 'dedicated-' });
+    const endpoint = mockTokenEndpoint(tokenMock, TOKEN_URL, { prefix: 'dedicated-' });
     const seen: string[] = [];
     tokenClient.interceptors.request.use((config) => {
       seen.push(config.url ?? '');
       return config;
     });
 
-    const api = axios.create({ baseURL: CORE_API_BASE });
+    const api = axios.create({ baseURL: API_BASE });
     const apiMock = new MockAdapter(api);
-    const instanceEndpoint = mockTokenEndpoint(apiMock, CORE_TOKEN_URL, { prefix: 'instance-' });
+    const instanceEndpoint = mockTokenEndpoint(apiMock, TOKEN_URL, { prefix: 'instance-' });
     const calls: ApiCall[] = [];
     mockApi(apiMock, calls, () => true);
     attachOAuth2(api, { ...options, tokenHttpClient: tokenClient, tokenRequestTimeoutMs: 4321 });
@@ -135,7 +135,7 @@ describe('token requests', () => {
     expect((await api.get('/x')).data.authorization).toBe('Bearer dedicated-1');
     expect(endpoint.calls).toHaveLength(1);
     expect(instanceEndpoint.calls).toHaveLength(0);
-    expect(seen).toEqual([CORE_TOKEN_URL]);
+    expect(seen).toEqual([TOKEN_URL]);
     expect(endpoint.calls[0].timeout).toBe(4321);
     expect(headerOf(endpoint.calls[0], 'Authorization')).toMatch(/^Basic /);
   });

@@ -5,8 +5,8 @@ import {
   createResponseHarness,
   defaultOptions,
   rejectionOf,
-  type ReplyTuple,
-} from './helpers/response-harness';
+  type Reply,
+} from './helpers/harness';
 
 const SCA_CHALLENGE = 'PendingUserAction RedirectUrl=https://sca.sandbox.mangopay.com/?token=7b0c2a1e';
 
@@ -170,7 +170,7 @@ describe('parseWwwAuthenticate', () => {
 
 describe('which 401s make the plugin refresh (end to end)', () => {
   /** A harness whose API answers `reply` to `/probe` and 200 to anything else with a valid token. */
-  async function probe(reply: ReplyTuple) {
+  async function probe(reply: Reply) {
     const h = createResponseHarness({ noAttach: true });
     const replayed: unknown[] = [];
     h.auth = attachOAuth2(h.api, defaultOptions({ hooks: { onRequestReplayed: (e) => replayed.push(e) } }));
@@ -183,19 +183,16 @@ describe('which 401s make the plugin refresh (end to end)', () => {
   test.each([
     [
       'SCA PendingUserAction challenge',
-      [401, { Message: 'SCA required', Type: 'forbidden' }, { 'WWW-Authenticate': SCA_CHALLENGE }] as ReplyTuple,
+      [401, { Message: 'SCA required', Type: 'forbidden' }, { 'WWW-Authenticate': SCA_CHALLENGE }] as Reply,
     ],
-    ['SCA challenge, no body', [401, undefined, { 'WWW-Authenticate': SCA_CHALLENGE }] as ReplyTuple],
+    ['SCA challenge, no body', [401, undefined, { 'WWW-Authenticate': SCA_CHALLENGE }] as Reply],
     [
       'Bearer insufficient_scope',
-      [401, undefined, { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' }] as ReplyTuple,
+      [401, undefined, { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' }] as Reply,
     ],
-    ['Type not_authorized', [401, { Message: 'not allowed', Type: 'not_authorized' }] as ReplyTuple],
-    ['403', [403, { Message: 'forbidden', Type: 'forbidden_ressource' }] as ReplyTuple],
-    [
-      '429 rate_limit',
-      [429, { Message: 'Too many requests', Type: 'rate_limit' }, { 'Retry-After': '5' }] as ReplyTuple,
-    ],
+    ['Type not_authorized', [401, { Message: 'not allowed', Type: 'not_authorized' }] as Reply],
+    ['403', [403, { Message: 'forbidden', Type: 'forbidden_ressource' }] as Reply],
+    ['429 rate_limit', [429, { Message: 'Too many requests', Type: 'rate_limit' }, { 'Retry-After': '5' }] as Reply],
   ])('%s → no refresh, no token call, no replay; the caller gets the response', async (_what, reply) => {
     const { h, error, replayed } = await probe(reply);
     expect(error).toBeInstanceOf(AxiosError);

@@ -1,11 +1,11 @@
 import { InvalidTokenResponseError, MemoryTokenStore, OAuth2Error, TokenEndpointError } from '../src';
 import { parseTokenResponse } from '../src/token/token-response';
-import { T0, createCore, type CoreReply } from './helpers/core-harness';
+import { T0, createCore, type Reply } from './helpers/harness';
 
 const ok = { access_token: 'at-1', token_type: 'bearer', expires_in: 1199 };
 
 /** Fetches a token through the plugin with the endpoint answering `reply` once. */
-async function fetchWith(reply: CoreReply, options: Record<string, unknown> = {}) {
+async function fetchWith(reply: Reply, options: Record<string, unknown> = {}) {
   const store = new MemoryTokenStore();
   const core = createCore({ options: { retry: { retries: 0 }, store, ...options } });
   core.tokenQueue.push(reply);
@@ -16,7 +16,7 @@ async function fetchWith(reply: CoreReply, options: Record<string, unknown> = {}
   return { core, store, ...result };
 }
 
-async function invalid(reply: CoreReply): Promise<InvalidTokenResponseError> {
+async function invalid(reply: Reply): Promise<InvalidTokenResponseError> {
   const { core, error } = await fetchWith(reply);
   expect(core.tokenCalls).toHaveLength(1); // invalid responses are not retried
   expect(error).toBeInstanceOf(InvalidTokenResponseError);
@@ -24,7 +24,7 @@ async function invalid(reply: CoreReply): Promise<InvalidTokenResponseError> {
 }
 
 describe('invalid 2xx token responses → InvalidTokenResponseError naming the field', () => {
-  test.each<[string, string, CoreReply]>([
+  test.each<[string, string, Reply]>([
     ['an HTML body', 'body', [200, '<!doctype html><html><body>Login</body></html>', { 'content-type': 'text/html' }]],
     ['an empty body (empty string)', 'body', [200, '']],
     ['an empty body (none)', 'body', [204]],

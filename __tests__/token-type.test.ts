@@ -1,7 +1,7 @@
 import axios from 'axios';
 import { attachOAuth2, InvalidTokenResponseError, OAuth2OptionsError } from '../src';
 import { parseTokenResponse } from '../src/token/token-response';
-import { CORE_CLIENT_ID, CORE_CLIENT_SECRET, CORE_TOKEN_URL, createCore } from './helpers/core-harness';
+import { CLIENT_ID, CLIENT_SECRET, TOKEN_URL, createCore } from './helpers/harness';
 
 const descriptive = () => ({ token_type: 'access_token' });
 
@@ -43,9 +43,9 @@ describe('acceptTokenTypes: servers answering a non-standard token_type', () => 
     let error: unknown;
     try {
       attachOAuth2(axios.create(), {
-        tokenUrl: CORE_TOKEN_URL,
-        clientId: CORE_CLIENT_ID,
-        clientSecret: CORE_CLIENT_SECRET,
+        tokenUrl: TOKEN_URL,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
         acceptTokenTypes: value as string[],
       });
     } catch (e) {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { TokenEndpointError, retryDelayMs, type OAuth2Options, type TokenFailureEvent } from '../src';
-import { CLIENT_ID, CLIENT_SECRET, createResponseHarness, outcome } from './helpers/response-harness';
+import { CLIENT_ID, CLIENT_SECRET, createResponseHarness, outcome } from './helpers/harness';
 
 const T0 = Date.UTC(2025, 0, 1);
 const BASIC = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');

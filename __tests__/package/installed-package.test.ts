@@ -37,6 +37,13 @@ afterAll(() => {
   if (workdir) fs.rmSync(workdir, { recursive: true, force: true });
 });
 
+test('the tarball ships the LICENSE (MIT) next to the README and dist/', () => {
+  const entries = run('tar', ['-tzf', tarball], workdir).split('\n');
+  expect(entries).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json']));
+  const license = fs.readFileSync(path.join(repo, 'LICENSE'), 'utf8');
+  expect(license).toMatch(/^MIT License\n\nCopyright \(c\) 2026 axios-oauth2-bearer contributors\n/);
+});
+
 test('the peer range in package.json starts at the lowest version tested', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
   expect(pkg.peerDependencies.axios).toBe(`^${AXIOS_LOWEST}`);

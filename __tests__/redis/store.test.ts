@@ -99,7 +99,7 @@ describe('tokens', () => {
   test('a token expires from Redis with its life', async () => {
     const store = new RedisTokenStore(redis);
     await store.set(key, token('at-1', 150));
-    expect(await store.get(key)).toBeDefined();
+    expect((await store.get(key))?.accessToken).toBe('at-1');
     await new Promise((r) => setTimeout(r, 250));
     expect(await store.get(key)).toBeUndefined();
   });
@@ -259,12 +259,34 @@ describe('failures', () => {
     expect(evals[0][2]).toBe(redisKeys(DEFAULT_PREFIX, key).lock);
   });
 
-  test('a late reply to anything else is ignored', async () => {
-    const store = new RedisTokenStore(fakeClient({ get: () => new Promise((r) => setTimeout(() => r(null), 40)) }), {
-      commandTimeoutMs: 10,
+  test('a late reply to anything else is ignored (nothing is sent in answer, the store goes on)', async () => {
+    const calls: string[] = [];
+    let late = true;
+    let delivered = false;
+    const client = fakeClient({
+      get: () => {
+        calls.push('GET');
+        if (!late) return Promise.resolve(null);
+        return new Promise((r) =>
+          setTimeout(() => {
+            delivered = true;
+            r('OK'); // even a reply that looks like a lock granted
+          }, 40),
+        );
+      },
+      set: async () => (calls.push('SET'), 'OK'),
+      del: async () => (calls.push('DEL'), 1),
+      eval: async () => (calls.push('EVAL'), 1),
     });
-    await expect(store.get(key)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    const store = new RedisTokenStore(client, { commandTimeoutMs: 10, pauseAfterErrorMs: 0 });
+    await expect(store.get(key)).rejects.toMatchObject({ command: 'GET', code: 'ETIMEDOUT' });
     await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setImmediate(r));
+    expect(delivered).toBe(true);
+    expect(calls).toEqual(['GET']);
+    late = false;
+    expect(await store.get(key)).toBeUndefined();
+    expect(calls).toEqual(['GET', 'GET']);
   });
 
   test('client errors become RedisStoreErrors with the code kept and no token in them', async () => {
@@ -383,7 +405,7 @@ describe('fromNodeRedis', () => {
     expect(await store.acquireLock(key)).toBeUndefined();
     await release!();
     await store.delete(key, 'other');
-    expect(await store.get(key)).toBeDefined();
+    expect((await store.get(key))?.accessToken).toBe('at-1'); // another token's delete leaves it alone
     await store.delete(key, 'at-1');
     await store.delete(`${key}:forever`);
     expect(await store.get(key)).toBeUndefined();
