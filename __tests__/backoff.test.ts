@@ -1,4 +1,4 @@
-import { lockoutDelayMs, parseRetryAfter, retryDelayMs } from '../src';
+import { lockoutDelayMs, parseRetryAfter, retryDelayMs } from '../src/policy/backoff';
 
 describe('retryDelayMs (transient retries: exponential, equal jitter)', () => {
   test.each([

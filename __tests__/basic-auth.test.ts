@@ -1,4 +1,4 @@
-import { basicAuthorization, formEncode } from '../src';
+import { basicAuthorization, formEncode } from '../src/token/token-request';
 import { createCore, headerOf } from './helpers/harness';
 
 const RFC_ID = '1PpG/Q 1';

@@ -1,4 +1,5 @@
-import { freshness, tokenWindows, TokenEndpointError } from '../src';
+import { TokenEndpointError } from '../src';
+import { freshness, tokenWindows } from '../src/token/windows';
 import { createCore, deferred, flush, T0, type Reply } from './helpers/harness';
 
 const S = 1000;

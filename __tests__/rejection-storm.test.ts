@@ -1,12 +1,7 @@
 import { inspect } from 'node:util';
 import axios, { AxiosError } from 'axios';
-import {
-  attachOAuth2,
-  basicAuthorization,
-  TokenRejectedError,
-  type OAuth2OptionsError,
-  type RejectionStormEvent,
-} from '../src';
+import { attachOAuth2, TokenRejectedError, type OAuth2OptionsError, type RejectionStormEvent } from '../src';
+import { basicAuthorization } from '../src/token/token-request';
 import { CLIENT_ID, CLIENT_SECRET, TOKEN_URL, createCore, T0, type Core } from './helpers/harness';
 
 function stormCore(extra: Record<string, unknown> = {}) {

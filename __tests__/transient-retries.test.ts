@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { TokenEndpointError, retryDelayMs, type OAuth2Options, type TokenFailureEvent } from '../src';
+import { TokenEndpointError, type OAuth2Options, type TokenFailureEvent } from '../src';
+import { retryDelayMs } from '../src/policy/backoff';
 import { CLIENT_ID, CLIENT_SECRET, createResponseHarness, outcome } from './helpers/harness';
 
 const T0 = Date.UTC(2025, 0, 1);

@@ -38,9 +38,6 @@ export {
 } from './errors';
 export { isTokenRejected } from './policy/token-rejection';
 export { parseWwwAuthenticate, type Challenge } from './policy/www-authenticate';
-export { parseRetryAfter, retryDelayMs, lockoutDelayMs } from './policy/backoff';
-export { freshness, tokenWindows, MIN_TOKEN_USE_MS, type Freshness, type TokenWindows } from './token/windows';
-export { basicAuthorization, formEncode } from './token/token-request';
 export {
   mangopay,
   musement,

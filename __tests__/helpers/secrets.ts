@@ -4,7 +4,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
-import { basicAuthorization, formEncode, type OAuth2Hooks } from '../../src';
+import { type OAuth2Hooks } from '../../src';
+import { basicAuthorization, formEncode } from '../../src/token/token-request';
 import { sendJson, type TokenRequest } from './loopback';
 
 export const CLIENT_ID = 'client+id/9';

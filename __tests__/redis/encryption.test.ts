@@ -6,7 +6,8 @@ import axios from 'axios';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { attachOAuth2, OAuth2OptionsError, type StoredToken } from '../../src';
-import { redisKeys, RedisStoreError, RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
+import { RedisStoreError, RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
+import { redisKeys } from '../../src/redis/keys';
 import { startAuthServer } from '../../src/testing';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 

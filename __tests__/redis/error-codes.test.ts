@@ -83,7 +83,7 @@ test('a Redis reply error keeps its Redis code (a key of the wrong type)', async
   const redis = new Redis(server.url);
   try {
     const store = new RedisTokenStore(redis, { prefix: 'p:', pauseAfterErrorMs: 0 });
-    const names = (await import('../../src/redis')).redisKeys('p:', 'k');
+    const names = (await import('../../src/redis/keys')).redisKeys('p:', 'k');
     await redis.hset(names.token, 'a', 'b');
     await expect(store.get('k')).rejects.toMatchObject({ code: 'WRONGTYPE' });
     await redis.set(names.token, 'not json');

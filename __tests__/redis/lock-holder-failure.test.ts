@@ -15,7 +15,8 @@ import {
   type OAuth2Hooks,
   type OAuth2Options,
 } from '../../src';
-import { redisKeys, RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
+import { RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
+import { redisKeys } from '../../src/redis/keys';
 import { LOCKOUT_DESCRIPTION, startAuthServer, type AuthServer } from '../../src/testing';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 

@@ -5,7 +5,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import Redis from 'ioredis';
 import { AccountLockedError, attachOAuth2, type OAuth2Handle, type OAuth2Hooks, type OAuth2Options } from '../../src';
-import { DEFAULT_PREFIX, redisKeys, RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
+import { RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
+import { DEFAULT_PREFIX, redisKeys } from '../../src/redis/keys';
 import { LOCKOUT_DESCRIPTION, startAuthServer, type AuthServer } from '../../src/testing';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 

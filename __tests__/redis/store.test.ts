@@ -5,14 +5,13 @@
 import Redis, { type Cluster } from 'ioredis';
 import { OAuth2OptionsError, type StoredToken } from '../../src';
 import {
-  DEFAULT_PREFIX,
   fromNodeRedis,
   RedisStoreError,
-  redisKeys,
   RedisTokenStore,
   type RedisClientLike,
   type RedisSubscriberLike,
 } from '../../src/redis';
+import { DEFAULT_PREFIX, redisKeys } from '../../src/redis/keys';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 
 // Compile-time: ioredis clients fit the structural client type as they are.

@@ -17,4 +17,3 @@ export {
 } from './node-redis';
 export { RedisStoreError } from './errors';
 export { REDIS_ERROR_CODES } from './error-codes';
-export { DEFAULT_PREFIX, redisChannel, redisKeys, type RedisKeys } from './keys';
