@@ -73,6 +73,19 @@ describe.each([
     expect(out).toEqual({ ok: true, tokenCalls: 3, axios: axiosVersion });
   });
 
+  test('the CommonJS and ESM builds loaded together: errors of one match the classes of the other', () => {
+    const out = JSON.parse(run(process.execPath, ['dual.mjs'], project));
+    expect(out).toEqual({
+      distinct: true,
+      cjsErrorIsEsmTokenEndpointError: true,
+      cjsErrorIsEsmOAuth2Error: true,
+      cjsErrorIsNotEsmLocked: true,
+      esmErrorIsCjsOptionsError: true,
+      esmErrorIsCjsOAuth2Error: true,
+      esmErrorIsTypeError: true,
+    });
+  });
+
   test.each(['node16', 'bundler'])('TypeScript with moduleResolution %s type-checks the public API', (mode) => {
     expect(() => run(process.execPath, [tsc, '-p', `tsconfig.${mode}.json`], project)).not.toThrow();
   });
