@@ -49,6 +49,15 @@ export function createRequestInterceptors(
   let lastCached: StoredToken | undefined;
   /** The header value and marker of the last token injected, made once per token. */
   let marked: { token: StoredToken; header: string; marker: InjectedMarker } | undefined;
+  /**
+   * The request `route` just sent to `injectCached`, with what its verdict rested on. When axios runs
+   * `injectCached` right after (the usual case), the checks are not made twice; an interceptor that
+   * ran in between and changed the target or the per-request options makes them run again.
+   */
+  let routedConfig: InternalAxiosRequestConfig | undefined;
+  let routedUrl: string | undefined;
+  let routedBase: string | undefined;
+  let routedOptions: unknown;
 
   function allowed(config: InternalAxiosRequestConfig): boolean {
     const source = originSource(config);
@@ -68,7 +77,22 @@ export function createRequestInterceptors(
     const cached = source.peek(config);
     if (!cached) return 'async';
     lastCached = cached;
+    routedConfig = config;
+    routedUrl = config.url;
+    routedBase = config.baseURL;
+    routedOptions = config.oauth2;
     return 'sync';
+  }
+
+  /** Whether `route` found `config` bound for an API origin just now, and nothing it checked has changed. */
+  function routedUnchanged(config: InternalAxiosRequestConfig): boolean {
+    const same =
+      routedConfig === config &&
+      routedUrl === config.url &&
+      routedBase === config.baseURL &&
+      routedOptions === config.oauth2;
+    routedConfig = undefined;
+    return same;
   }
 
   /**
@@ -76,8 +100,8 @@ export function createRequestInterceptors(
    * `skip`, the origin and the token endpoint are checked again: interceptors that run between axios's choice (`runWhen`)
    * and this one may have changed them.
    */
-  function headersFor(config: InternalAxiosRequestConfig): AxiosHeaders | undefined {
-    if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return undefined;
+  function headersFor(config: InternalAxiosRequestConfig, checked = false): AxiosHeaders | undefined {
+    if (!checked && (config.oauth2?.skip || !allowed(config) || isTokenRequest(config))) return undefined;
     // Duck-typed: the headers of another axios copy (an SDK's own) are kept as they are; converting
     // them to this copy's class would lose them in copies that do not convert back (axios 1.7).
     let headers = config.headers as AxiosHeaders | undefined;
@@ -115,8 +139,10 @@ export function createRequestInterceptors(
   return {
     route,
     injectCached(config) {
-      const headers = headersFor(config);
-      const token = source.peek() ?? lastCached;
+      const checked = routedUnchanged(config);
+      const headers = headersFor(config, checked);
+      // Just routed: the token `route` saw is still the one to send (no time has passed).
+      const token = (checked ? undefined : source.peek()) ?? lastCached;
       // A token was cached when axios chose this interceptor; if it went since, the one seen then
       // is sent (a rejection of it is handled by the response side).
       return headers && token ? inject(config, headers, token) : config;
