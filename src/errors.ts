@@ -45,7 +45,8 @@ function isInstance(ctor: ErrorClass, value: unknown): boolean {
   return Array.isArray(kinds) && kinds.includes(ctor.kind);
 }
 
-function hide(target: object, key: string, value: unknown): void {
+/** Defines `key` on `target` as a non-enumerable property: readable, but skipped by JSON and inspect. */
+export function hide(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
 }
 
@@ -169,6 +170,13 @@ export class TokenEndpointError extends OAuth2Error {
   }
 }
 
+/** How long a cool-down ending at `retryAt` has left at `now`, and how a message says it. */
+function coolDown(retryAt: number, now: number): { retryAfterMs: number; text: string } {
+  const retryAfterMs = Math.max(0, retryAt - now);
+  const text = `no token request until ${new Date(retryAt).toISOString()} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`;
+  return { retryAfterMs, text };
+}
+
 /** The account is locked out (or rate limited) at the token endpoint; no token call is made until `retryAt`. */
 export class AccountLockedError extends OAuth2Error {
   static override readonly kind: string = 'AccountLockedError';
@@ -187,13 +195,8 @@ export class AccountLockedError extends OAuth2Error {
     details: { error?: string; status?: number },
     options?: OAuth2ErrorOptions,
   ) {
-    const retryAfterMs = Math.max(0, retryAt - now);
-    super(
-      'OAUTH2_ACCOUNT_LOCKED',
-      `The token endpoint locked this client out; no token request until ${new Date(retryAt).toISOString()} ` +
-        `(retry in ${Math.ceil(retryAfterMs / 1000)} s)`,
-      options,
-    );
+    const { retryAfterMs, text } = coolDown(retryAt, now);
+    super('OAUTH2_ACCOUNT_LOCKED', `The token endpoint locked this client out; ${text}`, options);
     this.retryAfterMs = retryAfterMs;
     this.retryAt = new Date(retryAt);
     this.error = details.error;
@@ -250,12 +253,12 @@ export class TokenRejectedError extends OAuth2Error {
     details: { status?: number; consecutive: number },
     options?: OAuth2ErrorOptions,
   ) {
-    const retryAfterMs = Math.max(0, retryAt - now);
+    const { retryAfterMs, text } = coolDown(retryAt, now);
     super(
       'OAUTH2_TOKEN_REJECTED',
       `The API rejected freshly issued tokens${details.status === undefined ? '' : ` (HTTP ${details.status})`}: ` +
         'check that the token endpoint and credentials belong to this API (e.g. a sandbox key against production, or a wrong base URL); ' +
-        `no token request until ${new Date(retryAt).toISOString()} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`,
+        text,
       options,
     );
     this.retryAfterMs = retryAfterMs;

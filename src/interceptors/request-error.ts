@@ -1,10 +1,6 @@
-import { OAuth2Error, type ErrorResponse } from '../errors';
+import { hide, OAuth2Error, type ErrorResponse } from '../errors';
 import { noAnswer } from '../token/http-answer';
 import { safeValue, showAs } from '../security/safe-view';
-
-function hide(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
-}
 
 /**
  * The error an API request fails with when the plugin could not give it a token (a token-endpoint

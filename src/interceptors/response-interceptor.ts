@@ -19,13 +19,10 @@ import { releaseBody } from './release-body';
 import { injectedAuthorization, injectedMarker, markInjected } from './injected-marker';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
+import { pathOnly } from '../util/url';
 import './request-options';
 
 const keepBody = (data: unknown) => data;
-
-function pathOf(config: InternalAxiosRequestConfig): string {
-  return (config.url ?? '').split('?')[0];
-}
 
 /**
  * The response interceptor: when a request that carried the plugin's bearer is answered "token
@@ -110,7 +107,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       });
     emit(options.hooks, 'onRequestReplayed', {
       method: (config.method ?? 'get').toUpperCase(),
-      url: pathOf(config),
+      url: pathOnly(config.url),
       fetched,
     });
     return replay(config, token.accessToken);

@@ -1,6 +1,4 @@
-import type { RequestTarget } from '../util/url';
-
-const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+import { requestUrl, type RequestTarget } from '../util/url';
 
 /** `origin + pathname` of a URL (query and fragment dropped), or undefined when it does not parse. */
 function endpointOf(url: string): string | undefined {
@@ -25,9 +23,6 @@ export function tokenEndpointTest(tokenUrl: string): (config: RequestTarget) => 
   return (config) => {
     const url = config.url ?? '';
     if (!url.includes(tail)) return false;
-    const absolute = ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
-    const full =
-      absolute || !config.baseURL ? url : `${config.baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
-    return endpointOf(full) === endpoint;
+    return endpointOf(requestUrl(config)) === endpoint;
   };
 }

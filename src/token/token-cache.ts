@@ -132,10 +132,7 @@ export class TokenCache {
    */
   forceRenew(signals: Array<SignalLike | undefined> = []): Promise<StoredToken> {
     const token = this.current;
-    if (token && !this.inflight) {
-      this.current = undefined;
-      this.dropped = token.accessToken;
-    }
+    if (token && !this.inflight) this.drop(token);
     return this.obtain(signals);
   }
 
@@ -164,10 +161,15 @@ export class TokenCache {
 
   /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
   private dropRejected(token: StoredToken, rejection: Rejection | undefined): void {
-    this.current = undefined;
-    this.dropped = token.accessToken;
+    this.drop(token);
     const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause, rejection?.response);
     if (storm) throw storm;
+  }
+
+  /** Stops serving `token`; the next renewal replaces it (see {@link dropped}). */
+  private drop(token: StoredToken): void {
+    this.current = undefined;
+    this.dropped = token.accessToken;
   }
 
   /** Ends the attachment (`detach()`): see {@link Lifecycle}. */

@@ -28,8 +28,20 @@ export type RequestTarget = { url?: string; baseURL?: string; allowAbsoluteUrls?
  */
 export function originSource(config: RequestTarget): string {
   const url = config.url ?? '';
-  if (AXIOS_ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false) return url;
+  if (isAbsoluteTarget(url, config)) return url;
   return config.baseURL || url;
+}
+
+/** Whether axios sends `url` as it is (absolute, and absolute URLs allowed), ignoring `baseURL`. */
+function isAbsoluteTarget(url: string, config: RequestTarget): boolean {
+  return AXIOS_ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
+}
+
+/** The full URL a request goes to, joined the way axios joins `baseURL` and a relative `url`. */
+export function requestUrl(config: RequestTarget): string {
+  const url = config.url ?? '';
+  if (isAbsoluteTarget(url, config) || !config.baseURL) return url;
+  return `${config.baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
 }
 
 /** The path of a request URL, without origin, query string or fragment (for hook payloads: no secret in it). */
