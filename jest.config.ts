@@ -7,7 +7,15 @@ const config: Config = {
   // Stryker's sandbox (a copy of the repository) and its reports are never tests nor modules of this run.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/', '<rootDir>/reports/'],
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // jose (the independent JOSE verifier of the tests) ships ES modules only: compiled to CommonJS here.
+    '/node_modules/jose/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, isolatedModules: true },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageThreshold: { global: { lines: 90, branches: 90 } },
   testTimeout: 20_000,
