@@ -1,0 +1,135 @@
+// A certified authorization server (panva's oidc-provider, ESM only) in its own process, for the
+// interoperability tests. Configured by a JSON document in the environment variable OIDC_HARNESS_CONFIG
+// (see start-provider.ts for its shape); prints one JSON line {"issuer", "port"} when it listens.
+// Test-only endpoints under /__harness/: stats (token requests seen, by status) and reset.
+import http from 'node:http';
+import https from 'node:https';
+import { X509Certificate } from 'node:crypto';
+import Provider from 'oidc-provider';
+
+const config = JSON.parse(process.env.OIDC_HARNESS_CONFIG ?? '{}');
+const prefix = config.issuerPath ?? '';
+const tls = config.tls;
+const server = tls
+  ? https.createServer({
+      key: tls.key,
+      cert: tls.cert,
+      ca: tls.ca,
+      requestCert: !!tls.requestCert,
+      rejectUnauthorized: false,
+    })
+  : http.createServer();
+
+/** Token requests seen, in order: the status answered and the client authentication sent (no secret). */
+const tokenRequests = [];
+
+function peerCertificate(ctx) {
+  const socket = ctx.req.socket;
+  if (typeof socket.getPeerX509Certificate !== 'function') return undefined;
+  const cert = socket.getPeerX509Certificate();
+  return cert instanceof X509Certificate ? cert : undefined;
+}
+
+function resourceServerInfo(resourceIndicator) {
+  const info = (config.resourceServers ?? {})[resourceIndicator];
+  if (!info) throw new Provider.errors.InvalidTarget();
+  return {
+    scope: info.scope,
+    audience: info.audience ?? resourceIndicator,
+    accessTokenTTL: info.accessTokenTTL ?? 600,
+    accessTokenFormat: info.accessTokenFormat ?? 'jwt',
+    jwt: { sign: { alg: 'ES256' } },
+  };
+}
+
+function features(port) {
+  const f = {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    ...(config.features ?? {}),
+  };
+  if (config.dpop) {
+    f.dPoP = {
+      enabled: true,
+      nonceSecret: config.dpop.nonceSecretHex ? Buffer.from(config.dpop.nonceSecretHex, 'hex') : undefined,
+      requireNonce: () => !!config.dpop.requireNonce,
+    };
+  }
+  if (config.resourceServers) {
+    f.resourceIndicators = {
+      enabled: true,
+      defaultResource: () => config.defaultResource,
+      getResourceServerInfo: (ctx, resourceIndicator) => resourceServerInfo(resourceIndicator),
+      useGrantedResource: () => true,
+    };
+  }
+  if (config.mtls) {
+    f.mTLS = {
+      enabled: true,
+      certificateBoundAccessTokens: !!config.mtls.certificateBoundAccessTokens,
+      selfSignedTlsClientAuth: true,
+      tlsClientAuth: true,
+      getCertificate: (ctx) => peerCertificate(ctx),
+      certificateAuthorized: (ctx) => ctx.req.socket.authorized === true,
+      certificateSubjectMatches: (ctx, property, expected) =>
+        property === 'tls_client_auth_subject_dn' && peerCertificate(ctx)?.subject.replace(/\n/g, ',') === expected,
+    };
+  }
+  void port;
+  return f;
+}
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address();
+  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}${prefix}`;
+  const provider = new Provider(issuer, {
+    clients: config.clients ?? [],
+    features: features(port),
+    clientAuthMethods: config.clientAuthMethods ?? [
+      'client_secret_basic',
+      'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
+      ...(config.mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : []),
+      'none',
+    ],
+    scopes: config.scopes ?? ['openid', 'offline_access', 'read', 'write'],
+    ttl: { ClientCredentials: config.clientCredentialsTTL ?? 600, ...(config.ttl ?? {}) },
+    ...(config.providerOptions ?? {}),
+  });
+  provider.proxy = false;
+  const callback = provider.callback();
+  server.on('request', (req, res) => {
+    if (req.url === '/__harness/stats') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ tokenRequests }));
+      return;
+    }
+    if (req.url === '/__harness/reset' && req.method === 'POST') {
+      tokenRequests.length = 0;
+      res.end('{}');
+      return;
+    }
+    const path = req.url.split('?')[0];
+    if (req.method === 'POST' && path === `${prefix}/token`) {
+      const entry = {
+        status: 0,
+        dpop: typeof req.headers.dpop === 'string',
+        basic: /^basic /i.test(req.headers.authorization ?? ''),
+      };
+      tokenRequests.push(entry);
+      res.on('finish', () => {
+        entry.status = res.statusCode;
+      });
+    }
+    if (prefix && req.url.startsWith(prefix)) {
+      req.originalUrl = req.url;
+      req.baseUrl = prefix;
+      req.url = req.url.slice(prefix.length) || '/';
+    }
+    callback(req, res);
+  });
+  process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
+});
