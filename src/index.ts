@@ -31,6 +31,8 @@ export {
   TokenRejectedError,
   DetachedError,
   StoreTimeoutError,
+  DiscoveryError,
+  type DiscoveryFailureReason,
   type OAuth2ErrorCode,
   type ErrorResponse,
   type OAuth2ErrorOptions,
