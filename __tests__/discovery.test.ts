@@ -161,11 +161,10 @@ describe('discovery: single flight and the issuer check', () => {
   });
 
   it('a document naming another issuer: DiscoveryError OAUTH2_ISSUER_MISMATCH for a burst, and no token request', async () => {
-    let issuer = '';
     server = await serve((req) =>
       req.url.includes('/.well-known/') ? [200, metadata(server, `${server.url}/other-tenant`)] : undefined,
     );
-    issuer = `${server.url}/tenant`;
+    const issuer = `${server.url}/tenant`;
     const { api, auth } = attach({ issuer });
     const errors = await Promise.all(Array.from({ length: 50 }, (_, i) => rejectionOf(api.get(`/r${i}`))));
     for (const error of errors) {
@@ -181,11 +180,10 @@ describe('discovery: single flight and the issuer check', () => {
   });
 
   it('a trailing slash is a different issuer (exact comparison)', async () => {
-    let issuer = '';
     server = await serve((req) =>
       req.url.includes('/.well-known/') ? [200, metadata(server, `${server.url}/tenant`)] : undefined,
     );
-    issuer = `${server.url}/tenant/`;
+    const issuer = `${server.url}/tenant/`;
     const { auth } = attach({ issuer });
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'OAUTH2_ISSUER_MISMATCH' });
     expect(tokens).toBe(0);

@@ -29,7 +29,7 @@ function agentCertificate(agent: unknown): { cert?: unknown; pfx?: unknown } | u
  * A certificate is public: the thumbprint may appear in the cache key and in messages.
  */
 export function certificateThumbprint(cert: unknown): string | undefined {
-  const first = Array.isArray(cert) ? cert[0] : cert;
+  const first: unknown = Array.isArray(cert) ? (cert as unknown[])[0] : cert;
   if (typeof first !== 'string' && !Buffer.isBuffer(first)) return undefined;
   try {
     return createHash('sha256').update(new X509Certificate(first).raw).digest('base64url');

@@ -84,9 +84,13 @@ export async function fetchMetadata(url: string, transport: MetadataTransport): 
     }
     return { kind: 'document', document };
   } catch (error) {
+    // Only the error's code (ECONNREFUSED, …): its message is not needed, and not shown.
+    const code = (error as { code?: unknown } | undefined)?.code;
     const reason = deadline.expired
       ? `no answer within ${timeoutMs} ms`
-      : String((error as { code?: unknown })?.code ?? 'network error');
+      : typeof code === 'string'
+        ? code
+        : 'network error';
     return { kind: 'failed', why: `${url} could not be reached (${reason})` };
   } finally {
     deadline.clear();
