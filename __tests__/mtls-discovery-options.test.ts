@@ -88,7 +88,7 @@ describe('mutual TLS methods', () => {
   it('refuses an instance with no client certificate and no tokenHttpClient', () => {
     const error = optionError(TLS, axios.create());
     expect(error.option).toBe('clientAuthentication');
-    expect(error.message).toMatch(/httpsAgent with cert and key/);
+    expect(error.message).toMatch(/needs a client certificate/);
     // An agent without a certificate is no better.
     expect(optionError(TLS, axios.create({ httpsAgent: new Agent({ ca: pki.ca }) })).option).toBe(
       'clientAuthentication',

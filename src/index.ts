@@ -31,13 +31,12 @@ export {
   TokenRejectedError,
   DetachedError,
   StoreTimeoutError,
-  DiscoveryError,
-  type DiscoveryFailureReason,
   type OAuth2ErrorCode,
   type ErrorResponse,
   type OAuth2ErrorOptions,
   type TokenEndpointErrorDetails,
 } from './errors';
+export { DiscoveryError, type DiscoveryFailureReason } from './discovery/discovery-error';
 export { isTokenRejected } from './policy/token-rejection';
 export { parseWwwAuthenticate, type Challenge } from './policy/www-authenticate';
 export {

@@ -67,9 +67,8 @@ export function checkMutualTls(
   if (!tokenHttpClient && !tokenCert && dispatcher === undefined) {
     throw new OAuth2OptionsError(
       'clientAuthentication',
-      `axios-oauth2-bearer: clientAuthentication "${method}" needs a client certificate on the token requests: ` +
-        "give the instance an httpsAgent with cert and key (or pfx), or pass tokenHttpClient (the instance's " +
-        'agent should present the same certificate: certificate-bound tokens work only with it)',
+      `axios-oauth2-bearer: option "clientAuthentication" "${method}" needs a client certificate: ` +
+        "give the instance's httpsAgent a cert and key (or pfx), or pass tokenHttpClient",
     );
   }
   const tokenThumbprint = certificateThumbprint(tokenCert?.cert);
@@ -77,9 +76,8 @@ export function checkMutualTls(
   if (tokenHttpClient && tokenThumbprint && apiThumbprint && tokenThumbprint !== apiThumbprint) {
     throw new OAuth2OptionsError(
       'tokenHttpClient',
-      `axios-oauth2-bearer: with clientAuthentication "${method}", tokenHttpClient presents another client ` +
-        `certificate (x5t#S256 ${tokenThumbprint}) than the instance's httpsAgent (${apiThumbprint}): ` +
-        'tokens bound to the first (RFC 8705 §3) would be rejected by the API; use the same certificate for both',
+      `axios-oauth2-bearer: option "tokenHttpClient" presents another client certificate (x5t#S256 ${tokenThumbprint}) ` +
+        `than the instance's httpsAgent (${apiThumbprint}): the API would reject tokens bound to it (RFC 8705 §3)`,
     );
   }
   return tokenThumbprint;

@@ -1,4 +1,4 @@
-import { DiscoveryError } from '../errors';
+import { DiscoveryError } from './discovery-error';
 import type { ResolvedOptions } from '../options/validate-options';
 import { fetchMetadata, type MetadataTransport } from './fetch-metadata';
 import { chooseTokenEndpoint } from './metadata';

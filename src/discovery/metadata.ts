@@ -1,4 +1,4 @@
-import type { DiscoveryFailureReason } from '../errors';
+import type { DiscoveryFailureReason } from './discovery-error';
 import { isSecureEnough, type ResolvedOptions } from '../options/validate-options';
 import { isTlsMethod } from '../client-auth/mutual-tls';
 

@@ -161,45 +161,38 @@ export function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
 
 const HTTP_RULE = 'http is allowed only on loopback hosts, or everywhere with allowInsecureHttp: true';
 
+/** An absolute URL that may carry credentials (see {@link isSecureEnough}), as given. */
+function secureUrl(option: string, value: unknown, allowInsecureHttp: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(requireString(option, value));
+  } catch (error) {
+    if (error instanceof OAuth2OptionsError) throw error;
+    return fail(option, 'an absolute URL', value);
+  }
+  if (!isSecureEnough(url, allowInsecureHttp)) {
+    throw new OAuth2OptionsError(
+      option,
+      `axios-oauth2-bearer: option "${option}" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
+    );
+  }
+  return url;
+}
+
 /**
  * `issuer` (RFC 8414 §2): an absolute https URL (http on loopback, or with `allowInsecureHttp`) with
  * no query or fragment, kept exactly as given: the metadata's `issuer` must equal it character for character.
  */
 function resolveIssuer(value: unknown, allowInsecureHttp: boolean): string | undefined {
   if (value === undefined) return undefined;
-  const issuer = requireString('issuer', value);
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    return fail('issuer', 'an absolute URL', value);
-  }
-  if (issuer.includes('?') || issuer.includes('#')) fail('issuer', 'a URL without query or fragment', value);
-  if (!isSecureEnough(url, allowInsecureHttp)) {
-    throw new OAuth2OptionsError(
-      'issuer',
-      `axios-oauth2-bearer: option "issuer" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
-    );
-  }
-  return issuer;
+  secureUrl('issuer', value, allowInsecureHttp);
+  if (/[?#]/.test(value as string)) fail('issuer', 'a URL without query or fragment', value);
+  return value as string;
 }
 
 function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean, issuer: string | undefined): string | undefined {
   if (value === undefined && issuer !== undefined) return undefined;
-  const tokenUrl = requireString('tokenUrl', value);
-  let url: URL;
-  try {
-    url = new URL(tokenUrl);
-  } catch {
-    return fail('tokenUrl', 'an absolute URL', value);
-  }
-  if (!isSecureEnough(url, allowInsecureHttp)) {
-    throw new OAuth2OptionsError(
-      'tokenUrl',
-      `axios-oauth2-bearer: option "tokenUrl" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
-    );
-  }
-  return url.toString();
+  return secureUrl('tokenUrl', value, allowInsecureHttp).toString();
 }
 
 /**
@@ -290,20 +283,11 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     undefined,
   );
   const mutualTls = isTlsMethod(clientAuthentication);
-  if (mutualTls && o.clientSecret !== undefined) {
-    throw new OAuth2OptionsError(
-      'clientSecret',
-      `axios-oauth2-bearer: option "clientSecret" must not be set with clientAuthentication "${clientAuthentication}" ` +
-        '(mutual TLS sends no secret: the client certificate authenticates the client)',
-    );
-  }
-  if (mutualTls && tokenRequestFormat === 'json') {
-    throw new OAuth2OptionsError(
-      'tokenRequestFormat',
-      `axios-oauth2-bearer: option "tokenRequestFormat" must be 'form' with clientAuthentication "${clientAuthentication}" ` +
-        '(RFC 8705 sends client_id in an application/x-www-form-urlencoded body)',
-    );
-  }
+  // RFC 8705 §2: client_id in a form body, no secret (the certificate authenticates the client).
+  if (mutualTls && o.clientSecret !== undefined)
+    fail('clientSecret', `left out with "${clientAuthentication}" (mutual TLS sends none)`, o.clientSecret, false);
+  if (mutualTls && tokenRequestFormat === 'json')
+    fail('tokenRequestFormat', `'form' with "${clientAuthentication}"`, tokenRequestFormat);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
   checkKeys('retry', retry, RETRY_KEYS);

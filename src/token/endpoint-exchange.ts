@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { InvalidTokenResponseError, type DiscoveryError } from '../errors';
+import { InvalidTokenResponseError } from '../errors';
+import type { DiscoveryError } from '../discovery/discovery-error';
 import { headerValue } from '../util/headers';
 import { safeHeaders } from './http-answer';
 import { safeCause } from '../security/redact';

@@ -1,5 +1,5 @@
 import { raceSignal, sleep, type SignalLike } from '../util/abort';
-import { AccountLockedError, DiscoveryError, TokenEndpointError } from '../errors';
+import { AccountLockedError, TokenEndpointError } from '../errors';
 import { emit } from '../options/hooks';
 import { Lifecycle } from '../attach/lifecycle';
 import { Cooldown } from '../policy/cooldown';
@@ -291,11 +291,12 @@ export class TokenCache {
     background: boolean,
   ): Promise<StoredToken> {
     const outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
+    // No token endpoint could be discovered: not cached here, the discovery has its own back-off.
+    if (outcome.kind === 'discovery') throw outcome.error;
     if (outcome.kind === 'failed') {
       const { error } = outcome;
-      // Permanent failures are served from a short negative cache; transient ones were already retried;
-      // a discovery failure has the discovery's own back-off.
-      if (!(error instanceof TokenEndpointError && error.transient) && !(error instanceof DiscoveryError)) {
+      // Permanent failures are served from a short negative cache; transient ones were already retried.
+      if (!(error instanceof TokenEndpointError && error.transient)) {
         const until = this.options.clock() + this.options.failureCacheMs;
         this.failure = { error, until };
         // Shared before the lock is released, so the processes waiting for it fail at once, alike.
