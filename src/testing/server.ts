@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { zeroCounters } from './counters';
 import { ServerContext } from './context';
@@ -37,7 +38,11 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const { tls } = options;
   // With TLS, any client certificate passes the handshake: the token endpoint and API judge it.
   const server = tls
-    ? createTlsServer({ ...tls, requestCert: tls.requestCert === true, rejectUnauthorized: false }, handler)
+    ? createTlsServer(
+        // Typed without Node's Buffer (consumers may not have @types/node); a Buffer is a Uint8Array.
+        { ...(tls as TlsOptions), requestCert: tls.requestCert === true, rejectUnauthorized: false },
+        handler,
+      )
     : createServer(handler);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

@@ -45,10 +45,12 @@ export interface AuthServerOptions {
 
 /** The server's TLS settings (see `AuthServerOptions.tls`). */
 export interface TlsServerOptions {
-  key: string | Buffer;
-  cert: string | Buffer;
+  /** PEM (or DER bytes) of the server's private key. */
+  key: string | Uint8Array;
+  /** PEM (or DER bytes) of the server's certificate. */
+  cert: string | Uint8Array;
   /** CA(s) client certificates are verified against (`tls_client_auth`). */
-  ca?: string | Buffer | Array<string | Buffer>;
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
   /** Ask clients for a certificate. Default false. */
   requestCert?: boolean;
 }
