@@ -334,3 +334,38 @@ describe('discovery: transport', () => {
     for (const x of [a, b, c]) x.auth.detach();
   });
 });
+
+describe('discovery: bounded and cancellable', () => {
+  it('a metadata server that never answers: bounded by tokenRequestTimeoutMs at each location, then DiscoveryError', async () => {
+    // Every well-known request is held (never answered) until the end of the test.
+    const held: Array<() => void> = [];
+    server = await startRawServer((req, res) => {
+      if (req.url.includes('/.well-known/')) held.push(() => res.destroy());
+      else json(res, 404, {});
+    });
+    const issuer = `${server.url}/tenant`;
+    const { auth } = attach({ issuer, tokenRequestTimeoutMs: 50 });
+    const error = (await rejectionOf(auth.getAccessToken())) as DiscoveryError;
+    expect(error).toMatchObject({ code: 'OAUTH2_DISCOVERY_FAILED', reason: 'unreachable' });
+    expect(error.message).toContain('no answer within 50 ms');
+    expect(discoveryPaths(server)).toHaveLength(2);
+    held.forEach((destroy) => destroy());
+    auth.detach();
+  });
+
+  it('detach during discovery: the waiting caller gets DetachedError, no token request follows', async () => {
+    server = await startRawServer((req, res) => {
+      if (!req.url.includes('/.well-known/')) json(res, 404, {});
+      // well-known requests are held until the client goes away
+    });
+    const { api, auth } = attach({ issuer: `${server.url}/tenant` });
+    const pending = api.get('/x');
+    pending.catch(() => undefined);
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const aborted = server.nextAbort();
+    auth.detach();
+    await expect(pending).rejects.toMatchObject({ code: 'OAUTH2_DETACHED' });
+    await aborted; // the discovery connection was closed
+    expect(paths(server)).toEqual(['GET /.well-known/oauth-authorization-server/tenant']);
+  });
+});
