@@ -49,7 +49,9 @@ describe('issuer', () => {
   });
 
   it('tokenUrl is required without issuer', () => {
-    expect(optionError({ clientId: 'c', clientSecret: 's' }).option).toBe('tokenUrl');
+    const error = optionError({ clientId: 'c', clientSecret: 's' });
+    expect(error.option).toBe('tokenUrl');
+    expect(error.message).toContain('or give issuer');
   });
 
   it('apiOrigins default without tokenUrl: the baseURL origin, else the issuer origin', async () => {

@@ -192,6 +192,7 @@ function resolveIssuer(value: unknown, allowInsecureHttp: boolean): string | und
 
 function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean, issuer: string | undefined): string | undefined {
   if (value === undefined && issuer !== undefined) return undefined;
+  if (value === undefined) fail('tokenUrl', 'a non-empty string (or give issuer, to discover it)', value);
   return secureUrl('tokenUrl', value, allowInsecureHttp).toString();
 }
 

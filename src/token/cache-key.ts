@@ -20,7 +20,8 @@ function sortedEntries(record: Record<string, string>, foldCase: boolean): [stri
  * (`tokenRequestHeaders`, Basic credentials with their encoding), and the body format), so two
  * environments, clients, audiences or grants never share a token. Parameter and header order does
  * not matter. Without `tokenUrl`, the `issuer` stands for the endpoint; with mutual TLS, the client
- * certificate's thumbprint is part of it. No secret (nor the client id) appears in the key, which a shared store may show to others.
+ * certificate's thumbprint is part of it. No secret (nor the client id) appears in the key, which a
+ * shared store may show to others.
  */
 export function cacheKey(options: ResolvedOptions): string {
   const auth = options.clientAuthentication;

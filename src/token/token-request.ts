@@ -88,10 +88,8 @@ export function grantSecrets(options: ResolvedOptions, grant: GrantParams): stri
   const { clientId, clientSecret } = options;
   const secrets = encodings(clientSecret);
   // The Basic credentials are the secret in base64, in either encoding: a server echoing them must not leak them.
-  if (clientSecret !== '') {
-    for (const encoding of ['rfc6749', 'raw'] as const)
-      secrets.push(basicAuthorization(clientId, clientSecret, encoding).slice('Basic '.length));
-  }
+  for (const encoding of ['rfc6749', 'raw'] as const)
+    secrets.push(basicAuthorization(clientId, clientSecret, encoding).slice('Basic '.length));
   if (grant.grant_type === 'password') secrets.push(...encodings(grant.password));
   if (grant.grant_type === 'refresh_token') secrets.push(...encodings(grant.refresh_token));
   // Longest first, so a secret is scrubbed whole before any shorter secret inside it.
