@@ -7,6 +7,7 @@
  * To add a path, add a row to `PATHS`: how to make the server (and options) fail, the call that
  * meets the failure, and what it must produce.
  */
+import { createPrivateKey } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import axios, { AxiosError, CanceledError, type AxiosInstance } from 'axios';
@@ -14,6 +15,7 @@ import {
   AccountLockedError,
   attachOAuth2,
   DetachedError,
+  DiscoveryError,
   InvalidTokenResponseError,
   ReplayNotPossibleError,
   TokenEndpointError,
@@ -36,6 +38,8 @@ import {
   tokenForms,
   USERNAME,
 } from './helpers/secrets';
+import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
+import { startAuthServer, type AuthServer } from '../src/testing';
 
 interface Run {
   lb: Loopback;
@@ -328,5 +332,101 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
     expectNoSecret(events, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'hook payloads');
     // The server did echo: a leak would have shown.
     if (lb.tokenCalls.length > 0) expect(CREDENTIAL_FORMS.some((s) => echoOf(lb.tokenCalls[0]).includes(s))).toBe(true);
+  });
+});
+
+/**
+ * Issue 13: the mutual-TLS methods and discovery. The client's private key (PEM, its base64 lines,
+ * its JWK `d`) travels in the instance's `httpsAgent`: it must never show in an error (whose `config`
+ * holds the agent), a hook payload or the handle; a discovery failure must not show the client secret.
+ */
+describe('mutual TLS and discovery', () => {
+  let pki: MtlsPki;
+  let registered: ClientCertificate;
+  let stranger: ClientCertificate;
+  let server: AuthServer;
+  beforeAll(() => {
+    pki = makeMtlsPki();
+    registered = pki.issue('/CN=sweep-client');
+    stranger = pki.issue('/CN=sweep-stranger');
+  });
+  afterAll(() => pki.dispose());
+  afterEach(async () => server?.close());
+
+  /** Every form of a private key: the PEM, each base64 line of it, the JWK private part. */
+  function keyForms(cert: ClientCertificate): string[] {
+    const lines = cert.key.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----'));
+    const d = (createPrivateKey(cert.key).export({ format: 'jwk' }) as { d: string }).d;
+    return [cert.key, ...lines, d];
+  }
+
+  type Case = [string, { cert: () => ClientCertificate; statedIssuer?: string; deadIssuer?: boolean }, ErrorClass];
+  type ErrorClass = new (...args: never[]) => Error;
+  const cases: Case[] = [
+    [
+      'tls_client_auth refused (a certificate the server does not accept)',
+      { cert: () => stranger },
+      TokenEndpointError,
+    ],
+    [
+      'discovery: issuer mismatch',
+      { cert: () => registered, statedIssuer: 'https://impostor.example/tenant' },
+      DiscoveryError,
+    ],
+    ['discovery: nothing listens at the issuer', { cert: () => registered, deadIssuer: true }, DiscoveryError],
+  ];
+
+  test.each(cases)('%s', async (_, setup, outcome) => {
+    const cert = setup.cert();
+    server = await startAuthServer({
+      clientId: CLIENT_ID,
+      tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true },
+      mtls: { subjectDn: registered.subjectDn },
+      discovery: { issuerPath: '/t', mtlsAlias: true, ...(setup.statedIssuer ? { issuer: setup.statedIssuer } : {}) },
+    });
+    const events: Array<[string, unknown]> = [];
+    const api = axios.create({ baseURL: server.apiBaseUrl, httpsAgent: clientAgent(pki.ca, cert) });
+    const auth = attachOAuth2(api, {
+      issuer: setup.deadIssuer ? `https://127.0.0.1:${deadOrigin.split(':')[2]}/t` : server.issuer,
+      clientId: CLIENT_ID,
+      clientAuthentication: 'tls_client_auth',
+      retry: { retries: 0 },
+      hooks: recordingHooks(events),
+    });
+    const error = await api.get('/users').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(outcome);
+    // The agent (with the key) is reachable from the error's config: it must show as [ClassName] only.
+    expect((error as { config?: { httpsAgent?: unknown } }).config?.httpsAgent).toBeDefined();
+    const secrets = [...keyForms(registered), ...keyForms(stranger), ...server.issuedTokens().map((t) => t.token)];
+    expectNoSecret(error, secrets, 'error');
+    expectNoSecret(events, secrets, 'hook payloads');
+    expectNoSecret(auth, secrets, 'handle');
+    auth.detach();
+  });
+
+  test('a discovery failure with a client secret: no credential form anywhere', async () => {
+    const events: Array<[string, unknown]> = [];
+    lb.onApi = (call, res) => sendJson(res, 200, { issuer: `${lb.origin}/other`, token_endpoint: lb.tokenUrl });
+    const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
+    const auth = attachOAuth2(api, {
+      issuer: `${lb.origin}/t`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      grant: { type: 'password', username: USERNAME, password: PASSWORD },
+      hooks: recordingHooks(events),
+    });
+    const error = await api.get('/users').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DiscoveryError);
+    expect(lb.tokenCalls).toHaveLength(0);
+    expectNoSecret(error, CREDENTIAL_FORMS, 'error');
+    expectNoSecret(events, CREDENTIAL_FORMS, 'hook payloads');
+    expectNoSecret(auth, CREDENTIAL_FORMS, 'handle');
+    auth.detach();
   });
 });

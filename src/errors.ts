@@ -13,7 +13,9 @@ export type OAuth2ErrorCode =
   | 'OAUTH2_REPLAY_NOT_POSSIBLE'
   | 'OAUTH2_TOKEN_REJECTED'
   | 'OAUTH2_DETACHED'
-  | 'OAUTH2_STORE_TIMEOUT';
+  | 'OAUTH2_STORE_TIMEOUT'
+  | 'OAUTH2_DISCOVERY_FAILED'
+  | 'OAUTH2_ISSUER_MISMATCH';
 
 /**
  * A brand every plugin error carries: the kinds (class names) it is. `instanceof` checks it, so an

@@ -36,6 +36,7 @@ export {
   type OAuth2ErrorOptions,
   type TokenEndpointErrorDetails,
 } from './errors';
+export { DiscoveryError, type DiscoveryFailureReason } from './discovery/discovery-error';
 export { isTokenRejected } from './policy/token-rejection';
 export { parseWwwAuthenticate, type Challenge } from './policy/www-authenticate';
 export {

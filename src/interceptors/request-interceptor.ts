@@ -40,7 +40,8 @@ export function createRequestInterceptors(
   options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks'>,
 ): RequestInterceptors {
   const { apiOrigins, hooks } = options;
-  const isTokenRequest = tokenEndpointTest(options.tokenUrl);
+  // A discovered token endpoint is not known at attach time: the plugin's own token requests skip anyway.
+  const isTokenRequest = options.tokenUrl === undefined ? () => false : tokenEndpointTest(options.tokenUrl);
   /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
   const replace = options.authorizationHeader === 'replace';
   /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */

@@ -16,6 +16,7 @@ function keysOf<T>(registry: KeyRegistry<T>): readonly (keyof T & string)[] {
 /** Every key of {@link OAuth2Options}; any other key given to `attachOAuth2` is an unknown option. */
 export const OPTION_KEYS = keysOf<OAuth2Options>({
   tokenUrl: true,
+  issuer: true,
   clientId: true,
   clientSecret: true,
   scope: true,

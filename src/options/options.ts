@@ -11,8 +11,12 @@ export type GrantOptions = { type: 'client_credentials' } | { type: 'password'; 
  * - `client_secret_basic`: `Authorization: Basic …` (RFC 6749 §2.3.1), form body. The default.
  * - `client_secret_post`: `client_id` and `client_secret` in the request body, never in the URL.
  * - `query`: a GET with every parameter in the query string (legacy APIs such as Musement's old `/login`).
+ * - `tls_client_auth` / `self_signed_tls_client_auth` (mutual TLS, RFC 8705): `client_id` in the form
+ *   body and no secret; the client proves itself with the certificate of the TLS connection, which
+ *   comes from the transport (the instance's `httpsAgent` with `cert`/`pfx`, or `tokenHttpClient`).
  */
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'query';
+export type ClientAuthentication =
+  'client_secret_basic' | 'client_secret_post' | 'query' | 'tls_client_auth' | 'self_signed_tls_client_auth';
 
 /**
  * Retries of transient token-endpoint failures (network error, time-out, 5xx). One token fetch makes
@@ -67,12 +71,31 @@ export interface RejectionOptions {
 
 /** Options of {@link attachOAuth2}. */
 export interface OAuth2Options {
-  /** Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`). */
-  tokenUrl: string;
+  /**
+   * Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`).
+   * Optional when `issuer` is given (the endpoint is then discovered); when both are given, this one
+   * is used and no discovery request is made.
+   * @default the discovered `token_endpoint` (required without `issuer`)
+   */
+  tokenUrl?: string;
+  /**
+   * The authorization server's issuer identifier (RFC 8414 §2), e.g. `https://login.example.com/tenant`:
+   * https (except on loopback hosts, or with `allowInsecureHttp`), no query or fragment. Without
+   * `tokenUrl`, the token endpoint is discovered from the server's metadata, fetched on the first need
+   * of a token (once, shared by every caller): `/.well-known/oauth-authorization-server` inserted between
+   * the origin and the issuer's path (RFC 8414), then `{issuer}/.well-known/openid-configuration`
+   * (OpenID Connect Discovery). The document's `issuer` must equal this one exactly, else
+   * `DiscoveryError` (`OAUTH2_ISSUER_MISMATCH`) and no token request.
+   * @default undefined (no discovery)
+   */
+  issuer?: string;
   /** The client identifier (Mangopay: ClientId). */
   clientId: string;
-  /** The client secret (Mangopay: API key). */
-  clientSecret: string;
+  /**
+   * The client secret (Mangopay: API key). Required for the shared-secret methods; refused with the
+   * mutual-TLS methods (`tls_client_auth`, `self_signed_tls_client_auth`), which send none.
+   */
+  clientSecret?: string;
   /** Space-separated scopes to request. @default undefined (none sent) */
   scope?: string;
   /** @default { type: 'client_credentials' } */

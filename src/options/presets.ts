@@ -4,6 +4,8 @@ import { describe } from './describe';
 
 /** Options for `attachOAuth2`, plus what `axios.create` needs for the API. */
 export type Preset = OAuth2Options & {
+  /** The provider's token endpoint. */
+  tokenUrl: string;
   /** `baseURL` for `axios.create`. */
   baseURL: string;
   /** Headers every API call needs, for `axios.create({ headers })`. */

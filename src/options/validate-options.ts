@@ -7,6 +7,7 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import { checkMutualTls, isTlsMethod } from '../client-auth/mutual-tls';
 import {
   GRANT_KEYS,
   HOOK_NAMES,
@@ -19,9 +20,15 @@ import {
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {
-  tokenUrl: string;
+  /** The configured token endpoint; undefined when it is discovered from `issuer`. */
+  tokenUrl?: string;
+  /** The configured issuer, exactly as given (compared as is with the metadata's). */
+  issuer?: string;
   clientId: string;
+  /** The client secret; `''` with the mutual-TLS methods, which send none. */
   clientSecret: string;
+  /** With a mutual-TLS method: the `x5t#S256` thumbprint of the token requests' client certificate, when readable. */
+  clientCertificate?: string;
   scope?: string;
   grant: GrantOptions;
   clientAuthentication: ClientAuthentication;
@@ -147,28 +154,46 @@ function resolveTokenTypes(value: unknown): ReadonlySet<string> {
 }
 
 /** Whether `url` may carry credentials or a bearer: https, or http on a loopback host, or any http with the opt-in. */
-function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
+export function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname));
 }
 
 const HTTP_RULE = 'http is allowed only on loopback hosts, or everywhere with allowInsecureHttp: true';
 
-function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean): string {
-  const tokenUrl = requireString('tokenUrl', value);
+/** An absolute URL that may carry credentials (see {@link isSecureEnough}), as given. */
+function secureUrl(option: string, value: unknown, allowInsecureHttp: boolean): URL {
   let url: URL;
   try {
-    url = new URL(tokenUrl);
-  } catch {
-    return fail('tokenUrl', 'an absolute URL', value);
+    url = new URL(requireString(option, value));
+  } catch (error) {
+    if (error instanceof OAuth2OptionsError) throw error;
+    return fail(option, 'an absolute URL', value);
   }
   if (!isSecureEnough(url, allowInsecureHttp)) {
     throw new OAuth2OptionsError(
-      'tokenUrl',
-      `axios-oauth2-bearer: option "tokenUrl" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
+      option,
+      `axios-oauth2-bearer: option "${option}" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
     );
   }
-  return url.toString();
+  return url;
+}
+
+/**
+ * `issuer` (RFC 8414 §2): an absolute https URL (http on loopback, or with `allowInsecureHttp`) with
+ * no query or fragment, kept exactly as given: the metadata's `issuer` must equal it character for character.
+ */
+function resolveIssuer(value: unknown, allowInsecureHttp: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  secureUrl('issuer', value, allowInsecureHttp);
+  if (/[?#]/.test(value as string)) fail('issuer', 'a URL without query or fragment', value);
+  return value as string;
+}
+
+function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean, issuer: string | undefined): string | undefined {
+  if (value === undefined && issuer !== undefined) return undefined;
+  if (value === undefined) fail('tokenUrl', 'a non-empty string (or give issuer, to discover it)', value);
+  return secureUrl('tokenUrl', value, allowInsecureHttp).toString();
 }
 
 /**
@@ -179,6 +204,7 @@ function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean): string {
 function resolveOrigins(
   value: unknown,
   instance: AxiosInstance,
+  /** The URL whose origin is the default when there is no baseURL: `tokenUrl`, else `issuer`. */
   tokenUrl: string,
   allowInsecureHttp: boolean,
 ): Set<string> {
@@ -228,35 +254,62 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   }
   const o = options as unknown as Record<string, unknown>;
   const allowInsecureHttp = optional('allowInsecureHttp', o.allowInsecureHttp, isBoolean, 'a boolean', false);
-  const tokenUrl = resolveTokenUrl(o.tokenUrl, allowInsecureHttp);
+  const issuer = resolveIssuer(o.issuer, allowInsecureHttp);
+  const tokenUrl = resolveTokenUrl(o.tokenUrl, allowInsecureHttp, issuer);
+  const clientAuthentication = optional(
+    'clientAuthentication',
+    o.clientAuthentication,
+    oneOf<ClientAuthentication>(
+      'client_secret_basic',
+      'client_secret_post',
+      'query',
+      'tls_client_auth',
+      'self_signed_tls_client_auth',
+    ),
+    "'client_secret_basic', 'client_secret_post', 'query', 'tls_client_auth' or 'self_signed_tls_client_auth'",
+    'client_secret_basic',
+  );
+  const tokenRequestFormat = optional(
+    'tokenRequestFormat',
+    o.tokenRequestFormat,
+    oneOf('form', 'json'),
+    "'form' or 'json'",
+    'form',
+  );
+  const tokenHttpClient = optional(
+    'tokenHttpClient',
+    o.tokenHttpClient,
+    (v): v is AxiosInstance => isFunction(v) && isFunction((v as { request?: unknown }).request),
+    'an axios instance',
+    undefined,
+  );
+  const mutualTls = isTlsMethod(clientAuthentication);
+  // RFC 8705 §2: client_id in a form body, no secret (the certificate authenticates the client).
+  if (mutualTls && o.clientSecret !== undefined)
+    fail('clientSecret', `left out with "${clientAuthentication}" (mutual TLS sends none)`, o.clientSecret, false);
+  if (mutualTls && tokenRequestFormat === 'json')
+    fail('tokenRequestFormat', `'form' with "${clientAuthentication}"`, tokenRequestFormat);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
   checkKeys('retry', retry, RETRY_KEYS);
   const rejection = optional('rejection', o.rejection, isObject, 'an object', {});
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
+  const clientId = requireString('clientId', o.clientId);
+  const clientSecret = mutualTls ? '' : requireString('clientSecret', o.clientSecret);
+  const clientCertificate = mutualTls ? checkMutualTls(clientAuthentication, instance, tokenHttpClient) : undefined;
   return {
     tokenUrl,
-    clientId: requireString('clientId', o.clientId),
-    clientSecret: requireString('clientSecret', o.clientSecret),
+    issuer,
+    clientId,
+    clientSecret,
+    clientCertificate,
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
     grant: resolveGrant(o.grant),
-    clientAuthentication: optional(
-      'clientAuthentication',
-      o.clientAuthentication,
-      oneOf<ClientAuthentication>('client_secret_basic', 'client_secret_post', 'query'),
-      "'client_secret_basic', 'client_secret_post' or 'query'",
-      'client_secret_basic',
-    ),
+    clientAuthentication,
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
     acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes),
-    tokenRequestFormat: optional(
-      'tokenRequestFormat',
-      o.tokenRequestFormat,
-      oneOf('form', 'json'),
-      "'form' or 'json'",
-      'form',
-    ),
+    tokenRequestFormat,
     tokenRequestHeaders: optional(
       'tokenRequestHeaders',
       o.tokenRequestHeaders,
@@ -271,7 +324,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'an object of string values',
       {},
     ),
-    apiOrigins: resolveOrigins(o.apiOrigins, instance, tokenUrl, allowInsecureHttp),
+    apiOrigins: resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp),
     allowInsecureHttp,
     refreshSkewMs:
       optional('refreshSkewSeconds', o.refreshSkewSeconds, isNonNegative, 'a non-negative number', 30) * 1000,
@@ -284,13 +337,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
         'an object with get, set and delete methods',
         undefined,
       ) ?? new MemoryTokenStore(),
-    tokenHttpClient: optional(
-      'tokenHttpClient',
-      o.tokenHttpClient,
-      (v): v is AxiosInstance => isFunction(v) && isFunction((v as { request?: unknown }).request),
-      'an axios instance',
-      undefined,
-    ),
+    tokenHttpClient,
     tokenRequestTimeoutMs: optional(
       'tokenRequestTimeoutMs',
       o.tokenRequestTimeoutMs,

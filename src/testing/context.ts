@@ -2,7 +2,13 @@ import { createCounters, type AuthCounters } from './counters';
 import { FaultSource } from './faults';
 import { Lockout } from './lockout';
 import { IssuedTokenRegistry } from './issued-token-registry';
-import type { ApiRequestRecord, AuthServerOptions, TokenRequestRecord } from './types';
+import type {
+  ApiRequestRecord,
+  AuthServerOptions,
+  DiscoveryServerOptions,
+  MtlsServerOptions,
+  TokenRequestRecord,
+} from './types';
 
 const LOG_LIMIT = 1000;
 
@@ -13,6 +19,8 @@ export interface ResolvedServerOptions {
   lockoutRetryAfterSeconds?: number;
   basicEncoding: 'any' | 'strict' | 'raw';
   musement?: { application: string; username: string; password: string };
+  mtls?: MtlsServerOptions;
+  discovery?: DiscoveryServerOptions;
 }
 
 /** Keeps the last {@link LOG_LIMIT} entries. */
@@ -47,6 +55,9 @@ export class ServerContext {
   readonly lockout: Lockout;
   readonly tokenLog = new RingLog<TokenRequestRecord>();
   readonly apiLog = new RingLog<ApiRequestRecord>();
+  readonly metadataLog = new RingLog<string>();
+  /** `scheme://127.0.0.1:PORT`, set once the server listens. */
+  origin = '';
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -67,6 +78,8 @@ export class ServerContext {
     if (options.lockoutRetryAfterSeconds !== undefined) {
       this.options.lockoutRetryAfterSeconds = nonNegative('lockoutRetryAfterSeconds', options.lockoutRetryAfterSeconds);
     }
+    if (options.mtls !== undefined) this.options.mtls = options.mtls;
+    if (options.discovery !== undefined) this.options.discovery = options.discovery;
     if (options.musement !== undefined) {
       this.options.musement = {
         application: options.musement.application,

@@ -1,7 +1,8 @@
 /**
  * `axios-oauth2-bearer/testing`: an embedded OAuth 2.0 auth server that mimics
  * the Mangopay token endpoint and API (and optionally Musement's `/api/v3`),
- * with fault injection, lockout and exact counters, for tests and demos.
+ * with fault injection, lockout and exact counters, for tests and demos; optionally over https with
+ * mutual-TLS client authentication and certificate-bound tokens, and with a discovery document.
  *
  * @packageDocumentation
  */
@@ -14,11 +15,14 @@ export type {
   ApiRequestRecord,
   AuthServer,
   AuthServerOptions,
+  DiscoveryServerOptions,
   Fault,
   IssuedToken,
+  MtlsServerOptions,
   MusementOptions,
   RandomFaultKind,
   RandomFaultOptions,
   RevokeOptions,
+  TlsServerOptions,
   TokenRequestRecord,
 } from './types';

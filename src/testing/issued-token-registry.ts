@@ -10,6 +10,7 @@ interface MutableToken {
   expiresAt: number;
   revoked: boolean;
   refreshToken?: string;
+  boundTo?: string;
 }
 
 /** What {@link IssuedTokenRegistry.issue} needs to mint an access token. */
@@ -19,6 +20,8 @@ export interface IssueRequest {
   lifetimeSeconds: number;
   scope?: string;
   withRefreshToken?: boolean;
+  /** `x5t#S256` of the client certificate to bind the token to (mutual TLS). */
+  boundTo?: string;
 }
 
 /** Random opaque token: 32 lowercase hex characters. */
@@ -43,6 +46,7 @@ export class IssuedTokenRegistry {
       revoked: false,
     };
     if (request.scope !== undefined) record.scope = request.scope;
+    if (request.boundTo !== undefined) record.boundTo = request.boundTo;
     if (request.withRefreshToken) {
       record.refreshToken = opaqueToken();
       this.refreshTokens.add(record.refreshToken);
@@ -51,10 +55,14 @@ export class IssuedTokenRegistry {
     return { ...record };
   }
 
-  /** Whether `token` was issued for `kind`, is not revoked and has not expired yet. */
-  isValid(token: string | undefined, kind: IssuedToken['kind']): boolean {
+  /**
+   * Whether `token` was issued for `kind`, is not revoked and has not expired yet, and, when bound to
+   * a certificate, came on a connection presenting it (`presented`: that connection's `x5t#S256`).
+   */
+  isValid(token: string | undefined, kind: IssuedToken['kind'], presented?: string): boolean {
     if (token === undefined) return false;
     const record = this.tokens.get(token);
+    if (record?.boundTo !== undefined && record.boundTo !== presented) return false;
     return record !== undefined && record.kind === kind && !record.revoked && Date.now() < record.expiresAt;
   }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerApi, echo, startApiCall } from './api-call';
 import type { ServerContext } from './context';
 import { bearerToken } from './http-utils';
+import { peerThumbprint } from './mutual-tls';
 
 /** URL of the SCA challenge sent by the `sca-required` route. */
 export const SCA_REDIRECT_URL = 'https://sca.example/xyz';
@@ -35,7 +36,7 @@ export async function handleMangopayApi(
   const rawBody = await startApiCall(ctx, req);
   if (rawBody === undefined) return;
   const path = url.pathname;
-  if (!ctx.tokens.isValid(bearerToken(req), 'mangopay')) {
+  if (!ctx.tokens.isValid(bearerToken(req), 'mangopay', peerThumbprint(req))) {
     ctx.counters.invalidTokens += 1;
     answerApi(
       ctx,

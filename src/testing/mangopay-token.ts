@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { basicCredentials, hasMediaType, parseForm } from './http-utils';
 import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
+import { mutualTlsClient } from './mutual-tls';
 
 /** Exact description Mangopay sends with a lockout. */
 export const LOCKOUT_DESCRIPTION =
   'This account has been temporarily locked for security reasons. Please try again later.';
 
-type Check = 'ok' | 'bad' | 'ambiguous';
+/** `ok` carries the certificate thumbprint when the client authenticated with mutual TLS. */
+type Check = 'ok' | 'bad' | 'ambiguous' | { mtls: string };
 
 function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record<string, string>): Check {
   const { clientId, clientSecret, basicEncoding } = ctx.options;
@@ -20,6 +22,10 @@ function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record
     const strictOk = basicEncoding !== 'raw' && matches(basic.strict);
     const rawOk = basicEncoding !== 'strict' && matches(basic.raw);
     return strictOk || rawOk ? 'ok' : 'bad';
+  }
+  if (ctx.options.mtls && form.client_secret === undefined) {
+    const thumbprint = mutualTlsClient(ctx, req, form.client_id);
+    return thumbprint === undefined ? 'bad' : { mtls: thumbprint };
   }
   return matches({ id: form.client_id, secret: form.client_secret }) ? 'ok' : 'bad';
 }
@@ -79,6 +85,7 @@ export async function handleMangopayToken(
     grantType: 'client_credentials',
     lifetimeSeconds: lifetime,
     scope: form.scope,
+    boundTo: typeof check === 'object' ? check.mtls : undefined,
   });
   tokenSuccess(ctx, res, { access_token: issued.token, token_type: 'bearer', expires_in: lifetime });
 }

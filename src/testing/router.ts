@@ -5,6 +5,7 @@ import { handleMangopayApi, mangopayError } from './mangopay-api';
 import { handleMangopayToken } from './mangopay-token';
 import { handleMusementApi } from './musement-api';
 import { handleMusementLogin } from './musement-login';
+import { handleMetadata, MTLS_TOKEN_PATH } from './discovery-document';
 
 /** Path of the Mangopay token endpoint. */
 export const TOKEN_PATH = '/v2.01/oauth/token';
@@ -48,6 +49,8 @@ export async function route(ctx: ServerContext, req: IncomingMessage, res: Serve
   const path = url?.pathname ?? '';
   if (url !== undefined) {
     if (path === TOKEN_PATH) return handleMangopayToken(ctx, req, res, path);
+    if (path === MTLS_TOKEN_PATH && ctx.options.discovery?.mtlsAlias) return handleMangopayToken(ctx, req, res, path);
+    if (handleMetadata(ctx, req, res, path)) return;
     const subPath = clientSubPath(path, ctx.options.clientId);
     if (subPath !== undefined) return handleMangopayApi(ctx, req, res, url, subPath);
     const { musement } = ctx.options;

@@ -1,4 +1,6 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { zeroCounters } from './counters';
 import { ServerContext } from './context';
@@ -6,6 +8,7 @@ import { sendJson } from './http-utils';
 import { mangopayError } from './mangopay-api';
 import { MUSEMENT_PREFIX, TOKEN_PATH, route } from './router';
 import type { AuthServer, AuthServerOptions } from './types';
+import { issuerOf } from './discovery-document';
 
 /**
  * Starts an embedded OAuth 2.0 auth server on `127.0.0.1` (random free port)
@@ -26,12 +29,21 @@ import type { AuthServer, AuthServerOptions } from './types';
 export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
   const ctx = new ServerContext(options);
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     route(ctx, req, res).catch(() => {
       if (res.headersSent) res.destroy();
       else sendJson(res, 500, mangopayError('Internal server error', 'internal_error'));
     });
-  });
+  };
+  const { tls } = options;
+  // With TLS, any client certificate passes the handshake: the token endpoint and API judge it.
+  const server = tls
+    ? createTlsServer(
+        // Typed without Node's Buffer (consumers may not have @types/node); a Buffer is a Uint8Array.
+        { ...(tls as TlsOptions), requestCert: tls.requestCert === true, rejectUnauthorized: false },
+        handler,
+      )
+    : createServer(handler);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -45,13 +57,16 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   });
 
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  ctx.origin = url;
   const encodedId = encodeURIComponent(ctx.options.clientId);
   let closing: Promise<void> | undefined;
 
   return {
     url,
     port,
+    issuer: issuerOf(ctx),
+    metadataRequests: () => ctx.metadataLog.list(),
     clientId: ctx.options.clientId,
     clientSecret: ctx.options.clientSecret,
     tokenUrl: `${url}${TOKEN_PATH}`,
@@ -63,6 +78,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       zeroCounters(ctx.counters);
       ctx.tokenLog.clear();
       ctx.apiLog.clear();
+      ctx.metadataLog.clear();
     },
     setTokenLifetime(seconds) {
       ctx.tokenLifetime = seconds;

@@ -31,6 +31,55 @@ export interface AuthServerOptions {
   basicEncoding?: 'any' | 'strict' | 'raw';
   /** Enables the Musement-like routes under `/api/v3`. */
   musement?: MusementOptions;
+  /**
+   * Serve https with this key and certificate; `requestCert` asks clients for a certificate (any is
+   * accepted at the handshake; the token endpoint and the API decide what it is worth), verified
+   * against `ca`. Needed by `mtls`.
+   */
+  tls?: TlsServerOptions;
+  /** Mutual-TLS client authentication and certificate-bound tokens (RFC 8705); needs `tls` with `requestCert`. */
+  mtls?: MtlsServerOptions;
+  /** Serve the authorization server metadata (RFC 8414 / OpenID Discovery), for clients configured with `issuer`. */
+  discovery?: DiscoveryServerOptions;
+}
+
+/** The server's TLS settings (see `AuthServerOptions.tls`). */
+export interface TlsServerOptions {
+  /** PEM (or DER bytes) of the server's private key. */
+  key: string | Uint8Array;
+  /** PEM (or DER bytes) of the server's certificate. */
+  cert: string | Uint8Array;
+  /** CA(s) client certificates are verified against (`tls_client_auth`). */
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
+  /** Ask clients for a certificate. Default false. */
+  requestCert?: boolean;
+}
+
+/**
+ * Mutual-TLS client authentication (RFC 8705 §2): a token call with `client_id` (the server's
+ * `clientId`) in the body, no secret and no Basic header is authenticated by the connection's
+ * certificate: one whose `x5t#S256` is in `selfSignedThumbprints` (`self_signed_tls_client_auth`), or
+ * one verified against `tls.ca` whose subject is `subjectDn` when set (`tls_client_auth`); else
+ * `invalid_client`. Tokens issued so are bound to that certificate (`IssuedToken.boundTo`): the API
+ * accepts them only on a connection presenting it (401 otherwise).
+ */
+export interface MtlsServerOptions {
+  /** RFC 4514 subject expected of a CA-issued client certificate (e.g. `CN=client,O=Org,C=FR`). Default: any. */
+  subjectDn?: string;
+  /** `x5t#S256` thumbprints of the self-signed client certificates accepted. */
+  selfSignedThumbprints?: readonly string[];
+}
+
+/** What the metadata document says and where it is served (see `AuthServerOptions.discovery`). */
+export interface DiscoveryServerOptions {
+  /** Path after the origin in the issuer (e.g. `/tenant`). Default `''` (the issuer is the origin). */
+  issuerPath?: string;
+  /** The `issuer` the document states, to test a mismatch. Default: the real issuer (`AuthServer.issuer`). */
+  issuer?: string;
+  /** Which well-known locations answer. Default both. */
+  serve?: ReadonlyArray<'oauth-authorization-server' | 'openid-configuration'>;
+  /** Publish `mtls_endpoint_aliases.token_endpoint` (the token endpoint, also served at `/mtls/v2.01/oauth/token`). */
+  mtlsAlias?: boolean;
 }
 
 /**
@@ -81,6 +130,8 @@ export interface IssuedToken {
   readonly revoked: boolean;
   /** The refresh token issued with it (Musement only). */
   readonly refreshToken?: string;
+  /** `x5t#S256` of the client certificate the token is bound to (mutual TLS), if any. */
+  readonly boundTo?: string;
 }
 
 /** A record of one token call, as received. */
@@ -107,8 +158,12 @@ export interface ApiRequestRecord {
 
 /** A running embedded auth server. */
 export interface AuthServer {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`https://…` with the `tls` option). */
   readonly url: string;
+  /** The issuer identifier, with the `discovery` option. */
+  readonly issuer?: string;
+  /** The metadata paths asked for (with the `discovery` option), oldest first. */
+  metadataRequests(): readonly string[];
   readonly port: number;
   readonly clientId: string;
   readonly clientSecret: string;

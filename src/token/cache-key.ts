@@ -19,17 +19,22 @@ function sortedEntries(record: Record<string, string>, foldCase: boolean): [stri
  * (`tokenRequestParams`, grant, scope, client credentials in the body), every header
  * (`tokenRequestHeaders`, Basic credentials with their encoding), and the body format), so two
  * environments, clients, audiences or grants never share a token. Parameter and header order does
- * not matter. No secret (nor the client id) appears in the key, which a shared store may show to others.
+ * not matter. Without `tokenUrl`, the `issuer` stands for the endpoint; with mutual TLS, the client
+ * certificate's thumbprint is part of it. No secret (nor the client id) appears in the key, which a
+ * shared store may show to others.
  */
 export function cacheKey(options: ResolvedOptions): string {
   const auth = options.clientAuthentication;
   const parts = [
     'v2',
     auth === 'query' ? 'GET' : 'POST',
-    options.tokenUrl,
+    // A discovered endpoint is not known yet: the issuer stands for it (one issuer, one token endpoint).
+    options.tokenUrl ?? `issuer:${options.issuer as string}`,
     auth === 'query' ? 'query' : options.tokenRequestFormat,
     sortedEntries(tokenHeaders(options), true),
     sortedEntries(tokenParams(options, mainGrant(options)), false),
   ];
+  // Mutual TLS: tokens may be bound to the certificate (RFC 8705 §3), so it is part of the key (its public thumbprint).
+  if (options.clientCertificate !== undefined) parts.push(`x5t#S256:${options.clientCertificate}`);
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { InvalidTokenResponseError } from '../errors';
+import type { DiscoveryError } from '../discovery/discovery-error';
 import { headerValue } from '../util/headers';
 import { safeHeaders } from './http-answer';
 import { safeCause } from '../security/redact';
@@ -10,6 +11,7 @@ import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
 import { MAX_TIMER_MS, type ResolvedOptions } from '../options/validate-options';
+import type { Discovery } from '../discovery/discovery';
 import '../interceptors/request-options';
 
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
@@ -24,11 +26,13 @@ export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
  * - `failure`: an error answer, a redirect or a transport failure, classified (`transient`,
  *   `permanent`, `lockout`), with a secret-free `cause` for transport errors;
  * - `invalid`: a 2xx that is not a usable token response ({@link InvalidTokenResponseError}, permanent).
+ * - `discovery`: with `issuer` and no `tokenUrl`, no token endpoint could be discovered: no token request was sent.
  */
 export type ExchangeResult =
   | { kind: 'token'; token: StoredToken }
   | { kind: 'failure'; failure: TokenFailure & { cause?: Error } }
-  | { kind: 'invalid'; error: InvalidTokenResponseError };
+  | { kind: 'invalid'; error: InvalidTokenResponseError }
+  | { kind: 'discovery'; error: DiscoveryError };
 
 /**
  * A redirect, or what fetch makes of one with `redirect: 'manual'` where the platform hides it
@@ -64,6 +68,8 @@ function declaredLength(response: AxiosResponse): number | undefined {
  */
 export class EndpointExchange {
   private readonly bare: AxiosInstance;
+  /** With `issuer` and no `tokenUrl`: the discovery, loaded on the first token request. */
+  private discovery?: Promise<Discovery>;
 
   constructor(
     private readonly instance: AxiosInstance,
@@ -94,13 +100,26 @@ export class EndpointExchange {
       (options.tokenHttpClient ?? this.instance).defaults.fetchOptions) as Record<string, unknown> | undefined;
     const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
     const limit = options.maxTokenResponseBytes;
+    let url = options.tokenUrl;
+    if (url === undefined) {
+      const found = await this.discoveredEndpoint({
+        client: this.bare,
+        config: inherited,
+        fetchOptions,
+        timeoutMs,
+        maxBytes: limit,
+        signal,
+      });
+      if (typeof found !== 'string') return { kind: 'discovery', error: found };
+      url = found;
+    }
     const deadline = startDeadline(timeoutMs, signal);
     const sentAt = options.clock();
     let response: AxiosResponse;
     let data: unknown;
     try {
       response = await this.bare.request({
-        ...buildTokenRequest(options, grant),
+        ...buildTokenRequest(options, grant, url),
         ...inherited,
         timeout: timeoutMs,
         signal: deadline.signal,
@@ -171,6 +190,14 @@ export class EndpointExchange {
     }
     if ('failure' in result) return { kind: 'failure', failure: { ...result.failure, statusText, headers } };
     return { kind: 'token', token: result.token };
+  }
+
+  /** The discovered token endpoint (discovery code loaded on first use), or why there is none. */
+  private async discoveredEndpoint(
+    transport: Parameters<Discovery['tokenEndpoint']>[0],
+  ): Promise<string | DiscoveryError> {
+    this.discovery ??= import('../discovery/discovery').then((m) => new m.Discovery(this.options));
+    return (await this.discovery).tokenEndpoint(transport);
   }
 
   /** The token response's headers as an error may show them: no credential header, no grant secret. */

@@ -1,6 +1,7 @@
 import { sleep } from '../util/abort';
 import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
 import { InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from '../errors';
+import type { DiscoveryError } from '../discovery/discovery-error';
 import { emit } from '../options/hooks';
 import { scrub, scrubDeep } from '../security/redact';
 import type { StoredToken } from '../store/token-store';
@@ -18,14 +19,17 @@ import type { ResolvedOptions } from '../options/validate-options';
  * - `lockout`: the endpoint reported a lockout; the cache opens the cool-down;
  * - `failed`: the renewal failed for good: a {@link TokenEndpointError} (permanent, or transient with
  *   the retries spent) or an {@link InvalidTokenResponseError}, scrubbed of the grant's secrets, ready
- *   to be thrown.
+ *   to be thrown;
+ * - `discovery`: no token endpoint could be discovered (`issuer` without `tokenUrl`): no token request
+ *   was made; not retried here, the discovery has its own back-off.
  *
  * Cancellation by `detach()` is not an outcome: the runner rejects with `DetachedError`.
  */
 export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
-  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError };
+  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError }
+  | { kind: 'discovery'; error: DiscoveryError };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
 export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {
@@ -122,6 +126,7 @@ export class GrantRunner {
     for (let attempt = 1; ; attempt++) {
       const result = await this.client.request(grant, this.lifecycle?.signal, transport);
       if (result.kind === 'token') return { kind: 'token', token: result.token, grant: grant.grant_type };
+      if (result.kind === 'discovery') return result;
       if (result.kind === 'invalid') {
         emit(options.hooks, 'onTokenEndpointFailure', {
           kind: 'invalid_response',

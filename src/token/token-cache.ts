@@ -291,6 +291,8 @@ export class TokenCache {
     background: boolean,
   ): Promise<StoredToken> {
     const outcome = await this.fetcher.fetch(this.refreshToken ?? previous?.refreshToken, this.flightTransport);
+    // No token endpoint could be discovered: not cached here, the discovery has its own back-off.
+    if (outcome.kind === 'discovery') throw outcome.error;
     if (outcome.kind === 'failed') {
       const { error } = outcome;
       // Permanent failures are served from a short negative cache; transient ones were already retried.

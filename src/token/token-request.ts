@@ -1,5 +1,6 @@
 import type { AxiosRequestConfig } from 'axios';
 import type { ResolvedOptions } from '../options/validate-options';
+import { isTlsMethod } from '../client-auth/mutual-tls';
 
 /** The grant parameters of one token request, named as on the wire. */
 export type GrantParams =
@@ -37,10 +38,10 @@ export function mainGrant(options: ResolvedOptions): GrantParams {
 export function tokenParams(options: ResolvedOptions, grant: GrantParams): Record<string, string> {
   const params: Record<string, string> = { ...options.tokenRequestParams, ...grant };
   if (options.scope !== undefined) params.scope = options.scope;
-  if (options.clientAuthentication !== 'client_secret_basic') {
-    params.client_id = options.clientId;
-    params.client_secret = options.clientSecret;
-  }
+  const auth = options.clientAuthentication;
+  if (auth !== 'client_secret_basic') params.client_id = options.clientId;
+  // Mutual TLS (RFC 8705 §2): the certificate of the connection authenticates the client, no secret is sent.
+  if (auth !== 'client_secret_basic' && !isTlsMethod(auth)) params.client_secret = options.clientSecret;
   return params;
 }
 
@@ -59,17 +60,22 @@ export function tokenHeaders(options: ResolvedOptions): Record<string, string> {
 }
 
 /**
- * Builds the token request for `grant`: one client-authentication method per request
- * (RFC 6749 §2.3), credentials never in the URL except in the legacy `query` mode.
+ * Builds the token request for `grant`, sent to `url` (the configured `tokenUrl`, or the discovered
+ * endpoint): one client-authentication method per request (RFC 6749 §2.3), credentials never in the
+ * URL except in the legacy `query` mode.
  */
-export function buildTokenRequest(options: ResolvedOptions, grant: GrantParams): AxiosRequestConfig {
+export function buildTokenRequest(
+  options: ResolvedOptions,
+  grant: GrantParams,
+  url = options.tokenUrl as string,
+): AxiosRequestConfig {
   const params = tokenParams(options, grant);
   const headers = tokenHeaders(options);
   if (options.clientAuthentication === 'query') {
-    return { method: 'GET', url: options.tokenUrl, params: new URLSearchParams(params), headers };
+    return { method: 'GET', url, params: new URLSearchParams(params), headers };
   }
   const data = options.tokenRequestFormat === 'json' ? JSON.stringify(params) : new URLSearchParams(params).toString();
-  return { method: 'POST', url: options.tokenUrl, data, headers };
+  return { method: 'POST', url, data, headers };
 }
 
 /** The forms a secret may take when a server echoes it: as is, form-encoded, percent-encoded. */

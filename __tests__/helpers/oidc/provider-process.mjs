@@ -22,12 +22,23 @@ const server = tls
 
 /** Token requests seen, in order: the status answered and the client authentication sent (no secret). */
 const tokenRequests = [];
+/** Every request URL seen (the harness's own aside), in order. */
+const seenRequests = [];
 
 function peerCertificate(ctx) {
   const socket = ctx.req.socket;
   if (typeof socket.getPeerX509Certificate !== 'function') return undefined;
   const cert = socket.getPeerX509Certificate();
   return cert instanceof X509Certificate ? cert : undefined;
+}
+
+/**
+ * The subject of a certificate in RFC 4514 string form, as clients register `tls_client_auth_subject_dn`
+ * (RFC 8705 §2.1.2): the most specific RDN first, comma-separated. Node lists the RDNs the other way
+ * round (as in the certificate), one per line.
+ */
+function rfc4514Subject(cert) {
+  return cert.subject.split('\n').reverse().join(',');
 }
 
 function resourceServerInfo(resourceIndicator) {
@@ -74,16 +85,23 @@ function features(port) {
       getCertificate: (ctx) => peerCertificate(ctx),
       certificateAuthorized: (ctx) => ctx.req.socket.authorized === true,
       certificateSubjectMatches: (ctx, property, expected) =>
-        property === 'tls_client_auth_subject_dn' && peerCertificate(ctx)?.subject.replace(/\n/g, ',') === expected,
+        property === 'tls_client_auth_subject_dn' &&
+        peerCertificate(ctx) !== undefined &&
+        rfc4514Subject(peerCertificate(ctx)) === expected,
     };
   }
   void port;
   return f;
 }
 
+/** With `mtls.aliases`: the token endpoint is also served here, and published in `mtls_endpoint_aliases`. */
+const MTLS_ALIAS = `/mtls${prefix}/token`;
+
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address();
-  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}${prefix}`;
+  const origin = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const issuer = `${origin}${prefix}`;
+  const aliases = config.mtls?.aliases ? { mtls_endpoint_aliases: { token_endpoint: `${origin}${MTLS_ALIAS}` } } : {};
   const provider = new Provider(issuer, {
     clients: config.clients ?? [],
     features: features(port),
@@ -97,6 +115,7 @@ server.listen(0, '127.0.0.1', () => {
     ],
     scopes: config.scopes ?? ['openid', 'offline_access', 'read', 'write'],
     ttl: { ClientCredentials: config.clientCredentialsTTL ?? 600, ...(config.ttl ?? {}) },
+    discovery: { ...aliases },
     ...(config.providerOptions ?? {}),
   });
   provider.proxy = false;
@@ -104,20 +123,29 @@ server.listen(0, '127.0.0.1', () => {
   server.on('request', (req, res) => {
     if (req.url === '/__harness/stats') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ tokenRequests }));
+      res.end(JSON.stringify({ tokenRequests, requests: seenRequests }));
       return;
     }
     if (req.url === '/__harness/reset' && req.method === 'POST') {
       tokenRequests.length = 0;
+      seenRequests.length = 0;
       res.end('{}');
       return;
     }
+    seenRequests.push(req.url);
+    // RFC 8414 §3.1: the metadata at the well-known location inserted before the issuer's path.
+    if (config.rfc8414 && req.url === `/.well-known/oauth-authorization-server${prefix}`) {
+      req.url = `${prefix}/.well-known/openid-configuration`;
+    }
+    const viaAlias = !!config.mtls?.aliases && req.url.split('?')[0] === MTLS_ALIAS;
+    if (viaAlias) req.url = `${prefix}/token`;
     const path = req.url.split('?')[0];
     if (req.method === 'POST' && path === `${prefix}/token`) {
       const entry = {
         status: 0,
         dpop: typeof req.headers.dpop === 'string',
         basic: /^basic /i.test(req.headers.authorization ?? ''),
+        ...(viaAlias ? { mtlsAlias: true } : {}),
       };
       tokenRequests.push(entry);
       res.on('finish', () => {

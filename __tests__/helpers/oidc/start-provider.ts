@@ -32,8 +32,14 @@ export interface ProviderConfig {
     { scope: string; audience?: string; accessTokenTTL?: number; accessTokenFormat?: 'jwt' | 'opaque' }
   >;
   defaultResource?: string;
-  /** Mutual TLS (RFC 8705): needs `tls` with `requestCert`. */
-  mtls?: { certificateBoundAccessTokens?: boolean };
+  /**
+   * Mutual TLS (RFC 8705): needs `tls` with `requestCert`. `aliases`: the token endpoint is also served
+   * at `{origin}/mtls{issuerPath}/token`, published as `mtls_endpoint_aliases.token_endpoint`; token
+   * requests that came through it are seen with `mtlsAlias: true`.
+   */
+  mtls?: { certificateBoundAccessTokens?: boolean; aliases?: boolean };
+  /** Also serve the metadata at the RFC 8414 location (`/.well-known/oauth-authorization-server{issuerPath}`). */
+  rfc8414?: boolean;
   /** Serve https with this key and certificate; `requestCert` asks the client for a certificate. */
   tls?: { key: string; cert: string; ca?: string[]; requestCert?: boolean };
   /** Any other oidc-provider configuration (JSON values only). */
@@ -45,6 +51,8 @@ export interface SeenTokenRequest {
   status: number;
   dpop: boolean;
   basic: boolean;
+  /** Present (true) when the request came through the mTLS alias (see `ProviderConfig.mtls.aliases`). */
+  mtlsAlias?: true;
 }
 
 export interface RunningProvider {
@@ -54,6 +62,8 @@ export interface RunningProvider {
   tokenUrl: string;
   /** The token requests seen so far, in order. */
   tokenRequests(): Promise<SeenTokenRequest[]>;
+  /** Every request URL (path and query) seen so far, in order, the harness's own endpoints aside. */
+  requests(): Promise<string[]>;
   /** Forgets the token requests seen. */
   reset(): Promise<void>;
   /** What the provider wrote to stderr so far (its warnings, and errors when a test fails). */
@@ -97,6 +107,7 @@ export function startProvider(config: ProviderConfig = {}): Promise<RunningProvi
         tokenUrl: `${issuer}/token`,
         tokenRequests: async () =>
           (await admin.get<{ tokenRequests: SeenTokenRequest[] }>('/stats')).data.tokenRequests,
+        requests: async () => (await admin.get<{ requests: string[] }>('/stats')).data.requests,
         reset: async () => {
           await admin.post('/reset');
         },

@@ -1,0 +1,61 @@
+import type { DiscoveryFailureReason } from './discovery-error';
+import { isSecureEnough, type ResolvedOptions } from '../options/validate-options';
+import { isTlsMethod } from '../client-auth/mutual-tls';
+
+/** The token endpoint chosen from a metadata document, or why none could be. */
+export type EndpointChoice =
+  { kind: 'endpoint'; url: string } | { kind: 'refused'; reason: DiscoveryFailureReason; why: string };
+
+type Metadata = Record<string, unknown>;
+
+/** A URL the token requests may be sent to (absolute; https unless loopback or `allowInsecureHttp`), else undefined. */
+function usableUrl(value: unknown, allowInsecureHttp: boolean): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const url = new URL(value);
+    return isSecureEnough(url, allowInsecureHttp) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Quotes a server-provided string for a message, cut short (it is not a secret, but it is not ours). */
+function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+}
+
+/**
+ * Checks a metadata document (RFC 8414 §2–3.3) against the options and picks the token endpoint:
+ * - its `issuer` must equal the configured one exactly (RFC 8414 §3.3, OpenID Discovery §4.3);
+ * - with a mutual-TLS method, `mtls_endpoint_aliases.token_endpoint` (RFC 8705 §5) when present,
+ *   else `token_endpoint`; with any other method, `token_endpoint`;
+ * - that URL must be https (loopback aside, or with `allowInsecureHttp`);
+ * - when the document lists `token_endpoint_auth_methods_supported`, it must include the configured
+ *   `clientAuthentication` (not checked for the non-standard `query` method; an absent list is not checked).
+ */
+export function chooseTokenEndpoint(document: Metadata, options: ResolvedOptions): EndpointChoice {
+  const issuer = options.issuer as string;
+  if (document.issuer !== issuer) {
+    const why = `the metadata names the issuer ${quote(document.issuer)}, not the configured ${quote(issuer)}`;
+    return { kind: 'refused', reason: 'issuer_mismatch', why };
+  }
+  const method = options.clientAuthentication;
+  const aliases = document.mtls_endpoint_aliases as Metadata | undefined;
+  const alias = isTlsMethod(method) && aliases && typeof aliases === 'object' ? aliases.token_endpoint : undefined;
+  const field = alias !== undefined ? 'mtls_endpoint_aliases.token_endpoint' : 'token_endpoint';
+  const raw = alias ?? document.token_endpoint;
+  const url = usableUrl(raw, options.allowInsecureHttp);
+  if (url === undefined) {
+    const rule = 'an absolute https URL (http only on loopback hosts, or with allowInsecureHttp)';
+    return { kind: 'refused', reason: 'invalid_metadata', why: `the metadata's ${field} ${quote(raw)} is not ${rule}` };
+  }
+  const supported = document.token_endpoint_auth_methods_supported;
+  if (method !== 'query' && Array.isArray(supported) && !supported.includes(method)) {
+    const why =
+      `the server does not support clientAuthentication "${method}" ` +
+      `(token_endpoint_auth_methods_supported: ${quote(supported.join(', '))})`;
+    return { kind: 'refused', reason: 'auth_method_unsupported', why };
+  }
+  return { kind: 'endpoint', url };
+}
