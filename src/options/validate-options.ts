@@ -1,6 +1,7 @@
 import type { AxiosError, AxiosInstance } from 'axios';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
+import type { Observer } from '../observability/observer';
 import type { ClientAuthentication, GrantOptions, OAuth2Options } from './options';
 import { isTokenRejected } from '../policy/token-rejection';
 import type { TokenStore } from '../store/token-store';
@@ -54,6 +55,10 @@ export interface ResolvedOptions {
   rejectionMaxCooldownMs: number;
   storeTimeoutMs: number;
   hooks: OAuth2Hooks;
+  /** RFC 7009 endpoint `close()` revokes the token at (see `OAuth2Options.revocationUrl`). */
+  revocationUrl?: string;
+  /** Publishes to `node:diagnostics_channel`; set by `attachOAuth2` (see src/observability). */
+  observer?: Observer;
   clock: () => number;
   random: () => number;
 }
@@ -154,18 +159,18 @@ function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
 
 const HTTP_RULE = 'http is allowed only on loopback hosts, or everywhere with allowInsecureHttp: true';
 
-function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean): string {
-  const tokenUrl = requireString('tokenUrl', value);
+function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean, name = 'tokenUrl'): string {
+  const tokenUrl = requireString(name, value);
   let url: URL;
   try {
     url = new URL(tokenUrl);
   } catch {
-    return fail('tokenUrl', 'an absolute URL', value);
+    return fail(name, 'an absolute URL', value);
   }
   if (!isSecureEnough(url, allowInsecureHttp)) {
     throw new OAuth2OptionsError(
-      'tokenUrl',
-      `axios-oauth2-bearer: option "tokenUrl" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
+      name,
+      `axios-oauth2-bearer: option "${name}" must use https (${HTTP_RULE}), got ${url.protocol}//${url.host}`,
     );
   }
   return url.toString();
@@ -368,6 +373,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     ),
     storeTimeoutMs: optional('storeTimeoutMs', o.storeTimeoutMs, isPositive, 'a positive number', 3_000),
     hooks: resolveHooks(o.hooks),
+    revocationUrl:
+      o.revocationUrl === undefined ? undefined : resolveTokenUrl(o.revocationUrl, allowInsecureHttp, 'revocationUrl'),
     clock: optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock(),
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };
