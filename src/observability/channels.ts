@@ -1,5 +1,6 @@
 import * as diagnostics from 'node:diagnostics_channel';
 import type { OAuth2Hooks } from '../options/hooks';
+import { HOOK_NAMES } from '../options/option-keys';
 
 /** Prefix of every `node:diagnostics_channel` name the plugin publishes to. */
 export const CHANNEL_PREFIX = 'axios-oauth2-bearer';
@@ -23,6 +24,19 @@ export function hookChannelName(hook: keyof OAuth2Hooks): string {
   const event = hook.slice(2).replace(/[A-Z]/g, (letter, at: number) => `${at > 0 ? '-' : ''}${letter.toLowerCase()}`);
   return `${CHANNEL_PREFIX}:${event}`;
 }
+
+/**
+ * Every plain channel the plugin publishes to: `cache-hit`, `cache-miss`, and one per hook
+ * (`token-acquired`, `token-renewed`, `request-replayed`, `lockout-opened`, `lockout-closed`,
+ * `token-endpoint-failure`, `rejection-storm-opened`, `rejection-storm-closed`, `store-error`,
+ * `request-skipped`, `revocation-failed`), each prefixed `axios-oauth2-bearer:`. The token trace is
+ * {@link TOKEN_TRACE_CHANNEL}.
+ */
+export const CHANNEL_NAMES: readonly string[] = Object.freeze([
+  CACHE_HIT_CHANNEL,
+  CACHE_MISS_CHANNEL,
+  ...HOOK_NAMES.map(hookChannelName),
+]);
 
 /** The parts of `node:diagnostics_channel` the plugin uses (a Node without `tracingChannel` lacks it). */
 export interface DiagnosticsModule {

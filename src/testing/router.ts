@@ -3,6 +3,7 @@ import type { ServerContext } from './context';
 import { sendJson } from './http-utils';
 import { handleMangopayApi, mangopayError } from './mangopay-api';
 import { handleMangopayToken } from './mangopay-token';
+import { handleMangopayRevoke, REVOKE_PATH } from './mangopay-revoke';
 import { handleMusementApi } from './musement-api';
 import { handleMusementLogin } from './musement-login';
 
@@ -48,6 +49,7 @@ export async function route(ctx: ServerContext, req: IncomingMessage, res: Serve
   const path = url?.pathname ?? '';
   if (url !== undefined) {
     if (path === TOKEN_PATH) return handleMangopayToken(ctx, req, res, path);
+    if (path === REVOKE_PATH) return handleMangopayRevoke(ctx, req, res);
     const subPath = clientSubPath(path, ctx.options.clientId);
     if (subPath !== undefined) return handleMangopayApi(ctx, req, res, url, subPath);
     const { musement } = ctx.options;
