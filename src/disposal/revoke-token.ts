@@ -1,15 +1,15 @@
 import axios from 'axios';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
-import { basicAuthorization } from '../token/token-request';
+import { basicAuthorization, formEncode, grantSecrets, mainGrant } from '../token/token-request';
 import { DEFAULT_TOKEN_TIMEOUT_MS } from '../token/endpoint-exchange';
 import '../interceptors/request-options';
 
 /** An RFC 6749 §5.2 error code as a server may send it (anything else is not reported). */
 const ERROR_CODE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 
-/** The `error` field of an error answer, when it looks like an error code. */
-function errorCode(body: unknown): string | undefined {
+/** The `error` field of an error answer, when it looks like an error code and holds none of `secrets`. */
+function errorCode(body: unknown, secrets: readonly string[]): string | undefined {
   let value: unknown = body;
   if (typeof body === 'string') {
     try {
@@ -19,7 +19,9 @@ function errorCode(body: unknown): string | undefined {
     }
   }
   const code = (value as { error?: unknown } | null)?.error;
-  return typeof code === 'string' && ERROR_CODE.test(code) ? code : undefined;
+  if (typeof code !== 'string' || !ERROR_CODE.test(code)) return undefined;
+  // A server may echo what it was sent: the client secret, the Basic credentials, the token.
+  return secrets.some((secret) => code.includes(secret)) ? undefined : code;
 }
 
 /**
@@ -58,7 +60,8 @@ export async function revokeToken(options: ResolvedOptions, accessToken: string)
       oauth2: { skip: true },
     });
     if (response.status === 200) return true;
-    const error = errorCode(response.data);
+    const secrets = [...grantSecrets(options, mainGrant(options)), accessToken, formEncode(accessToken)];
+    const error = errorCode(response.data, secrets);
     emit(options.hooks, 'onRevocationFailed', {
       status: response.status,
       ...(error === undefined ? {} : { error }),
