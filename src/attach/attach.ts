@@ -18,6 +18,14 @@ import { resolveOptions } from '../options/validate-options';
 import { Observer } from '../observability/observer';
 import { closeAttachment, type CloseOptions } from '../disposal/close';
 
+declare global {
+  // Declared as @types/node and lib.esnext.disposable do (identical declarations merge), so the
+  // handle's type checks for consumers whose `lib` and `types` have neither.
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
+
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
   /** The access token. */
@@ -62,8 +70,11 @@ export interface OAuth2Handle {
    * through the `onRevocationFailed` hook. Idempotent: later calls return the first call's promise.
    */
   close(options?: CloseOptions): Promise<void>;
-  /** `await using auth = attachOAuth2(…)`: {@link OAuth2Handle.close} with its defaults (where `Symbol.asyncDispose` exists). */
-  [Symbol.asyncDispose]?: () => Promise<void>;
+  /**
+   * `await using auth = attachOAuth2(…)`: {@link OAuth2Handle.close} with its defaults. Present where
+   * the runtime has `Symbol.asyncDispose` (every Node line the package supports).
+   */
+  [Symbol.asyncDispose](): Promise<void>;
   /** The key under which the token is cached (a hash; no secret in it). */
   readonly cacheKey: string;
 }
@@ -118,7 +129,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
 
   let attached = true;
   let closing: Promise<void> | undefined;
-  const handle: OAuth2Handle = {
+  const handle: Omit<OAuth2Handle, typeof Symbol.asyncDispose> & Partial<OAuth2Handle> = {
     cacheKey: key,
     getAccessToken: async () => (await source.getToken()).accessToken,
     getToken: async (getOptions) =>
@@ -139,7 +150,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   };
   // Older Node lines lack Symbol.asyncDispose: the handle then has close() alone.
   if (typeof Symbol.asyncDispose === 'symbol') handle[Symbol.asyncDispose] = () => handle.close();
-  return handle;
+  return handle as OAuth2Handle;
 }
 
 function tokenInfo(token: StoredToken): TokenInfo {
