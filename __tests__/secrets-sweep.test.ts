@@ -102,8 +102,7 @@ const PATHS: Path[] = [
     name: 'revocation refused with the token itself as the error code (close())',
     options: () => ({ revocationUrl: `${currentLb().origin}/revoke` }),
     arrange: (lb) =>
-      (lb.onApi = (call, res) =>
-        sendJson(res, 400, { error: new URLSearchParams(call.body).get('token') ?? 'none' })),
+      (lb.onApi = (call, res) => sendJson(res, 400, { error: new URLSearchParams(call.body).get('token') ?? 'none' })),
     act: async ({ auth }) => {
       await auth.getAccessToken();
       await auth.close();
@@ -370,7 +369,8 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
     auth.detach();
     for (const name of path.hooks ?? []) expect(events.map(([n]) => n)).toContain(name);
     // Every hook has its diagnostics channel, with the same payload: both were recorded.
-    for (const name of path.hooks ?? []) expect(events.map(([n]) => n)).toContain(`channel ${hookChannelName(name as never)}`);
+    for (const name of path.hooks ?? [])
+      expect(events.map(([n]) => n)).toContain(`channel ${hookChannelName(name as never)}`);
     expect(events.map(([n]) => n)).toContain('channel tracing:axios-oauth2-bearer:token:start');
     expectNoSecret(events, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'hook payloads and channel messages');
     // The server did echo: a leak would have shown.

@@ -5,7 +5,7 @@
 #   - require():  __tests__/package/consumer/use.cjs   (the main job against the embedded server)
 #   - import:     __tests__/package/consumer/use.mjs   (same, ESM; lockout → AccountLockedError)
 #   - types:      this repo's tsc, run by that Node, on consumer/use.ts (moduleResolution node16 and bundler)
-#   - smoke:      scripts/node-matrix-smoke.mjs        (single flight, 401 replay, close() and revocation)
+#   - smoke:      __tests__/package/consumer/smoke.mjs (single flight, 401 replay, channels, close() + revocation)
 #
 # Usage: scripts/node-matrix.sh            every even (LTS) line from the floor up, plus the newest line
 #        NODE_MAJORS="18 22" scripts/node-matrix.sh
@@ -38,7 +38,7 @@ summary=()
 for major in $NODE_MAJORS; do
   project="$work/node-$major"
   mkdir -p "$project"
-  cp "$repo"/__tests__/package/consumer/* "$repo/scripts/node-matrix-smoke.mjs" "$project/"
+  cp "$repo"/__tests__/package/consumer/* "$project/"
   echo '{"name":"consumer","private":true}' >"$project/package.json"
   log="$project/matrix.log"
   status="PASS"
@@ -56,7 +56,7 @@ for major in $NODE_MAJORS; do
     check import "$node_bin" use.mjs
     check types-node16 "$node_bin" "$tsc" -p tsconfig.node16.json
     check types-bundler "$node_bin" "$tsc" -p tsconfig.bundler.json
-    check smoke "$node_bin" node-matrix-smoke.mjs
+    check smoke "$node_bin" smoke.mjs
   fi
   line="node ${version:-$major}: $status"
   echo "$line"

@@ -115,7 +115,12 @@ test('a store passed in may be shared: its token is never revoked (not even a Me
   expect(await apiStatus(token)).toBe(200);
   // Another attachment sharing the store keeps using it.
   const other = axios.create({ baseURL: server.apiBaseUrl });
-  const second = attachOAuth2(other, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret, store });
+  const second = attachOAuth2(other, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    store,
+  });
   await other.get('/users');
   expect(server.counters.tokenCalls).toBe(1);
   second.detach();

@@ -6,6 +6,7 @@
 import dc from 'node:diagnostics_channel';
 import axios from 'axios';
 import { startAuthServer, type AuthServer } from '../../src/testing';
+import type * as Plugin from '../../src';
 import { tokenTraceChannels, type ChannelLike, type DiagnosticsModule } from '../../src/observability/channels';
 
 interface FakeChannel extends ChannelLike {
@@ -51,13 +52,13 @@ afterEach(async () => {
 });
 
 /** The plugin's entry point, loaded afresh against `fake` as its `node:diagnostics_channel`. */
-function pluginWith(fake: DiagnosticsModule): typeof import('../../src') {
-  let plugin: typeof import('../../src') | undefined;
+function pluginWith(fake: DiagnosticsModule): typeof Plugin {
+  let plugin: typeof Plugin | undefined;
   jest.isolateModules(() => {
     jest.doMock('node:diagnostics_channel', () => fake);
-    plugin = jest.requireActual<typeof import('../../src')>('../../src');
+    plugin = jest.requireActual<typeof Plugin>('../../src');
   });
-  return plugin as typeof import('../../src');
+  return plugin as typeof Plugin;
 }
 
 test('with tracingChannel: the trace uses Node’s tracing:axios-oauth2-bearer:token:* channels', () => {
@@ -76,7 +77,11 @@ test('without tracingChannel: plain channels axios-oauth2-bearer:token:<event>, 
   fake.module.channel = (name) => Object.assign(channel(name), { listening: true });
 
   const api = axios.create({ baseURL: server.apiBaseUrl });
-  const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret });
+  const auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+  });
   await Promise.all([api.get('/users'), api.get('/users')]);
   auth.detach();
 
@@ -98,7 +103,11 @@ test('nobody subscribed: not one publication through cold fetch, hits, a replay 
   const { attachOAuth2 } = pluginWith(fake.module);
 
   const api = axios.create({ baseURL: server.apiBaseUrl });
-  const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret });
+  const auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+  });
   await Promise.all(Array.from({ length: 5 }, () => api.get('/users')));
   const hit = fake.channels.get('axios-oauth2-bearer:cache-hit') as FakeChannel;
   const readsBefore = hit.reads;

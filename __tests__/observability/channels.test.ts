@@ -76,7 +76,13 @@ test('20 concurrent cold requests: one token trace (start, end, asyncStart, asyn
   expect(names(trace)).toEqual(['token:start', 'token:end', 'token:asyncStart', 'token:asyncEnd']);
   expect(trace[0][1]).toEqual({ cacheKey, grant: 'client_credentials', background: false });
   const [, expiresAt] = [0, (trace[3][1] as { expiresAt: number }).expiresAt];
-  expect(trace[3][1]).toEqual({ cacheKey, grant: 'client_credentials', background: false, outcome: 'token', expiresAt });
+  expect(trace[3][1]).toEqual({
+    cacheKey,
+    grant: 'client_credentials',
+    background: false,
+    outcome: 'token',
+    expiresAt,
+  });
   expect(expiresAt).toBe(now + 1_000_000);
   expect(count(events, 'axios-oauth2-bearer:cache-miss')).toBe(20);
   expect(count(events, 'axios-oauth2-bearer:cache-hit')).toBe(0);

@@ -64,11 +64,14 @@ export function instrumentOAuth2(options: InstrumentOptions = {}): () => void {
   /** The span and start time of each fetch in progress, by its trace message (the same object on every event). */
   const fetches = new WeakMap<object, { span: Span; started: number }>();
   const traceHandlers = {
-    start(message: unknown) {
+    start: (message: unknown) => {
       const m = message as TokenTraceMessage;
-      fetches.set(m, { span: tracer.startSpan('oauth2.token.fetch', { attributes: fetchAttributes(m) }), started: performance.now() });
+      fetches.set(m, {
+        span: tracer.startSpan('oauth2.token.fetch', { attributes: fetchAttributes(m) }),
+        started: performance.now(),
+      });
     },
-    asyncEnd(message: unknown) {
+    asyncEnd: (message: unknown) => {
       const m = message as TokenTraceMessage;
       const fetch = fetches.get(m);
       if (!fetch) return;

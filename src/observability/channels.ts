@@ -66,7 +66,13 @@ export type TokenTraceChannels = Readonly<Record<TraceEvent, ChannelLike>>;
 export function tokenTraceChannels(dc: DiagnosticsModule): TokenTraceChannels {
   if (typeof dc.tracingChannel === 'function') {
     const traced = dc.tracingChannel(TOKEN_TRACE_CHANNEL);
-    return { start: traced.start, end: traced.end, asyncStart: traced.asyncStart, asyncEnd: traced.asyncEnd, error: traced.error };
+    return {
+      start: traced.start,
+      end: traced.end,
+      asyncStart: traced.asyncStart,
+      asyncEnd: traced.asyncEnd,
+      error: traced.error,
+    };
   }
   const plain = (event: TraceEvent) => dc.channel(`${TOKEN_TRACE_CHANNEL}:${event}`);
   return {

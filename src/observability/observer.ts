@@ -71,7 +71,11 @@ export class Observer {
   private get tracing(): boolean {
     const { start, end, asyncStart, asyncEnd, error } = this.trace;
     return (
-      start.hasSubscribers || end.hasSubscribers || asyncStart.hasSubscribers || asyncEnd.hasSubscribers || error.hasSubscribers
+      start.hasSubscribers ||
+      end.hasSubscribers ||
+      asyncStart.hasSubscribers ||
+      asyncEnd.hasSubscribers ||
+      error.hasSubscribers
     );
   }
 
@@ -85,12 +89,8 @@ export class Observer {
     const { start, end, asyncStart, asyncEnd, error } = this.trace;
     const message: TokenTraceMessage = { cacheKey: this.cacheKey, grant: this.grant, background };
     const run = (): Promise<T> => {
-      let promise: Promise<T>;
-      try {
-        promise = fetch();
-      } catch (thrown) {
-        promise = Promise.reject(thrown);
-      }
+      // Called at once (as tracePromise does); a synchronous throw becomes a rejection.
+      const promise = (async () => fetch())();
       end.publish(message);
       return promise.then(
         (token) => {

@@ -14,7 +14,11 @@ export const REVOKE_PATH = '/v2.01/oauth/revoke';
  * `unsupported_token_type` for a `token_type_hint` other than `access_token` or `refresh_token`.
  * Counted in `revocationCalls` and, when a live token was revoked, `revokedTokens`.
  */
-export async function handleMangopayRevoke(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleMangopayRevoke(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   ctx.counters.revocationCalls += 1;
   if (req.method !== 'POST') {
     sendJson(res, 405, { error: 'invalid_request' }, { Allow: 'POST' });
