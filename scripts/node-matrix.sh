@@ -46,21 +46,23 @@ for major in $NODE_MAJORS; do
     status="FAIL (install)"
   else
     node_bin="$project/node_modules/node/bin/node"
+    failures=""
     version=$("$node_bin" --version 2>>"$log")
     check() { # name, command…
       local name=$1
       shift
-      if ! (cd "$project" && "$@" >>"$log" 2>&1); then status="FAIL ($name)"; fi
+      if ! (cd "$project" && "$@" >>"$log" 2>&1); then failures+=" $name"; fi
     }
     check require "$node_bin" use.cjs
     check import "$node_bin" use.mjs
     check types-node16 "$node_bin" "$tsc" -p tsconfig.node16.json
     check types-bundler "$node_bin" "$tsc" -p tsconfig.bundler.json
     check smoke "$node_bin" smoke.mjs
+    [[ -z $failures ]] || status="FAIL (${failures# })"
   fi
   line="node ${version:-$major}: $status"
   echo "$line"
-  [[ $status == PASS ]] || { failed=1; sed 's/^/    /' "$log" | tail -20; }
+  [[ $status == PASS ]] || { failed=1; sed 's/^/    /' "$log" | tail -40; }
   summary+=("$line")
 done
 echo "node-matrix (axios $axios_version): ${summary[*]/%/;}"
