@@ -55,3 +55,20 @@ test('refusals: bad credentials 401 invalid_client, no token 400, unknown hint 4
   });
   expect(server.issuedTokens()[0].revoked).toBe(false);
 });
+
+test('only a form POST: GET is 405 (Allow: POST), a JSON body is 400 invalid_request', async () => {
+  const get = await axios.get(server.revocationUrl, { validateStatus: () => true });
+  expect(get.status).toBe(405);
+  expect(get.headers.allow).toBe('POST');
+  const json = await axios.post(
+    server.revocationUrl,
+    { token: 'x' },
+    {
+      headers: { Authorization: basic('rv', 'rv-secret') },
+      validateStatus: () => true,
+    },
+  );
+  expect(json.status).toBe(400);
+  expect(json.data).toMatchObject({ error: 'invalid_request' });
+  expect(server.counters.revocationCalls).toBe(2);
+});
