@@ -33,6 +33,7 @@ import {
   echoOf,
   expectNoSecret,
   PASSWORD,
+  recordingChannels,
   recordingHooks,
   SECRET,
   tokenForms,
@@ -40,6 +41,7 @@ import {
 } from './helpers/secrets';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { hookChannelName } from '../src/observability';
 
 interface Run {
   lb: Loopback;
@@ -86,6 +88,42 @@ async function cancelInFlight(run: Run, call: (config: object) => Promise<unknow
 }
 
 const PATHS: Path[] = [
+  {
+    // close() revokes the token: a revocation endpoint that echoes the credentials and the token.
+    name: 'revocation refused, the answer echoing the credentials and the token (close())',
+    options: () => ({ revocationUrl: `${currentLb().origin}/revoke` }),
+    arrange: (lb) =>
+      (lb.onApi = (call, res) =>
+        echoError({ authorization: call.authorization, body: call.body, connection: call.connection }, res, 400)),
+    act: async ({ auth }) => {
+      await auth.getAccessToken();
+      await auth.close();
+    },
+    outcome: 'resolves',
+    hooks: ['onRevocationFailed'],
+  },
+  {
+    name: 'revocation refused with the token itself as the error code (close())',
+    options: () => ({ revocationUrl: `${currentLb().origin}/revoke` }),
+    arrange: (lb) =>
+      (lb.onApi = (call, res) => sendJson(res, 400, { error: new URLSearchParams(call.body).get('token') ?? 'none' })),
+    act: async ({ auth }) => {
+      await auth.getAccessToken();
+      await auth.close();
+    },
+    outcome: 'resolves',
+    hooks: ['onRevocationFailed'],
+  },
+  {
+    name: 'revocation endpoint unreachable (close())',
+    options: () => ({ revocationUrl: `${currentDeadOrigin()}/revoke` }),
+    act: async ({ auth }) => {
+      await auth.getAccessToken();
+      await auth.close();
+    },
+    outcome: 'resolves',
+    hooks: ['onRevocationFailed'],
+  },
   {
     name: 'token endpoint refuses the credentials (invalid_client)',
     arrange: (lb) => (lb.onToken = (call, res) => echoError(call, res, 401)),
@@ -271,6 +309,8 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
 
 let lb: Loopback;
 let deadOrigin: string;
+const currentLb = () => lb;
+const currentDeadOrigin = () => deadOrigin;
 let agent: http.Agent;
 beforeEach(async () => {
   lb = await startLoopback();
@@ -298,6 +338,7 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
   test.each(PATHS.map((path) => [path.name, path] as const))('%s', async (__, path) => {
     const events: Array<[string, unknown]> = [];
     const hooks = recordingHooks(events);
+    const unsubscribe = recordingChannels(events);
     const issued: string[] = [];
     issueTokens(issued);
     lb.onApi = (call, res) => sendJson(res, 200, { ok: true });
@@ -328,8 +369,14 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
       if (axios.isAxiosError(error)) expect(Object.keys(error)).not.toContain('request');
       expectNoSecret(error, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'error');
     }
+    unsubscribe();
+    auth.detach();
     for (const name of path.hooks ?? []) expect(events.map(([n]) => n)).toContain(name);
-    expectNoSecret(events, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'hook payloads');
+    // Every hook has its diagnostics channel, with the same payload: both were recorded.
+    for (const name of path.hooks ?? [])
+      expect(events.map(([n]) => n)).toContain(`channel ${hookChannelName(name as never)}`);
+    expect(events.map(([n]) => n)).toContain('channel tracing:axios-oauth2-bearer:token:start');
+    expectNoSecret(events, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'hook payloads and channel messages');
     // The server did echo: a leak would have shown.
     if (lb.tokenCalls.length > 0) expect(CREDENTIAL_FORMS.some((s) => echoOf(lb.tokenCalls[0]).includes(s))).toBe(true);
   });

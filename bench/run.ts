@@ -8,6 +8,7 @@ import { inProcess, overLoopback } from './hot-path';
 import type { Comparison } from './measure';
 import { heapGrowth, leftAfterDetach } from './memory';
 import { bundleSize } from './size';
+import { channelCost } from './channels';
 
 /** `attachOAuth2` + `mangopay`, gzipped, measured on the code before client assertions, DPoP and discovery. */
 const SECRET_USER_BASELINE_BYTES = 16_431;
@@ -37,6 +38,20 @@ async function main(): Promise<void> {
     `${fmt(inProc.ops['axios-auth-refresh'])}, ${slower(inProc, 'axios-auth-refresh')}`,
     '',
     true,
+  );
+
+  const channels = await channelCost(quick ? 10_000 : 20_000, quick ? 5 : 31);
+  row(
+    'in-process ops/s: plugin, no diagnostics_channel subscriber',
+    `${fmt(channels.ops['no subscriber'])}, ${slower(channels, 'no subscriber')}`,
+    '≤ 5% slower',
+    channels.slowerPct['no subscriber'] <= 5,
+  );
+  row(
+    'in-process ops/s: plugin, a subscriber on every channel',
+    `${fmt(channels.ops['every channel subscribed'])}, ${slower(channels, 'every channel subscribed')} (${fmt(channels.messages)} cache-hit messages)`,
+    '',
+    channels.messages > 0,
   );
 
   const http = await overLoopback(quick ? 1_000 : 2_000, quick ? 5 : 41);

@@ -16,7 +16,17 @@ export type {
   RejectionStormEvent,
   TokenFailureEvent,
   RequestSkippedEvent,
+  RevocationFailedEvent,
 } from './options/hooks';
+export {
+  CACHE_HIT_CHANNEL,
+  CACHE_MISS_CHANNEL,
+  CHANNEL_NAMES,
+  TOKEN_TRACE_CHANNEL,
+  type CacheMessage,
+  type TokenTraceMessage,
+} from './observability';
+export type { CloseOptions } from './disposal/close';
 export type { OAuth2RequestOptions } from './interceptors/request-options';
 export type { RequestTransport } from './interceptors/transport';
 export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './store/token-store';

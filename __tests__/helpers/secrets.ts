@@ -5,6 +5,9 @@
 import type { ServerResponse } from 'node:http';
 import { HOOK_NAMES } from '../../src/options/option-keys';
 import { inspect } from 'node:util';
+import dc from 'node:diagnostics_channel';
+import { CHANNEL_NAMES, TOKEN_TRACE_CHANNEL } from '../../src/observability';
+import { TRACE_EVENTS } from '../../src/observability/channels';
 import { type OAuth2Hooks } from '../../src';
 import { basicAuthorization, formEncode } from '../../src/token/token-request';
 import { sendJson, type TokenRequest } from './loopback';
@@ -95,4 +98,18 @@ export function echoError(call: TokenRequest, res: ServerResponse, status: numbe
 /** Every hook the plugin has (the list `tsc` ties to OAuth2Hooks), each recording `[name, payload]` into `events`. */
 export function recordingHooks(events: Array<[string, unknown]>): OAuth2Hooks {
   return Object.fromEntries(HOOK_NAMES.map((name) => [name, (event: unknown) => void events.push([name, event])]));
+}
+
+/**
+ * Subscribes to every `diagnostics_channel` the plugin publishes to (the token trace's five included),
+ * recording `[\`channel <name>\`, message]` into `events`. Returns the function that unsubscribes.
+ */
+export function recordingChannels(events: Array<[string, unknown]>): () => void {
+  const names = [...CHANNEL_NAMES, ...TRACE_EVENTS.map((event) => `tracing:${TOKEN_TRACE_CHANNEL}:${event}`)];
+  const listeners = names.map((name) => {
+    const listener = (message: unknown) => void events.push([`channel ${name}`, message]);
+    dc.subscribe(name, listener);
+    return () => dc.unsubscribe(name, listener);
+  });
+  return () => listeners.forEach((unsubscribe) => unsubscribe());
 }

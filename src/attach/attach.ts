@@ -15,6 +15,16 @@ import { EndpointExchange } from '../token/endpoint-exchange';
 import { GrantRunner } from '../token/grant-runner';
 import { TokenCache } from '../token/token-cache';
 import { resolveOptions } from '../options/validate-options';
+import { Observer } from '../observability/observer';
+import { closeAttachment, type CloseOptions } from '../disposal/close';
+
+declare global {
+  // Declared as @types/node and lib.esnext.disposable do (identical declarations merge), so the
+  // handle's type checks for consumers whose `lib` and `types` have neither.
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
@@ -53,6 +63,18 @@ export interface OAuth2Handle {
    * Idempotent.
    */
   detach(): void;
+  /**
+   * Ends the attachment: everything {@link OAuth2Handle.detach} does (at once), then, with a
+   * `revocationUrl` option, revokes (RFC 7009) the access token this process holds, unless it may be
+   * shared (a `store` option) or `revoke: false`. Never rejects: a failed revocation is reported
+   * through the `onRevocationFailed` hook. Idempotent: later calls return the first call's promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /**
+   * `await using auth = attachOAuth2(…)`: {@link OAuth2Handle.close} with its defaults. Present where
+   * the runtime has `Symbol.asyncDispose` (every Node line the package supports).
+   */
+  [Symbol.asyncDispose](): Promise<void>;
   /** The key under which the token is cached (a hash; no secret in it). */
   readonly cacheKey: string;
 }
@@ -83,6 +105,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   resolved.store.useClock?.(resolved.clock);
   const unregister = registerAttachment(instance, resolved.apiOrigins);
   const key = cacheKey(resolved);
+  resolved.observer = new Observer(key, resolved.hooks, resolved.grant.type);
+  resolved.hooks = resolved.observer.hooks;
   const store = new SafeStore(
     resolved.store,
     key,
@@ -104,7 +128,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const responseId = instance.interceptors.response.use(createResolvedRejectionHandler(onRejected, source), onRejected);
 
   let attached = true;
-  return {
+  let closing: Promise<void> | undefined;
+  const handle: Omit<OAuth2Handle, typeof Symbol.asyncDispose> & Partial<OAuth2Handle> = {
     cacheKey: key,
     getAccessToken: async () => (await source.getToken()).accessToken,
     getToken: async (getOptions) =>
@@ -118,7 +143,14 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       unregister();
       source.close();
     },
+    close(closeOptions) {
+      closing ??= closeAttachment(resolved, key, options.store === undefined, () => handle.detach(), closeOptions);
+      return closing;
+    },
   };
+  // Older Node lines lack Symbol.asyncDispose: the handle then has close() alone.
+  if (typeof Symbol.asyncDispose === 'symbol') handle[Symbol.asyncDispose] = () => handle.close();
+  return handle as OAuth2Handle;
 }
 
 function tokenInfo(token: StoredToken): TokenInfo {

@@ -9,6 +9,7 @@ import { originOf, originSource, pathOnly } from '../util/url';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { FastPathRoute } from './fast-path';
+import { cacheChannels } from '../observability/observer';
 import './request-options';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
@@ -37,9 +38,10 @@ export interface RequestInterceptors {
  */
 export function createRequestInterceptors(
   source: TokenCache,
-  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks'>,
+  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer'>,
 ): RequestInterceptors {
   const { apiOrigins, hooks } = options;
+  const { hit, miss, message: cacheMessage } = cacheChannels(options.observer);
   // A discovered token endpoint is not known at attach time: the plugin's own token requests skip anyway.
   const isTokenRequest = options.tokenUrl === undefined ? () => false : tokenEndpointTest(options.tokenUrl);
   /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
@@ -146,13 +148,19 @@ export function createRequestInterceptors(
       const token = (checked ? undefined : source.peek()) ?? lastCached;
       // A token was cached when axios chose this interceptor; if it went since, the one seen then
       // is sent (a rejection of it is handled by the response side).
-      return headers && token ? inject(config, headers, token) : config;
+      if (!headers || !token) return config;
+      if (hit.hasSubscribers) hit.publish(cacheMessage);
+      return inject(config, headers, token);
     },
     injectFetched(config) {
       const headers = headersFor(config);
       if (!headers) return config;
       const cached = source.peek();
-      if (cached) return inject(config, headers, cached);
+      if (cached) {
+        if (hit.hasSubscribers) hit.publish(cacheMessage);
+        return inject(config, headers, cached);
+      }
+      if (miss.hasSubscribers) miss.publish(cacheMessage);
       return source.getTokenFor(config, cancelSignals(config)).then(
         (token) => inject(config, headers, token),
         (error: unknown) => {

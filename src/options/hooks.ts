@@ -35,6 +35,20 @@ export interface OAuth2Hooks {
    * other origins or the token endpoint.
    */
   onRequestSkipped?(event: RequestSkippedEvent): void;
+  /**
+   * `close()` could not revoke the token at `revocationUrl` (RFC 7009): the server refused it or could
+   * not be reached. `close()` still resolves; the token stays valid until it expires.
+   */
+  onRevocationFailed?(event: RevocationFailedEvent): void;
+}
+
+export interface RevocationFailedEvent {
+  /** HTTP status of the answer; absent when the server could not be reached. */
+  status?: number;
+  /** The RFC 6749 §5.2 `error` code the server answered with, if any (e.g. `unsupported_token_type`). */
+  error?: string;
+  /** What went wrong, without any secret. */
+  message: string;
 }
 
 export interface RequestSkippedEvent {

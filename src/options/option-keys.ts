@@ -43,6 +43,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   storeTimeoutMs: true,
   failureCacheMs: true,
   hooks: true,
+  revocationUrl: true,
   clock: true,
   random: true,
 });
@@ -86,4 +87,5 @@ export const HOOK_NAMES = keysOf<OAuth2Hooks>({
   onTokenEndpointFailure: true,
   onStoreError: true,
   onRequestSkipped: true,
+  onRevocationFailed: true,
 });

@@ -217,6 +217,16 @@ export interface OAuth2Options {
   /** Observability callbacks; payloads hold no secret; a throwing hook is ignored. @default {} */
   hooks?: OAuth2Hooks;
   /**
+   * The authorization server's RFC 7009 revocation endpoint. When set, `handle.close()` revokes the
+   * access token this process holds (`token` + `token_type_hint=access_token`, the client
+   * authenticated as for the token request), unless the token may be shared: never with a `store`
+   * option (a store you pass is taken as shared with other processes or attachments), only with the
+   * in-memory store the plugin creates for itself. Must be https, except on loopback hosts (or with
+   * `allowInsecureHttp`). A failed revocation is reported through `onRevocationFailed`, never thrown.
+   * @default undefined (close() revokes nothing)
+   */
+  revocationUrl?: string;
+  /**
    * Clock in epoch milliseconds, for tests. The default follows a monotonic clock, so steps of the
    * wall clock (NTP, a changed system time) do not stretch or cut cool-downs and token lifetimes.
    * @default `Date.now()` read once at attach time, advanced by `performance.now()`

@@ -1,6 +1,7 @@
 import type { AxiosError, AxiosInstance } from 'axios';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
+import type { Observer } from '../observability/observer';
 import type { ClientAuthentication, GrantOptions, OAuth2Options } from './options';
 import { isTokenRejected } from '../policy/token-rejection';
 import type { TokenStore } from '../store/token-store';
@@ -61,6 +62,10 @@ export interface ResolvedOptions {
   rejectionMaxCooldownMs: number;
   storeTimeoutMs: number;
   hooks: OAuth2Hooks;
+  /** RFC 7009 endpoint `close()` revokes the token at (see `OAuth2Options.revocationUrl`). */
+  revocationUrl?: string;
+  /** Publishes to `node:diagnostics_channel`; set by `attachOAuth2` (see src/observability). */
+  observer?: Observer;
   clock: () => number;
   random: () => number;
 }
@@ -415,6 +420,10 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     ),
     storeTimeoutMs: optional('storeTimeoutMs', o.storeTimeoutMs, isPositive, 'a positive number', 3_000),
     hooks: resolveHooks(o.hooks),
+    revocationUrl:
+      o.revocationUrl === undefined
+        ? undefined
+        : secureUrl('revocationUrl', o.revocationUrl, allowInsecureHttp).toString(),
     clock: optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock(),
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };

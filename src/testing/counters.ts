@@ -40,6 +40,10 @@ export interface AuthCounters {
   api403: number;
   /** Musement calls rejected with 400 because `X-Musement-Application` was missing or wrong. */
   missingApplication: number;
+  /** Requests to the revocation endpoint (`revocationUrl`), answered or refused. */
+  revocationCalls: number;
+  /** Live access tokens revoked through the revocation endpoint. */
+  revokedTokens: number;
 }
 
 /** Creates a counters object with every field at zero. */
@@ -62,6 +66,8 @@ export function createCounters(): AuthCounters {
     scaChallenges: 0,
     api403: 0,
     missingApplication: 0,
+    revocationCalls: 0,
+    revokedTokens: 0,
   };
 }
 

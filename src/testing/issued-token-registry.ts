@@ -71,6 +71,14 @@ export class IssuedTokenRegistry {
     return this.refreshTokens.delete(refreshToken);
   }
 
+  /** Revokes one access token; true when it was issued here and still live. */
+  revoke(token: string): boolean {
+    const record = this.tokens.get(token);
+    if (record === undefined || record.revoked || Date.now() >= record.expiresAt) return false;
+    record.revoked = true;
+    return true;
+  }
+
   /** Revokes every access token, and every refresh token if asked. */
   revokeAll(refreshTokens: boolean): void {
     for (const record of this.tokens.values()) record.revoked = true;

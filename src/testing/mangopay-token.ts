@@ -9,9 +9,10 @@ export const LOCKOUT_DESCRIPTION =
   'This account has been temporarily locked for security reasons. Please try again later.';
 
 /** `ok` carries the certificate thumbprint when the client authenticated with mutual TLS. */
-type Check = 'ok' | 'bad' | 'ambiguous' | { mtls: string };
+export type Check = 'ok' | 'bad' | 'ambiguous' | { mtls: string };
 
-function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record<string, string>): Check {
+/** Whether the request's client authentication (Basic or body) names the server's client. */
+export function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record<string, string>): Check {
   const { clientId, clientSecret, basicEncoding } = ctx.options;
   const matches = (c?: { id: string; secret: string }): boolean =>
     c !== undefined && c.id === clientId && c.secret === clientSecret;

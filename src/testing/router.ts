@@ -3,6 +3,7 @@ import type { ServerContext } from './context';
 import { sendJson } from './http-utils';
 import { handleMangopayApi, mangopayError } from './mangopay-api';
 import { handleMangopayToken } from './mangopay-token';
+import { handleMangopayRevoke, REVOKE_PATH } from './mangopay-revoke';
 import { handleMusementApi } from './musement-api';
 import { handleMusementLogin } from './musement-login';
 import { handleMetadata, MTLS_TOKEN_PATH } from './discovery-document';
@@ -51,6 +52,7 @@ export async function route(ctx: ServerContext, req: IncomingMessage, res: Serve
     if (path === TOKEN_PATH) return handleMangopayToken(ctx, req, res, path);
     if (path === MTLS_TOKEN_PATH && ctx.options.discovery?.mtlsAlias) return handleMangopayToken(ctx, req, res, path);
     if (handleMetadata(ctx, req, res, path)) return;
+    if (path === REVOKE_PATH) return handleMangopayRevoke(ctx, req, res);
     const subPath = clientSubPath(path, ctx.options.clientId);
     if (subPath !== undefined) return handleMangopayApi(ctx, req, res, url, subPath);
     const { musement } = ctx.options;

@@ -7,6 +7,7 @@ import { ServerContext } from './context';
 import { sendJson } from './http-utils';
 import { mangopayError } from './mangopay-api';
 import { MUSEMENT_PREFIX, TOKEN_PATH, route } from './router';
+import { REVOKE_PATH } from './mangopay-revoke';
 import type { AuthServer, AuthServerOptions } from './types';
 import { issuerOf } from './discovery-document';
 
@@ -70,6 +71,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     clientId: ctx.options.clientId,
     clientSecret: ctx.options.clientSecret,
     tokenUrl: `${url}${TOKEN_PATH}`,
+    revocationUrl: `${url}${REVOKE_PATH}`,
     apiBaseUrl: `${url}/v2.01/${encodedId}`,
     apiV3BaseUrl: `${url}/V3.0/${encodedId}`,
     musementBaseUrl: `${url}${MUSEMENT_PREFIX}`,

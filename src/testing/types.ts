@@ -169,6 +169,8 @@ export interface AuthServer {
   readonly clientSecret: string;
   /** `${url}/v2.01/oauth/token`. */
   readonly tokenUrl: string;
+  /** `${url}/v2.01/oauth/revoke`: RFC 7009 token revocation (client authenticated as at `tokenUrl`). */
+  readonly revocationUrl: string;
   /** `${url}/v2.01/${clientId}`. */
   readonly apiBaseUrl: string;
   /** `${url}/V3.0/${clientId}`. */

@@ -12,6 +12,7 @@ import { failureAnswer, type GrantRunner } from './grant-runner';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import { SharedRenewal } from '../store/shared-renewal';
+import { traceTokenFetch } from '../observability/observer';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
@@ -267,7 +268,9 @@ export class TokenCache {
         throw error;
       }
       if (start.kind === 'locked') throw this.lockedError(this.options.clock());
-      return await this.fetchAndStore(previous, rejected, background);
+      return await traceTokenFetch(this.options.observer, background, () =>
+        this.fetchAndStore(previous, rejected, background),
+      );
     } finally {
       if (start.release) await start.release();
     }

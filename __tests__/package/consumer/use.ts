@@ -11,6 +11,9 @@ import {
   type OAuth2Handle,
   type OAuth2Options,
   type TokenStore,
+  type TokenTraceMessage,
+  CHANNEL_NAMES,
+  TOKEN_TRACE_CHANNEL,
 } from 'axios-oauth2-bearer';
 import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
 
@@ -22,6 +25,8 @@ const options: OAuth2Options = {
   clientId: 'a',
   clientSecret: 'b',
   lockout: { whileLocked: 'wait' },
+  revocationUrl: 'https://x.example/revoke',
+  hooks: { onRevocationFailed: (event) => void event.status },
 };
 const m = musement({ environment: 'production', clientId: 'a', clientSecret: 'b', application: 'app' });
 void api.get('/users', { oauth2: { skip: true } }); // the per-request option is typed through module augmentation
@@ -33,5 +38,11 @@ function describe(e: unknown): string {
   return e instanceof OAuth2Error ? e.code : 'other';
 }
 const store: TokenStore | undefined = undefined;
+// Disposal and diagnostics channels, typed without lib esnext.disposable or @types/node.
+const closed: Promise<void> = handle.close({ revoke: false });
+const dispose: () => Promise<void> = () => handle[Symbol.asyncDispose]();
+const channels: readonly string[] = [...CHANNEL_NAMES, TOKEN_TRACE_CHANNEL];
+const traced = (message: TokenTraceMessage): string => `${message.cacheKey} ${message.outcome ?? ''}`;
+export { closed, dispose, channels, traced };
 const server: Promise<AuthServer> = startAuthServer();
 export { options, m, token, describe, store, server };

@@ -1,0 +1,185 @@
+/**
+ * Issue 15: `handle.close()` and `[Symbol.asyncDispose]`: detach (cancel in-flight work, settle every
+ * waiter with DetachedError), then revoke (RFC 7009) the token this process alone holds, against the
+ * embedded server's revocation endpoint; never one from a store passed in; never throws.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import {
+  attachOAuth2,
+  DetachedError,
+  MemoryTokenStore,
+  OAuth2OptionsError,
+  type OAuth2Handle,
+  type OAuth2Options,
+  type RevocationFailedEvent,
+} from '../../src';
+import { startAuthServer, type AuthServer } from '../../src/testing';
+
+let server: AuthServer;
+let api: AxiosInstance;
+let failures: RevocationFailedEvent[];
+
+beforeEach(async () => {
+  server = await startAuthServer({ tokenLifetimeSeconds: 600 });
+  api = axios.create({ baseURL: server.apiBaseUrl });
+  failures = [];
+});
+afterEach(() => server.close());
+
+function attach(extra: Partial<OAuth2Options> = {}): OAuth2Handle {
+  return attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    revocationUrl: server.revocationUrl,
+    hooks: { onRevocationFailed: (event) => void failures.push(event) },
+    ...extra,
+  });
+}
+
+/** What the API answers `token` now (a plain request, no plugin). */
+async function apiStatus(token: string): Promise<number> {
+  const response = await axios.get(`${server.apiBaseUrl}/users`, {
+    headers: { Authorization: `Bearer ${token}` },
+    validateStatus: () => true,
+  });
+  return response.status;
+}
+
+test('close() revokes the token this process holds; the API then rejects it; the interceptors are gone', async () => {
+  const auth = attach();
+  await api.get('/users');
+  const token = await auth.getAccessToken();
+  expect(await apiStatus(token)).toBe(200);
+
+  await auth.close();
+  expect(server.counters.revocationCalls).toBe(1);
+  expect(server.counters.revokedTokens).toBe(1);
+  expect(failures).toEqual([]);
+  expect(await apiStatus(token)).toBe(401);
+  // Detached: the instance sends no bearer any more.
+  const after = await api.get('/users', { validateStatus: () => true });
+  expect(after.status).toBe(401);
+  expect(server.counters.tokenCalls).toBe(1);
+});
+
+test.each([
+  ['client_secret_basic', {}],
+  ['client_secret_post', { clientAuthentication: 'client_secret_post' as const }],
+])('the revocation request authenticates the client as the token request does (%s)', async (_, extra) => {
+  const auth = attach(extra);
+  const token = await auth.getAccessToken();
+  await auth.close();
+  expect(server.counters.revokedTokens).toBe(1);
+  expect(await apiStatus(token)).toBe(401);
+});
+
+test('close() is idempotent: one promise, one revocation; detach() after it is a no-op', async () => {
+  const auth = attach();
+  await auth.getAccessToken();
+  const first = auth.close();
+  const second = auth.close({ revoke: true });
+  expect(second).toBe(first);
+  await first;
+  auth.detach();
+  await auth.close();
+  expect(server.counters.revocationCalls).toBe(1);
+});
+
+test('Symbol.asyncDispose (await using) closes and revokes', async () => {
+  const token = await (async () => {
+    const auth = attach();
+    expect(typeof auth[Symbol.asyncDispose]).toBe('function');
+    const held = await auth.getAccessToken();
+    await auth[Symbol.asyncDispose]?.();
+    return held;
+  })();
+  expect(server.counters.revokedTokens).toBe(1);
+  expect(await apiStatus(token)).toBe(401);
+});
+
+test('close({ revoke: false }): detached, nothing revoked', async () => {
+  const auth = attach();
+  const token = await auth.getAccessToken();
+  await auth.close({ revoke: false });
+  expect(server.counters.revocationCalls).toBe(0);
+  expect(await apiStatus(token)).toBe(200);
+});
+
+test('a store passed in may be shared: its token is never revoked (not even a MemoryTokenStore)', async () => {
+  const store = new MemoryTokenStore();
+  const auth = attach({ store });
+  const token = await auth.getAccessToken();
+  await auth.close({ revoke: true });
+  expect(server.counters.revocationCalls).toBe(0);
+  expect(await apiStatus(token)).toBe(200);
+  // Another attachment sharing the store keeps using it.
+  const other = axios.create({ baseURL: server.apiBaseUrl });
+  const second = attachOAuth2(other, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    store,
+  });
+  await other.get('/users');
+  expect(server.counters.tokenCalls).toBe(1);
+  second.detach();
+});
+
+test('without revocationUrl close() only detaches', async () => {
+  const auth = attach({ revocationUrl: undefined });
+  const token = await auth.getAccessToken();
+  await auth.close();
+  expect(server.counters.revocationCalls).toBe(0);
+  expect(await apiStatus(token)).toBe(200);
+});
+
+test('an expired token is not revoked', async () => {
+  let now = Date.now();
+  const auth = attach({ clock: () => now });
+  await auth.getAccessToken();
+  now += 601_000;
+  await auth.close();
+  expect(server.counters.revocationCalls).toBe(0);
+});
+
+test('close() during a token fetch: the fetch is aborted, every waiter gets DetachedError, nothing to revoke', async () => {
+  const auth = attach();
+  server.injectTokenFaults([{ type: 'hang' }]);
+  const waiting = [api.get('/users'), api.get('/users'), auth.getAccessToken()].map((p) =>
+    p.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    ),
+  );
+  while (server.counters.tokenCalls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await auth.close();
+  const settled = await Promise.all(waiting);
+  for (const error of settled) expect(error).toBeInstanceOf(DetachedError);
+  expect(server.counters.revocationCalls).toBe(0);
+});
+
+test('a refused revocation: close() resolves, onRevocationFailed says why (status), the token stays valid', async () => {
+  const auth = attach({ revocationUrl: `${server.url}/v2.01/oauth/not-revoke` });
+  const token = await auth.getAccessToken();
+  await expect(auth.close()).resolves.toBeUndefined();
+  expect(failures).toEqual([{ status: 404, message: 'the revocation endpoint answered HTTP 404' }]);
+  expect(await apiStatus(token)).toBe(200);
+});
+
+test('an unreachable revocation endpoint: close() resolves, onRevocationFailed with the transport code', async () => {
+  const dead = await startAuthServer();
+  const deadUrl = dead.revocationUrl;
+  await dead.close();
+  const auth = attach({ revocationUrl: deadUrl });
+  await auth.getAccessToken();
+  await expect(auth.close()).resolves.toBeUndefined();
+  expect(failures).toEqual([{ message: 'the revocation endpoint could not be reached (ECONNREFUSED)' }]);
+});
+
+test('revocationUrl is checked at attach time like tokenUrl', () => {
+  expect(() => attach({ revocationUrl: 'not a url' })).toThrow(OAuth2OptionsError);
+  expect(() => attach({ revocationUrl: 'http://auth.example.com/revoke' })).toThrow(
+    expect.objectContaining({ option: 'revocationUrl' }),
+  );
+});

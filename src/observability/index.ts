@@ -1,0 +1,2 @@
+export { CACHE_HIT_CHANNEL, CACHE_MISS_CHANNEL, CHANNEL_NAMES, TOKEN_TRACE_CHANNEL, hookChannelName } from './channels';
+export type { CacheMessage, TokenTraceMessage } from './observer';
