@@ -3,6 +3,9 @@ export type { AxiosLike, InterceptorManagerLike } from './attach/axios-like';
 export type {
   OAuth2Options,
   GrantOptions,
+  CustomGrantOptions,
+  ClientAssertionAlgorithm,
+  PrivateJwk,
   ClientAuthentication,
   RetryOptions,
   LockoutOptions,
@@ -31,6 +34,7 @@ export {
   TokenRejectedError,
   DetachedError,
   StoreTimeoutError,
+  GrantParametersError,
   type OAuth2ErrorCode,
   type ErrorResponse,
   type OAuth2ErrorOptions,

@@ -7,6 +7,8 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
+import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
 import {
   GRANT_KEYS,
   HOOK_NAMES,
@@ -21,10 +23,15 @@ import {
 export interface ResolvedOptions {
   tokenUrl: string;
   clientId: string;
+  /** The client secret; '' with `private_key_jwt` when none is given. */
   clientSecret: string;
   scope?: string;
   grant: GrantOptions;
   clientAuthentication: ClientAuthentication;
+  /** Signs client assertions (`private_key_jwt`, `client_secret_jwt`); undefined for the other methods. */
+  assertionSigner?: AssertionSigner;
+  /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`. */
+  defaultTokenLifetimeMs: number;
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
@@ -57,6 +64,17 @@ export interface ResolvedOptions {
   clock: () => number;
   random: () => number;
 }
+
+/** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 600;
+
+const CLIENT_AUTHENTICATIONS: ClientAuthentication[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'query',
+  'private_key_jwt',
+  'client_secret_jwt',
+];
 
 /** Default cap on a token response body: 1 MiB, far above any real token response (large JWTs included). */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 1_048_576;
@@ -123,6 +141,10 @@ function resolveGrant(value: unknown): GrantOptions {
     checkKeys('grant', value, GRANT_KEYS.client_credentials);
     return { type: 'client_credentials' };
   }
+  if (value.type === 'custom') {
+    checkKeys('grant', value, GRANT_KEYS.custom);
+    return resolveCustomGrant(value);
+  }
   if (value.type === 'password') {
     checkKeys('grant', value, GRANT_KEYS.password);
     return {
@@ -131,7 +153,7 @@ function resolveGrant(value: unknown): GrantOptions {
       password: requireString('grant.password', value.password),
     };
   }
-  return fail('grant.type', "'client_credentials' or 'password'", value.type);
+  return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
 }
 
 function resolveTokenTypes(value: unknown): ReadonlySet<string> {
@@ -235,27 +257,45 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const rejection = optional('rejection', o.rejection, isObject, 'an object', {});
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
+  const clientAuthentication = optional(
+    'clientAuthentication',
+    o.clientAuthentication,
+    oneOf<ClientAuthentication>(...CLIENT_AUTHENTICATIONS),
+    CLIENT_AUTHENTICATIONS.map((m) => `'${m}'`).join(', '),
+    'client_secret_basic',
+  );
+  // private_key_jwt authenticates with the key: a secret is optional (and then not sent).
+  const clientSecret =
+    clientAuthentication === 'private_key_jwt' && o.clientSecret === undefined
+      ? ''
+      : requireString('clientSecret', o.clientSecret);
   return {
     tokenUrl,
     clientId: requireString('clientId', o.clientId),
-    clientSecret: requireString('clientSecret', o.clientSecret),
+    clientSecret,
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
     grant: resolveGrant(o.grant),
-    clientAuthentication: optional(
-      'clientAuthentication',
-      o.clientAuthentication,
-      oneOf<ClientAuthentication>('client_secret_basic', 'client_secret_post', 'query'),
-      "'client_secret_basic', 'client_secret_post' or 'query'",
-      'client_secret_basic',
-    ),
+    clientAuthentication,
+    assertionSigner: resolveAssertionSigner({
+      clientAuthentication,
+      clientSecret,
+      privateKey: o.privateKey,
+      privateKeyId: o.privateKeyId,
+      clientAssertionAlgorithm: o.clientAssertionAlgorithm,
+    }),
+    defaultTokenLifetimeMs:
+      optional(
+        'defaultTokenLifetimeSeconds',
+        o.defaultTokenLifetimeSeconds,
+        (v): v is number => isPositive(v) && v <= MAX_TIMER_MS / 1000,
+        `a positive number of seconds up to ${Math.floor(MAX_TIMER_MS / 1000)}`,
+        DEFAULT_TOKEN_LIFETIME_SECONDS,
+      ) * 1000,
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
     acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes),
-    tokenRequestFormat: optional(
-      'tokenRequestFormat',
-      o.tokenRequestFormat,
-      oneOf('form', 'json'),
-      "'form' or 'json'",
-      'form',
+    tokenRequestFormat: checkAuthenticationFormat(
+      clientAuthentication,
+      optional('tokenRequestFormat', o.tokenRequestFormat, oneOf('form', 'json'), "'form' or 'json'", 'form'),
     ),
     tokenRequestHeaders: optional(
       'tokenRequestHeaders',
