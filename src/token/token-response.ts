@@ -3,6 +3,7 @@ import type { StoredToken } from '../store/token-store';
 import { scrub, scrubDeep } from '../security/redact';
 import { describe } from '../options/describe';
 import { jwtExpiresAt } from './jwt-expiry';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS } from '../options/validate-options';
 
 /** How a failed token response is handled. */
 export type FailureKind = 'permanent' | 'transient' | 'lockout';
@@ -26,8 +27,6 @@ export interface TokenFailure {
 
 type Body = Record<string, unknown>;
 
-/** Lifetime of a token with neither `expires_in` nor a JWT `exp` (the `defaultTokenLifetimeSeconds` default). */
-const DEFAULT_LIFETIME_MS = 600_000;
 
 /** The `token_type` accepted by default (RFC 6750). */
 const BEARER_ONLY: ReadonlySet<string> = new Set(['bearer']);
@@ -122,7 +121,7 @@ export function parseTokenResponse(
   headers: { contentType?: string; retryAfter?: unknown },
   sentAt: number,
   acceptTokenTypes: ReadonlySet<string> = BEARER_ONLY,
-  defaultLifetimeMs: number = DEFAULT_LIFETIME_MS,
+  defaultLifetimeMs: number = DEFAULT_TOKEN_LIFETIME_SECONDS * 1000,
 ): { token: StoredToken } | { failure: TokenFailure } {
   const body = parseBody(data);
   if (status < 200 || status >= 300) return { failure: failureFrom(status, body, headers.retryAfter) };
