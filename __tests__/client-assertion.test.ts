@@ -48,12 +48,23 @@ describe('private_key_jwt: every algorithm verified by jose, the claims exact', 
     const call = core.tokenCalls[0];
     const body = bodyOf(call);
     expect(Object.keys(body).sort()).toEqual(['client_assertion', 'client_assertion_type', 'client_id', 'grant_type']);
-    expect(body).toMatchObject({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_assertion_type: ASSERTION_TYPE });
+    expect(body).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_assertion_type: ASSERTION_TYPE,
+    });
     expect(headerOf(call, 'Authorization')).toBeUndefined();
     const { payload, protectedHeader } = await verify(body.client_assertion, pair.publicKey, alg);
     expect(protectedHeader).toEqual({ alg, typ: 'JWT', kid: 'key-1' });
     const iat = Math.floor(T0 / 1000);
-    expect(payload).toEqual({ iss: CLIENT_ID, sub: CLIENT_ID, aud: TOKEN_URL, jti: expect.any(String), iat, exp: iat + 60 });
+    expect(payload).toEqual({
+      iss: CLIENT_ID,
+      sub: CLIENT_ID,
+      aud: TOKEN_URL,
+      jti: expect.any(String),
+      iat,
+      exp: iat + 60,
+    });
     expect(payload.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
@@ -69,10 +80,13 @@ describe('private_key_jwt: key formats', () => {
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT' }); // no kid given, none sent
   });
 
-  test("a private JWK: its own alg and kid; privateKeyId overrides the kid", async () => {
+  test('a private JWK: its own alg and kid; privateKeyId overrides the kid', async () => {
     const pair = rsa();
     const jwk = { ...pair.privateKey.export({ format: 'jwk' }), alg: 'PS384', kid: 'jwk-kid' };
-    for (const [privateKeyId, kid] of [[undefined, 'jwk-kid'], ['explicit', 'explicit']] as const) {
+    for (const [privateKeyId, kid] of [
+      [undefined, 'jwk-kid'],
+      ['explicit', 'explicit'],
+    ] as const) {
       const core = createCore({
         options: { clientAuthentication: 'private_key_jwt', privateKey: jwk as never, privateKeyId },
       });
@@ -111,7 +125,11 @@ describe('client_secret_jwt', () => {
     const body = bodyOf(core.tokenCalls[0]);
     expect(body.client_secret).toBeUndefined();
     expect(JSON.stringify(core.tokenCalls[0].data)).not.toContain(CLIENT_SECRET);
-    const { payload, protectedHeader } = await verify(body.client_assertion, new TextEncoder().encode(CLIENT_SECRET), alg);
+    const { payload, protectedHeader } = await verify(
+      body.client_assertion,
+      new TextEncoder().encode(CLIENT_SECRET),
+      alg,
+    );
     expect(protectedHeader).toEqual({ alg, typ: 'JWT' });
     expect(payload.aud).toBe(TOKEN_URL);
   });
@@ -131,7 +149,9 @@ describe('a fresh assertion per attempt', () => {
     await core.api.get('/a');
     expect(core.tokenCalls).toHaveLength(2);
     const jtis = await Promise.all(
-      core.tokenCalls.map(async (call) => (await verify(bodyOf(call).client_assertion, pair.publicKey, 'ES256')).payload.jti),
+      core.tokenCalls.map(
+        async (call) => (await verify(bodyOf(call).client_assertion, pair.publicKey, 'ES256')).payload.jti,
+      ),
     );
     expect(new Set(jtis).size).toBe(2);
   });

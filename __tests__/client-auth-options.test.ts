@@ -13,7 +13,7 @@ const PEM_BODY = EC_PEM.split('\n')[1];
 
 function attachError(options: Record<string, unknown>): OAuth2OptionsError {
   try {
-    attachOAuth2(axios.create(), { ...base, ...options } as OAuth2Options);
+    attachOAuth2(axios.create(), { ...base, ...options });
   } catch (error) {
     return error as OAuth2OptionsError;
   }
@@ -31,7 +31,9 @@ function expectOptionError(options: Record<string, unknown>, option: string, say
 
 describe('client assertion options at attach time', () => {
   test('private_key_jwt needs no clientSecret; client_secret_jwt and the others still do', () => {
-    expect(() => attachOAuth2(axios.create(), { ...base, clientAuthentication: 'private_key_jwt', privateKey: EC_PEM })).not.toThrow();
+    expect(() =>
+      attachOAuth2(axios.create(), { ...base, clientAuthentication: 'private_key_jwt', privateKey: EC_PEM }),
+    ).not.toThrow();
     expectOptionError({ clientAuthentication: 'client_secret_jwt' }, 'clientSecret', /non-empty string/);
     expectOptionError({}, 'clientSecret', /non-empty string/);
   });
@@ -39,33 +41,159 @@ describe('client assertion options at attach time', () => {
   test.each<[string, Record<string, unknown>, string, RegExp]>([
     ['private_key_jwt without privateKey', { clientAuthentication: 'private_key_jwt' }, 'privateKey', /required/],
     ['privateKey without private_key_jwt', { clientSecret: SECRET, privateKey: EC_PEM }, 'privateKey', /only with/],
-    ['privateKey with client_secret_jwt', { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', privateKey: EC_PEM }, 'privateKey', /only with clientAuthentication 'private_key_jwt'/],
-    ['clientAssertionAlgorithm without an assertion method', { clientSecret: SECRET, clientAssertionAlgorithm: 'RS256' }, 'clientAssertionAlgorithm', /only with/],
-    ['privateKeyId without an assertion method', { clientSecret: SECRET, privateKeyId: 'k' }, 'privateKeyId', /only with/],
-    ['an assertion with a JSON body', { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, tokenRequestFormat: 'json' }, 'tokenRequestFormat', /must be 'form'/],
-    ['client_secret_jwt with a JSON body', { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', tokenRequestFormat: 'json' }, 'tokenRequestFormat', /RFC 7523/],
-    ['a public PEM', { clientAuthentication: 'private_key_jwt', privateKey: ecPair.publicKey.export({ format: 'pem', type: 'spki' }).toString() }, 'privateKey', /public key/],
-    ['a public KeyObject', { clientAuthentication: 'private_key_jwt', privateKey: ecPair.publicKey }, 'privateKey', /public KeyObject/],
-    ['a secret KeyObject', { clientAuthentication: 'private_key_jwt', privateKey: createSecretKey(Buffer.from(SECRET)) }, 'privateKey', /secret KeyObject/],
-    ['a public JWK', { clientAuthentication: 'private_key_jwt', privateKey: ecPair.publicKey.export({ format: 'jwk' }) }, 'privateKey', /public JWK/],
-    ['a broken JWK', { clientAuthentication: 'private_key_jwt', privateKey: { ...EC_JWK, crv: 'P-384' } }, 'privateKey', /could not be read/],
-    ['garbage PEM', { clientAuthentication: 'private_key_jwt', privateKey: `-----BEGIN PRIVATE KEY-----\n${PEM_BODY.slice(0, 20)}\n-----END PRIVATE KEY-----` }, 'privateKey', /could not be read/],
+    [
+      'privateKey with client_secret_jwt',
+      { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', privateKey: EC_PEM },
+      'privateKey',
+      /only with clientAuthentication 'private_key_jwt'/,
+    ],
+    [
+      'clientAssertionAlgorithm without an assertion method',
+      { clientSecret: SECRET, clientAssertionAlgorithm: 'RS256' },
+      'clientAssertionAlgorithm',
+      /only with/,
+    ],
+    [
+      'privateKeyId without an assertion method',
+      { clientSecret: SECRET, privateKeyId: 'k' },
+      'privateKeyId',
+      /only with/,
+    ],
+    [
+      'an assertion with a JSON body',
+      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, tokenRequestFormat: 'json' },
+      'tokenRequestFormat',
+      /must be 'form'/,
+    ],
+    [
+      'client_secret_jwt with a JSON body',
+      { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', tokenRequestFormat: 'json' },
+      'tokenRequestFormat',
+      /RFC 7523/,
+    ],
+    [
+      'a public PEM',
+      {
+        clientAuthentication: 'private_key_jwt',
+        privateKey: ecPair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      },
+      'privateKey',
+      /public key/,
+    ],
+    [
+      'a public KeyObject',
+      { clientAuthentication: 'private_key_jwt', privateKey: ecPair.publicKey },
+      'privateKey',
+      /public KeyObject/,
+    ],
+    [
+      'a secret KeyObject',
+      { clientAuthentication: 'private_key_jwt', privateKey: createSecretKey(Buffer.from(SECRET)) },
+      'privateKey',
+      /secret KeyObject/,
+    ],
+    [
+      'a public JWK',
+      { clientAuthentication: 'private_key_jwt', privateKey: ecPair.publicKey.export({ format: 'jwk' }) },
+      'privateKey',
+      /public JWK/,
+    ],
+    [
+      'a broken JWK',
+      { clientAuthentication: 'private_key_jwt', privateKey: { ...EC_JWK, crv: 'P-384' } },
+      'privateKey',
+      /could not be read/,
+    ],
+    [
+      'garbage PEM',
+      {
+        clientAuthentication: 'private_key_jwt',
+        privateKey: `-----BEGIN PRIVATE KEY-----\n${PEM_BODY.slice(0, 20)}\n-----END PRIVATE KEY-----`,
+      },
+      'privateKey',
+      /could not be read/,
+    ],
     ['a number', { clientAuthentication: 'private_key_jwt', privateKey: 42 }, 'privateKey', /PEM string/],
-    ['an Ed448 key', { clientAuthentication: 'private_key_jwt', privateKey: generateKeyPairSync('ed448').privateKey }, 'privateKey', /got ed448/],
-    ['a secp256k1 key', { clientAuthentication: 'private_key_jwt', privateKey: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey }, 'privateKey', /got ec \(secp256k1\)/],
-    ['a 1024-bit RSA key', { clientAuthentication: 'private_key_jwt', privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey }, 'privateKey', /at least 2048 bits/],
-    ['RS256 for an EC key', { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, clientAssertionAlgorithm: 'RS256' }, 'clientAssertionAlgorithm', /must be one of ES256 for this ec key, got "RS256"/],
-    ['ES384 for a P-256 key', { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, clientAssertionAlgorithm: 'ES384' }, 'clientAssertionAlgorithm', /ES256/],
-    ['a JWK whose alg does not fit', { clientAuthentication: 'private_key_jwt', privateKey: { ...EC_JWK, alg: 'RS256' } }, 'privateKey', /got "RS256"/],
-    ['ES256 with client_secret_jwt', { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', clientAssertionAlgorithm: 'ES256' }, 'clientAssertionAlgorithm', /HS256, HS384, HS512/],
-    ['an empty privateKeyId', { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, privateKeyId: '' }, 'privateKeyId', /non-empty/],
-    ['an unknown method', { clientSecret: SECRET, clientAuthentication: 'tls_client_auth_typo' }, 'clientAuthentication', /'private_key_jwt', 'client_secret_jwt'/],
-    ['defaultTokenLifetimeSeconds 0', { clientSecret: SECRET, defaultTokenLifetimeSeconds: 0 }, 'defaultTokenLifetimeSeconds', /positive/],
-    ['defaultTokenLifetimeSeconds Infinity', { clientSecret: SECRET, defaultTokenLifetimeSeconds: Infinity }, 'defaultTokenLifetimeSeconds', /positive/],
+    [
+      'an Ed448 key',
+      { clientAuthentication: 'private_key_jwt', privateKey: generateKeyPairSync('ed448').privateKey },
+      'privateKey',
+      /got ed448/,
+    ],
+    [
+      'a secp256k1 key',
+      {
+        clientAuthentication: 'private_key_jwt',
+        privateKey: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey,
+      },
+      'privateKey',
+      /got ec \(secp256k1\)/,
+    ],
+    [
+      'a 1024-bit RSA key',
+      {
+        clientAuthentication: 'private_key_jwt',
+        privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey,
+      },
+      'privateKey',
+      /at least 2048 bits/,
+    ],
+    [
+      'RS256 for an EC key',
+      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, clientAssertionAlgorithm: 'RS256' },
+      'clientAssertionAlgorithm',
+      /must be one of ES256 for this ec key, got "RS256"/,
+    ],
+    [
+      'ES384 for a P-256 key',
+      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, clientAssertionAlgorithm: 'ES384' },
+      'clientAssertionAlgorithm',
+      /ES256/,
+    ],
+    [
+      'a JWK whose alg does not fit',
+      { clientAuthentication: 'private_key_jwt', privateKey: { ...EC_JWK, alg: 'RS256' } },
+      'privateKey',
+      /got "RS256"/,
+    ],
+    [
+      'ES256 with client_secret_jwt',
+      { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', clientAssertionAlgorithm: 'ES256' },
+      'clientAssertionAlgorithm',
+      /HS256, HS384, HS512/,
+    ],
+    [
+      'an empty privateKeyId',
+      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, privateKeyId: '' },
+      'privateKeyId',
+      /non-empty/,
+    ],
+    [
+      'an unknown method',
+      { clientSecret: SECRET, clientAuthentication: 'tls_client_auth_typo' },
+      'clientAuthentication',
+      /'private_key_jwt', 'client_secret_jwt'/,
+    ],
+    [
+      'defaultTokenLifetimeSeconds 0',
+      { clientSecret: SECRET, defaultTokenLifetimeSeconds: 0 },
+      'defaultTokenLifetimeSeconds',
+      /positive/,
+    ],
+    [
+      'defaultTokenLifetimeSeconds Infinity',
+      { clientSecret: SECRET, defaultTokenLifetimeSeconds: Infinity },
+      'defaultTokenLifetimeSeconds',
+      /positive/,
+    ],
   ])('%s', (_what, options, option, says) => expectOptionError(options, option, says));
 
   test('the handle shows no key material', () => {
-    const handle = attachOAuth2(axios.create(), { ...base, clientAuthentication: 'private_key_jwt', privateKey: EC_JWK as never });
+    const handle = attachOAuth2(axios.create(), {
+      ...base,
+      clientAuthentication: 'private_key_jwt',
+      privateKey: EC_JWK as never,
+    });
     const shown = inspect(handle, { depth: Infinity, showHidden: true });
     expect(shown).not.toContain(D);
   });

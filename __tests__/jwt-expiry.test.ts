@@ -2,7 +2,8 @@ import { parseTokenResponse } from '../src/token/token-response';
 import { jwtExpiresAt } from '../src/token/jwt-expiry';
 import { createCore, T0 } from './helpers/harness';
 
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 /** An unsigned-looking JWT (the signature is never checked). */
 const jwt = (claims: unknown, header: unknown = { alg: 'ES256', typ: 'at+jwt' }) =>
   `${b64(header)}.${b64(claims)}.c2lnbmF0dXJl`;

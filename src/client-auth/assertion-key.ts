@@ -1,4 +1,4 @@
-import { createPrivateKey, createSecretKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
 import { OAuth2OptionsError } from '../errors';
 import type { ClientAssertionAlgorithm, ClientAuthentication } from '../options/options';
 
@@ -10,9 +10,9 @@ export interface AssertionSigner {
 }
 
 const EC_ALGORITHMS: Record<string, ClientAssertionAlgorithm> = {
-  'prime256v1': 'ES256',
-  'secp384r1': 'ES384',
-  'secp521r1': 'ES512',
+  prime256v1: 'ES256',
+  secp384r1: 'ES384',
+  secp521r1: 'ES512',
 };
 
 /** The algorithms each key type can sign with; the first is the default. */
@@ -57,9 +57,12 @@ function importPrivateKey(value: unknown): KeyObject {
     if (typeof jwk.kty !== 'string') refuse('privateKey', 'must be a PEM string, a KeyObject or a JWK (no "kty")');
     if (jwk.d === undefined) refuse('privateKey', 'must be a private JWK (with "d"), got a public JWK');
     try {
-      return createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      return createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
     } catch {
-      return refuse('privateKey', `must be a valid private JWK; this one (kty "${jwk.kty.slice(0, 8)}") could not be read`);
+      return refuse(
+        'privateKey',
+        `must be a valid private JWK; this one (kty "${jwk.kty.slice(0, 8)}") could not be read`,
+      );
     }
   }
   return refuse('privateKey', 'must be a PEM string, a private KeyObject or a private JWK');
@@ -120,14 +123,17 @@ export function resolveAssertionSigner(input: AssertionOptionsInput): AssertionS
     if (privateKey !== undefined) refuse('privateKey', "is used only with clientAuthentication 'private_key_jwt'");
     const secret = input.clientSecret as string;
     const alg = pick(HMAC_ALGORITHMS, clientAssertionAlgorithm, 'clientAssertionAlgorithm', 'client_secret_jwt');
-    return { alg, key: createSecretKey(Buffer.from(secret, 'utf8')), kid: privateKeyId as string | undefined };
+    return { alg, key: createSecretKey(Buffer.from(secret, 'utf8')), kid: privateKeyId };
   }
   if (privateKey === undefined) refuse('privateKey', "is required with clientAuthentication 'private_key_jwt'");
   const key = importPrivateKey(privateKey);
   const allowed = algorithmsFor(key);
   if (allowed.length === 0) {
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    refuse('privateKey', `must be an RSA, EC (P-256, P-384, P-521) or Ed25519 key, got ${key.asymmetricKeyType}${curve ? ` (${curve})` : ''}`);
+    refuse(
+      'privateKey',
+      `must be an RSA, EC (P-256, P-384, P-521) or Ed25519 key, got ${key.asymmetricKeyType}${curve ? ` (${curve})` : ''}`,
+    );
   }
   if (allowed[0].startsWith('RS') || allowed[0].startsWith('PS')) {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
@@ -137,5 +143,5 @@ export function resolveAssertionSigner(input: AssertionOptionsInput): AssertionS
   const requested = clientAssertionAlgorithm ?? hints.alg;
   const option = clientAssertionAlgorithm !== undefined ? 'clientAssertionAlgorithm' : 'privateKey';
   const alg = pick(allowed, requested, option, `this ${key.asymmetricKeyType} key`);
-  return { alg, key, kid: (privateKeyId as string | undefined) ?? hints.kid };
+  return { alg, key, kid: (privateKeyId) ?? hints.kid };
 }

@@ -26,9 +26,7 @@ export interface CustomGrantOptions {
 
 /** The grant used to obtain tokens. */
 export type GrantOptions =
-  | { type: 'client_credentials' }
-  | { type: 'password'; username: string; password: string }
-  | CustomGrantOptions;
+  { type: 'client_credentials' } | { type: 'password'; username: string; password: string } | CustomGrantOptions;
 
 /** The JWS algorithms of a client assertion (`private_key_jwt`: asymmetric; `client_secret_jwt`: HMAC). */
 export type ClientAssertionAlgorithm =
@@ -59,11 +57,7 @@ export type PrivateJwk = { kty: string; d: string; kid?: string; alg?: string } 
  * - `client_secret_jwt`: the same assertion signed with the client secret (HMAC, HS256 by default).
  */
 export type ClientAuthentication =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'query'
-  | 'private_key_jwt'
-  | 'client_secret_jwt';
+  'client_secret_basic' | 'client_secret_post' | 'query' | 'private_key_jwt' | 'client_secret_jwt';
 
 /**
  * Retries of transient token-endpoint failures (network error, time-out, 5xx). One token fetch makes

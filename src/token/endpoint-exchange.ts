@@ -135,7 +135,10 @@ export class EndpointExchange {
       data = await readLimited(response.data, limit, deadline.signal, declaredLength(response));
     } catch (error) {
       const cause = deadline.expired ? deadlineError(timeoutMs) : error;
-      return { kind: 'failure', failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant, extras)) } };
+      return {
+        kind: 'failure',
+        failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant, extras)) },
+      };
     } finally {
       deadline.clear();
     }

@@ -65,7 +65,9 @@ function scrubbedInvalidResponse(
 const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type', 'unauthorized_client']);
 
 /** The error code of a failed refresh grant that the main grant answers (see {@link REFRESH_FALLBACK_ERRORS}), else undefined. */
-function refreshRefusal(error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError): string | undefined {
+function refreshRefusal(
+  error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError,
+): string | undefined {
   const code = error instanceof TokenEndpointError ? error.error : undefined;
   return code !== undefined && REFRESH_FALLBACK_ERRORS.has(code) ? code : undefined;
 }

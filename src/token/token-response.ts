@@ -27,7 +27,6 @@ export interface TokenFailure {
 
 type Body = Record<string, unknown>;
 
-
 /** The `token_type` accepted by default (RFC 6750). */
 const BEARER_ONLY: ReadonlySet<string> = new Set(['bearer']);
 
