@@ -3,6 +3,7 @@ import { FaultSource } from './faults';
 import { Lockout } from './lockout';
 import { IssuedTokenRegistry } from './issued-token-registry';
 import type { ApiRequestRecord, AuthServerOptions, TokenRequestRecord } from './types';
+import { ClientAssertionCheck } from './client-assertion-check';
 
 const LOG_LIMIT = 1000;
 
@@ -47,6 +48,8 @@ export class ServerContext {
   readonly lockout: Lockout;
   readonly tokenLog = new RingLog<TokenRequestRecord>();
   readonly apiLog = new RingLog<ApiRequestRecord>();
+  /** Checks client assertions, when the `clientAssertion` option enables them. */
+  readonly assertions?: ClientAssertionCheck;
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -66,6 +69,9 @@ export class ServerContext {
     };
     if (options.lockoutRetryAfterSeconds !== undefined) {
       this.options.lockoutRetryAfterSeconds = nonNegative('lockoutRetryAfterSeconds', options.lockoutRetryAfterSeconds);
+    }
+    if (options.clientAssertion !== undefined) {
+      this.assertions = new ClientAssertionCheck(options.clientAssertion, clientId, this.options.clientSecret);
     }
     if (options.musement !== undefined) {
       this.options.musement = {

@@ -2,15 +2,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { basicCredentials, hasMediaType, parseForm } from './http-utils';
 import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
+import { ClientAssertionCheck } from './client-assertion-check';
 
 /** Exact description Mangopay sends with a lockout. */
 export const LOCKOUT_DESCRIPTION =
   'This account has been temporarily locked for security reasons. Please try again later.';
 
-type Check = 'ok' | 'bad' | 'ambiguous';
+/** `refused`: a client assertion was refused, and why (never the assertion itself). */
+type Check = 'ok' | 'bad' | 'ambiguous' | { refused: string };
 
-function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record<string, string>): Check {
+function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record<string, string>, path: string): Check {
   const { clientId, clientSecret, basicEncoding } = ctx.options;
+  if (ClientAssertionCheck.applies(form)) {
+    if (basicCredentials(req) !== undefined) return 'ambiguous';
+    const refused = ctx.assertions ? ctx.assertions.refusal(req, form, path) : 'client assertions are not enabled';
+    return refused === undefined ? 'ok' : { refused };
+  }
   const matches = (c?: { id: string; secret: string }): boolean =>
     c !== undefined && c.id === clientId && c.secret === clientSecret;
   const basic = basicCredentials(req);
@@ -53,15 +60,16 @@ export async function handleMangopayToken(
     return;
   }
   const form = parseForm(body);
-  const check = checkCredentials(ctx, req, form);
+  const check = checkCredentials(ctx, req, form, path);
   if (check === 'ambiguous') {
     tokenError(ctx, res, 400, 'invalid_request', 'Use only one client authentication method per request.');
     return;
   }
-  if (check === 'bad') {
+  if (check !== 'ok') {
     ctx.counters.badCredentials += 1;
     if (ctx.lockout.recordFailure()) ctx.counters.lockouts += 1;
-    tokenError(ctx, res, 400, 'invalid_client', 'Client authentication failed: unknown client or wrong secret.');
+    const why = check === 'bad' ? 'unknown client or wrong secret' : `client assertion refused (${check.refused})`;
+    tokenError(ctx, res, 400, 'invalid_client', `Client authentication failed: ${why}.`);
     return;
   }
   ctx.lockout.recordSuccess();
