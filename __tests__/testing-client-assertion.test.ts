@@ -15,7 +15,7 @@ describe('embedded test server: client assertions', () => {
   }
   function client(options: Partial<OAuth2Options>) {
     const api = axios.create({ baseURL: server.apiBaseUrl });
-    const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: 'sdk-client', ...options } as OAuth2Options);
+    const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: 'sdk-client', ...options });
     return { api, auth };
   }
   const post = (form: Record<string, string>) =>
