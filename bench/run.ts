@@ -9,6 +9,7 @@ import type { Comparison } from './measure';
 import { heapGrowth, leftAfterDetach } from './memory';
 import { bundleSize } from './size';
 import { coldCacheStorm, rejectionStorm } from './storms';
+import { tokenRequestCost } from './assertion';
 
 const quick = process.argv.includes('--quick');
 const rows: string[][] = [];
@@ -88,6 +89,13 @@ async function main(): Promise<void> {
     '0 / 0',
     left.interceptors === 0 && left.resources <= 0,
   );
+
+  const tokens = await tokenRequestCost(quick ? 100 : 300, quick ? 5 : 21);
+  const perRequest = (name: string) => `${(1000 / tokens.ops[name]).toFixed(2)} ms`;
+  row('one token request (loopback, server verifies): Basic', perRequest('Basic'), '', true);
+  for (const name of ['private_key_jwt ES256', 'private_key_jwt RS256', 'client_secret_jwt HS256']) {
+    row(`one token request: ${name}`, `${perRequest(name)}, ${slower(tokens, name)} than Basic`, '', true);
+  }
 
   const size = bundleSize(path.join(__dirname, '..', 'src', 'index.ts'));
   row(
