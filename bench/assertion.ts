@@ -37,7 +37,7 @@ export async function tokenRequestCost(count: number, rounds: number): Promise<C
       clientId: 'bench',
       clientSecret: 'bench-secret-0123456789',
       ...options,
-    } as OAuth2Options);
+    });
     return [name, auth] as const;
   });
   try {
