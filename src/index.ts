@@ -6,6 +6,7 @@ export type {
   CustomGrantOptions,
   ClientAssertionAlgorithm,
   PrivateJwk,
+  KeyObjectLike,
   ClientAuthentication,
   RetryOptions,
   LockoutOptions,

@@ -1,5 +1,4 @@
 import type { AxiosError } from 'axios';
-import type { KeyObject } from 'node:crypto';
 import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from '../store/token-store';
@@ -43,6 +42,15 @@ export type ClientAssertionAlgorithm =
   | 'HS256'
   | 'HS384'
   | 'HS512';
+
+/**
+ * A `KeyObject` of `node:crypto` (`createPrivateKey(…)`, `generateKeyPairSync(…).privateKey`), described
+ * structurally so that the plugin's types do not need `@types/node`. It must be a private key.
+ */
+export interface KeyObjectLike {
+  readonly type: string;
+  readonly asymmetricKeyType?: string;
+}
 
 /** A private key as a JSON Web Key (RFC 7517): its private members (`d`…) included. */
 export type PrivateJwk = { kty: string; d: string; kid?: string; alg?: string } & Record<string, unknown>;
@@ -134,7 +142,7 @@ export interface OAuth2Options {
    * the imported `KeyObject`, never shows it.
    * @default undefined
    */
-  privateKey?: string | KeyObject | PrivateJwk;
+  privateKey?: string | KeyObjectLike | PrivateJwk;
   /** The `kid` header of client assertions. @default the JWK's own `kid`, else none */
   privateKeyId?: string;
   /**

@@ -16,9 +16,10 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export interface ClientAssertionOptions {
   /**
    * Accept `private_key_jwt` assertions signed by the matching private key: a PEM public key (or
-   * certificate), a public `KeyObject`, or a public JWK. RS*, PS*, ES256/384/512 and EdDSA.
+   * certificate), a `KeyObject` of `node:crypto` (public, or the private one), or a public JWK.
+   * RS*, PS*, ES256/384/512 and EdDSA.
    */
-  publicKey?: string | KeyObject | JsonWebKey;
+  publicKey?: string | { readonly type: string } | Record<string, unknown>;
   /** Accept `client_secret_jwt` assertions (HS256/384/512 with `clientSecret`). Default: true without `publicKey`. */
   secretJwt?: boolean;
   /** Accepted `aud` values. Default: the token endpoint URL and the server's origin (its issuer), as the client reached them. */
@@ -54,17 +55,11 @@ export class ClientAssertionCheck {
     private readonly clientId: string,
     private readonly clientSecret: string,
   ) {
+    // Typed structurally in the options (no @types/node needed by users): a KeyObject, a PEM or a JWK.
     const key = options.publicKey;
-    if (key !== undefined) {
-      this.publicKey =
-        key instanceof KeyObject
-          ? key.type === 'private'
-            ? createPublicKey(key)
-            : key
-          : typeof key === 'string'
-            ? createPublicKey(key)
-            : createPublicKey({ key, format: 'jwk' });
-    }
+    if (key instanceof KeyObject) this.publicKey = key.type === 'private' ? createPublicKey(key) : key;
+    else if (typeof key === 'string') this.publicKey = createPublicKey(key);
+    else if (key !== undefined) this.publicKey = createPublicKey({ key: key as JsonWebKey, format: 'jwk' });
     this.secretJwt = options.secretJwt ?? key === undefined;
   }
 
