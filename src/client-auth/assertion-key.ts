@@ -96,5 +96,5 @@ export function resolveAssertionSigner(input: AssertionOptionsInput): AssertionS
     );
   }
   const ownKid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
-  return { alg: chosen as ClientAssertionAlgorithm, key, kid: (kid) ?? ownKid };
+  return { alg: chosen as ClientAssertionAlgorithm, key, kid: kid ?? ownKid };
 }
