@@ -18,13 +18,17 @@ describe('getToken()', () => {
     expect(core.tokenCalls).toHaveLength(1);
   });
 
-  test('a token without expires_in has no expiresAt; a non-standard token_type is still reported as Bearer', async () => {
+  test('a token without expires_in expires after the default lifetime; a non-standard token_type is still reported as Bearer', async () => {
     const core = createCore({
       lifetimeSeconds: null,
       tokenExtra: () => ({ token_type: 'access_token' }),
       options: { acceptTokenTypes: ['Bearer', 'access_token'] },
     });
-    expect(await core.auth.getToken()).toEqual({ accessToken: 'tok-1', tokenType: 'Bearer' });
+    expect(await core.auth.getToken()).toEqual({
+      accessToken: 'tok-1',
+      tokenType: 'Bearer',
+      expiresAt: new Date(T0 + 600_000),
+    });
   });
 
   test('shares the cached token and the one fetch with requests', async () => {

@@ -222,17 +222,37 @@ describe('soft window (background refresh)', () => {
 });
 
 describe('lifetimes', () => {
-  test('a token without expires_in is used until rejected, never refreshed ahead', async () => {
-    const core = createCore({ lifetimeSeconds: null });
+  test('a token without expires_in lives defaultTokenLifetimeSeconds (600 s by default), never forever; a 401 still renews it', async () => {
+    const core = createCore({ lifetimeSeconds: null, options: { backgroundRefresh: false } });
     await core.api.get('/a');
-    for (const later of [1000 * S, 86_400 * S, 10 * 365 * 86_400 * S]) {
-      core.clock.now = T0 + later;
-      expect((await core.api.get('/b')).data.authorization).toBe('Bearer tok-1');
-      await flush();
-    }
+    // 600 s lifetime, 30 s skew: used until 570 s, renewed from then on.
+    core.clock.now = T0 + 569_999;
+    expect((await core.api.get('/b')).data.authorization).toBe('Bearer tok-1');
     expect(core.tokenCalls).toHaveLength(1);
+    core.clock.now = T0 + 570_000;
+    expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-2');
+    expect(core.tokenCalls).toHaveLength(2);
+    for (const later of [86_400 * S, 10 * 365 * 86_400 * S]) {
+      core.clock.now = T0 + later;
+      await core.api.get('/d');
+    }
+    expect(core.tokenCalls).toHaveLength(4); // one renewal per lifetime gone by, not one for ever
 
-    core.validTokens = new Set(['tok-2']);
+    core.validTokens = new Set(['tok-5']);
+    expect((await core.api.get('/e')).data.authorization).toBe('Bearer tok-5');
+    expect(core.tokenCalls).toHaveLength(5);
+  });
+
+  test('defaultTokenLifetimeSeconds sets the lifetime of a token without expires_in', async () => {
+    const core = createCore({
+      lifetimeSeconds: null,
+      options: { defaultTokenLifetimeSeconds: 120, refreshSkewSeconds: 10, backgroundRefresh: false },
+    });
+    await core.api.get('/a');
+    core.clock.now = T0 + 109_999;
+    await core.api.get('/b');
+    expect(core.tokenCalls).toHaveLength(1);
+    core.clock.now = T0 + 110_000;
     expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-2');
     expect(core.tokenCalls).toHaveLength(2);
   });

@@ -7,8 +7,9 @@
  * To add a path, add a row to `PATHS`: how to make the server (and options) fail, the call that
  * meets the failure, and what it must produce.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
+import { inspect } from 'node:util';
 import { Readable } from 'node:stream';
 import axios, { AxiosError, CanceledError, type AxiosInstance } from 'axios';
 import {
@@ -301,10 +302,41 @@ const PATHS: Path[] = [
   },
 ];
 
+const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const RSA_PEM = RSA.export({ format: 'pem', type: 'pkcs8' }).toString();
+const RSA_JWK = RSA.export({ format: 'jwk' });
+/** The private key in every form it was given: each PEM line, each private JWK member. */
+const KEY_FORMS = [
+  ...RSA_PEM.split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')),
+  ...(['d', 'p', 'q', 'dp', 'dq', 'qi'] as const).map((member) => String(RSA_JWK[member])),
+];
+
+/** The client assertions the server received (each is a bearer credential until it expires). */
+function assertionsSent(lb: Loopback): string[] {
+  return lb.tokenCalls.map((call) => new URLSearchParams(call.body).get('client_assertion') ?? '').filter(Boolean);
+}
+
 const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['Basic (rfc6749)', { basicEncoding: 'rfc6749' }],
   ['Basic (raw)', { basicEncoding: 'raw' }],
   ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
+  ['private_key_jwt (PEM)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_PEM }],
+  [
+    'private_key_jwt (JWK)',
+    { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK as never },
+  ],
+  ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt' }],
+  // A custom grant's parameter values are secrets (here the password's forms are the swept value).
+  [
+    'custom grant (JWT bearer), Basic',
+    {
+      grant: {
+        type: 'custom',
+        grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        parameters: () => ({ assertion: PASSWORD }),
+      },
+    },
+  ],
 ];
 
 let lb: Loopback;
@@ -361,13 +393,17 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
       (error: unknown) => ({ error }),
     );
 
+    const secrets = [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms), ...KEY_FORMS, ...assertionsSent(lb)];
+    if (clientAuth.clientAuthentication?.endsWith('_jwt') && lb.tokenCalls.length > 0) {
+      expect(assertionsSent(lb)).toHaveLength(lb.tokenCalls.length); // the sweep covers the assertions sent
+    }
     if (path.outcome === 'resolves') {
       expect(result).toHaveProperty('value');
     } else {
       expect('error' in result && result.error).toBeInstanceOf(path.outcome);
       const error = (result as { error: AxiosError }).error;
       if (axios.isAxiosError(error)) expect(Object.keys(error)).not.toContain('request');
-      expectNoSecret(error, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'error');
+      expectNoSecret(error, secrets, 'error');
     }
     unsubscribe();
     auth.detach();
@@ -376,7 +412,9 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
     for (const name of path.hooks ?? [])
       expect(events.map(([n]) => n)).toContain(`channel ${hookChannelName(name as never)}`);
     expect(events.map(([n]) => n)).toContain('channel tracing:axios-oauth2-bearer:token:start');
-    expectNoSecret(events, [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)], 'hook payloads and channel messages');
+    expectNoSecret(events, secrets, 'hook payloads and channel messages');
+    const shownHandle = inspect(auth, { depth: Infinity, showHidden: true });
+    for (const secret of [...KEY_FORMS, SECRET, ...assertionsSent(lb)]) expect(shownHandle).not.toContain(secret);
     // The server did echo: a leak would have shown.
     if (lb.tokenCalls.length > 0) expect(CREDENTIAL_FORMS.some((s) => echoOf(lb.tokenCalls[0]).includes(s))).toBe(true);
   });

@@ -98,14 +98,14 @@ describe('valid variants', () => {
     expect(token).toBe('at-1');
   });
 
-  test('expires_in absent or null → no expiry', async () => {
+  test('expires_in absent or null, an opaque token → the default lifetime (600 s), never no expiry', async () => {
     for (const body of [
       { access_token: 'at-1', token_type: 'bearer' },
       { ...ok, expires_in: null },
     ]) {
       const { store, core, token } = await fetchWith([200, body]);
       expect(token).toBe('at-1');
-      expect((await store.get(core.auth.cacheKey))?.expiresAt).toBeUndefined();
+      expect((await store.get(core.auth.cacheKey))?.expiresAt).toBe(T0 + 600_000);
     }
   });
 

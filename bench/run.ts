@@ -13,6 +13,7 @@ import { channelCost } from './channels';
 /** `attachOAuth2` + `mangopay`, gzipped, measured on the code before client assertions, DPoP and discovery. */
 const SECRET_USER_BASELINE_BYTES = 16_431;
 import { coldCacheStorm, rejectionStorm } from './storms';
+import { tokenRequestCost } from './assertion';
 
 const quick = process.argv.includes('--quick');
 const rows: string[][] = [];
@@ -107,7 +108,14 @@ async function main(): Promise<void> {
     left.interceptors === 0 && left.resources <= 0,
   );
 
-  const src = path.join(__dirname, '..', 'src', 'index.ts');
+  const tokens = await tokenRequestCost(quick ? 100 : 300, quick ? 5 : 21);
+  const perRequest = (name: string) => `${(1000 / tokens.ops[name]).toFixed(2)} ms`;
+  row('one token request (loopback, server verifies): Basic', perRequest('Basic'), '', true);
+  for (const name of ['private_key_jwt ES256', 'private_key_jwt RS256', 'client_secret_jwt HS256']) {
+    row(`one token request: ${name}`, `${perRequest(name)}, ${slower(tokens, name)} than Basic`, '', true);
+  }
+
+  const src = 'src/index.ts';
   const size = bundleSize(src);
   row(
     'core entry, minified / gzipped',

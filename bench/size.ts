@@ -1,13 +1,26 @@
 /**
- * Minified and gzipped size of an entry as a code-splitting bundler ships it (esbuild, ESM, axios
- * external): what loads with the entry (its chunk and the chunks it imports statically), apart from
- * what it loads on first use only (chunks behind a dynamic `import()`: signing, DPoP, discovery).
+ * An entry as a code-splitting bundler ships it (esbuild, ESM, axios external): what loads with the
+ * entry (its chunk and the chunks it imports statically), apart from what loads on first use only
+ * (chunks behind a dynamic `import()`: signing, DPoP, discovery, revocation). Used by the bench for
+ * sizes and by the tests that prove such code stays out of the core.
  */
 import { buildSync, type Metafile } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+
+export interface OutputChunk {
+  /** File name, e.g. `discovery-AB12CD.js`. */
+  name: string;
+  text: string;
+  bytes: Uint8Array;
+}
+
+export interface SplitBundle {
+  /** The entry's chunk and every chunk it imports statically. */
+  eager: OutputChunk[];
+  /** Chunks reachable only through a dynamic `import()`. */
+  lazy: OutputChunk[];
+}
 
 export interface BundleSize {
   /** Minified bytes loaded with the entry. */
@@ -18,7 +31,9 @@ export interface BundleSize {
   lazyGzipped: number;
 }
 
-/** Files reachable from `start` through imports of `kind` (static ones: `import-statement`). */
+const ROOT = path.join(__dirname, '..');
+
+/** Files reachable from `start` through imports that `follow` accepts (static ones: `import-statement`). */
 function closure(meta: Metafile, start: string, follow: (kind: string) => boolean): Set<string> {
   const seen = new Set<string>([start]);
   const queue = [start];
@@ -32,47 +47,52 @@ function closure(meta: Metafile, start: string, follow: (kind: string) => boolea
   return seen;
 }
 
-/** The size of `entry` (a module path), or of the named exports of it given in `only`. */
-export function bundleSize(entry: string, only?: string[]): BundleSize {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'oauth2-size-'));
-  try {
-    let entryPoint = entry;
-    if (only) {
-      entryPoint = path.join(dir, 'entry.ts');
-      writeFileSync(entryPoint, `export { ${only.join(', ')} } from ${JSON.stringify(entry.replace(/\.ts$/, ''))};\n`);
-    }
-    const outdir = path.join(dir, 'out');
-    const result = buildSync({
-      entryPoints: [entryPoint],
-      bundle: true,
-      minify: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      external: ['axios'],
-      outdir,
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const meta = result.metafile;
-    const files = new Map(result.outputFiles.map((f) => [path.relative(process.cwd(), f.path), f.contents]));
-    const start = Object.keys(meta.outputs).find((f) => meta.outputs[f].entryPoint !== undefined);
-    if (!start) throw new Error('no entry chunk');
-    const eager = closure(meta, start, (kind) => kind === 'import-statement');
-    const all = closure(meta, start, () => true);
-    const gz = (file: string) => gzipSync(files.get(file) ?? new Uint8Array(), { level: 9 }).length;
-    let minified = 0;
-    let gzipped = 0;
-    let lazyGzipped = 0;
-    for (const file of all) {
-      if (eager.has(file)) {
-        minified += files.get(file)?.length ?? 0;
-        gzipped += gz(file);
-      } else lazyGzipped += gz(file);
-    }
-    return { minified, gzipped, lazyGzipped };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * Bundles `module` (a path relative to the repository, e.g. `src/index.ts`), or only the named
+ * exports `only` of it, minified or not, and splits its output into what loads eagerly and lazily.
+ */
+export function splitBundle(module: string, only?: string[], minify = true): SplitBundle {
+  const target = `./${module.replace(/\.ts$/, '')}`;
+  const result = buildSync({
+    stdin: {
+      contents: only ? `export { ${only.join(', ')} } from '${target}';` : `export * from '${target}';`,
+      resolveDir: ROOT,
+      sourcefile: 'entry.ts',
+      loader: 'ts',
+    },
+    bundle: true,
+    minify,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    external: ['axios'],
+    outdir: path.join(ROOT, 'bundle-not-written'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const meta = result.metafile;
+  const byFile = new Map(
+    result.outputFiles.map((f) => [
+      path.relative(ROOT, f.path),
+      { name: path.basename(f.path), text: f.text, bytes: f.contents },
+    ]),
+  );
+  const start = Object.keys(meta.outputs).find((f) => meta.outputs[f].entryPoint !== undefined);
+  if (!start) throw new Error('esbuild produced no entry chunk');
+  const eager = closure(meta, start, (kind) => kind === 'import-statement');
+  const all = closure(meta, start, () => true);
+  const chunks = (files: Iterable<string>) => [...files].flatMap((f) => byFile.get(f) ?? []);
+  return { eager: chunks(eager), lazy: chunks([...all].filter((f) => !eager.has(f))) };
+}
+
+/** The size of `module`, or of its named exports `only`. */
+export function bundleSize(module: string, only?: string[]): BundleSize {
+  const { eager, lazy } = splitBundle(module, only);
+  const gz = (chunk: OutputChunk) => gzipSync(chunk.bytes, { level: 9 }).length;
+  return {
+    minified: eager.reduce((sum, c) => sum + c.bytes.length, 0),
+    gzipped: eager.reduce((sum, c) => sum + gz(c), 0),
+    lazyGzipped: lazy.reduce((sum, c) => sum + gz(c), 0),
+  };
 }

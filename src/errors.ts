@@ -15,7 +15,8 @@ export type OAuth2ErrorCode =
   | 'OAUTH2_DETACHED'
   | 'OAUTH2_STORE_TIMEOUT'
   | 'OAUTH2_DISCOVERY_FAILED'
-  | 'OAUTH2_ISSUER_MISMATCH';
+  | 'OAUTH2_ISSUER_MISMATCH'
+  | 'OAUTH2_GRANT_PARAMETERS';
 
 /**
  * A brand every plugin error carries: the kinds (class names) it is. `instanceof` checks it, so an
@@ -299,5 +300,19 @@ export class StoreTimeoutError extends OAuth2Error {
     super('OAUTH2_STORE_TIMEOUT', `The token store did not answer "${operation}" within ${timeoutMs} ms`);
     this.operation = operation;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A custom grant's `parameters` function threw, rejected, or returned something other than an object
+ * of strings: no token request was sent. Not retried; served from the failure cache for
+ * `failureCacheMs` like a permanent failure. `cause`: a plain copy (name, message, code) of what it threw.
+ */
+export class GrantParametersError extends OAuth2Error {
+  static override readonly kind: string = 'GrantParametersError';
+  override name = 'GrantParametersError';
+
+  constructor(message: string, cause?: Error) {
+    super('OAUTH2_GRANT_PARAMETERS', message, { cause });
   }
 }

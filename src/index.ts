@@ -3,6 +3,10 @@ export type { AxiosLike, InterceptorManagerLike } from './attach/axios-like';
 export type {
   OAuth2Options,
   GrantOptions,
+  CustomGrantOptions,
+  ClientAssertionAlgorithm,
+  PrivateJwk,
+  KeyObjectLike,
   ClientAuthentication,
   RetryOptions,
   LockoutOptions,
@@ -41,6 +45,7 @@ export {
   TokenRejectedError,
   DetachedError,
   StoreTimeoutError,
+  GrantParametersError,
   type OAuth2ErrorCode,
   type ErrorResponse,
   type OAuth2ErrorOptions,

@@ -61,8 +61,12 @@ export interface RequestSkippedEvent {
 }
 
 export interface TokenEvent {
-  grant: 'client_credentials' | 'password' | 'refresh_token';
-  /** Epoch ms when the token expires; undefined without `expires_in`. */
+  /** The `grant_type` that gave the token: a built-in one, or a custom grant's `grantType`. */
+  grant: 'client_credentials' | 'password' | 'refresh_token' | (string & {});
+  /**
+   * Epoch ms when the token expires: from `expires_in`, else the access token's JWT `exp`, else
+   * `defaultTokenLifetimeSeconds`. (Undefined only for a token another version of the plugin stored.)
+   */
   expiresAt?: number;
   /** Whether a background (soft-window) refresh fetched it. */
   background: boolean;

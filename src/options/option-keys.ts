@@ -22,6 +22,10 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   scope: true,
   grant: true,
   clientAuthentication: true,
+  privateKey: true,
+  privateKeyId: true,
+  clientAssertionAlgorithm: true,
+  defaultTokenLifetimeSeconds: true,
   basicEncoding: true,
   acceptTokenTypes: true,
   tokenRequestFormat: true,
@@ -73,6 +77,7 @@ export const REJECTION_KEYS = keysOf<RejectionOptions>({
 export const GRANT_KEYS = {
   client_credentials: keysOf<Extract<GrantOptions, { type: 'client_credentials' }>>({ type: true }),
   password: keysOf<Extract<GrantOptions, { type: 'password' }>>({ type: true, username: true, password: true }),
+  custom: keysOf<Extract<GrantOptions, { type: 'custom' }>>({ type: true, grantType: true, parameters: true }),
 } satisfies { readonly [T in GrantOptions['type']]: readonly string[] };
 
 /** Every hook name of {@link OAuth2Hooks}; any other key of `hooks` is an unknown hook. */

@@ -3,20 +3,78 @@ import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from '../store/token-store';
 
+/**
+ * A grant type the plugin does not know by name (e.g. the JWT bearer grant of RFC 7523 §2.1,
+ * `urn:ietf:params:oauth:grant-type:jwt-bearer`, or token exchange, RFC 8693), riding on the same
+ * cache, single flight, replay and store as the built-in grants.
+ */
+export interface CustomGrantOptions {
+  type: 'custom';
+  /** The `grant_type` sent (an absolute URI or a registered name). */
+  grantType: string;
+  /**
+   * The grant's parameters (e.g. `assertion`, or `subject_token` and `subject_token_type`), computed
+   * anew for every token request attempt, retries included, so a short-lived assertion is always fresh.
+   * Every value is treated as a secret (scrubbed from errors and hook payloads). A function that
+   * throws (or rejects, or returns anything but an object of strings) fails the renewal with
+   * `GrantParametersError`, which is not retried.
+   * @default none (only `grant_type`, the scope and the client authentication are sent)
+   */
+  parameters?: () => Record<string, string> | Promise<Record<string, string>>;
+}
+
 /** The grant used to obtain tokens. */
-export type GrantOptions = { type: 'client_credentials' } | { type: 'password'; username: string; password: string };
+export type GrantOptions =
+  { type: 'client_credentials' } | { type: 'password'; username: string; password: string } | CustomGrantOptions;
+
+/** The JWS algorithms of a client assertion (`private_key_jwt`: asymmetric; `client_secret_jwt`: HMAC). */
+export type ClientAssertionAlgorithm =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA'
+  | 'HS256'
+  | 'HS384'
+  | 'HS512';
+
+/**
+ * A `KeyObject` of `node:crypto` (`createPrivateKey(…)`, `generateKeyPairSync(…).privateKey`), described
+ * structurally so that the plugin's types do not need `@types/node`. It must be a private key.
+ */
+export interface KeyObjectLike {
+  readonly type: string;
+  readonly asymmetricKeyType?: string;
+}
+
+/** A private key as a JSON Web Key (RFC 7517): its private members (`d`…) included. */
+export type PrivateJwk = { kty: string; d: string; kid?: string; alg?: string } & Record<string, unknown>;
 
 /**
  * How the client authenticates at the token endpoint.
  * - `client_secret_basic`: `Authorization: Basic …` (RFC 6749 §2.3.1), form body. The default.
  * - `client_secret_post`: `client_id` and `client_secret` in the request body, never in the URL.
  * - `query`: a GET with every parameter in the query string (legacy APIs such as Musement's old `/login`).
+ * - `private_key_jwt`: a client assertion (RFC 7523 §2.2, OpenID Connect Core §9) signed with
+ *   `privateKey`, sent in the form body with `client_id`; no client secret.
+ * - `client_secret_jwt`: the same assertion signed with the client secret (HMAC, HS256 by default).
  * - `tls_client_auth` / `self_signed_tls_client_auth` (mutual TLS, RFC 8705): `client_id` in the form
  *   body and no secret; the client proves itself with the certificate of the TLS connection, which
  *   comes from the transport (the instance's `httpsAgent` with `cert`/`pfx`, or `tokenHttpClient`).
  */
 export type ClientAuthentication =
-  'client_secret_basic' | 'client_secret_post' | 'query' | 'tls_client_auth' | 'self_signed_tls_client_auth';
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'query'
+  | 'private_key_jwt'
+  | 'client_secret_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth';
 
 /**
  * Retries of transient token-endpoint failures (network error, time-out, 5xx). One token fetch makes
@@ -92,7 +150,8 @@ export interface OAuth2Options {
   /** The client identifier (Mangopay: ClientId). */
   clientId: string;
   /**
-   * The client secret (Mangopay: API key). Required for the shared-secret methods; refused with the
+   * The client secret (Mangopay: API key). Required for the shared-secret methods and
+   * `client_secret_jwt`; not used by `private_key_jwt` (which signs with `privateKey`); refused with the
    * mutual-TLS methods (`tls_client_auth`, `self_signed_tls_client_auth`), which send none.
    */
   clientSecret?: string;
@@ -102,6 +161,29 @@ export interface OAuth2Options {
   grant?: GrantOptions;
   /** @default 'client_secret_basic' */
   clientAuthentication?: ClientAuthentication;
+  /**
+   * The key that signs client assertions with `private_key_jwt` (and only then): a PEM string
+   * (PKCS#8, PKCS#1 or SEC1), a private `KeyObject`, or a private JWK. RSA (2048 bits or more), EC
+   * (P-256, P-384, P-521) and Ed25519 keys. Imported and checked at attach time; the plugin keeps only
+   * the imported `KeyObject`, never shows it.
+   * @default undefined
+   */
+  privateKey?: string | KeyObjectLike | PrivateJwk;
+  /** The `kid` header of client assertions. @default the JWK's own `kid`, else none */
+  privateKeyId?: string;
+  /**
+   * The JWS algorithm of client assertions, when the server registered another one than the default
+   * (e.g. `PS256` for an RSA key). It must fit the key (RS/PS for RSA, the curve's ES for EC, EdDSA for
+   * Ed25519, HS for `client_secret_jwt`).
+   * @default the JWK's `alg`, else RS256 (RSA), ES256/ES384/ES512 (by curve), EdDSA (Ed25519), HS256 (`client_secret_jwt`)
+   */
+  clientAssertionAlgorithm?: ClientAssertionAlgorithm;
+  /**
+   * The lifetime assumed for a token whose response has no `expires_in` and that is not a JWT with a
+   * numeric `exp` (which is used when present, decoded but not verified). Never "until rejected".
+   * @default 600 (10 minutes)
+   */
+  defaultTokenLifetimeSeconds?: number;
   /**
    * Encoding of the Basic credentials: `'rfc6749'` form-urlencodes id and secret before base64
    * (RFC 6749 §2.3.1); `'raw'` base64-encodes `id:secret` as is, for servers that reject the strict form.

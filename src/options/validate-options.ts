@@ -9,6 +9,8 @@ import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
 import { checkMutualTls, isTlsMethod } from '../client-auth/mutual-tls';
+import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
+import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
 import {
   GRANT_KEYS,
   HOOK_NAMES,
@@ -26,13 +28,17 @@ export interface ResolvedOptions {
   /** The configured issuer, exactly as given (compared as is with the metadata's). */
   issuer?: string;
   clientId: string;
-  /** The client secret; `''` with the mutual-TLS methods, which send none. */
+  /** The client secret; `''` when the method sends none (mutual TLS) or `private_key_jwt` was given none. */
   clientSecret: string;
   /** With a mutual-TLS method: the `x5t#S256` thumbprint of the token requests' client certificate, when readable. */
   clientCertificate?: string;
   scope?: string;
   grant: GrantOptions;
   clientAuthentication: ClientAuthentication;
+  /** Signs client assertions (`private_key_jwt`, `client_secret_jwt`); undefined for the other methods. */
+  assertionSigner?: AssertionSigner;
+  /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`. */
+  defaultTokenLifetimeMs: number;
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
@@ -69,6 +75,19 @@ export interface ResolvedOptions {
   clock: () => number;
   random: () => number;
 }
+
+/** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 600;
+
+const CLIENT_AUTHENTICATIONS: ClientAuthentication[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'query',
+  'private_key_jwt',
+  'client_secret_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+];
 
 /** Default cap on a token response body: 1 MiB, far above any real token response (large JWTs included). */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 1_048_576;
@@ -135,6 +154,10 @@ function resolveGrant(value: unknown): GrantOptions {
     checkKeys('grant', value, GRANT_KEYS.client_credentials);
     return { type: 'client_credentials' };
   }
+  if (value.type === 'custom') {
+    checkKeys('grant', value, GRANT_KEYS.custom);
+    return resolveCustomGrant(value);
+  }
   if (value.type === 'password') {
     checkKeys('grant', value, GRANT_KEYS.password);
     return {
@@ -143,7 +166,7 @@ function resolveGrant(value: unknown): GrantOptions {
       password: requireString('grant.password', value.password),
     };
   }
-  return fail('grant.type', "'client_credentials' or 'password'", value.type);
+  return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
 }
 
 function resolveTokenTypes(value: unknown): ReadonlySet<string> {
@@ -264,22 +287,13 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const clientAuthentication = optional(
     'clientAuthentication',
     o.clientAuthentication,
-    oneOf<ClientAuthentication>(
-      'client_secret_basic',
-      'client_secret_post',
-      'query',
-      'tls_client_auth',
-      'self_signed_tls_client_auth',
-    ),
-    "'client_secret_basic', 'client_secret_post', 'query', 'tls_client_auth' or 'self_signed_tls_client_auth'",
+    oneOf<ClientAuthentication>(...CLIENT_AUTHENTICATIONS),
+    CLIENT_AUTHENTICATIONS.map((m) => `'${m}'`).join(', '),
     'client_secret_basic',
   );
-  const tokenRequestFormat = optional(
-    'tokenRequestFormat',
-    o.tokenRequestFormat,
-    oneOf('form', 'json'),
-    "'form' or 'json'",
-    'form',
+  const tokenRequestFormat = checkAuthenticationFormat(
+    clientAuthentication,
+    optional('tokenRequestFormat', o.tokenRequestFormat, oneOf('form', 'json'), "'form' or 'json'", 'form'),
   );
   const tokenHttpClient = optional(
     'tokenHttpClient',
@@ -301,7 +315,11 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
   const clientId = requireString('clientId', o.clientId);
-  const clientSecret = mutualTls ? '' : requireString('clientSecret', o.clientSecret);
+  // private_key_jwt authenticates with the key: a secret is optional (and then not sent); mutual TLS sends none.
+  const clientSecret =
+    mutualTls || (clientAuthentication === 'private_key_jwt' && o.clientSecret === undefined)
+      ? ''
+      : requireString('clientSecret', o.clientSecret);
   const clientCertificate = mutualTls ? checkMutualTls(clientAuthentication, instance, tokenHttpClient) : undefined;
   return {
     tokenUrl,
@@ -312,6 +330,21 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
     grant: resolveGrant(o.grant),
     clientAuthentication,
+    assertionSigner: resolveAssertionSigner({
+      clientAuthentication,
+      clientSecret,
+      privateKey: o.privateKey,
+      privateKeyId: o.privateKeyId,
+      clientAssertionAlgorithm: o.clientAssertionAlgorithm,
+    }),
+    defaultTokenLifetimeMs:
+      optional(
+        'defaultTokenLifetimeSeconds',
+        o.defaultTokenLifetimeSeconds,
+        (v): v is number => isPositive(v) && v <= MAX_TIMER_MS / 1000,
+        `a positive number of seconds up to ${Math.floor(MAX_TIMER_MS / 1000)}`,
+        DEFAULT_TOKEN_LIFETIME_SECONDS,
+      ) * 1000,
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
     acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes),
     tokenRequestFormat,

@@ -5,7 +5,11 @@ export interface StoredToken {
   tokenType: string;
   /** When the token request was sent: the start of the token's life. */
   obtainedAt: number;
-  /** `obtainedAt + expires_in`; undefined when the server sent no `expires_in` (used until rejected). */
+  /**
+   * `obtainedAt + expires_in`; without `expires_in`, the access token's JWT `exp`, else
+   * `obtainedAt + defaultTokenLifetimeSeconds`. Undefined only in a token stored by an older version
+   * of the plugin (then used until rejected).
+   */
   expiresAt?: number;
   /** The refresh token, when the server issued one. */
   refreshToken?: string;

@@ -9,6 +9,7 @@ import type {
   MtlsServerOptions,
   TokenRequestRecord,
 } from './types';
+import { ClientAssertionCheck } from './client-assertion-check';
 
 const LOG_LIMIT = 1000;
 
@@ -58,6 +59,8 @@ export class ServerContext {
   readonly metadataLog = new RingLog<string>();
   /** `scheme://127.0.0.1:PORT`, set once the server listens. */
   origin = '';
+  /** Checks client assertions, when the `clientAssertion` option enables them. */
+  readonly assertions?: ClientAssertionCheck;
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -80,6 +83,9 @@ export class ServerContext {
     }
     if (options.mtls !== undefined) this.options.mtls = options.mtls;
     if (options.discovery !== undefined) this.options.discovery = options.discovery;
+    if (options.clientAssertion !== undefined) {
+      this.assertions = new ClientAssertionCheck(options.clientAssertion, clientId, this.options.clientSecret);
+    }
     if (options.musement !== undefined) {
       this.options.musement = {
         application: options.musement.application,

@@ -35,9 +35,9 @@ export async function handleMangopayRevoke(
     return;
   }
   const form = parseForm(body);
-  const check = checkCredentials(ctx, req, form);
+  const check = checkCredentials(ctx, req, form, REVOKE_PATH);
   // A client authenticated with mutual TLS (an object naming its certificate) is as good as one with its secret.
-  if (check !== 'ok' && typeof check !== 'object') {
+  if (check !== 'ok' && !(typeof check === 'object' && 'mtls' in check)) {
     const status = check === 'bad' ? 401 : 400;
     sendJson(res, status, { error: check === 'bad' ? 'invalid_client' : 'invalid_request' });
     return;

@@ -3,17 +3,31 @@ import type { ServerContext } from './context';
 import { basicCredentials, hasMediaType, parseForm } from './http-utils';
 import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
 import { mutualTlsClient } from './mutual-tls';
+import { ClientAssertionCheck } from './client-assertion-check';
 
 /** Exact description Mangopay sends with a lockout. */
 export const LOCKOUT_DESCRIPTION =
   'This account has been temporarily locked for security reasons. Please try again later.';
 
-/** `ok` carries the certificate thumbprint when the client authenticated with mutual TLS. */
-export type Check = 'ok' | 'bad' | 'ambiguous' | { mtls: string };
+/**
+ * How the client authenticated: `ok`, or `mtls` with the certificate thumbprint (mutual TLS);
+ * `refused`: a client assertion was refused, and why (never the assertion itself).
+ */
+export type Check = 'ok' | 'bad' | 'ambiguous' | { mtls: string } | { refused: string };
 
-/** Whether the request's client authentication (Basic or body) names the server's client. */
-export function checkCredentials(ctx: ServerContext, req: IncomingMessage, form: Record<string, string>): Check {
+/** Whether the request's client authentication (Basic, body, assertion or certificate) names the server's client. */
+export function checkCredentials(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  form: Record<string, string>,
+  path: string,
+): Check {
   const { clientId, clientSecret, basicEncoding } = ctx.options;
+  if (ClientAssertionCheck.applies(form)) {
+    if (basicCredentials(req) !== undefined) return 'ambiguous';
+    const refused = ctx.assertions ? ctx.assertions.refusal(req, form, path) : 'client assertions are not enabled';
+    return refused === undefined ? 'ok' : { refused };
+  }
   const matches = (c?: { id: string; secret: string }): boolean =>
     c !== undefined && c.id === clientId && c.secret === clientSecret;
   const basic = basicCredentials(req);
@@ -60,15 +74,16 @@ export async function handleMangopayToken(
     return;
   }
   const form = parseForm(body);
-  const check = checkCredentials(ctx, req, form);
+  const check = checkCredentials(ctx, req, form, path);
   if (check === 'ambiguous') {
     tokenError(ctx, res, 400, 'invalid_request', 'Use only one client authentication method per request.');
     return;
   }
-  if (check === 'bad') {
+  if (check === 'bad' || (typeof check === 'object' && 'refused' in check)) {
     ctx.counters.badCredentials += 1;
     if (ctx.lockout.recordFailure()) ctx.counters.lockouts += 1;
-    tokenError(ctx, res, 400, 'invalid_client', 'Client authentication failed: unknown client or wrong secret.');
+    const why = check === 'bad' ? 'unknown client or wrong secret' : `client assertion refused (${check.refused})`;
+    tokenError(ctx, res, 400, 'invalid_client', `Client authentication failed: ${why}.`);
     return;
   }
   ctx.lockout.recordSuccess();
@@ -86,7 +101,7 @@ export async function handleMangopayToken(
     grantType: 'client_credentials',
     lifetimeSeconds: lifetime,
     scope: form.scope,
-    boundTo: typeof check === 'object' ? check.mtls : undefined,
+    boundTo: typeof check === 'object' && 'mtls' in check ? check.mtls : undefined,
   });
   tokenSuccess(ctx, res, { access_token: issued.token, token_type: 'bearer', expires_in: lifetime });
 }

@@ -1,4 +1,5 @@
 import type { AuthCounters } from './counters';
+import type { ClientAssertionOptions } from './client-assertion-check';
 
 /** Options of the Musement-like routes (`/api/v3/…`). */
 export interface MusementOptions {
@@ -41,6 +42,13 @@ export interface AuthServerOptions {
   mtls?: MtlsServerOptions;
   /** Serve the authorization server metadata (RFC 8414 / OpenID Discovery), for clients configured with `issuer`. */
   discovery?: DiscoveryServerOptions;
+  /**
+   * Accepts client assertions at the token endpoint (`private_key_jwt` with `publicKey`,
+   * `client_secret_jwt` with the client secret), verified: signature, `iss`/`sub`, `aud`, `exp`,
+   * `jti` replay. A refused assertion gets `invalid_client` (and counts as bad credentials).
+   * Default: assertions are refused.
+   */
+  clientAssertion?: ClientAssertionOptions;
 }
 
 /** The server's TLS settings (see `AuthServerOptions.tls`). */

@@ -6,7 +6,7 @@ import { safeHeaders } from './http-answer';
 import { safeCause } from '../security/redact';
 import { discardBody, readLimited, TOO_LARGE } from './response-limit';
 import { deadlineError, startDeadline } from './attempt-deadline';
-import { buildTokenRequest, grantSecrets, type GrantParams } from './token-request';
+import { buildTokenRequest, grantSecrets, type AttemptExtras, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
@@ -83,7 +83,13 @@ export class EndpointExchange {
    * `signal` (the attachment's, aborted by `detach()`) aborts the request. `transport`: the settings
    * of the request that needed the token, used over the instance's defaults (not with `tokenHttpClient`).
    */
-  async request(grant: GrantParams, signal?: AbortSignal, transport?: RequestTransport): Promise<ExchangeResult> {
+  async request(
+    grant: GrantParams,
+    signal?: AbortSignal,
+    transport?: RequestTransport,
+    /** What this attempt adds (a client assertion, a custom grant's parameters), scrubbed like the grant's secrets. */
+    extras?: AttemptExtras,
+  ): Promise<ExchangeResult> {
     const { options } = this;
     const defaults = this.instance.defaults;
     const borrowed = options.tokenHttpClient ? undefined : transport;
@@ -119,7 +125,7 @@ export class EndpointExchange {
     let data: unknown;
     try {
       response = await this.bare.request({
-        ...buildTokenRequest(options, grant, url),
+        ...buildTokenRequest(options, grant, url, extras),
         ...inherited,
         timeout: timeoutMs,
         signal: deadline.signal,
@@ -141,19 +147,22 @@ export class EndpointExchange {
           kind: 'permanent',
           status,
           statusText,
-          headers: this.headersOf(response, grant),
+          headers: this.headersOf(response, grant, extras),
         };
         return { kind: 'failure', failure };
       }
       data = await readLimited(response.data, limit, deadline.signal, declaredLength(response));
     } catch (error) {
       const cause = deadline.expired ? deadlineError(timeoutMs) : error;
-      return { kind: 'failure', failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant)) } };
+      return {
+        kind: 'failure',
+        failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant, extras)) },
+      };
     } finally {
       deadline.clear();
     }
     const { status, statusText } = response;
-    const headers = this.headersOf(response, grant);
+    const headers = this.headersOf(response, grant, extras);
     if (data === TOO_LARGE) {
       if (status >= 200 && status < 300) {
         const error = new InvalidTokenResponseError(
@@ -176,6 +185,7 @@ export class EndpointExchange {
         },
         sentAt,
         options.acceptTokenTypes,
+        options.defaultTokenLifetimeMs,
       );
     } catch (error) {
       // The parser throws what is not a token response; here it becomes a result like any other outcome.
@@ -201,7 +211,7 @@ export class EndpointExchange {
   }
 
   /** The token response's headers as an error may show them: no credential header, no grant secret. */
-  private headersOf(response: AxiosResponse, grant: GrantParams): Record<string, string> {
-    return safeHeaders(response.headers, grantSecrets(this.options, grant));
+  private headersOf(response: AxiosResponse, grant: GrantParams, extras?: AttemptExtras): Record<string, string> {
+    return safeHeaders(response.headers, grantSecrets(this.options, grant, extras));
   }
 }

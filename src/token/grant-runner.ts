@@ -1,13 +1,14 @@
 import { sleep } from '../util/abort';
 import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
-import { InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from '../errors';
+import { GrantParametersError, InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from '../errors';
 import type { DiscoveryError } from '../discovery/discovery-error';
 import { emit } from '../options/hooks';
 import { scrub, scrubDeep } from '../security/redact';
 import type { StoredToken } from '../store/token-store';
 import type { Lifecycle } from '../attach/lifecycle';
 import type { EndpointExchange } from './endpoint-exchange';
-import { grantSecrets, mainGrant, type GrantParams } from './token-request';
+import { grantSecrets, mainGrant, type AttemptExtras, type GrantParams } from './token-request';
+import { attemptExtras } from './attempt-extras';
 import type { TokenFailure } from './token-response';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
@@ -28,7 +29,7 @@ import type { ResolvedOptions } from '../options/validate-options';
 export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
-  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError }
+  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError }
   | { kind: 'discovery'; error: DiscoveryError };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
@@ -68,7 +69,9 @@ function scrubbedInvalidResponse(
 const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type', 'unauthorized_client']);
 
 /** The error code of a failed refresh grant that the main grant answers (see {@link REFRESH_FALLBACK_ERRORS}), else undefined. */
-function refreshRefusal(error: TokenEndpointError | InvalidTokenResponseError): string | undefined {
+function refreshRefusal(
+  error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError,
+): string | undefined {
   const code = error instanceof TokenEndpointError ? error.error : undefined;
   return code !== undefined && REFRESH_FALLBACK_ERRORS.has(code) ? code : undefined;
 }
@@ -124,7 +127,16 @@ export class GrantRunner {
   private async run(grant: GrantParams, transport: RequestTransport | undefined): Promise<GrantOutcome> {
     const { options } = this;
     for (let attempt = 1; ; attempt++) {
-      const result = await this.client.request(grant, this.lifecycle?.signal, transport);
+      // Fresh per attempt: a new client assertion (new jti), a custom grant's parameters computed again.
+      let extras: AttemptExtras | undefined;
+      try {
+        extras = await attemptExtras(options, grant);
+      } catch (error) {
+        if (error instanceof GrantParametersError) return { kind: 'failed', error };
+        throw error;
+      }
+      if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
+      const result = await this.client.request(grant, this.lifecycle?.signal, transport, extras);
       if (result.kind === 'token') return { kind: 'token', token: result.token, grant: grant.grant_type };
       if (result.kind === 'discovery') return result;
       if (result.kind === 'invalid') {
@@ -134,11 +146,12 @@ export class GrantRunner {
           attempt,
           willRetry: false,
         });
-        return { kind: 'failed', error: scrubbedInvalidResponse(result.error, grantSecrets(options, grant)) };
+        return { kind: 'failed', error: scrubbedInvalidResponse(result.error, grantSecrets(options, grant, extras)) };
       }
       if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
       // Everything the server said may echo the credentials: scrubbed before any of it is kept or shown.
-      const failure = scrubDeep(classifyForGrant(result.failure, grant), grantSecrets(options, grant));
+      const secrets = grantSecrets(options, grant, extras);
+      const failure = scrubDeep(classifyForGrant(result.failure, grant), secrets);
       const willRetry = failure.kind === 'transient' && attempt <= options.retries;
       emit(options.hooks, 'onTokenEndpointFailure', {
         kind: failure.kind,
@@ -148,7 +161,7 @@ export class GrantRunner {
         willRetry,
       });
       if (failure.kind === 'lockout') return { kind: 'lockout', failure };
-      if (!willRetry) return { kind: 'failed', error: this.toError(failure, grant, attempt) };
+      if (!willRetry) return { kind: 'failed', error: this.toError(failure, grant, attempt, secrets) };
       const retryAfter = parseRetryAfter(failure.retryAfter, options.clock());
       const delay =
         retryAfter !== undefined
@@ -158,9 +171,13 @@ export class GrantRunner {
     }
   }
 
-  private toError(failure: TokenFailure & { cause?: Error }, grant: GrantParams, attempts: number): TokenEndpointError {
+  private toError(
+    failure: TokenFailure & { cause?: Error },
+    grant: GrantParams,
+    attempts: number,
+    secrets: readonly string[],
+  ): TokenEndpointError {
     // The failure's fields were scrubbed already; the message also holds the transport error's text.
-    const secrets = grantSecrets(this.options, grant);
     const transient = failure.kind === 'transient';
     const tries = transient && attempts > 1 ? ` after ${attempts} attempts` : '';
     const message = scrub(`${grant.grant_type} grant failed${tries}: ${describeFailure(failure)}`, secrets);

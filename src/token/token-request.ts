@@ -6,7 +6,21 @@ import { isTlsMethod } from '../client-auth/mutual-tls';
 export type GrantParams =
   | { grant_type: 'client_credentials' }
   | { grant_type: 'password'; username: string; password: string }
-  | { grant_type: 'refresh_token'; refresh_token: string };
+  | { grant_type: 'refresh_token'; refresh_token: string }
+  /** `grant: { type: 'custom' }`: its parameters are computed per attempt (see {@link AttemptExtras}). */
+  | { grant_type: string };
+
+/** `client_assertion_type` of RFC 7523 §2.2. */
+export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * What one attempt adds to its token request, computed anew per attempt: a fresh client assertion,
+ * a custom grant's parameters. `secrets`: those of its values to scrub from anything the server echoes.
+ */
+export interface AttemptExtras {
+  params: Record<string, string>;
+  secrets: string[];
+}
 
 /** application/x-www-form-urlencoded encoding of one value (WHATWG URL standard; space → `+`). */
 export function formEncode(value: string): string {
@@ -26,6 +40,7 @@ export function basicAuthorization(clientId: string, clientSecret: string, encod
 /** The grant parameters of the configured main grant. */
 export function mainGrant(options: ResolvedOptions): GrantParams {
   const grant = options.grant;
+  if (grant.type === 'custom') return { grant_type: grant.grantType };
   return grant.type === 'password'
     ? { grant_type: 'password', username: grant.username, password: grant.password }
     : { grant_type: 'client_credentials' };
@@ -39,9 +54,15 @@ export function tokenParams(options: ResolvedOptions, grant: GrantParams): Recor
   const params: Record<string, string> = { ...options.tokenRequestParams, ...grant };
   if (options.scope !== undefined) params.scope = options.scope;
   const auth = options.clientAuthentication;
-  if (auth !== 'client_secret_basic') params.client_id = options.clientId;
-  // Mutual TLS (RFC 8705 §2): the certificate of the connection authenticates the client, no secret is sent.
-  if (auth !== 'client_secret_basic' && !isTlsMethod(auth)) params.client_secret = options.clientSecret;
+  if (auth === 'private_key_jwt' || auth === 'client_secret_jwt') {
+    // RFC 7523 §2.2: the assertion itself comes per attempt (AttemptExtras); no secret is sent.
+    params.client_id = options.clientId;
+    params.client_assertion_type = JWT_BEARER_ASSERTION_TYPE;
+  } else if (auth !== 'client_secret_basic') {
+    params.client_id = options.clientId;
+    // Mutual TLS (RFC 8705 §2): the certificate of the connection authenticates the client, no secret is sent.
+    if (!isTlsMethod(auth)) params.client_secret = options.clientSecret;
+  }
   return params;
 }
 
@@ -68,8 +89,10 @@ export function buildTokenRequest(
   options: ResolvedOptions,
   grant: GrantParams,
   url = options.tokenUrl as string,
+  extras?: AttemptExtras,
 ): AxiosRequestConfig {
-  const params = tokenParams(options, grant);
+  const base = tokenParams(options, grant);
+  const params = extras ? { ...base, ...extras.params } : base;
   const headers = tokenHeaders(options);
   if (options.clientAuthentication === 'query') {
     return { method: 'GET', url, params: new URLSearchParams(params), headers };
@@ -84,14 +107,15 @@ function encodings(secret: string): string[] {
 }
 
 /** Every secret a token request may carry, for scrubbing text that could echo one. */
-export function grantSecrets(options: ResolvedOptions, grant: GrantParams): string[] {
+export function grantSecrets(options: ResolvedOptions, grant: GrantParams, extras?: AttemptExtras): string[] {
   const { clientId, clientSecret } = options;
   const secrets = encodings(clientSecret);
+  if (extras) for (const secret of extras.secrets) secrets.push(...encodings(secret));
   // The Basic credentials are the secret in base64, in either encoding: a server echoing them must not leak them.
   for (const encoding of ['rfc6749', 'raw'] as const)
     secrets.push(basicAuthorization(clientId, clientSecret, encoding).slice('Basic '.length));
-  if (grant.grant_type === 'password') secrets.push(...encodings(grant.password));
-  if (grant.grant_type === 'refresh_token') secrets.push(...encodings(grant.refresh_token));
+  if ('password' in grant) secrets.push(...encodings(grant.password));
+  if ('refresh_token' in grant) secrets.push(...encodings(grant.refresh_token));
   // Longest first, so a secret is scrubbed whole before any shorter secret inside it.
   return secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
 }

@@ -2,6 +2,8 @@ import { InvalidTokenResponseError } from '../errors';
 import type { StoredToken } from '../store/token-store';
 import { scrub, scrubDeep } from '../security/redact';
 import { describe } from '../options/describe';
+import { jwtExpiresAt } from './jwt-expiry';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS } from '../options/validate-options';
 
 /** How a failed token response is handled. */
 export type FailureKind = 'permanent' | 'transient' | 'lockout';
@@ -109,6 +111,8 @@ function parseExpiresIn(value: unknown, status: number, body: Body): number | un
  * A 2xx that is not a valid token response throws {@link InvalidTokenResponseError} naming the field.
  * `sentAt` is when the request was sent: `expires_in` counts from then. `acceptTokenTypes` holds the
  * accepted `token_type` values, lower-cased (the token is sent as `Bearer` whichever it is).
+ * Without `expires_in`, the token expires at its own JWT `exp` when it is a JWT with one (see
+ * {@link jwtExpiresAt}), else `defaultLifetimeMs` after `sentAt`; never "until rejected".
  */
 export function parseTokenResponse(
   status: number,
@@ -116,6 +120,7 @@ export function parseTokenResponse(
   headers: { contentType?: string; retryAfter?: unknown },
   sentAt: number,
   acceptTokenTypes: ReadonlySet<string> = BEARER_ONLY,
+  defaultLifetimeMs: number = DEFAULT_TOKEN_LIFETIME_SECONDS * 1000,
 ): { token: StoredToken } | { failure: TokenFailure } {
   const body = parseBody(data);
   if (status < 200 || status >= 300) return { failure: failureFrom(status, body, headers.retryAfter) };
@@ -158,7 +163,10 @@ export function parseTokenResponse(
       accessToken: body.access_token,
       tokenType: body.token_type,
       obtainedAt: sentAt,
-      expiresAt: expiresIn === undefined ? undefined : sentAt + expiresIn * 1000,
+      expiresAt:
+        expiresIn !== undefined
+          ? sentAt + expiresIn * 1000
+          : (jwtExpiresAt(body.access_token, sentAt) ?? sentAt + defaultLifetimeMs),
       refreshToken:
         typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
       scope: typeof body.scope === 'string' ? body.scope : undefined,

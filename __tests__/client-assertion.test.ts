@@ -1,0 +1,180 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import * as jose from 'jose';
+import { CLIENT_ID, CLIENT_SECRET, createCore, formPairs, headerOf, T0, TOKEN_URL } from './helpers/harness';
+import type { ClientAssertionAlgorithm } from '../src';
+
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+type Pair = { privateKey: KeyObject; publicKey: KeyObject };
+const rsa = (): Pair => generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ec = (namedCurve: string): Pair => generateKeyPairSync('ec', { namedCurve });
+const ed25519 = (): Pair => generateKeyPairSync('ed25519');
+
+function bodyOf(call: { data?: unknown }): Record<string, string> {
+  return Object.fromEntries(formPairs(call));
+}
+
+async function verify(assertion: string, key: KeyObject | Uint8Array, alg: string) {
+  return jose.jwtVerify(assertion, key, {
+    algorithms: [alg],
+    issuer: CLIENT_ID,
+    subject: CLIENT_ID,
+    audience: TOKEN_URL,
+    currentDate: new Date(T0),
+  });
+}
+
+describe('private_key_jwt: every algorithm verified by jose, the claims exact', () => {
+  const rsaPair = rsa();
+  it.each([
+    ['RS256', rsaPair, undefined],
+    ['PS256', rsaPair, 'PS256'],
+    ['ES256', ec('P-256'), undefined],
+    ['ES384', ec('P-384'), undefined],
+    ['ES512', ec('P-521'), undefined],
+    ['EdDSA', ed25519(), undefined],
+  ] as const)('%s', async (alg, pair, override) => {
+    const core = createCore({
+      options: {
+        clientSecret: undefined,
+        clientAuthentication: 'private_key_jwt',
+        privateKey: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        privateKeyId: 'key-1',
+        ...(override ? { clientAssertionAlgorithm: override as ClientAssertionAlgorithm } : {}),
+      },
+    });
+    await core.api.get('/a');
+    expect(core.tokenCalls).toHaveLength(1);
+    const call = core.tokenCalls[0];
+    const body = bodyOf(call);
+    expect(Object.keys(body).sort()).toEqual(['client_assertion', 'client_assertion_type', 'client_id', 'grant_type']);
+    expect(body).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_assertion_type: ASSERTION_TYPE,
+    });
+    expect(headerOf(call, 'Authorization')).toBeUndefined();
+    const { payload, protectedHeader } = await verify(body.client_assertion, pair.publicKey, alg);
+    expect(protectedHeader).toEqual({ alg, typ: 'JWT', kid: 'key-1' });
+    const iat = Math.floor(T0 / 1000);
+    expect(payload).toEqual({
+      iss: CLIENT_ID,
+      sub: CLIENT_ID,
+      aud: TOKEN_URL,
+      jti: expect.any(String),
+      iat,
+      exp: iat + 60,
+    });
+    expect(payload.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('private_key_jwt: key formats', () => {
+  test('a KeyObject', async () => {
+    const pair = ec('P-256');
+    const core = createCore({
+      options: { clientAuthentication: 'private_key_jwt', privateKey: pair.privateKey },
+    });
+    await core.api.get('/a');
+    const { protectedHeader } = await verify(bodyOf(core.tokenCalls[0]).client_assertion, pair.publicKey, 'ES256');
+    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT' }); // no kid given, none sent
+  });
+
+  test('a private JWK: its own alg and kid; privateKeyId overrides the kid', async () => {
+    const pair = rsa();
+    const jwk = { ...pair.privateKey.export({ format: 'jwk' }), alg: 'PS384', kid: 'jwk-kid' };
+    for (const [privateKeyId, kid] of [
+      [undefined, 'jwk-kid'],
+      ['explicit', 'explicit'],
+    ] as const) {
+      const core = createCore({
+        options: { clientAuthentication: 'private_key_jwt', privateKey: jwk as never, privateKeyId },
+      });
+      await core.api.get('/a');
+      const { protectedHeader } = await verify(bodyOf(core.tokenCalls[0]).client_assertion, pair.publicKey, 'PS384');
+      expect(protectedHeader).toEqual({ alg: 'PS384', typ: 'JWT', kid });
+    }
+  });
+
+  test('a PKCS#1 RSA PEM and a SEC1 EC PEM', async () => {
+    for (const [pair, type, alg] of [
+      [rsa(), 'pkcs1', 'RS256'],
+      [ec('P-384'), 'sec1', 'ES384'],
+    ] as const) {
+      const core = createCore({
+        options: {
+          clientAuthentication: 'private_key_jwt',
+          privateKey: pair.privateKey.export({ format: 'pem', type }).toString(),
+        },
+      });
+      await core.api.get('/a');
+      await expect(verify(bodyOf(core.tokenCalls[0]).client_assertion, pair.publicKey, alg)).resolves.toBeDefined();
+    }
+  });
+});
+
+describe('client_secret_jwt', () => {
+  it.each(['HS256', 'HS384', 'HS512'] as const)('%s with the client secret, verified by jose', async (alg) => {
+    const core = createCore({
+      options: {
+        clientAuthentication: 'client_secret_jwt',
+        ...(alg === 'HS256' ? {} : { clientAssertionAlgorithm: alg }),
+      },
+    });
+    await core.api.get('/a');
+    const body = bodyOf(core.tokenCalls[0]);
+    expect(body.client_secret).toBeUndefined();
+    expect(JSON.stringify(core.tokenCalls[0].data)).not.toContain(CLIENT_SECRET);
+    const { payload, protectedHeader } = await verify(
+      body.client_assertion,
+      new TextEncoder().encode(CLIENT_SECRET),
+      alg,
+    );
+    expect(protectedHeader).toEqual({ alg, typ: 'JWT' });
+    expect(payload.aud).toBe(TOKEN_URL);
+  });
+});
+
+describe('a fresh assertion per attempt', () => {
+  test('a 503 retried: two token requests, two different jti, each assertion valid', async () => {
+    const pair = ec('P-256');
+    const core = createCore({
+      options: {
+        clientAuthentication: 'private_key_jwt',
+        privateKey: pair.privateKey,
+        retry: { retries: 1, baseDelayMs: 0 },
+      },
+    });
+    core.tokenQueue.push([503, { error: 'temporarily_unavailable' }]);
+    await core.api.get('/a');
+    expect(core.tokenCalls).toHaveLength(2);
+    const jtis = await Promise.all(
+      core.tokenCalls.map(
+        async (call) => (await verify(bodyOf(call).client_assertion, pair.publicKey, 'ES256')).payload.jti,
+      ),
+    );
+    expect(new Set(jtis).size).toBe(2);
+  });
+
+  test('the issuer, when set, is the audience (a single string)', async () => {
+    const pair = ec('P-256');
+    const { attemptExtras } = await import('../src/token/attempt-extras');
+    const { resolveOptions } = await import('../src/options/validate-options');
+    const axios = (await import('axios')).default;
+    const options = resolveOptions(axios.create(), {
+      tokenUrl: TOKEN_URL,
+      clientId: CLIENT_ID,
+      clientAuthentication: 'private_key_jwt',
+      privateKey: pair.privateKey,
+      clock: () => T0,
+    });
+    const withIssuer = { ...options, issuer: 'https://as.example.com/tenant' };
+    const extras = await attemptExtras(withIssuer, { grant_type: 'client_credentials' });
+    const { payload } = await jose.jwtVerify(extras!.params.client_assertion, pair.publicKey, {
+      audience: 'https://as.example.com/tenant',
+      currentDate: new Date(T0),
+    });
+    expect(payload.aud).toBe('https://as.example.com/tenant');
+    expect(extras!.secrets).toEqual([extras!.params.client_assertion]);
+  });
+});

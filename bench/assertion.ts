@@ -1,0 +1,52 @@
+/**
+ * The cost of one token request with a client assertion vs with Basic credentials, against the
+ * embedded test server over loopback (which verifies every assertion), in interleaved rounds.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import axios from 'axios';
+import { attachOAuth2, type OAuth2Options } from '../src';
+import { startAuthServer } from '../src/testing';
+import { compare, type Comparison } from './measure';
+
+export async function tokenRequestCost(count: number, rounds: number): Promise<Comparison> {
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const servers = await Promise.all([
+    startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789' }),
+    startAuthServer({
+      clientId: 'bench',
+      clientSecret: 'bench-secret-0123456789',
+      clientAssertion: { publicKey: ec.publicKey },
+    }),
+    startAuthServer({
+      clientId: 'bench',
+      clientSecret: 'bench-secret-0123456789',
+      clientAssertion: { publicKey: rsa.publicKey },
+    }),
+    startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789', clientAssertion: {} }),
+  ]);
+  const variants: Array<[string, number, Partial<OAuth2Options>]> = [
+    ['Basic', 0, {}],
+    ['private_key_jwt ES256', 1, { clientAuthentication: 'private_key_jwt', privateKey: ec.privateKey }],
+    ['private_key_jwt RS256', 2, { clientAuthentication: 'private_key_jwt', privateKey: rsa.privateKey }],
+    ['client_secret_jwt HS256', 3, { clientAuthentication: 'client_secret_jwt' }],
+  ];
+  const handles = variants.map(([name, i, options]) => {
+    const auth = attachOAuth2(axios.create(), {
+      tokenUrl: servers[i].tokenUrl,
+      clientId: 'bench',
+      clientSecret: 'bench-secret-0123456789',
+      ...options,
+    });
+    return [name, auth] as const;
+  });
+  try {
+    return await compare(
+      Object.fromEntries(handles.map(([name, auth]) => [name, () => auth.getToken({ forceRefresh: true })])),
+      { count, rounds },
+    );
+  } finally {
+    for (const [, auth] of handles) auth.detach();
+    await Promise.all(servers.map((s) => s.close()));
+  }
+}
