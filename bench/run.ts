@@ -3,7 +3,6 @@
  * Options: `--quick` for a short smoke run (smaller counts; figures are noisier).
  */
 import os from 'node:os';
-import path from 'node:path';
 import { inProcess, overLoopback } from './hot-path';
 import type { Comparison } from './measure';
 import { heapGrowth, leftAfterDetach } from './memory';
