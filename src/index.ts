@@ -1,9 +1,16 @@
-export { attachOAuth2, type OAuth2Handle, type TokenInfo, type GetTokenOptions } from './attach/attach';
+export {
+  attachOAuth2,
+  type OAuth2Handle,
+  type TokenInfo,
+  type GetTokenOptions,
+  type TokenSelector,
+} from './attach/attach';
 export type { AxiosLike, InterceptorManagerLike } from './attach/axios-like';
 export type {
   OAuth2Options,
   GrantOptions,
   ClientAuthentication,
+  ApiOrigin,
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
@@ -24,6 +31,7 @@ export { MemoryTokenStore } from './store/memory';
 export {
   OAuth2Error,
   OAuth2OptionsError,
+  OAuth2RequestOptionsError,
   TokenEndpointError,
   AccountLockedError,
   InvalidTokenResponseError,

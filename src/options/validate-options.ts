@@ -7,7 +7,10 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
+import { OAuth2RequestOptionsError } from '../errors';
 import {
+  API_ORIGIN_KEYS,
   GRANT_KEYS,
   HOOK_NAMES,
   LOCKOUT_KEYS,
@@ -23,6 +26,8 @@ export interface ResolvedOptions {
   clientId: string;
   clientSecret: string;
   scope?: string;
+  /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
+  resource?: string;
   grant: GrantOptions;
   clientAuthentication: ClientAuthentication;
   basicEncoding: 'rfc6749' | 'raw';
@@ -32,6 +37,10 @@ export interface ResolvedOptions {
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
   apiOrigins: ReadonlySet<string>;
+  /** Per-origin token defaults (`apiOrigins` entries given as objects with a scope or resource), by origin. */
+  originDefaults: ReadonlyMap<string, NormalisedSelector>;
+  /** Most entries kept for per-request selections (least recently used dropped first). */
+  maxCachedTokens: number;
   refreshSkewMs: number;
   backgroundRefresh: boolean;
   store: TokenStore;
@@ -181,7 +190,7 @@ function resolveOrigins(
   instance: AxiosInstance,
   tokenUrl: string,
   allowInsecureHttp: boolean,
-): Set<string> {
+): { origins: Set<string>; defaults: Map<string, NormalisedSelector> } {
   const refuse = (option: string, origin: string, what: string): never => {
     throw new OAuth2OptionsError(
       option,
@@ -190,23 +199,48 @@ function resolveOrigins(
     );
   };
   const secure = (origin: string) => isSecureEnough(new URL(origin), allowInsecureHttp);
+  const defaults = new Map<string, NormalisedSelector>();
   if (value === undefined) {
     const base = instance.defaults.baseURL;
     const baseOrigin = base ? originOf(base) : undefined;
     if (baseOrigin !== undefined && !secure(baseOrigin)) {
       refuse('apiOrigins', baseOrigin, "its default, the origin of the instance's baseURL,");
     }
-    return new Set([baseOrigin || (originOf(tokenUrl) as string)]);
+    return { origins: new Set([baseOrigin || (originOf(tokenUrl) as string)]), defaults };
   }
   if (!Array.isArray(value) || value.length === 0) fail('apiOrigins', 'a non-empty array of origins', value);
-  return new Set(
-    value.map((item, i) => {
+  const origins = new Set(
+    value.map((item: unknown, i) => {
+      const entry = isObject(item) ? item : undefined;
+      if (entry) checkKeys(`apiOrigins[${i}]`, entry, API_ORIGIN_KEYS);
+      const given = entry ? entry.origin : item;
       const origin =
-        originOf(typeof item === 'string' ? item : '') ??
-        fail(`apiOrigins[${i}]`, 'an absolute http(s) URL or origin', item);
-      return secure(origin) ? origin : refuse(`apiOrigins[${i}]`, origin, 'it');
+        originOf(typeof given === 'string' ? given : '') ??
+        fail(entry ? `apiOrigins[${i}].origin` : `apiOrigins[${i}]`, 'an absolute http(s) URL or origin', given);
+      if (!secure(origin)) refuse(`apiOrigins[${i}]`, origin, 'it');
+      const selector = entry && originSelector(`apiOrigins[${i}]`, entry);
+      if (selector) defaults.set(origin, selector);
+      return origin;
     }),
   );
+  return { origins, defaults };
+}
+
+/** The scope and resource of an `apiOrigins` object entry, checked and normalised; undefined when it sets neither. */
+function originSelector(option: string, entry: Record<string, unknown>): NormalisedSelector | undefined {
+  const scope = entry.scope === undefined ? undefined : normaliseScope(requireString(`${option}.scope`, entry.scope));
+  const resource = resolveResource(`${option}.resource`, entry.resource);
+  return scope === undefined && resource === undefined ? undefined : { scope, resource };
+}
+
+/** A resource indicator option: an absolute URI without fragment (RFC 8707 §2). */
+function resolveResource(option: string, value: unknown): string | undefined {
+  try {
+    return checkedResource(option, value);
+  } catch (error) {
+    if (!(error instanceof OAuth2RequestOptionsError)) throw error;
+    return fail(option, 'an absolute URI without a fragment (RFC 8707)', value, false);
+  }
 }
 
 /**
@@ -235,11 +269,13 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const rejection = optional('rejection', o.rejection, isObject, 'an object', {});
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
+  const origins = resolveOrigins(o.apiOrigins, instance, tokenUrl, allowInsecureHttp);
   return {
     tokenUrl,
     clientId: requireString('clientId', o.clientId),
     clientSecret: requireString('clientSecret', o.clientSecret),
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
+    resource: resolveResource('resource', o.resource),
     grant: resolveGrant(o.grant),
     clientAuthentication: optional(
       'clientAuthentication',
@@ -271,7 +307,9 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'an object of string values',
       {},
     ),
-    apiOrigins: resolveOrigins(o.apiOrigins, instance, tokenUrl, allowInsecureHttp),
+    apiOrigins: origins.origins,
+    originDefaults: origins.defaults,
+    maxCachedTokens: optional('maxCachedTokens', o.maxCachedTokens, isPositiveInteger, 'a positive integer', 32),
     allowInsecureHttp,
     refreshSkewMs:
       optional('refreshSkewSeconds', o.refreshSkewSeconds, isNonNegative, 'a non-negative number', 30) * 1000,

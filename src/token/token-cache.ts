@@ -61,8 +61,13 @@ export class TokenCache {
     private readonly store: SafeStore,
     /** Closed by `detach()`: stops the renewal and rejects every waiting caller with `DetachedError`. */
     private readonly lifecycle: Lifecycle = new Lifecycle(),
+    /**
+     * The client's lockout cool-down. A lockout is the client's (its credentials), not one token's:
+     * the entries of one attachment (one per scope and resource) share it.
+     */
+    cooldown: Cooldown = new Cooldown(options),
   ) {
-    this.cooldown = new Cooldown(options);
+    this.cooldown = cooldown;
     this.rejections = new RejectionBreaker(options);
     this.renewal = new SharedRenewal(store, () => options.clock(), lifecycle);
   }
