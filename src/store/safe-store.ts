@@ -31,6 +31,11 @@ export class SafeStore {
     private readonly lockoutKey = key,
   ) {}
 
+  /** Whether the store is the attachment's own (the default in-memory one), shared with no other process. */
+  get ownedByAttachment(): boolean {
+    return this.exclusive;
+  }
+
   /** Whether the last store operation failed: the store is probably unreachable, so waiting on it is pointless. */
   get failing(): boolean {
     return this.lastFailed;

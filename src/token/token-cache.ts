@@ -177,6 +177,22 @@ export class TokenCache {
     this.dropped = token.accessToken;
   }
 
+  /**
+   * This entry was dropped by its attachment (`maxCachedTokens`): a flight in progress still settles
+   * for its waiters; then, in a store of the attachment's own (the default memory store), its token
+   * is deleted (compare-and-delete), so dropped entries do not pile up there. A shared store keeps
+   * it for the other processes (its TTL bounds it).
+   */
+  retire(): void {
+    if (!this.store.ownedByAttachment) return;
+    const forget = () => {
+      const token = this.current;
+      if (token) void this.store.delete(token.accessToken);
+    };
+    if (this.inflight) this.inflight.then(forget, forget);
+    else forget();
+  }
+
   /** Ends the attachment (`detach()`): see {@link Lifecycle}. */
   close(): void {
     this.lifecycle.close();

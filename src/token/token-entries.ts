@@ -119,6 +119,7 @@ export class TokenEntries {
     const [key, entry] = this.recent.entries().next().value as [string, TokenCache];
     this.recent.delete(key);
     this.selectorOf.delete(entry);
+    entry.retire();
   }
 
   private build(selector: NormalisedSelector): TokenCache {
