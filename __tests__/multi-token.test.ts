@@ -362,6 +362,36 @@ describe('store keys and the shared lockout', () => {
   });
 });
 
+describe('the lockout is shared by every entry', () => {
+  const lockedReply: Reply = [423, oauthError('account_locked', 'locked')];
+
+  test('in process, with a store that shares nothing (get, set and delete only)', async () => {
+    const memory = new MemoryTokenStore();
+    const store = {
+      get: (key: string) => memory.get(key),
+      set: (key: string, token: Parameters<MemoryTokenStore['set']>[1]) => memory.set(key, token),
+      delete: (key: string, ifAccessToken?: string) => memory.delete(key, ifAccessToken),
+    };
+    const c = core({ store });
+    c.tokenQueue.push(lockedReply);
+    await rejections([c.api.get('/a', { oauth2: { resource: 'https://a.test' } })]);
+    const [error] = await rejections([c.api.get('/b', { oauth2: { scope: 'other' } })]);
+    expect(error).toBeInstanceOf(AccountLockedError);
+    expect(c.tokenCalls).toHaveLength(1);
+  });
+
+  test("across processes, under the attachment's key: a lockout of one entry stops another entry of another attachment", async () => {
+    const store = new MemoryTokenStore();
+    const first = core({ store });
+    const second = core({ store });
+    first.tokenQueue.push(lockedReply);
+    await rejections([first.api.get('/a', { oauth2: { resource: 'https://a.test' } })]);
+    const [error] = await rejections([second.api.get('/b', { oauth2: { resource: 'https://b.test' } })]);
+    expect(error).toBeInstanceOf(AccountLockedError);
+    expect(second.tokenCalls).toHaveLength(0);
+  });
+});
+
 describe('options', () => {
   const base = { tokenUrl: 'https://auth.test/token', clientId: 'id', clientSecret: 'secret-value' };
   const attach = (extra: Record<string, unknown>) => () => createCore({ options: { ...base, ...extra } });
