@@ -407,6 +407,10 @@ describe('options', () => {
     [{ apiOrigins: [API_ORIGIN, { origin: OTHER_ORIGIN, scope: '' }] }, 'apiOrigins[1].scope'],
     [{ apiOrigins: [{ origin: OTHER_ORIGIN, resource: 'relative' }] }, 'apiOrigins[0].resource'],
     [{ apiOrigins: [{ origin: 'http://plain.example.com' }] }, 'apiOrigins[0]'],
+    [
+      { apiOrigins: [{ origin: OTHER_ORIGIN, scope: 'a' }, { origin: `${OTHER_ORIGIN}/v2`, scope: 'b' }] },
+      'apiOrigins[1]',
+    ],
   ])('%j → OAuth2OptionsError naming %s', (extra, option) => {
     expect(attach(extra)).toThrow(OAuth2OptionsError);
     expect(attach(extra)).toThrow(expect.objectContaining({ option }));

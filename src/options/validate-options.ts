@@ -219,6 +219,12 @@ function resolveOrigins(
         fail(entry ? `apiOrigins[${i}].origin` : `apiOrigins[${i}]`, 'an absolute http(s) URL or origin', given);
       if (!secure(origin)) refuse(`apiOrigins[${i}]`, origin, 'it');
       const selector = entry && originSelector(`apiOrigins[${i}]`, entry);
+      if (selector && defaults.has(origin)) {
+        throw new OAuth2OptionsError(
+          `apiOrigins[${i}]`,
+          `axios-oauth2-bearer: option "apiOrigins[${i}]" gives ${origin} token defaults a second time; give each origin once`,
+        );
+      }
       if (selector) defaults.set(origin, selector);
       return origin;
     }),
