@@ -247,7 +247,10 @@ describe('maxCachedTokens: least recently used entries go', () => {
   test('detach ends every entry: waiters of any scope or resource reject with DetachedError', async () => {
     const c = core();
     const held = deferred<Reply>();
-    c.tokenQueue.push(() => held.promise, () => held.promise);
+    c.tokenQueue.push(
+      () => held.promise,
+      () => held.promise,
+    );
     const pending = [c.api.get('/a', sel('a')), c.auth.getToken({ resource: 'https://b.test' })];
     await new Promise((resolve) => setImmediate(resolve));
     c.auth.detach();
@@ -408,7 +411,12 @@ describe('options', () => {
     [{ apiOrigins: [{ origin: OTHER_ORIGIN, resource: 'relative' }] }, 'apiOrigins[0].resource'],
     [{ apiOrigins: [{ origin: 'http://plain.example.com' }] }, 'apiOrigins[0]'],
     [
-      { apiOrigins: [{ origin: OTHER_ORIGIN, scope: 'a' }, { origin: `${OTHER_ORIGIN}/v2`, scope: 'b' }] },
+      {
+        apiOrigins: [
+          { origin: OTHER_ORIGIN, scope: 'a' },
+          { origin: `${OTHER_ORIGIN}/v2`, scope: 'b' },
+        ],
+      },
       'apiOrigins[1]',
     ],
   ])('%j → OAuth2OptionsError naming %s', (extra, option) => {

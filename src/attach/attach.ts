@@ -123,7 +123,10 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     request.injectFetched,
   );
   const onRejected = createResponseInterceptor(instance, entries, resolved);
-  const responseId = instance.interceptors.response.use(createResolvedRejectionHandler(onRejected, entries), onRejected);
+  const responseId = instance.interceptors.response.use(
+    createResolvedRejectionHandler(onRejected, entries),
+    onRejected,
+  );
   /** The entry a handle call selects; a bad selector rejects the call. */
   const entryFor = (method: string, selector: unknown, extra?: readonly string[]) =>
     entries.forSelector(handleSelector(method, selector, extra));

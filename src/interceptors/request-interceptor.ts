@@ -73,8 +73,7 @@ export function createRequestInterceptors(
     if (verdict === undefined) {
       const origin = originOf(source);
       verdict = origin !== undefined && apiOrigins.has(origin) && entries.forOrigin(origin);
-      if (entryBySource.size >= ORIGIN_MEMO_SIZE)
-        entryBySource.delete(entryBySource.keys().next().value as string);
+      if (entryBySource.size >= ORIGIN_MEMO_SIZE) entryBySource.delete(entryBySource.keys().next().value as string);
       entryBySource.set(source, verdict);
     }
     return verdict;

@@ -1,12 +1,5 @@
 import type { OAuth2Hooks } from './hooks';
-import type {
-  ApiOrigin,
-  GrantOptions,
-  LockoutOptions,
-  OAuth2Options,
-  RejectionOptions,
-  RetryOptions,
-} from './options';
+import type { ApiOrigin, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
 import type { Preset } from './presets';
 
 /**

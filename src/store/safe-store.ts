@@ -96,12 +96,16 @@ export class SafeStore {
 
   getLockout(): Promise<StoredLockout | undefined> {
     const { store } = this;
-    return store.getLockout ? this.guard('lockout', () => store.getLockout!(this.lockoutKey)) : Promise.resolve(undefined);
+    return store.getLockout
+      ? this.guard('lockout', () => store.getLockout!(this.lockoutKey))
+      : Promise.resolve(undefined);
   }
 
   setLockout(lockout: StoredLockout | undefined): Promise<void> {
     const { store } = this;
-    return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.lockoutKey, lockout)) : Promise.resolve();
+    return store.setLockout
+      ? this.guard('lockout', () => store.setLockout!(this.lockoutKey, lockout))
+      : Promise.resolve();
   }
 
   private report(operation: Operation, error: unknown): void {

@@ -61,7 +61,7 @@ export function checkedResource(where: string, value: unknown): string | undefin
  * {@link OAuth2RequestOptionsError}. Undefined when it selects nothing (no scope, no resource).
  */
 export function requestSelector(options: object): NormalisedSelector | undefined {
-  for (const key of Object.keys(options)) {
+  for (const key in options) {
     if (!REQUEST_OPTION_KEYS.has(key)) {
       throw requestOptionsError(
         `oauth2.${key}`,
