@@ -230,6 +230,15 @@ describe('maxCachedTokens: least recently used entries go', () => {
     expect(c.tokenCalls).toHaveLength(6);
   });
 
+  test('a request that gets no bearer (another origin) has its options checked but makes no entry', async () => {
+    const c = core({ maxCachedTokens: 1 });
+    await c.api.get('/a', sel('a'));
+    await c.api.get(`${OTHER_ORIGIN}/x`, sel('b'));
+    await c.api.get('/a', sel('a'));
+    expect(c.tokenCalls).toHaveLength(1);
+    expect(c.apiCalls.map((call) => call.authorization)).toEqual(['Bearer tok-1', undefined, 'Bearer tok-1']);
+  });
+
   test("an evicted entry's in-flight fetch still settles for its waiters", async () => {
     const c = core({ maxCachedTokens: 1 });
     const held = deferred<Reply>();

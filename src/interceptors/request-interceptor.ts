@@ -6,6 +6,7 @@ import type { StoredToken } from '../store/token-store';
 import { tokenEndpointTest } from './token-endpoint-request';
 import { TokenCache } from '../token/token-cache';
 import type { TokenEntries } from '../token/token-entries';
+import { requestSelector } from '../token/token-selector';
 import type { OAuth2RequestOptionsError } from '../errors';
 import { originOf, originSource, pathOnly } from '../util/url';
 import { emit } from '../options/hooks';
@@ -93,13 +94,14 @@ export function createRequestInterceptors(
     }
     if (perRequest.skip) return undefined;
     const target = originEntry(config);
-    let entry: TokenCache | undefined;
+    const bearer = target && !isTokenRequest(config);
     try {
-      entry = entries.forRequest(perRequest, target || entries.defaultEntry);
+      // A request that gets no bearer has its options checked, but selects (makes) no entry.
+      if (!bearer) return void requestSelector(perRequest);
+      return entries.forRequest(perRequest, target);
     } catch (error) {
       return error as OAuth2RequestOptionsError;
     }
-    return target && !isTokenRequest(config) ? entry : undefined;
   }
 
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
