@@ -1,4 +1,6 @@
 import type { AxiosRequestConfig } from 'axios';
+import { TokenEntries } from '../src/token/token-entries';
+import * as selector from '../src/token/token-selector';
 import {
   AccountLockedError,
   DetachedError,
@@ -92,6 +94,25 @@ describe('per-request oauth2: { scope, resource }', () => {
     const again = await c.api.request(first.config);
     expect(bearerOf(again)).toBe('Bearer tok-1');
     expect(c.tokenCalls).toHaveLength(1);
+  });
+});
+
+describe('the hot path', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('requests without per-request options never reach the selection (no key check, no lookup), origin defaults or not', async () => {
+    const forRequest = jest.spyOn(TokenEntries.prototype, 'forRequest');
+    const check = jest.spyOn(selector, 'requestSelector');
+    const c = core({ apiOrigins: [API_ORIGIN, { origin: OTHER_ORIGIN, resource: 'https://other.test' }] });
+    await c.api.get('/warm');
+    await c.api.get(`${OTHER_ORIGIN}/warm`);
+    for (let i = 0; i < 10; i++) await Promise.all([c.api.get(`/x/${i}`), c.api.get(`${OTHER_ORIGIN}/y/${i}`)]);
+    expect(c.tokenCalls).toHaveLength(2);
+    expect(forRequest).not.toHaveBeenCalled();
+    expect(check).not.toHaveBeenCalled();
+    await c.api.get('/z', { oauth2: { scope: 's' } });
+    expect(forRequest).toHaveBeenCalledTimes(1);
+    expect(check).toHaveBeenCalledTimes(1);
   });
 });
 
