@@ -34,11 +34,7 @@ export interface TokenInfo {
   scope?: string;
 }
 
-/**
- * Which token of the attachment a handle call acts on: the attachment's own (`scope`, `resource`
- * options) when omitted; a field given replaces the attachment's (the `apiOrigins` defaults do not
- * apply: a handle call has no origin).
- */
+// The selector of handle calls (`getToken`, `getAccessToken`, `invalidate`).
 export type { TokenSelector } from '../token/token-selector';
 
 /** Options of {@link OAuth2Handle.getToken}. */

@@ -1,13 +1,21 @@
 import { OAuth2RequestOptionsError } from '../errors';
 
 /**
- * Which token of an attachment: the scope and the RFC 8707 resource indicator it is requested for.
- * Each distinct pair (scope compared order-insensitively) has its own cached token.
+ * Which token of an attachment a handle call (`getToken`, `getAccessToken`, `invalidate`) acts on: the
+ * scope and the RFC 8707 resource indicator it is requested for. Each distinct pair (scope compared
+ * order-insensitively) has its own cached token. A field left out is the attachment's (the
+ * `apiOrigins` defaults do not apply: a handle call has no origin); no selector: the attachment's own token.
  */
 export interface TokenSelector {
-  /** Space-separated scopes; order and repeated whitespace do not matter (`"a b"` and `"b  a"` are one token). */
+  /**
+   * Space-separated scopes; order and repeated whitespace do not matter (`"a b"` and `"b  a"` are one token).
+   * @default the attachment's `scope`
+   */
   scope?: string;
-  /** RFC 8707 resource indicator (an absolute URI without fragment), sent as `resource` in the token request. */
+  /**
+   * RFC 8707 resource indicator (an absolute URI without fragment), sent as `resource` in the token request.
+   * @default the attachment's `resource`
+   */
   resource?: string;
 }
 
