@@ -2,13 +2,13 @@ import { inspect } from 'node:util';
 import { createCore, deferred, T0, tokenBody, type Reply } from './helpers/harness';
 
 describe('getToken()', () => {
-  test('resolves the access token with its type, expiry (a Date) and scope, never the refresh token', async () => {
+  test('resolves the access token with its type, expiry (epoch ms, a number) and scope, never the refresh token', async () => {
     const core = createCore({ tokenExtra: () => ({ scope: 'read write', refresh_token: 'rt-secret' }) });
     const info = await core.auth.getToken();
     expect(info).toEqual({
       accessToken: 'tok-1',
       tokenType: 'Bearer',
-      expiresAt: new Date(T0 + 3600_000),
+      expiresAt: T0 + 3600_000,
       scope: 'read write',
     });
     expect(JSON.stringify(info)).not.toContain('rt-secret');
@@ -27,7 +27,7 @@ describe('getToken()', () => {
     expect(await core.auth.getToken()).toEqual({
       accessToken: 'tok-1',
       tokenType: 'Bearer',
-      expiresAt: new Date(T0 + 600_000),
+      expiresAt: T0 + 600_000,
     });
   });
 

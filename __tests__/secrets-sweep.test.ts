@@ -18,6 +18,7 @@ import {
   DetachedError,
   DiscoveryError,
   InvalidTokenResponseError,
+  OAuth2RequestOptionsError,
   ReplayNotPossibleError,
   TokenEndpointError,
   TokenRejectedError,
@@ -124,6 +125,28 @@ const PATHS: Path[] = [
     },
     outcome: 'resolves',
     hooks: ['onRevocationFailed'],
+  },
+  {
+    name: 'a typo in per-request options (oauth2: { resorce }), with a token cached',
+    act: async ({ api }) => {
+      await api.get('/users');
+      return api.get('/users', { oauth2: { resorce: 'https://api-a.test' } as never });
+    },
+    outcome: OAuth2RequestOptionsError,
+  },
+  {
+    name: 'token endpoint refuses a per-request resource (invalid_target)',
+    arrange: (lb) => (lb.onToken = (call, res) => echoError(call, res, 400, 'invalid_target')),
+    act: ({ api }) => api.get('/users', { oauth2: { resource: 'https://api-a.test', scope: 'write read' } }),
+    outcome: TokenEndpointError,
+    hooks: ['onTokenEndpointFailure'],
+  },
+  {
+    name: 'API still answers 401 after the one replay, on a per-request resource token',
+    arrange: (lb) => (lb.onApi = (call, res) => sendJson(res, 401, { Type: 'invalid_credentials' })),
+    act: ({ api }) => api.get('/users', { oauth2: { resource: 'https://api-a.test' } }),
+    outcome: AxiosError,
+    hooks: ['onRequestReplayed', 'onTokenRenewed'],
   },
   {
     name: 'token endpoint refuses the credentials (invalid_client)',

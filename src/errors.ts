@@ -7,6 +7,7 @@
 /** Stable error codes, one per failure kind. */
 export type OAuth2ErrorCode =
   | 'OAUTH2_INVALID_OPTIONS'
+  | 'OAUTH2_INVALID_REQUEST_OPTIONS'
   | 'OAUTH2_TOKEN_ENDPOINT_ERROR'
   | 'OAUTH2_ACCOUNT_LOCKED'
   | 'OAUTH2_INVALID_TOKEN_RESPONSE'
@@ -126,6 +127,31 @@ export class OAuth2OptionsError extends TypeError {
     super(message);
     this.option = option;
     brand(this, ['OAuth2OptionsError', OAuth2Error.kind]);
+  }
+
+  /** Matches by brand too, like {@link OAuth2Error}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, value);
+  }
+}
+
+/**
+ * Bad per-request options (`config.oauth2` of an axios request, or the selector given to
+ * `getToken`/`getAccessToken`/`invalidate`): an unknown key (a typo such as `resorce`) or a value of
+ * the wrong shape. The request is rejected with it before any token work. A `TypeError` that also
+ * matches `instanceof OAuth2Error`.
+ */
+export class OAuth2RequestOptionsError extends TypeError {
+  static readonly kind: string = 'OAuth2RequestOptionsError';
+  override name = 'OAuth2RequestOptionsError';
+  readonly code = 'OAUTH2_INVALID_REQUEST_OPTIONS' as const;
+  /** The per-request option at fault, e.g. `oauth2.resorce`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super(message);
+    this.option = option;
+    brand(this, ['OAuth2RequestOptionsError', OAuth2Error.kind]);
   }
 
   /** Matches by brand too, like {@link OAuth2Error}. */

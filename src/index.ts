@@ -1,4 +1,10 @@
-export { attachOAuth2, type OAuth2Handle, type TokenInfo, type GetTokenOptions } from './attach/attach';
+export {
+  attachOAuth2,
+  type OAuth2Handle,
+  type TokenInfo,
+  type GetTokenOptions,
+  type TokenSelector,
+} from './attach/attach';
 export type { AxiosLike, InterceptorManagerLike } from './attach/axios-like';
 export type {
   OAuth2Options,
@@ -8,6 +14,7 @@ export type {
   PrivateJwk,
   KeyObjectLike,
   ClientAuthentication,
+  ApiOrigin,
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
@@ -38,6 +45,7 @@ export { MemoryTokenStore } from './store/memory';
 export {
   OAuth2Error,
   OAuth2OptionsError,
+  OAuth2RequestOptionsError,
   TokenEndpointError,
   AccountLockedError,
   InvalidTokenResponseError,

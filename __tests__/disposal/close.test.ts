@@ -74,6 +74,19 @@ test.each([
   expect(await apiStatus(token)).toBe(401);
 });
 
+test('close() revokes every token the attachment holds: one per scope and resource in use', async () => {
+  const auth = attach();
+  const own = await auth.getAccessToken();
+  const other = (await auth.getToken({ resource: 'https://other-api.test' })).accessToken;
+  expect(other).not.toBe(own);
+  expect(server.counters.tokenCalls).toBe(2);
+
+  await auth.close();
+  expect(server.counters.revokedTokens).toBe(2);
+  expect(await apiStatus(own)).toBe(401);
+  expect(await apiStatus(other)).toBe(401);
+});
+
 test('close() is idempotent: one promise, one revocation; detach() after it is a no-op', async () => {
   const auth = attach();
   await auth.getAccessToken();

@@ -33,6 +33,22 @@ export function typeChecks(): void {
   void axios.get('/x', { oauth2: { skip: 'yes' } });
   // @ts-expect-error -- same on the other copy
   void axios17.get('/x', { oauth2: { skip: 'yes' } });
+  // Several tokens: per-request scope and resource, origin defaults, the handle's selector.
+  void axios.get('/x', { oauth2: { scope: 'read write', resource: 'https://api.example' } });
+  // @ts-expect-error -- a typo is a type error too (and rejected at run time)
+  void axios.get('/x', { oauth2: { resorce: 'https://api.example' } });
+  const handle = attachOAuth2(axios.create(), {
+    ...options,
+    resource: 'https://api.example',
+    maxCachedTokens: 8,
+    apiOrigins: ['https://a.example', { origin: 'https://b.example', scope: 'b', resource: 'https://b.example' }],
+  });
+  void handle.getToken({ scope: 'a', resource: 'https://api.example', forceRefresh: true }).then((info) => {
+    const expiresAt: number | undefined = info.expiresAt;
+    void expiresAt;
+  });
+  void handle.getAccessToken({ resource: 'https://api.example' });
+  void handle.invalidate({ scope: 'a' });
   // @ts-expect-error -- not an axios object
   attachOAuth2({ request: () => Promise.resolve() }, options);
 }

@@ -25,6 +25,9 @@ declare global {
     readonly asyncDispose: unique symbol;
   }
 }
+import { Cooldown } from '../policy/cooldown';
+import { TokenEntries } from '../token/token-entries';
+import { handleSelector, type TokenSelector } from '../token/token-selector';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
@@ -32,14 +35,20 @@ export interface TokenInfo {
   accessToken: string;
   /** The scheme the plugin sends the token with: always `'Bearer'`, whatever the server's `token_type` said. */
   tokenType: 'Bearer';
-  /** When the token expires (from the server's `expires_in`, counted from when the request was sent); absent when the server gave none. */
-  expiresAt?: Date;
+  /**
+   * When the token expires, in epoch milliseconds (from the server's `expires_in`, counted from when
+   * the request was sent, on the plugin's `clock`); absent when the server gave none.
+   */
+  expiresAt?: number;
   /** The scope the server granted, when it said. */
   scope?: string;
 }
 
+// The selector of handle calls (`getToken`, `getAccessToken`, `invalidate`).
+export type { TokenSelector } from '../token/token-selector';
+
 /** Options of {@link OAuth2Handle.getToken}. */
-export interface GetTokenOptions {
+export interface GetTokenOptions extends TokenSelector {
   /**
    * Fetch a new token even if the cached one is still valid (the cached one is dropped). Concurrent
    * forced calls share one fetch; so do requests waiting meanwhile. @default false
@@ -49,18 +58,21 @@ export interface GetTokenOptions {
 
 /** What {@link attachOAuth2} returns. */
 export interface OAuth2Handle {
-  /** The cached access token, or one fresh fetch shared by all concurrent callers. */
-  getAccessToken(): Promise<string>;
+  /** The cached access token (of the selected scope and resource), or one fresh fetch shared by all concurrent callers. */
+  getAccessToken(selector?: TokenSelector): Promise<string>;
   /** Like {@link OAuth2Handle.getAccessToken}, with the token's type, expiry and scope; `forceRefresh` to renew it. */
   getToken(options?: GetTokenOptions): Promise<TokenInfo>;
-  /** Forgets the cached token (and refresh token), here and in the store; the next request fetches anew. */
-  invalidate(): Promise<void>;
+  /**
+   * Forgets the cached token (and refresh token) of the selected scope and resource (the
+   * attachment's own when omitted), here and in the store; the next request for it fetches anew.
+   */
+  invalidate(selector?: TokenSelector): Promise<void>;
   /**
    * Removes the plugin's interceptors, leaving the instance as it was, and stops everything the plugin
    * still runs: an in-flight token request is aborted, retry sleeps and cool-down waits end, and every
    * caller still waiting for a token (a request, a replay, `getAccessToken()`) rejects with
    * `DetachedError` (code `OAUTH2_DETACHED`). Nothing of the plugin keeps the process alive afterwards.
-   * Idempotent.
+   * This holds for the tokens of every scope and resource. Idempotent.
    */
   detach(): void;
   /**
@@ -75,7 +87,7 @@ export interface OAuth2Handle {
    * the runtime has `Symbol.asyncDispose` (every Node line the package supports).
    */
   [Symbol.asyncDispose](): Promise<void>;
-  /** The key under which the token is cached (a hash; no secret in it). */
+  /** The key under which the attachment's own token is cached (a hash; no secret in it). */
   readonly cacheKey: string;
 }
 
@@ -107,44 +119,64 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const key = cacheKey(resolved);
   resolved.observer = new Observer(key, resolved.hooks, resolved.grant.type);
   resolved.hooks = resolved.observer.hooks;
-  const store = new SafeStore(
-    resolved.store,
-    key,
-    resolved.hooks,
-    resolved.storeTimeoutMs,
-    options.store === undefined,
-  );
   const lifecycle = new Lifecycle();
-  const fetcher = new GrantRunner(new EndpointExchange(instance, resolved), resolved, lifecycle);
-  const source = new TokenCache(resolved, fetcher, store, lifecycle);
-  const request = createRequestInterceptors(source, resolved);
+  const cooldown = new Cooldown(resolved);
+  // One token cache per (scope, resource): its own store key and token requests; one lifecycle and
+  // one lockout cool-down (shared under the attachment's key) for all.
+  const entries = new TokenEntries(resolved, (entryOptions) => {
+    const store = new SafeStore(
+      resolved.store,
+      cacheKey(entryOptions),
+      resolved.hooks,
+      resolved.storeTimeoutMs,
+      options.store === undefined,
+      key,
+    );
+    const fetcher = new GrantRunner(new EndpointExchange(instance, entryOptions), entryOptions, lifecycle);
+    return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
+  });
+  const request = createRequestInterceptors(entries, resolved);
   const ejectRequest = registerFastPath(
     instance.interceptors.request,
     request.route,
     request.injectCached,
     request.injectFetched,
   );
-  const onRejected = createResponseInterceptor(instance, source, resolved);
-  const responseId = instance.interceptors.response.use(createResolvedRejectionHandler(onRejected, source), onRejected);
+  const onRejected = createResponseInterceptor(instance, entries, resolved);
+  const responseId = instance.interceptors.response.use(
+    createResolvedRejectionHandler(onRejected, entries),
+    onRejected,
+  );
+  /** The entry a handle call selects; a bad selector rejects the call. */
+  const entryFor = (method: string, selector: unknown, extra?: readonly string[]) =>
+    entries.forSelector(handleSelector(method, selector, extra));
 
   let attached = true;
   let closing: Promise<void> | undefined;
   const handle: Omit<OAuth2Handle, typeof Symbol.asyncDispose> & Partial<OAuth2Handle> = {
     cacheKey: key,
-    getAccessToken: async () => (await source.getToken()).accessToken,
-    getToken: async (getOptions) =>
-      tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken())),
-    invalidate: () => source.invalidate(),
+    getAccessToken: async (selector) => (await entryFor('getAccessToken', selector).getToken()).accessToken,
+    getToken: async (getOptions) => {
+      const source = entryFor('getToken', getOptions, ['forceRefresh']);
+      return tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()));
+    },
+    invalidate: async (selector) => entryFor('invalidate', selector).invalidate(),
     detach() {
       if (!attached) return;
       attached = false;
       ejectRequest();
       instance.interceptors.response.eject(responseId);
       unregister();
-      source.close();
+      lifecycle.close();
     },
     close(closeOptions) {
-      closing ??= closeAttachment(resolved, key, options.store === undefined, () => handle.detach(), closeOptions);
+      closing ??= closeAttachment(
+        resolved,
+        () => entries.heldTokens(),
+        options.store === undefined,
+        () => handle.detach(),
+        closeOptions,
+      );
       return closing;
     },
   };
@@ -155,7 +187,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
 
 function tokenInfo(token: StoredToken): TokenInfo {
   const info: TokenInfo = { accessToken: token.accessToken, tokenType: 'Bearer' };
-  if (token.expiresAt !== undefined) info.expiresAt = new Date(token.expiresAt);
+  if (token.expiresAt !== undefined) info.expiresAt = token.expiresAt;
   if (token.scope !== undefined) info.scope = token.scope;
   return info;
 }

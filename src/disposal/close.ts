@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from '../options/validate-options';
+import type { StoredToken } from '../store/token-store';
 
 /** Options of `OAuth2Handle.close()`. */
 export interface CloseOptions {
@@ -11,25 +12,26 @@ export interface CloseOptions {
 }
 
 /**
- * `close()`: detaches at once (everything `detach()` does), then revokes the unexpired token this
- * attachment alone holds, if asked. Never rejects: a failed revocation is
- * reported through `onRevocationFailed`.
+ * `close()`: detaches at once (everything `detach()` does), then revokes the unexpired tokens this
+ * attachment alone holds (one per scope and resource in use), if asked. Never rejects: a failed
+ * revocation is reported through `onRevocationFailed`.
  *
  * `ownStore`: whether `options.store` is the in-memory store the plugin created for this attachment
- * (no `store` option); a store passed in may be shared, so its token is never revoked.
+ * (no `store` option); a store passed in may be shared, so its tokens are never revoked.
  */
 export async function closeAttachment(
   options: ResolvedOptions,
-  cacheKey: string,
+  heldTokens: () => StoredToken[],
   ownStore: boolean,
   detach: () => void,
   closeOptions: CloseOptions | undefined,
 ): Promise<void> {
   detach();
   if (options.revocationUrl === undefined || !ownStore || closeOptions?.revoke === false) return;
-  // The plugin's own memory store: what it holds was fetched by this attachment alone (detach() keeps it).
-  const held = await options.store.get(cacheKey).catch(() => undefined);
-  if (!held || (held.expiresAt !== undefined && held.expiresAt <= options.clock())) return;
+  // The plugin's own memory store: what the entries hold was fetched by this attachment alone.
+  const now = options.clock();
+  const live = heldTokens().filter((token) => token.expiresAt === undefined || token.expiresAt > now);
+  if (live.length === 0) return;
   const { revokeToken } = await import('./revoke-token');
-  await revokeToken(options, held.accessToken);
+  await Promise.all(live.map((token) => revokeToken(options, token.accessToken)));
 }

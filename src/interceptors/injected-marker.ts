@@ -15,13 +15,18 @@ export interface InjectedMarker {
    * handles only its own. A function, so inspecting the config never reaches the attachment's state.
    */
   readonly isFrom: (owner: object) => boolean;
+  /**
+   * The token entry (one scope and resource of the attachment) whose token it is, so the response
+   * side renews and replays with that entry. A function, like `isFrom`.
+   */
+  readonly source: () => object;
 }
 
 const INJECTED = Symbol('axios-oauth2-bearer.injected');
 
-/** The marker of one header value injected by the attachment `owner`. */
-export function injectedMarker(header: string, owner: object): InjectedMarker {
-  return { header: () => header, isFrom: (candidate) => candidate === owner };
+/** The marker of one header value injected by the attachment `owner`, from its token entry `source`. */
+export function injectedMarker(header: string, owner: object, source: object = owner): InjectedMarker {
+  return { header: () => header, isFrom: (candidate) => candidate === owner, source: () => source };
 }
 
 /** Records that `config` went out with the plugin's header `marker` stands for. */
@@ -46,4 +51,10 @@ export function injectedAuthorization(config: InternalAxiosRequestConfig, owner:
   if (!marker?.isFrom(owner)) return undefined;
   const header = marker.header();
   return header !== undefined && authorizationOf(config) === header ? header : undefined;
+}
+
+/** The token entry whose token the attachment `owner` injected into `config` (see {@link InjectedMarker.source}), if any. */
+export function injectedSource(config: object, owner: object): object | undefined {
+  const marker = (config as Record<symbol, InjectedMarker | undefined>)[INJECTED];
+  return marker?.isFrom(owner) ? marker.source() : undefined;
 }

@@ -4,7 +4,10 @@ import { forRequest } from './request-error';
 import { injectedMarker, markInjected, type InjectedMarker } from './injected-marker';
 import type { StoredToken } from '../store/token-store';
 import { tokenEndpointTest } from './token-endpoint-request';
-import type { TokenCache } from '../token/token-cache';
+import { TokenCache } from '../token/token-cache';
+import type { TokenEntries } from '../token/token-entries';
+import { requestSelector } from '../token/token-selector';
+import type { OAuth2RequestOptionsError } from '../errors';
 import { originOf, originSource, pathOnly } from '../util/url';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
@@ -37,7 +40,7 @@ export interface RequestInterceptors {
  * asynchronous one that waits for the shared fetch.
  */
 export function createRequestInterceptors(
-  source: TokenCache,
+  entries: TokenEntries,
   options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer'>,
 ): RequestInterceptors {
   const { apiOrigins, hooks } = options;
@@ -46,10 +49,15 @@ export function createRequestInterceptors(
   const isTokenRequest = options.tokenUrl === undefined ? () => false : tokenEndpointTest(options.tokenUrl);
   /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
   const replace = options.authorizationHeader === 'replace';
-  /** Whether requests to a base URL (or absolute URL) may carry the bearer, by that URL. */
-  const allowedBySource = new Map<string, boolean>();
+  /**
+   * By base URL (or absolute URL): the token entry of requests to it (the default one, or its origin's
+   * when `apiOrigins` gives that origin defaults), or false when they may not carry the bearer.
+   */
+  const entryBySource = new Map<string, TokenCache | false>();
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `route`. */
   let lastCached: StoredToken | undefined;
+  /** The entry `route` found that token in. */
+  let lastEntry: TokenCache | undefined;
   /** The header value and marker of the last token injected, made once per token. */
   let marked: { token: StoredToken; header: string; marker: InjectedMarker } | undefined;
   /**
@@ -62,24 +70,52 @@ export function createRequestInterceptors(
   let routedBase: string | undefined;
   let routedOptions: unknown;
 
-  function allowed(config: InternalAxiosRequestConfig): boolean {
+  /** The token entry of requests bound where `config` is, or false when they may not carry the bearer. */
+  function originEntry(config: InternalAxiosRequestConfig): TokenCache | false {
     const source = originSource(config);
-    let verdict = allowedBySource.get(source);
+    let verdict = entryBySource.get(source);
     if (verdict === undefined) {
       const origin = originOf(source);
-      verdict = origin !== undefined && apiOrigins.has(origin);
-      if (allowedBySource.size >= ORIGIN_MEMO_SIZE)
-        allowedBySource.delete(allowedBySource.keys().next().value as string);
-      allowedBySource.set(source, verdict);
+      verdict = origin !== undefined && apiOrigins.has(origin) && entries.forOrigin(origin);
+      if (entryBySource.size >= ORIGIN_MEMO_SIZE) entryBySource.delete(entryBySource.keys().next().value as string);
+      entryBySource.set(source, verdict);
     }
     return verdict;
   }
 
+  /**
+   * The token entry `config` takes, undefined when it gets no bearer (`skip`, another origin, the
+   * token endpoint), or the error of its per-request options (an unknown key, a bad value): checked
+   * on every request that has them and does not `skip`, whatever its origin, so a typo is never
+   * silently ignored. A request without per-request options costs what it did before.
+   */
+  function pick(config: InternalAxiosRequestConfig): TokenCache | OAuth2RequestOptionsError | undefined {
+    const perRequest = config.oauth2;
+    if (perRequest === undefined) {
+      const target = originEntry(config);
+      return target && !isTokenRequest(config) ? target : undefined;
+    }
+    if (perRequest.skip) return undefined;
+    const target = originEntry(config);
+    const bearer = target && !isTokenRequest(config);
+    try {
+      // A request that gets no bearer has its options checked, but selects (makes) no entry.
+      if (!bearer) return void requestSelector(perRequest);
+      return entries.forRequest(perRequest, target);
+    } catch (error) {
+      return error as OAuth2RequestOptionsError;
+    }
+  }
+
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
-    if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return 'none';
-    const cached = source.peek(config);
+    const entry = pick(config);
+    if (entry === undefined) return 'none';
+    // Bad per-request options: the asynchronous interceptor rejects the request with the error.
+    if (!(entry instanceof TokenCache)) return 'async';
+    const cached = entry.peek(config);
     if (!cached) return 'async';
     lastCached = cached;
+    lastEntry = entry;
     routedConfig = config;
     routedUrl = config.url;
     routedBase = config.baseURL;
@@ -99,12 +135,17 @@ export function createRequestInterceptors(
   }
 
   /**
-   * The headers to inject into, or undefined when the caller's own `Authorization` header stays.
-   * `skip`, the origin and the token endpoint are checked again: interceptors that run between axios's choice (`runWhen`)
-   * and this one may have changed them.
+   * The entry of `config` checked again (interceptors that run between axios's choice (`runWhen`) and
+   * the injection may have changed the target or the options); throws the error of bad options.
    */
-  function headersFor(config: InternalAxiosRequestConfig, checked = false): AxiosHeaders | undefined {
-    if (!checked && (config.oauth2?.skip || !allowed(config) || isTokenRequest(config))) return undefined;
+  function entryFor(config: InternalAxiosRequestConfig): TokenCache | undefined {
+    const entry = pick(config);
+    if (entry === undefined || entry instanceof TokenCache) return entry;
+    throw forRequest(entry, config);
+  }
+
+  /** The headers to inject into, or undefined when the caller's own `Authorization` header stays. */
+  function headersFor(config: InternalAxiosRequestConfig): AxiosHeaders | undefined {
     // Duck-typed: the headers of another axios copy (an SDK's own) are kept as they are; converting
     // them to this copy's class would lose them in copies that do not convert back (axios 1.7).
     let headers = config.headers as AxiosHeaders | undefined;
@@ -124,10 +165,11 @@ export function createRequestInterceptors(
     config: InternalAxiosRequestConfig,
     headers: AxiosHeaders,
     token: StoredToken,
+    entry: TokenCache,
   ): InternalAxiosRequestConfig {
     if (marked?.token !== token) {
       const header = `Bearer ${token.accessToken}`;
-      marked = { token, header, marker: injectedMarker(header, source) };
+      marked = { token, header, marker: injectedMarker(header, entries, entry) };
     }
     const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
@@ -142,27 +184,36 @@ export function createRequestInterceptors(
   return {
     route,
     injectCached(config) {
-      const checked = routedUnchanged(config);
-      const headers = headersFor(config, checked);
-      // Just routed: the token `route` saw is still the one to send (no time has passed).
-      const token = (checked ? undefined : source.peek()) ?? lastCached;
+      if (routedUnchanged(config)) {
+        // Just routed: the token `route` saw is still the one to send (no time has passed).
+        const headers = headersFor(config);
+        if (!headers || !lastCached) return config;
+        if (hit.hasSubscribers) hit.publish(cacheMessage);
+        return inject(config, headers, lastCached, lastEntry as TokenCache);
+      }
+      const entry = entryFor(config);
+      if (!entry) return config;
+      const headers = headersFor(config);
       // A token was cached when axios chose this interceptor; if it went since, the one seen then
-      // is sent (a rejection of it is handled by the response side).
+      // is sent (a rejection of it is handled by the response side), if it is this entry's.
+      const token = entry.peek() ?? (entry === lastEntry ? lastCached : undefined);
       if (!headers || !token) return config;
       if (hit.hasSubscribers) hit.publish(cacheMessage);
-      return inject(config, headers, token);
+      return inject(config, headers, token, entry);
     },
     injectFetched(config) {
+      const entry = entryFor(config);
+      if (!entry) return config;
       const headers = headersFor(config);
       if (!headers) return config;
-      const cached = source.peek();
+      const cached = entry.peek();
       if (cached) {
         if (hit.hasSubscribers) hit.publish(cacheMessage);
-        return inject(config, headers, cached);
+        return inject(config, headers, cached, entry);
       }
       if (miss.hasSubscribers) miss.publish(cacheMessage);
-      return source.getTokenFor(config, cancelSignals(config)).then(
-        (token) => inject(config, headers, token),
+      return entry.getTokenFor(config, cancelSignals(config)).then(
+        (token) => inject(config, headers, token, entry),
         (error: unknown) => {
           throw forRequest(error, config);
         },

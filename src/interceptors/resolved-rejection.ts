@@ -1,6 +1,6 @@
 import { AxiosError, type AxiosResponse } from 'axios';
 import { ReplayNotPossibleError } from '../errors';
-import type { TokenCache } from '../token/token-cache';
+import type { TokenEntries } from '../token/token-entries';
 import './request-options';
 
 /** The same 401, as the error the response interceptor's rejected side would have received. */
@@ -24,7 +24,7 @@ export function responseAsError(response: AxiosResponse): AxiosError {
  */
 export function createResolvedRejectionHandler(
   onRejected: (error: unknown) => Promise<AxiosResponse>,
-  source: TokenCache,
+  entries: Pick<TokenEntries, 'accepted'>,
 ): (response: AxiosResponse) => AxiosResponse | Promise<AxiosResponse> {
   async function replayResolved(response: AxiosResponse): Promise<AxiosResponse> {
     const error = responseAsError(response);
@@ -40,7 +40,7 @@ export function createResolvedRejectionHandler(
 
   return function onFulfilled(response) {
     if (response.status !== 401) {
-      source.accepted(response.config);
+      entries.accepted(response.config);
       return response;
     }
     return replayResolved(response);

@@ -17,6 +17,7 @@ import { isReplayableBody } from './replayable';
 import { responseAsError } from './resolved-rejection';
 import { releaseBody } from './release-body';
 import { injectedAuthorization, injectedMarker, markInjected } from './injected-marker';
+import type { TokenEntries } from '../token/token-entries';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
 import { pathOnly } from '../util/url';
@@ -34,8 +35,8 @@ const keepBody = (data: unknown) => data;
  * response interceptors registered before the plugin's (axios-retry, say) see the replay's outcome,
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
-export function createResponseInterceptor(instance: AxiosInstance, source: TokenCache, options: ResolvedOptions) {
-  async function replay(config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
+export function createResponseInterceptor(instance: AxiosInstance, entries: TokenEntries, options: ResolvedOptions) {
+  async function replay(config: InternalAxiosRequestConfig, token: string, source: TokenCache): Promise<AxiosResponse> {
     const headers = AxiosHeaders.from(config.headers);
     const authorization = `Bearer ${token}`;
     headers.set('Authorization', authorization);
@@ -48,7 +49,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       // transformRequest already ran: config.data holds the encoded body, to be sent as is.
       transformRequest: [keepBody],
     };
-    markInjected(replayConfig, injectedMarker(authorization, source));
+    markInjected(replayConfig, injectedMarker(authorization, entries, source));
     const replayClient = axios.create();
     copyResponseInterceptorsBefore(instance, replayOnRejection, replayClient);
     let response: AxiosResponse;
@@ -56,9 +57,9 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       response = await replayClient.request(replayConfig);
     } catch (error) {
       if (isAxiosError(error)) redactAxiosError(error, authorization);
-      throw replayFailure(error, token);
+      throw replayFailure(error, token, source);
     }
-    noteReplayResponse(response, token);
+    noteReplayResponse(response, token, source);
     return response;
   }
 
@@ -67,13 +68,13 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
   }
 
   /** The replay's fresh token was rejected too: tells the rejection breaker; the caller gets the replay's error. */
-  function replayFailure(error: unknown, token: string): unknown {
+  function replayFailure(error: unknown, token: string, source: TokenCache): unknown {
     if (isAxiosError(error) && rejectsToken(error)) source.rejectedOnReplay(token, { status: 401, cause: error });
     return error;
   }
 
   /** A replay answered (a 401 resolves when `validateStatus` accepts it): tells the rejection breaker. */
-  function noteReplayResponse(response: AxiosResponse, token: string): void {
+  function noteReplayResponse(response: AxiosResponse, token: string, source: TokenCache): void {
     if (response.status !== 401) source.accepted(response.config);
     else if (rejectsToken(responseAsError(response))) source.rejectedOnReplay(token, { status: 401, response });
   }
@@ -82,11 +83,13 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     // A plugin error shaped like an axios error (see forRequest) has been handled already.
     if (!isAxiosError(error) || error instanceof OAuth2Error) throw error;
     const config = error.config;
-    const injected = config && injectedAuthorization(config, source);
+    const injected = config && injectedAuthorization(config, entries);
     // Every axios error leaves the plugin safe to log, whoever set its Authorization header.
     redactAxiosError(error, injected);
     if (!config || injected === undefined) throw error;
     const rejected = injected.slice('Bearer '.length);
+    // The entry (scope, resource) whose token this was: only its token is renewed, and the replay uses it.
+    const source = entries.entryOf(config) ?? entries.defaultEntry;
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
       // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
@@ -110,7 +113,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       url: pathOnly(config.url),
       fetched,
     });
-    return replay(config, token.accessToken);
+    return replay(config, token.accessToken, source);
   }
 
   return replayOnRejection;

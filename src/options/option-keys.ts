@@ -1,5 +1,5 @@
 import type { OAuth2Hooks } from './hooks';
-import type { GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
+import type { ApiOrigin, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
 import type { Preset } from './presets';
 
 /**
@@ -20,6 +20,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   clientId: true,
   clientSecret: true,
   scope: true,
+  resource: true,
   grant: true,
   clientAuthentication: true,
   privateKey: true,
@@ -32,6 +33,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   tokenRequestHeaders: true,
   tokenRequestParams: true,
   apiOrigins: true,
+  maxCachedTokens: true,
   refreshSkewSeconds: true,
   backgroundRefresh: true,
   store: true,
@@ -54,6 +56,9 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
 
 /** Keys a {@link Preset} adds for `axios.create` (not options of the plugin): accepted and ignored by `attachOAuth2`. */
 export const PRESET_KEYS = keysOf<Omit<Preset, keyof OAuth2Options>>({ baseURL: true, headers: true });
+
+/** Keys of an `apiOrigins` entry given as an object. */
+export const API_ORIGIN_KEYS = keysOf<ApiOrigin>({ origin: true, scope: true, resource: true });
 
 /** Keys of `retry`. */
 export const RETRY_KEYS = keysOf<RetryOptions>({ retries: true, baseDelayMs: true, maxDelayMs: true });

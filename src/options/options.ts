@@ -127,6 +127,16 @@ export interface RejectionOptions {
   maxCooldownMs?: number;
 }
 
+/** An `apiOrigins` entry with its own token defaults. */
+export interface ApiOrigin {
+  /** The origin (`https://host[:port]`, or any absolute URL of it). */
+  origin: string;
+  /** Scopes of the token for requests to this origin (over the attachment's `scope`). */
+  scope?: string;
+  /** RFC 8707 resource indicator of the token for requests to this origin (over the attachment's `resource`). */
+  resource?: string;
+}
+
 /** Options of {@link attachOAuth2}. */
 export interface OAuth2Options {
   /**
@@ -157,6 +167,13 @@ export interface OAuth2Options {
   clientSecret?: string;
   /** Space-separated scopes to request. @default undefined (none sent) */
   scope?: string;
+  /**
+   * RFC 8707 resource indicator (an absolute URI without fragment, e.g. `https://api.example.com`),
+   * sent as `resource` with every token request of this attachment (some servers issue API scopes
+   * only with one). An `apiOrigins` entry or a request's `oauth2.resource` overrides it.
+   * @default undefined (none sent)
+   */
+  resource?: string;
   /** @default { type: 'client_credentials' } */
   grant?: GrantOptions;
   /** @default 'client_secret_basic' */
@@ -208,9 +225,22 @@ export interface OAuth2Options {
    * Origins (`https://host[:port]`) that receive the bearer token. Requests to any other origin get none.
    * Each must be https (RFC 6750 §5.3), except on loopback hosts or with `allowInsecureHttp`; so must
    * the default. A plain-http one is an `OAuth2OptionsError` at attach time.
+   *
+   * An entry may be an {@link ApiOrigin} object giving that origin its own `scope` and/or `resource`:
+   * requests to it get the token for that scope and resource (each pair has its own cached token),
+   * without per-request options. Precedence, field by field: the request's `oauth2` options, then the
+   * origin's, then the attachment's `scope`/`resource`.
    * @default the origin of `instance.defaults.baseURL` at attach time, else the origin of `tokenUrl`
    */
-  apiOrigins?: string[];
+  apiOrigins?: Array<string | ApiOrigin>;
+  /**
+   * Most tokens cached for selections made per request (`oauth2: { scope, resource }`) or through
+   * `getToken({ scope, resource })`; beyond it the least recently used entry is dropped (a fetch of
+   * its in flight still settles for its waiters). The attachment's own token and those of the
+   * `apiOrigins` defaults, fixed at attach time, are not counted and never dropped.
+   * @default 32
+   */
+  maxCachedTokens?: number;
   /** Seconds before expiry when callers stop using a token and wait for a new one. @default 30 */
   refreshSkewSeconds?: number;
   /**

@@ -11,7 +11,10 @@ import { describe } from './describe';
 import { checkMutualTls, isTlsMethod } from '../client-auth/mutual-tls';
 import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
 import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
+import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
+import { OAuth2RequestOptionsError } from '../errors';
 import {
+  API_ORIGIN_KEYS,
   GRANT_KEYS,
   HOOK_NAMES,
   LOCKOUT_KEYS,
@@ -33,6 +36,8 @@ export interface ResolvedOptions {
   /** With a mutual-TLS method: the `x5t#S256` thumbprint of the token requests' client certificate, when readable. */
   clientCertificate?: string;
   scope?: string;
+  /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
+  resource?: string;
   grant: GrantOptions;
   clientAuthentication: ClientAuthentication;
   /** Signs client assertions (`private_key_jwt`, `client_secret_jwt`); undefined for the other methods. */
@@ -46,6 +51,10 @@ export interface ResolvedOptions {
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
   apiOrigins: ReadonlySet<string>;
+  /** Per-origin token defaults (`apiOrigins` entries given as objects with a scope or resource), by origin. */
+  originDefaults: ReadonlyMap<string, NormalisedSelector>;
+  /** Most entries kept for per-request selections (least recently used dropped first). */
+  maxCachedTokens: number;
   refreshSkewMs: number;
   backgroundRefresh: boolean;
   store: TokenStore;
@@ -235,7 +244,7 @@ function resolveOrigins(
   /** The URL whose origin is the default when there is no baseURL: `tokenUrl`, else `issuer`. */
   tokenUrl: string,
   allowInsecureHttp: boolean,
-): Set<string> {
+): { origins: Set<string>; defaults: Map<string, NormalisedSelector> } {
   const refuse = (option: string, origin: string, what: string): never => {
     throw new OAuth2OptionsError(
       option,
@@ -244,23 +253,54 @@ function resolveOrigins(
     );
   };
   const secure = (origin: string) => isSecureEnough(new URL(origin), allowInsecureHttp);
+  const defaults = new Map<string, NormalisedSelector>();
   if (value === undefined) {
     const base = instance.defaults.baseURL;
     const baseOrigin = base ? originOf(base) : undefined;
     if (baseOrigin !== undefined && !secure(baseOrigin)) {
       refuse('apiOrigins', baseOrigin, "its default, the origin of the instance's baseURL,");
     }
-    return new Set([baseOrigin || (originOf(tokenUrl) as string)]);
+    return { origins: new Set([baseOrigin || (originOf(tokenUrl) as string)]), defaults };
   }
   if (!Array.isArray(value) || value.length === 0) fail('apiOrigins', 'a non-empty array of origins', value);
-  return new Set(
-    value.map((item, i) => {
+  const origins = new Set(
+    value.map((item: unknown, i) => {
+      const entry = isObject(item) ? item : undefined;
+      if (entry) checkKeys(`apiOrigins[${i}]`, entry, API_ORIGIN_KEYS);
+      const given = entry ? entry.origin : item;
       const origin =
-        originOf(typeof item === 'string' ? item : '') ??
-        fail(`apiOrigins[${i}]`, 'an absolute http(s) URL or origin', item);
-      return secure(origin) ? origin : refuse(`apiOrigins[${i}]`, origin, 'it');
+        originOf(typeof given === 'string' ? given : '') ??
+        fail(entry ? `apiOrigins[${i}].origin` : `apiOrigins[${i}]`, 'an absolute http(s) URL or origin', given);
+      if (!secure(origin)) refuse(`apiOrigins[${i}]`, origin, 'it');
+      const selector = entry && originSelector(`apiOrigins[${i}]`, entry);
+      if (selector && defaults.has(origin)) {
+        throw new OAuth2OptionsError(
+          `apiOrigins[${i}]`,
+          `axios-oauth2-bearer: option "apiOrigins[${i}]" gives ${origin} token defaults a second time; give each origin once`,
+        );
+      }
+      if (selector) defaults.set(origin, selector);
+      return origin;
     }),
   );
+  return { origins, defaults };
+}
+
+/** The scope and resource of an `apiOrigins` object entry, checked and normalised; undefined when it sets neither. */
+function originSelector(option: string, entry: Record<string, unknown>): NormalisedSelector | undefined {
+  const scope = entry.scope === undefined ? undefined : normaliseScope(requireString(`${option}.scope`, entry.scope));
+  const resource = resolveResource(`${option}.resource`, entry.resource);
+  return scope === undefined && resource === undefined ? undefined : { scope, resource };
+}
+
+/** A resource indicator option: an absolute URI without fragment (RFC 8707 §2). */
+function resolveResource(option: string, value: unknown): string | undefined {
+  try {
+    return checkedResource(option, value);
+  } catch (error) {
+    if (!(error instanceof OAuth2RequestOptionsError)) throw error;
+    return fail(option, 'an absolute URI without a fragment (RFC 8707)', value, false);
+  }
 }
 
 /**
@@ -321,6 +361,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       ? ''
       : requireString('clientSecret', o.clientSecret);
   const clientCertificate = mutualTls ? checkMutualTls(clientAuthentication, instance, tokenHttpClient) : undefined;
+  const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
   return {
     tokenUrl,
     issuer,
@@ -328,6 +369,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     clientSecret,
     clientCertificate,
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
+    resource: resolveResource('resource', o.resource),
     grant: resolveGrant(o.grant),
     clientAuthentication,
     assertionSigner: resolveAssertionSigner({
@@ -362,7 +404,9 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'an object of string values',
       {},
     ),
-    apiOrigins: resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp),
+    apiOrigins: origins.origins,
+    originDefaults: origins.defaults,
+    maxCachedTokens: optional('maxCachedTokens', o.maxCachedTokens, isPositiveInteger, 'a positive integer', 32),
     allowInsecureHttp,
     refreshSkewMs:
       optional('refreshSkewSeconds', o.refreshSkewSeconds, isNonNegative, 'a non-negative number', 30) * 1000,

@@ -24,7 +24,17 @@ export class SafeStore {
     private readonly timeoutMs: number,
     /** The attachment's own store (the default one): nobody to share a renewal lock with. */
     private readonly exclusive = false,
+    /**
+     * The key a lockout is shared under: the attachment's own key, whichever token (scope, resource)
+     * this store serves, as a lockout is the client's.
+     */
+    private readonly lockoutKey = key,
   ) {}
+
+  /** Whether the store is the attachment's own (the default in-memory one), shared with no other process. */
+  get ownedByAttachment(): boolean {
+    return this.exclusive;
+  }
 
   /** Whether the last store operation failed: the store is probably unreachable, so waiting on it is pointless. */
   get failing(): boolean {
@@ -86,12 +96,16 @@ export class SafeStore {
 
   getLockout(): Promise<StoredLockout | undefined> {
     const { store } = this;
-    return store.getLockout ? this.guard('lockout', () => store.getLockout!(this.key)) : Promise.resolve(undefined);
+    return store.getLockout
+      ? this.guard('lockout', () => store.getLockout!(this.lockoutKey))
+      : Promise.resolve(undefined);
   }
 
   setLockout(lockout: StoredLockout | undefined): Promise<void> {
     const { store } = this;
-    return store.setLockout ? this.guard('lockout', () => store.setLockout!(this.key, lockout)) : Promise.resolve();
+    return store.setLockout
+      ? this.guard('lockout', () => store.setLockout!(this.lockoutKey, lockout))
+      : Promise.resolve();
   }
 
   private report(operation: Operation, error: unknown): void {

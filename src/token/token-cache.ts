@@ -62,8 +62,13 @@ export class TokenCache {
     private readonly store: SafeStore,
     /** Closed by `detach()`: stops the renewal and rejects every waiting caller with `DetachedError`. */
     private readonly lifecycle: Lifecycle = new Lifecycle(),
+    /**
+     * The client's lockout cool-down. A lockout is the client's (its credentials), not one token's:
+     * the entries of one attachment (one per scope and resource) share it.
+     */
+    cooldown: Cooldown = new Cooldown(options),
   ) {
-    this.cooldown = new Cooldown(options);
+    this.cooldown = cooldown;
     this.rejections = new RejectionBreaker(options);
     this.renewal = new SharedRenewal(store, () => options.clock(), lifecycle);
   }
@@ -81,6 +86,11 @@ export class TokenCache {
     if (state === 'expired') return undefined;
     if (state === 'renew-soon') this.startBackgroundRefresh(now, transport);
     return token;
+  }
+
+  /** The token this cache holds now, whatever its freshness (for `close()`'s revocation); no side effect. */
+  held(): StoredToken | undefined {
+    return this.current;
   }
 
   /** {@link freshness} of `token`, with the windows of the cached token computed once per token. */
@@ -171,6 +181,22 @@ export class TokenCache {
   private drop(token: StoredToken): void {
     this.current = undefined;
     this.dropped = token.accessToken;
+  }
+
+  /**
+   * This entry was dropped by its attachment (`maxCachedTokens`): a flight in progress still settles
+   * for its waiters; then, in a store of the attachment's own (the default memory store), its token
+   * is deleted (compare-and-delete), so dropped entries do not pile up there. A shared store keeps
+   * it for the other processes (its TTL bounds it).
+   */
+  retire(): void {
+    if (!this.store.ownedByAttachment) return;
+    const forget = () => {
+      const token = this.current;
+      if (token) void this.store.delete(token.accessToken);
+    };
+    if (this.inflight) this.inflight.then(forget, forget);
+    else forget();
   }
 
   /** Ends the attachment (`detach()`): see {@link Lifecycle}. */

@@ -48,11 +48,12 @@ export function mainGrant(options: ResolvedOptions): GrantParams {
 
 /**
  * The parameters of a token request for `grant`, as sent (body, or query string in `query` mode):
- * `tokenRequestParams`, then the grant, the scope and, unless Basic is used, the client credentials.
+ * `tokenRequestParams`, then the grant, the scope, the resource indicator (RFC 8707) and, unless Basic is used, the client credentials.
  */
 export function tokenParams(options: ResolvedOptions, grant: GrantParams): Record<string, string> {
   const params: Record<string, string> = { ...options.tokenRequestParams, ...grant };
   if (options.scope !== undefined) params.scope = options.scope;
+  if (options.resource !== undefined) params.resource = options.resource;
   const auth = options.clientAuthentication;
   if (auth === 'private_key_jwt' || auth === 'client_secret_jwt') {
     // RFC 7523 §2.2: the assertion itself comes per attempt (AttemptExtras); no secret is sent.

@@ -4,7 +4,8 @@
 // Test-only endpoints under /__harness/: stats (token requests seen, by status) and reset.
 import http from 'node:http';
 import https from 'node:https';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 import Provider from 'oidc-provider';
 
 const config = JSON.parse(process.env.OIDC_HARNESS_CONFIG ?? '{}');
@@ -96,6 +97,24 @@ function features(port) {
 
 /** With `mtls.aliases`: the token endpoint is also served here, and published in `mtls_endpoint_aliases`. */
 const MTLS_ALIAS = `/mtls${prefix}/token`;
+/**
+ * Signing keys when JWT access tokens are issued for resource servers (signed ES256 by default) and
+ * the test gives no `jwks`: the quick-start keys hold no EC key. Generated asynchronously (exporting a
+ * JWK from a key made by generateKeyPairSync can hang Node 20 when a GC hits at that moment).
+ */
+async function signingKeys() {
+  if (!config.resourceServers || config.providerOptions?.jwks) return undefined;
+  const make = promisify(generateKeyPair);
+  const rsa = await make('rsa', { modulusLength: 2048 });
+  const ec = await make('ec', { namedCurve: 'P-256' });
+  return {
+    keys: [
+      { ...rsa.privateKey.export({ format: 'jwk' }), alg: 'RS256', use: 'sig', kid: 'harness-rs256' },
+      { ...ec.privateKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig', kid: 'harness-es256' },
+    ],
+  };
+}
+const jwks = await signingKeys();
 
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address();
@@ -116,9 +135,12 @@ server.listen(0, '127.0.0.1', () => {
     scopes: config.scopes ?? ['openid', 'offline_access', 'read', 'write'],
     ttl: { ClientCredentials: config.clientCredentialsTTL ?? 600, ...(config.ttl ?? {}) },
     discovery: { ...aliases },
+    ...(jwks ? { jwks } : {}),
     ...(config.providerOptions ?? {}),
   });
   provider.proxy = false;
+  // A 500 says only "oops! something went wrong": the cause goes to stderr (see RunningProvider.stderr()).
+  provider.on('server_error', (ctx, error) => process.stderr.write(`server_error: ${error?.stack ?? error}\n`));
   const callback = provider.callback();
   server.on('request', (req, res) => {
     if (req.url === '/__harness/stats') {

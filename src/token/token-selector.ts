@@ -1,0 +1,123 @@
+import { OAuth2RequestOptionsError } from '../errors';
+
+/**
+ * Which token of an attachment a handle call (`getToken`, `getAccessToken`, `invalidate`) acts on: the
+ * scope and the RFC 8707 resource indicator it is requested for. Each distinct pair (scope compared
+ * order-insensitively) has its own cached token. A field left out is the attachment's (the
+ * `apiOrigins` defaults do not apply: a handle call has no origin); no selector: the attachment's own token.
+ */
+export interface TokenSelector {
+  /**
+   * Space-separated scopes; order and repeated whitespace do not matter (`"a b"` and `"b  a"` are one token).
+   * @default the attachment's `scope`
+   */
+  scope?: string;
+  /**
+   * RFC 8707 resource indicator (an absolute URI without fragment), sent as `resource` in the token request.
+   * @default the attachment's `resource`
+   */
+  resource?: string;
+}
+
+/** A selector whose values were checked and normalised (scope sorted and deduplicated). */
+export interface NormalisedSelector {
+  readonly scope?: string;
+  readonly resource?: string;
+}
+
+/** Keys of `config.oauth2` that the plugin knows: the caller's (`skip`, `scope`, `resource`) and its own markers. */
+const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['skip', 'scope', 'resource', 'injected', 'replayed']);
+
+/** `scope` with its scopes sorted, deduplicated and separated by one space: equal sets give equal strings. */
+export function normaliseScope(scope: string): string {
+  return [...new Set(scope.split(/\s+/).filter((s) => s !== ''))].sort().join(' ');
+}
+
+function requestOptionsError(option: string, problem: string): OAuth2RequestOptionsError {
+  return new OAuth2RequestOptionsError(option, `axios-oauth2-bearer: ${problem}`);
+}
+
+/** Checks one selector value; `where` names it in errors (`oauth2.scope`, `getToken.resource`). */
+function checkedScope(where: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const scope = typeof value === 'string' ? normaliseScope(value) : '';
+  if (scope === '') throw requestOptionsError(where, `"${where}" must be a non-empty string of space-separated scopes`);
+  return scope;
+}
+
+/**
+ * A resource indicator as RFC 8707 §2 wants it: an absolute URI without a fragment, kept as given (the
+ * server compares it as a string). The value is not echoed in errors (a URI may carry credentials).
+ */
+export function checkedResource(where: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  let valid = false;
+  if (typeof value === 'string' && /^[a-z][a-z\d+\-.]*:/i.test(value) && !value.includes('#')) {
+    try {
+      new URL(value);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+  }
+  if (!valid) throw requestOptionsError(where, `"${where}" must be an absolute URI without a fragment (RFC 8707)`);
+  return value as string;
+}
+
+/**
+ * The selector of `config.oauth2`, checked: an unknown key (a typo) or a wrong value throws
+ * {@link OAuth2RequestOptionsError}. Undefined when it selects nothing (no scope, no resource).
+ */
+export function requestSelector(options: object): NormalisedSelector | undefined {
+  for (const key in options) {
+    if (!REQUEST_OPTION_KEYS.has(key)) {
+      throw requestOptionsError(
+        `oauth2.${key}`,
+        `unknown per-request option "oauth2.${key}" (known: skip, scope, resource)`,
+      );
+    }
+  }
+  const { scope, resource } = options as TokenSelector;
+  if (scope === undefined && resource === undefined) return undefined;
+  return { scope: checkedScope('oauth2.scope', scope), resource: checkedResource('oauth2.resource', resource) };
+}
+
+/** The selector given to a handle method (`getToken`…), checked like {@link requestSelector}; `extra` keys are allowed too. */
+export function handleSelector(
+  method: string,
+  options: unknown,
+  extra: readonly string[] = [],
+): NormalisedSelector | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw requestOptionsError(method, `the argument of ${method}() must be an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'scope' && key !== 'resource' && !extra.includes(key)) {
+      throw requestOptionsError(`${method}.${key}`, `unknown option "${key}" of ${method}()`);
+    }
+  }
+  const { scope, resource } = options as TokenSelector;
+  if (scope === undefined && resource === undefined) return undefined;
+  return { scope: checkedScope(`${method}.scope`, scope), resource: checkedResource(`${method}.resource`, resource) };
+}
+
+/**
+ * The selector in force, field by field: the request's over the origin's over the attachment's.
+ * (Each of `scope` and `resource` is taken from the first level that sets it.)
+ */
+export function mergeSelectors(
+  request: NormalisedSelector | undefined,
+  origin: NormalisedSelector | undefined,
+  attachment: NormalisedSelector,
+): NormalisedSelector {
+  return {
+    scope: request?.scope ?? origin?.scope ?? attachment.scope,
+    resource: request?.resource ?? origin?.resource ?? attachment.resource,
+  };
+}
+
+/** The map key of a normalised selector (in memory only; the store key is the cache key of its token request). */
+export function selectorKey(selector: NormalisedSelector): string {
+  return JSON.stringify([selector.scope ?? null, selector.resource ?? null]);
+}
