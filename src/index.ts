@@ -7,6 +7,7 @@ export type {
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
+  DPoPOptions,
 } from './options/options';
 export type {
   OAuth2Hooks,
@@ -31,6 +32,7 @@ export {
   TokenRejectedError,
   DetachedError,
   StoreTimeoutError,
+  DPoPNonceError,
   type OAuth2ErrorCode,
   type ErrorResponse,
   type OAuth2ErrorOptions,

@@ -15,6 +15,7 @@ import { EndpointExchange } from '../token/endpoint-exchange';
 import { GrantRunner } from '../token/grant-runner';
 import { TokenCache } from '../token/token-cache';
 import { resolveOptions } from '../options/validate-options';
+import { notingNonces } from '../dpop/response-nonces';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
@@ -101,7 +102,13 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     request.injectFetched,
   );
   const onRejected = createResponseInterceptor(instance, source, resolved);
-  const responseId = instance.interceptors.response.use(createResolvedRejectionHandler(onRejected, source), onRejected);
+  const onFulfilled = createResolvedRejectionHandler(onRejected, source);
+  const responseId = instance.interceptors.response.use(
+    resolved.dpop ? notingNonces(onFulfilled, resolved.dpop) : onFulfilled,
+    onRejected,
+  );
+  // DPoP: the signing module starts loading now (its own chunk); requests wait for it if need be.
+  resolved.dpop?.load().catch(() => undefined);
 
   let attached = true;
   return {

@@ -10,6 +10,7 @@ import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { FastPathRoute } from './fast-path';
 import './request-options';
+import { schemeOf } from '../dpop/dpop-binding';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
@@ -37,9 +38,9 @@ export interface RequestInterceptors {
  */
 export function createRequestInterceptors(
   source: TokenCache,
-  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks'>,
+  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'dpop'>,
 ): RequestInterceptors {
-  const { apiOrigins, hooks } = options;
+  const { apiOrigins, hooks, dpop } = options;
   const isTokenRequest = tokenEndpointTest(options.tokenUrl);
   /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
   const replace = options.authorizationHeader === 'replace';
@@ -48,7 +49,7 @@ export function createRequestInterceptors(
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `route`. */
   let lastCached: StoredToken | undefined;
   /** The header value and marker of the last token injected, made once per token. */
-  let marked: { token: StoredToken; header: string; marker: InjectedMarker } | undefined;
+  let marked: { token: StoredToken; header: string; marker: InjectedMarker; proof: boolean } | undefined;
   /**
    * The request `route` just sent to `injectCached`, with what its verdict rested on. When axios runs
    * `injectCached` right after (the usual case), the checks are not made twice; an interceptor that
@@ -74,6 +75,8 @@ export function createRequestInterceptors(
 
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
     if (config.oauth2?.skip || !allowed(config) || isTokenRequest(config)) return 'none';
+    // DPoP: until the signing module is loaded, requests wait for it on the async route.
+    if (dpop !== undefined && dpop.session === undefined) return 'async';
     const cached = source.peek(config);
     if (!cached) return 'async';
     lastCached = cached;
@@ -123,9 +126,12 @@ export function createRequestInterceptors(
     token: StoredToken,
   ): InternalAxiosRequestConfig {
     if (marked?.token !== token) {
-      const header = `Bearer ${token.accessToken}`;
-      marked = { token, header, marker: injectedMarker(header, source) };
+      const scheme = schemeOf(token, dpop);
+      const header = `${scheme} ${token.accessToken}`;
+      marked = { token, header, marker: injectedMarker(header, source), proof: scheme === 'DPoP' };
     }
+    // DPoP: a fresh proof for this request (one signature), bound to the token by `ath`.
+    if (marked.proof) dpop?.session?.signRequest(config, headers, token.accessToken);
     const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
     // write does; a retry of an injected request, or 'replace', overwrites the header by name.
@@ -136,7 +142,7 @@ export function createRequestInterceptors(
     return config;
   }
 
-  return {
+  const interceptors: RequestInterceptors = {
     route,
     injectCached(config) {
       const checked = routedUnchanged(config);
@@ -148,6 +154,14 @@ export function createRequestInterceptors(
       return headers && token ? inject(config, headers, token) : config;
     },
     injectFetched(config) {
+      if (dpop !== undefined && dpop.session === undefined) {
+        return dpop.load().then(
+          () => interceptors.injectFetched(config),
+          (error: unknown) => {
+            throw forRequest(error, config);
+          },
+        );
+      }
       const headers = headersFor(config);
       if (!headers) return config;
       const cached = source.peek();
@@ -160,4 +174,5 @@ export function createRequestInterceptors(
       );
     },
   };
+  return interceptors;
 }

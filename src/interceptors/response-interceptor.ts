@@ -7,7 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { cancelSignals } from '../util/abort';
-import { OAuth2Error, ReplayNotPossibleError } from '../errors';
+import { DPoPNonceError, OAuth2Error, ReplayNotPossibleError } from '../errors';
 import { answerOf } from '../token/http-answer';
 import { forRequest } from './request-error';
 import { emit } from '../options/hooks';
@@ -19,7 +19,8 @@ import { releaseBody } from './release-body';
 import { injectedAuthorization, injectedMarker, markInjected } from './injected-marker';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
-import { pathOnly } from '../util/url';
+import { pathOnly, requestUrl } from '../util/url';
+import { schemeOf } from '../dpop/dpop-binding';
 import './request-options';
 
 const keepBody = (data: unknown) => data;
@@ -35,16 +36,29 @@ const keepBody = (data: unknown) => data;
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
 export function createResponseInterceptor(instance: AxiosInstance, source: TokenCache, options: ResolvedOptions) {
-  async function replay(config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
+  const { dpop } = options;
+
+  /**
+   * Sends `config` again with `token` (in `scheme`; a DPoP token with a fresh proof). `flags`: which
+   * replay this is, the one after a token rejection (`replayed`) or the one after a DPoP nonce
+   * challenge (`dpopNonceRetried`); each happens at most once per request.
+   */
+  async function replay(
+    config: InternalAxiosRequestConfig,
+    scheme: 'Bearer' | 'DPoP',
+    token: string,
+    flags: { replayed?: true; dpopNonceRetried?: true } = { replayed: true },
+  ): Promise<AxiosResponse> {
     const headers = AxiosHeaders.from(config.headers);
-    const authorization = `Bearer ${token}`;
+    const authorization = `${scheme} ${token}`;
     headers.set('Authorization', authorization);
+    if (scheme === 'DPoP') dpop?.session?.signRequest(config, headers, token);
     const replayConfig = {
       ...config,
       headers,
       // An adapter may delete config.adapter once it ran (axios-mock-adapter does): take the instance's then.
       adapter: config.adapter ?? instance.defaults.adapter,
-      oauth2: { ...config.oauth2, injected: true, replayed: true },
+      oauth2: { ...config.oauth2, injected: true, ...flags },
       // transformRequest already ran: config.data holds the encoded body, to be sent as is.
       transformRequest: [keepBody],
     };
@@ -55,11 +69,45 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     try {
       response = await replayClient.request(replayConfig);
     } catch (error) {
-      if (isAxiosError(error)) redactAxiosError(error, authorization);
+      if (isAxiosError(error)) {
+        // DPoP: a nonce challenge after a rejection replay, or a rejection after a nonce replay, has its own turn.
+        if (dpop && followsUp(error, flags)) return replayOnRejection(error);
+        redactAxiosError(error, authorization);
+      }
       throw replayFailure(error, token);
     }
+    if (dpop) dpop.session?.noteNonce(requestUrl(replayConfig), response.headers);
     noteReplayResponse(response, token);
     return response;
+  }
+
+  /** DPoP: whether a replay's error still has a replay of the other kind due (each kind at most once). */
+  function followsUp(error: AxiosError, flags: { replayed?: true; dpopNonceRetried?: true }): boolean {
+    const response = error.response;
+    if (!response) return false;
+    if (dpop?.session?.isNonceChallenge(response.status, response.headers)) return true;
+    return !flags.replayed && rejectsToken(error);
+  }
+
+  /**
+   * DPoP: the API asked for a nonce (401 `DPoP error="use_dpop_nonce"`; the nonce was noted). The
+   * request is sent once more with the same token and a new proof carrying the nonce; no token is
+   * renewed. A second challenge for the same request is a {@link DPoPNonceError}.
+   */
+  function replayWithNonce(error: AxiosError, config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
+    const answer = error.response && answerOf(error.response, [token]);
+    if (config.oauth2?.dpopNonceRetried) {
+      throw forRequest(new DPoPNonceError('api', error.response?.status, { cause: error, response: answer }), config);
+    }
+    if (!isReplayableBody(config.data)) {
+      const notReplayed = new ReplayNotPossibleError(
+        'The API asked for a DPoP nonce (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body',
+        { cause: error },
+      );
+      throw forRequest(notReplayed, config, answer);
+    }
+    releaseBody(error.response);
+    return replay(config, 'DPoP', token, { dpopNonceRetried: true });
   }
 
   function rejectsToken(error: AxiosError): boolean {
@@ -86,7 +134,12 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     // Every axios error leaves the plugin safe to log, whoever set its Authorization header.
     redactAxiosError(error, injected);
     if (!config || injected === undefined) throw error;
-    const rejected = injected.slice('Bearer '.length);
+    const rejected = injected.slice(injected.indexOf(' ') + 1);
+    if (dpop?.session && error.response) {
+      dpop.session.noteNonce(requestUrl(config), error.response.headers);
+      if (injected.startsWith('DPoP ') && dpop.session.isNonceChallenge(error.response.status, error.response.headers))
+        return replayWithNonce(error, config, rejected);
+    }
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
       // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
@@ -110,7 +163,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       url: pathOnly(config.url),
       fetched,
     });
-    return replay(config, token.accessToken);
+    return replay(config, schemeOf(token, dpop), token.accessToken);
   }
 
   return replayOnRejection;

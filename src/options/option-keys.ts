@@ -1,5 +1,5 @@
 import type { OAuth2Hooks } from './hooks';
-import type { GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
+import type { DPoPOptions, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
 import type { Preset } from './presets';
 
 /**
@@ -23,6 +23,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   clientAuthentication: true,
   basicEncoding: true,
   acceptTokenTypes: true,
+  dpop: true,
   tokenRequestFormat: true,
   tokenRequestHeaders: true,
   tokenRequestParams: true,
@@ -51,6 +52,9 @@ export const PRESET_KEYS = keysOf<Omit<Preset, keyof OAuth2Options>>({ baseURL: 
 
 /** Keys of `retry`. */
 export const RETRY_KEYS = keysOf<RetryOptions>({ retries: true, baseDelayMs: true, maxDelayMs: true });
+
+/** Keys of `dpop` (the object form). */
+export const DPOP_KEYS = keysOf<DPoPOptions>({ privateKey: true });
 
 /** Keys of `lockout`. */
 export const LOCKOUT_KEYS = keysOf<LockoutOptions>({

@@ -7,6 +7,8 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import { DPoPBinding } from '../dpop/dpop-binding';
+import { dpopTokenTypes, resolveDPoPOption } from '../dpop/dpop-option';
 import {
   GRANT_KEYS,
   HOOK_NAMES,
@@ -28,6 +30,8 @@ export interface ResolvedOptions {
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
+  /** DPoP (RFC 9449): the attachment's key and lazily loaded signer; undefined when off. */
+  dpop?: DPoPBinding;
   tokenRequestFormat: 'form' | 'json';
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
@@ -134,7 +138,8 @@ function resolveGrant(value: unknown): GrantOptions {
   return fail('grant.type', "'client_credentials' or 'password'", value.type);
 }
 
-function resolveTokenTypes(value: unknown): ReadonlySet<string> {
+function resolveTokenTypes(value: unknown, dpop: boolean): ReadonlySet<string> {
+  if (dpop) return dpopTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, false));
   if (value === undefined) return new Set(['bearer']);
   if (!Array.isArray(value) || value.length === 0) fail('acceptTokenTypes', 'a non-empty array of strings', value);
   return new Set(
@@ -235,6 +240,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const rejection = optional('rejection', o.rejection, isObject, 'an object', {});
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
+  const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
+  const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
   return {
     tokenUrl,
     clientId: requireString('clientId', o.clientId),
@@ -249,7 +256,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       'client_secret_basic',
     ),
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
-    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes),
+    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, dpopKey !== undefined),
+    dpop: dpopKey && new DPoPBinding(dpopKey, clock),
     tokenRequestFormat: optional(
       'tokenRequestFormat',
       o.tokenRequestFormat,
@@ -368,7 +376,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     ),
     storeTimeoutMs: optional('storeTimeoutMs', o.storeTimeoutMs, isPositive, 'a positive number', 3_000),
     hooks: resolveHooks(o.hooks),
-    clock: optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock(),
+    clock,
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };
 }

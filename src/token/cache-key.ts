@@ -19,7 +19,7 @@ function sortedEntries(record: Record<string, string>, foldCase: boolean): [stri
  * (`tokenRequestParams`, grant, scope, client credentials in the body), every header
  * (`tokenRequestHeaders`, Basic credentials with their encoding), and the body format), so two
  * environments, clients, audiences or grants never share a token. Parameter and header order does
- * not matter. No secret (nor the client id) appears in the key, which a shared store may show to others.
+ * not matter. With DPoP, the key's thumbprint is part of the key. No secret (nor the client id) appears in the key, which a shared store may show to others.
  */
 export function cacheKey(options: ResolvedOptions): string {
   const auth = options.clientAuthentication;
@@ -31,5 +31,7 @@ export function cacheKey(options: ResolvedOptions): string {
     sortedEntries(tokenHeaders(options), true),
     sortedEntries(tokenParams(options, mainGrant(options)), false),
   ];
+  // A DPoP token is bound to one key: only a client holding that key (RFC 7638 thumbprint) may use it.
+  if (options.dpop) parts.push([['dpop', options.dpop.key.thumbprint]]);
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

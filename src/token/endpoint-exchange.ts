@@ -11,6 +11,7 @@ import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
 import { MAX_TIMER_MS, type ResolvedOptions } from '../options/validate-options';
 import '../interceptors/request-options';
+import { dpopExchange, type TokenRequestExtras } from '../dpop/token-endpoint';
 
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
@@ -78,6 +79,17 @@ export class EndpointExchange {
    * of the request that needed the token, used over the instance's defaults (not with `tokenHttpClient`).
    */
   async request(grant: GrantParams, signal?: AbortSignal, transport?: RequestTransport): Promise<ExchangeResult> {
+    const { dpop } = this.options;
+    if (dpop) return dpopExchange(await dpop.load(), this.options, (extras) => this.exchange(grant, signal, transport, extras));
+    return this.exchange(grant, signal, transport);
+  }
+
+  private async exchange(
+    grant: GrantParams,
+    signal: AbortSignal | undefined,
+    transport: RequestTransport | undefined,
+    extras?: TokenRequestExtras,
+  ): Promise<ExchangeResult> {
     const { options } = this;
     const defaults = this.instance.defaults;
     const borrowed = options.tokenHttpClient ? undefined : transport;
@@ -100,7 +112,7 @@ export class EndpointExchange {
     let data: unknown;
     try {
       response = await this.bare.request({
-        ...buildTokenRequest(options, grant),
+        ...buildTokenRequest(options, grant, extras),
         ...inherited,
         timeout: timeoutMs,
         signal: deadline.signal,
@@ -134,6 +146,7 @@ export class EndpointExchange {
       deadline.clear();
     }
     const { status, statusText } = response;
+    extras?.onHeaders?.(response.headers);
     const headers = this.headersOf(response, grant);
     if (data === TOO_LARGE) {
       if (status >= 200 && status < 300) {

@@ -1,6 +1,6 @@
 import { sleep } from '../util/abort';
 import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
-import { InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from '../errors';
+import { DPoPNonceError, InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from '../errors';
 import { emit } from '../options/hooks';
 import { scrub, scrubDeep } from '../security/redact';
 import type { StoredToken } from '../store/token-store';
@@ -25,7 +25,7 @@ import type { ResolvedOptions } from '../options/validate-options';
 export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
-  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError };
+  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | DPoPNonceError };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
 export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {
@@ -64,7 +64,7 @@ function scrubbedInvalidResponse(
 const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type', 'unauthorized_client']);
 
 /** The error code of a failed refresh grant that the main grant answers (see {@link REFRESH_FALLBACK_ERRORS}), else undefined. */
-function refreshRefusal(error: TokenEndpointError | InvalidTokenResponseError): string | undefined {
+function refreshRefusal(error: TokenEndpointError | InvalidTokenResponseError | DPoPNonceError): string | undefined {
   const code = error instanceof TokenEndpointError ? error.error : undefined;
   return code !== undefined && REFRESH_FALLBACK_ERRORS.has(code) ? code : undefined;
 }
@@ -153,7 +153,14 @@ export class GrantRunner {
     }
   }
 
-  private toError(failure: TokenFailure & { cause?: Error }, grant: GrantParams, attempts: number): TokenEndpointError {
+  private toError(
+    failure: TokenFailure & { cause?: Error },
+    grant: GrantParams,
+    attempts: number,
+  ): TokenEndpointError | DPoPNonceError {
+    // The exchange already retried the nonce challenge once (see dpopExchange): this one is final.
+    if (this.options.dpop && failure.error === 'use_dpop_nonce')
+      return new DPoPNonceError('token_endpoint', failure.status, { response: failureAnswer(failure) });
     // The failure's fields were scrubbed already; the message also holds the transport error's text.
     const secrets = grantSecrets(this.options, grant);
     const transient = failure.kind === 'transient';

@@ -60,11 +60,16 @@ export function tokenHeaders(options: ResolvedOptions): Record<string, string> {
 
 /**
  * Builds the token request for `grant`: one client-authentication method per request
- * (RFC 6749 §2.3), credentials never in the URL except in the legacy `query` mode.
+ * (RFC 6749 §2.3), credentials never in the URL except in the legacy `query` mode. `extras.headers`
+ * (e.g. a DPoP proof) are added to the request's headers.
  */
-export function buildTokenRequest(options: ResolvedOptions, grant: GrantParams): AxiosRequestConfig {
+export function buildTokenRequest(
+  options: ResolvedOptions,
+  grant: GrantParams,
+  extras?: { headers?: Record<string, string> },
+): AxiosRequestConfig {
   const params = tokenParams(options, grant);
-  const headers = tokenHeaders(options);
+  const headers = extras?.headers ? { ...tokenHeaders(options), ...extras.headers } : tokenHeaders(options);
   if (options.clientAuthentication === 'query') {
     return { method: 'GET', url: options.tokenUrl, params: new URLSearchParams(params), headers };
   }
