@@ -94,7 +94,11 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
    * request is sent once more with the same token and a new proof carrying the nonce; no token is
    * renewed. A second challenge for the same request is a {@link DPoPNonceError}.
    */
-  function replayWithNonce(error: AxiosError, config: InternalAxiosRequestConfig, token: string): Promise<AxiosResponse> {
+  function replayWithNonce(
+    error: AxiosError,
+    config: InternalAxiosRequestConfig,
+    token: string,
+  ): Promise<AxiosResponse> {
     const answer = error.response && answerOf(error.response, [token]);
     if (config.oauth2?.dpopNonceRetried) {
       throw forRequest(new DPoPNonceError('api', error.response?.status, { cause: error, response: answer }), config);

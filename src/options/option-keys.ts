@@ -1,5 +1,12 @@
 import type { OAuth2Hooks } from './hooks';
-import type { DPoPOptions, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
+import type {
+  DPoPOptions,
+  GrantOptions,
+  LockoutOptions,
+  OAuth2Options,
+  RejectionOptions,
+  RetryOptions,
+} from './options';
 import type { Preset } from './presets';
 
 /**

@@ -80,7 +80,8 @@ export class EndpointExchange {
    */
   async request(grant: GrantParams, signal?: AbortSignal, transport?: RequestTransport): Promise<ExchangeResult> {
     const { dpop } = this.options;
-    if (dpop) return dpopExchange(await dpop.load(), this.options, (extras) => this.exchange(grant, signal, transport, extras));
+    if (dpop)
+      return dpopExchange(await dpop.load(), this.options, (extras) => this.exchange(grant, signal, transport, extras));
     return this.exchange(grant, signal, transport);
   }
 
