@@ -78,7 +78,7 @@ export async function verifyProof(
   try {
     const header = jose.decodeProtectedHeader(proof);
     if (header.typ !== 'dpop+jwt') return { ok: false, reason: 'typ', header };
-    const jwk = header.jwk as jose.JWK | undefined;
+    const jwk = header.jwk;
     if (!jwk || 'd' in jwk) return { ok: false, reason: 'jwk', header };
     const key = await jose.importJWK(jwk, header.alg);
     const { payload } = await jose.jwtVerify(proof, key, { typ: 'dpop+jwt', maxTokenAge: '60s', clockTolerance: 5 });

@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { OAuth2OptionsError } from '../errors';
 
 /** The JWS algorithms the plugin signs DPoP proofs with, by key type. */
@@ -39,7 +46,7 @@ function importPrivateKey(value: unknown): KeyObject {
     if (typeof value === 'string') return createPrivateKey(value);
     if (value !== null && typeof value === 'object' && typeof (value as { kty?: unknown }).kty === 'string') {
       if (typeof (value as { d?: unknown }).d !== 'string') refuse('must be a private JWK (it has no "d")');
-      return createPrivateKey({ key: value as import('node:crypto').JsonWebKey, format: 'jwk' });
+      return createPrivateKey({ key: value as JsonWebKey, format: 'jwk' });
     }
   } catch (error) {
     if (error instanceof OAuth2OptionsError) throw error;
