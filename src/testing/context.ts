@@ -3,6 +3,7 @@ import { FaultSource } from './faults';
 import { Lockout } from './lockout';
 import { IssuedTokenRegistry } from './issued-token-registry';
 import type { ApiRequestRecord, AuthServerOptions, TokenRequestRecord } from './types';
+import { DPoPGate } from './dpop';
 
 const LOG_LIMIT = 1000;
 
@@ -47,6 +48,8 @@ export class ServerContext {
   readonly lockout: Lockout;
   readonly tokenLog = new RingLog<TokenRequestRecord>();
   readonly apiLog = new RingLog<ApiRequestRecord>();
+  /** DPoP proofs and nonces, when the `dpop` option asks for them. */
+  readonly dpop?: DPoPGate;
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -67,6 +70,7 @@ export class ServerContext {
     if (options.lockoutRetryAfterSeconds !== undefined) {
       this.options.lockoutRetryAfterSeconds = nonNegative('lockoutRetryAfterSeconds', options.lockoutRetryAfterSeconds);
     }
+    if (options.dpop !== undefined) this.dpop = new DPoPGate(options.dpop);
     if (options.musement !== undefined) {
       this.options.musement = {
         application: options.musement.application,

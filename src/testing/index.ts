@@ -14,6 +14,7 @@ export type {
   ApiRequestRecord,
   AuthServer,
   AuthServerOptions,
+  DPoPServerOptions,
   Fault,
   IssuedToken,
   MusementOptions,

@@ -1,4 +1,7 @@
 import type { AuthCounters } from './counters';
+import type { DPoPServerOptions } from './dpop';
+
+export type { DPoPServerOptions } from './dpop';
 
 /** Options of the Musement-like routes (`/api/v3/…`). */
 export interface MusementOptions {
@@ -31,6 +34,12 @@ export interface AuthServerOptions {
   basicEncoding?: 'any' | 'strict' | 'raw';
   /** Enables the Musement-like routes under `/api/v3`. */
   musement?: MusementOptions;
+  /**
+   * Require DPoP (RFC 9449): token requests and API calls must carry a valid `DPoP` proof, tokens are
+   * issued as `token_type: DPoP` bound to the proof's key, and the API wants `Authorization: DPoP`.
+   * Nonces are required where asked. @default undefined (bearer only)
+   */
+  dpop?: DPoPServerOptions;
 }
 
 /**
@@ -146,6 +155,8 @@ export interface AuthServer {
   isLocked(): boolean;
   /** Ends any lockout and forgets past bad attempts. */
   unlock(): void;
+  /** DPoP servers (`dpop` option): new nonces at the token endpoint and the API; the old ones are refused. */
+  rotateDPoPNonces(): void;
   /** Stops listening and destroys every socket (keep-alive and hanging ones included). Idempotent. */
   close(): Promise<void>;
 }
