@@ -1,5 +1,6 @@
 import { AxiosHeaders } from 'axios';
 import { scrubDeep } from './redact';
+import { headerValue } from '../util/headers';
 import { safeValue, serialiseAs, showAs } from './safe-view';
 
 /** What an injected `Authorization` header reads as once an error leaves the plugin. */
@@ -79,6 +80,8 @@ function responseView(response: object, secrets: readonly string[]): Record<stri
  */
 export function redactAxiosError(error: ErrorLike, injected?: string): void {
   const { config, response } = error;
+  // A DPoP proof sent with the plugin's token is scrubbed like the token (a server may echo it).
+  const proof = injected?.startsWith('DPoP ') && config ? headerValue(config.headers, 'dpop') : undefined;
   if (config) {
     if (injected !== undefined) maskInjected(config.headers, injected);
     showAs(config, () => safeValue(config));
@@ -87,6 +90,7 @@ export function redactAxiosError(error: ErrorLike, injected?: string): void {
   if (response) {
     hideKey(response, 'request');
     const secrets = injected === undefined ? [] : [injected.slice(injected.indexOf(' ') + 1)];
+    if (proof !== undefined && proof !== '[redacted]') secrets.unshift(proof);
     showAs(response, () => responseView(response, secrets));
   }
   // util.inspect keeps its usual error format (stack, then the now safe config and response).
