@@ -142,6 +142,28 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
     await expect(api.get('/after')).resolves.toMatchObject({ status: 200 });
   });
 
+  it('the nonce retry is not a transient retry: with retries: 1, nonce → 503 → token succeeds, one failure event', async () => {
+    server.tokenNonce = 'n1';
+    const failures: unknown[] = [];
+    attach({
+      retry: { retries: 1, baseDelayMs: 0, maxDelayMs: 0 },
+      hooks: { onTokenEndpointFailure: (e) => failures.push(e) },
+    });
+    // The first request has no nonce (400), the retry with it meets a 503, the runner's one retry gets the token.
+    server.tokenFaults = [undefined, 503];
+    await expect(api.get('/a')).resolves.toMatchObject({ status: 200 });
+    expect(server.tokenCalls.map((c) => c.status)).toEqual([400, 503, 200]);
+    expect(failures).toEqual([{ kind: 'transient', error: 'server_error', status: 503, attempt: 1, willRetry: true }]);
+  });
+
+  it('a repeated nonce error is negative-cached (failureCacheMs): the next request makes no token call', async () => {
+    server.alwaysDemandTokenNonce = true;
+    attach({ failureCacheMs: 60_000 });
+    await expect(api.get('/a')).rejects.toBeInstanceOf(DPoPNonceError);
+    await expect(api.get('/b')).rejects.toBeInstanceOf(DPoPNonceError);
+    expect(server.tokenCalls).toHaveLength(2);
+  });
+
   it('a token endpoint asking for a nonce again after the nonce retry: DPoPNonceError, exactly 2 token calls, no loop', async () => {
     server.alwaysDemandTokenNonce = true;
     attach({ failureCacheMs: 0 });

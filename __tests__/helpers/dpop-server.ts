@@ -48,6 +48,8 @@ export interface DPoPServer {
   tokenType: string;
   /** Tokens revoked (answered 401 DPoP error="invalid_token"). */
   revoked: Set<string>;
+  /** Statuses answered in order, one per token request (undefined: handled normally), while any are left. */
+  tokenFaults: Array<number | undefined>;
   /** Issued tokens and the thumbprint each is bound to. */
   issued: Map<string, string>;
   close(): Promise<void>;
@@ -115,6 +117,7 @@ export async function startDPoPServer(): Promise<DPoPServer> {
     alwaysDemandApiNonce: false,
     tokenType: 'DPoP',
     revoked: new Set(),
+    tokenFaults: [],
     issued: new Map(),
     close: async () => undefined,
   };
@@ -133,6 +136,11 @@ export async function startDPoPServer(): Promise<DPoPServer> {
       status: 0,
     };
     state.tokenCalls.push(call);
+    const fault = state.tokenFaults.shift();
+    if (fault !== undefined) {
+      call.status = fault;
+      return send(res, fault, { error: 'server_error' });
+    }
     if (state.alwaysDemandTokenNonce || proof.reason === 'nonce') {
       call.status = 400;
       const next = state.alwaysDemandTokenNonce ? `tn-${state.tokenCalls.length}` : (nonce as string);
