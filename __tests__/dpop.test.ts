@@ -65,6 +65,7 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
     expect(first.header?.typ).toBe('dpop+jwt');
     expect(first.header?.jwk).not.toHaveProperty('d');
     expect(server.issued.get('dpop-tok-1')).toBe(first.jkt);
+    await expect(auth!.getToken()).resolves.toMatchObject({ accessToken: 'dpop-tok-1', tokenType: 'DPoP' });
   });
 
   it.each([

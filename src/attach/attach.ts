@@ -16,13 +16,17 @@ import { GrantRunner } from '../token/grant-runner';
 import { TokenCache } from '../token/token-cache';
 import { resolveOptions } from '../options/validate-options';
 import { notingNonces } from '../dpop/response-nonces';
+import { schemeOf, type DPoPBinding } from '../dpop/dpop-binding';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
   /** The access token. */
   accessToken: string;
-  /** The scheme the plugin sends the token with: always `'Bearer'`, whatever the server's `token_type` said. */
-  tokenType: 'Bearer';
+  /**
+   * The scheme the plugin sends the token with: `'DPoP'` for a DPoP token (with the `dpop` option),
+   * else `'Bearer'`, whatever the server's `token_type` said.
+   */
+  tokenType: 'Bearer' | 'DPoP';
   /** When the token expires (from the server's `expires_in`, counted from when the request was sent); absent when the server gave none. */
   expiresAt?: Date;
   /** The scope the server granted, when it said. */
@@ -115,7 +119,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     cacheKey: key,
     getAccessToken: async () => (await source.getToken()).accessToken,
     getToken: async (getOptions) =>
-      tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken())),
+      tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()), resolved.dpop),
     invalidate: () => source.invalidate(),
     detach() {
       if (!attached) return;
@@ -128,8 +132,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   };
 }
 
-function tokenInfo(token: StoredToken): TokenInfo {
-  const info: TokenInfo = { accessToken: token.accessToken, tokenType: 'Bearer' };
+function tokenInfo(token: StoredToken, dpop: DPoPBinding | undefined): TokenInfo {
+  const info: TokenInfo = { accessToken: token.accessToken, tokenType: schemeOf(token, dpop) };
   if (token.expiresAt !== undefined) info.expiresAt = new Date(token.expiresAt);
   if (token.scope !== undefined) info.scope = token.scope;
   return info;
