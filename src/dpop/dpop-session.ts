@@ -6,8 +6,13 @@ import type { DPoPKey } from './dpop-key';
 import { NonceMemory } from './nonce-memory';
 import { accessTokenHash, ProofSigner } from './proof-signer';
 
+type Target = { htu: string; origin: string };
+
+/** Request URLs whose `htu` is remembered (an SDK calls a few paths over and over). */
+const TARGET_MEMO_SIZE = 64;
+
 /** `htu` (the URL without query and fragment) and origin of a request URL; undefined when it is not absolute. */
-function target(url: string): { htu: string; origin: string } | undefined {
+function parseTarget(url: string): Target | undefined {
   try {
     const parsed = new URL(url);
     return { htu: `${parsed.origin}${parsed.pathname}`, origin: parsed.origin };
@@ -25,14 +30,25 @@ export class DPoPSession {
   private readonly nonces = new NonceMemory();
   /** The `ath` of the last token a proof was made for: one hash per token, not per request. */
   private lastAth?: { token: string; ath: string };
+  /** Parsed request URLs, bounded (the oldest goes first). */
+  private readonly targets = new Map<string, Target | undefined>();
 
   constructor(key: DPoPKey, clock: () => number) {
     this.signer = new ProofSigner(key, clock);
   }
 
+  /** {@link parseTarget}, memoised per URL. */
+  private target(url: string): Target | undefined {
+    if (this.targets.has(url)) return this.targets.get(url);
+    const parsed = parseTarget(url);
+    if (this.targets.size >= TARGET_MEMO_SIZE) this.targets.delete(this.targets.keys().next().value as string);
+    this.targets.set(url, parsed);
+    return parsed;
+  }
+
   /** A proof for a token request (`method` and `url` as sent), with the token endpoint's nonce if known. */
   tokenRequestProof(method: string, url: string): string {
-    const at = target(url);
+    const at = this.target(url);
     const htu = at?.htu ?? url;
     return this.signer.proof({ htm: method.toUpperCase(), htu, nonce: at && this.nonces.get(at.origin) });
   }
@@ -46,7 +62,7 @@ export class DPoPSession {
   apiProof(method: string, url: string, accessToken: string): string {
     let memo = this.lastAth;
     if (memo?.token !== accessToken) memo = this.lastAth = { token: accessToken, ath: accessTokenHash(accessToken) };
-    const at = target(url);
+    const at = this.target(url);
     return this.signer.proof({
       htm: method,
       htu: at?.htu ?? url,
@@ -58,7 +74,7 @@ export class DPoPSession {
   /** Remembers the `DPoP-Nonce` a response from `url` carries; returns it (undefined when none). */
   noteNonce(url: string, headers: unknown): string | undefined {
     const nonce = headerValue(headers, 'dpop-nonce');
-    const at = nonce === undefined ? undefined : target(url);
+    const at = nonce === undefined ? undefined : this.target(url);
     if (nonce !== undefined && at) this.nonces.set(at.origin, nonce.trim());
     return nonce;
   }

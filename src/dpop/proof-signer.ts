@@ -38,16 +38,13 @@ export class ProofSigner {
 
   /** A new proof: a unique `jti` and the current `iat` every time, so no two proofs are alike. */
   proof(claims: ProofClaims): string {
-    const payload: Record<string, unknown> = {
-      jti: randomUUID(),
-      htm: claims.htm,
-      htu: claims.htu,
-      iat: Math.floor(this.clock() / 1000),
-    };
-    if (claims.ath !== undefined) payload.ath = claims.ath;
-    if (claims.nonce !== undefined) payload.nonce = claims.nonce;
-    const input = this.prefix + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-    const signature = sign(this.hash, Buffer.from(input, 'ascii'), this.key);
+    // The payload is written as JSON text directly (no object, one string): `jti` (a UUID), `htm`,
+    // `iat` and `ath` (base64url) need no escaping; `htu` and `nonce` are escaped by JSON.stringify.
+    let json = `{"jti":"${randomUUID()}","htm":${JSON.stringify(claims.htm)},"htu":${JSON.stringify(claims.htu)},"iat":${Math.floor(this.clock() / 1000)}`;
+    if (claims.ath !== undefined) json += `,"ath":"${claims.ath}"`;
+    if (claims.nonce !== undefined) json += `,"nonce":${JSON.stringify(claims.nonce)}`;
+    const input = this.prefix + Buffer.from(`${json}}`, 'utf8').toString('base64url');
+    const signature = sign(this.hash, Buffer.from(input, 'latin1'), this.key);
     return `${input}.${signature.toString('base64url')}`;
   }
 }
