@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { inProcess, overLoopback } from './hot-path';
+import { dpopOverhead } from './dpop';
 import type { Comparison } from './measure';
 import { heapGrowth, leftAfterDetach } from './memory';
 import { bundleSize } from './size';
@@ -34,6 +35,14 @@ async function main(): Promise<void> {
     `${fmt(inProc.ops['axios-auth-refresh'])}, ${slower(inProc, 'axios-auth-refresh')}`,
     '',
     true,
+  );
+
+  const dpop = await dpopOverhead(quick ? 2_000 : 5_000, quick ? 5 : 21);
+  row(
+    'DPoP: extra cost per request over the bearer path',
+    `+${(dpop.dpopUs - dpop.bearerUs).toFixed(1)} µs = ${dpop.ratio.toFixed(2)}× one bare ES256 signature (${dpop.signatureUs.toFixed(1)} µs)`,
+    '≤ 1.2× one ES256 signature',
+    dpop.ratio <= 1.2,
   );
 
   const http = await overLoopback(quick ? 1_000 : 2_000, quick ? 5 : 41);
