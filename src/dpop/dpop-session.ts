@@ -71,11 +71,15 @@ export class DPoPSession {
     });
   }
 
-  /** Remembers the `DPoP-Nonce` a response from `url` carries; returns it (undefined when none). */
-  noteNonce(url: string, headers: unknown): string | undefined {
+  /**
+   * Remembers the `DPoP-Nonce` a response carries, for the origin of `from` (a URL, or the request
+   * config, resolved only when there is a nonce); returns it (undefined when none).
+   */
+  noteNonce(from: string | RequestTarget, headers: unknown): string | undefined {
     const nonce = headerValue(headers, 'dpop-nonce');
-    const at = nonce === undefined ? undefined : this.target(url);
-    if (nonce !== undefined && at) this.nonces.set(at.origin, nonce.trim());
+    if (nonce === undefined) return undefined;
+    const at = this.target(typeof from === 'string' ? from : requestUrl(from));
+    if (at) this.nonces.set(at.origin, nonce.trim());
     return nonce;
   }
 

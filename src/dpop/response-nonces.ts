@@ -1,5 +1,4 @@
 import type { AxiosResponse } from 'axios';
-import { requestUrl } from '../util/url';
 import type { DPoPBinding } from './dpop-binding';
 
 /**
@@ -11,7 +10,7 @@ export function notingNonces<R>(
   dpop: DPoPBinding,
 ): (response: AxiosResponse) => R {
   return (response) => {
-    dpop.session?.noteNonce(requestUrl(response.config ?? {}), response.headers);
+    dpop.session?.noteNonce(response.config ?? {}, response.headers);
     return handler(response);
   };
 }

@@ -19,7 +19,7 @@ import { releaseBody } from './release-body';
 import { injectedAuthorization, injectedMarker, markInjected } from './injected-marker';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
-import { pathOnly, requestUrl } from '../util/url';
+import { pathOnly } from '../util/url';
 import { schemeOf } from '../dpop/dpop-binding';
 import './request-options';
 
@@ -76,7 +76,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
       }
       throw replayFailure(error, token);
     }
-    if (dpop) dpop.session?.noteNonce(requestUrl(replayConfig), response.headers);
+    if (dpop) dpop.session?.noteNonce(replayConfig, response.headers);
     noteReplayResponse(response, token);
     return response;
   }
@@ -140,7 +140,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     if (!config || injected === undefined) throw error;
     const rejected = injected.slice(injected.indexOf(' ') + 1);
     if (dpop?.session && error.response) {
-      dpop.session.noteNonce(requestUrl(config), error.response.headers);
+      dpop.session.noteNonce(config, error.response.headers);
       if (injected.startsWith('DPoP ') && dpop.session.isNonceChallenge(error.response.status, error.response.headers))
         return replayWithNonce(error, config, rejected);
     }
