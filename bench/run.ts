@@ -44,6 +44,12 @@ async function main(): Promise<void> {
     '≤ 1.2× one ES256 signature',
     dpop.ratio <= 1.2,
   );
+  row(
+    'DPoP: the same extra vs one bare signature made per request (bearer + sign)',
+    `${dpop.inContextRatio.toFixed(2)}×`,
+    '',
+    true,
+  );
 
   const http = await overLoopback(quick ? 1_000 : 2_000, quick ? 5 : 41);
   const slowHttp = http.slowerPct.plugin;
