@@ -234,6 +234,24 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
     expect(server.tokenCalls).toHaveLength(2);
   });
 
+  it('a nonce challenge on the rejection replay gets its own nonce replay (same new token, new proof)', async () => {
+    attach();
+    server.apiNonce = 'first';
+    await api.get('/r');
+    server.revoked.add('dpop-tok-1');
+    server.onTokenIssued = () => (server.apiNonce = 'rotated');
+    const before = server.apiCalls.length;
+    await expect(api.get('/r')).resolves.toMatchObject({ data: { ok: true, token: 'dpop-tok-2' } });
+    expect(
+      server.apiCalls.slice(before).map((c) => [c.status, c.authorization.slice(5), c.proof.claims?.nonce]),
+    ).toEqual([
+      [401, 'dpop-tok-1', 'first'], // revoked
+      [401, 'dpop-tok-2', 'first'], // the replay meets the rotated nonce
+      [200, 'dpop-tok-2', 'rotated'],
+    ]);
+    expect(server.tokenCalls).toHaveLength(2);
+  });
+
   it('a token response whose token_type is not DPoP fails with InvalidTokenResponseError (field token_type)', async () => {
     server.tokenType = 'Bearer';
     attach();

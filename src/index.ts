@@ -8,6 +8,8 @@ export type {
   LockoutOptions,
   RejectionOptions,
   DPoPOptions,
+  PrivateKeyObjectLike,
+  PrivateJwk,
 } from './options/options';
 export type {
   OAuth2Hooks,

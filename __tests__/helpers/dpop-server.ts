@@ -50,6 +50,8 @@ export interface DPoPServer {
   revoked: Set<string>;
   /** Statuses answered in order, one per token request (undefined: handled normally), while any are left. */
   tokenFaults: Array<number | undefined>;
+  /** Called when a token is issued (e.g. to rotate the API nonce at that moment). */
+  onTokenIssued?: (accessToken: string) => void;
   /** Issued tokens and the thumbprint each is bound to. */
   issued: Map<string, string>;
   close(): Promise<void>;
@@ -152,6 +154,7 @@ export async function startDPoPServer(): Promise<DPoPServer> {
     }
     const accessToken = `dpop-tok-${++counter}`;
     state.issued.set(accessToken, proof.jkt as string);
+    state.onTokenIssued?.(accessToken);
     call.status = 200;
     send(res, 200, { access_token: accessToken, token_type: state.tokenType, expires_in: 3600 });
   }

@@ -71,7 +71,7 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     } catch (error) {
       if (isAxiosError(error)) {
         // DPoP: a nonce challenge after a rejection replay, or a rejection after a nonce replay, has its own turn.
-        if (dpop && followsUp(error, flags)) return replayOnRejection(error);
+        if (dpop && followsUp(error, replayConfig.oauth2)) return replayOnRejection(error);
         redactAxiosError(error, authorization);
       }
       throw replayFailure(error, token);
@@ -81,12 +81,15 @@ export function createResponseInterceptor(instance: AxiosInstance, source: Token
     return response;
   }
 
-  /** DPoP: whether a replay's error still has a replay of the other kind due (each kind at most once). */
-  function followsUp(error: AxiosError, flags: { replayed?: true; dpopNonceRetried?: true }): boolean {
+  /**
+   * DPoP: whether a replay's error has a replay of the other kind still due (`done`: the replays this
+   * request had; each kind happens at most once, a second nonce challenge becomes a DPoPNonceError).
+   */
+  function followsUp(error: AxiosError, done: { replayed?: boolean }): boolean {
     const response = error.response;
     if (!response) return false;
     if (dpop?.session?.isNonceChallenge(response.status, response.headers)) return true;
-    return !flags.replayed && rejectsToken(error);
+    return !done.replayed && rejectsToken(error);
   }
 
   /**

@@ -1,4 +1,3 @@
-import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { AxiosError } from 'axios';
 import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
@@ -67,6 +66,22 @@ export interface RejectionOptions {
 }
 
 /** Options of {@link attachOAuth2}. */
+/**
+ * A private `KeyObject` of `node:crypto`, typed by shape so that the plugin's types need no `@types/node`.
+ */
+export interface PrivateKeyObjectLike {
+  readonly type: string;
+  readonly asymmetricKeyType?: string;
+}
+
+/** A private JWK (RFC 7517), e.g. from `keyObject.export({ format: 'jwk' })`: it must have its `d`. */
+export interface PrivateJwk {
+  kty?: string;
+  crv?: string;
+  d?: string;
+  [member: string]: unknown;
+}
+
 /** `dpop: { privateKey }`: the key DPoP proofs are signed with. */
 export interface DPoPOptions {
   /**
@@ -74,7 +89,7 @@ export interface DPoPOptions {
    * EC P-256 (ES256), P-384 (ES384), P-521 (ES512) or Ed25519/Ed448 (EdDSA). Imported at attach
    * time; a key that cannot be used is an `OAuth2OptionsError` (which never shows the key).
    */
-  privateKey: string | KeyObject | JsonWebKey;
+  privateKey: string | PrivateKeyObjectLike | PrivateJwk;
 }
 
 export interface OAuth2Options {
