@@ -7,6 +7,7 @@ import {
   InvalidTokenResponseError,
   MemoryTokenStore,
   OAuth2OptionsError,
+  TokenRejectedError,
   type OAuth2Handle,
   type OAuth2Options,
 } from '../src';
@@ -250,6 +251,17 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
       [200, 'dpop-tok-2', 'rotated'],
     ]);
     expect(server.tokenCalls).toHaveLength(2);
+  });
+
+  it('the rejection storm breaker applies unchanged: an API refusing every DPoP token opens it', async () => {
+    server.rejectAllTokens = true;
+    const opened: unknown[] = [];
+    attach({ hooks: { onRejectionStormOpened: (e) => opened.push(e) } });
+    const first = await api.get('/r').catch((e: unknown) => e);
+    expect(first).toMatchObject({ response: { status: 401 } });
+    await expect(api.get('/r')).rejects.toBeInstanceOf(TokenRejectedError);
+    expect(opened).toHaveLength(1);
+    expect(server.tokenCalls).toHaveLength(2); // the first token, and the one renewal
   });
 
   it('a token response whose token_type is not DPoP fails with InvalidTokenResponseError (field token_type)', async () => {

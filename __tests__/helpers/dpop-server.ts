@@ -46,6 +46,8 @@ export interface DPoPServer {
   alwaysDemandApiNonce: boolean;
   /** token_type of issued tokens. @default 'DPoP' */
   tokenType: string;
+  /** Answer every API call 401 DPoP error="invalid_token" (an API that accepts none of the tokens). */
+  rejectAllTokens?: boolean;
   /** Tokens revoked (answered 401 DPoP error="invalid_token"). */
   revoked: Set<string>;
   /** Statuses answered in order, one per token request (undefined: handled normally), while any are left. */
@@ -186,7 +188,7 @@ export async function startDPoPServer(): Promise<DPoPServer> {
     if (state.alwaysDemandApiNonce) return challenge('use_dpop_nonce', { 'DPoP-Nonce': `an-${state.apiCalls.length}` });
     if (proof.reason === 'nonce') return challenge('use_dpop_nonce', { 'DPoP-Nonce': nonce as string });
     const bound = state.issued.get(accessToken);
-    if (!proof.ok || bound === undefined || bound !== proof.jkt || state.revoked.has(accessToken)) {
+    if (state.rejectAllTokens || !proof.ok || bound !== proof.jkt || state.revoked.has(accessToken)) {
       return challenge('invalid_token');
     }
     call.status = 200;
