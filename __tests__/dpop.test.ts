@@ -198,6 +198,17 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
     expect(server.apiCalls.length - before).toBe(1);
   });
 
+  it('a nonce announced in a successful API answer is used from the next request on, with no challenge', async () => {
+    attach();
+    server.announceApiNonce = 'announced-1';
+    await api.get('/r');
+    await api.get('/r');
+    expect(server.apiCalls.map((c) => [c.status, c.proof.claims?.nonce])).toEqual([
+      [200, undefined],
+      [200, 'announced-1'],
+    ]);
+  });
+
   it('an API asking for a nonce again after the nonce replay: DPoPNonceError, exactly 2 API calls, 1 token call', async () => {
     server.alwaysDemandApiNonce = true;
     attach();

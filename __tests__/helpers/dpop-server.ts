@@ -46,6 +46,8 @@ export interface DPoPServer {
   alwaysDemandApiNonce: boolean;
   /** token_type of issued tokens. @default 'DPoP' */
   tokenType: string;
+  /** Announced in a successful API answer's `DPoP-Nonce` (and required from then on), once. */
+  announceApiNonce?: string;
   /** Answer every API call 401 DPoP error="invalid_token" (an API that accepts none of the tokens). */
   rejectAllTokens?: boolean;
   /** Tokens revoked (answered 401 DPoP error="invalid_token"). */
@@ -192,7 +194,10 @@ export async function startDPoPServer(): Promise<DPoPServer> {
       return challenge('invalid_token');
     }
     call.status = 200;
-    send(res, 200, { ok: true, token: accessToken });
+    const announced = state.announceApiNonce;
+    state.announceApiNonce = undefined;
+    if (announced !== undefined) state.apiNonce = announced;
+    send(res, 200, { ok: true, token: accessToken }, announced === undefined ? {} : { 'DPoP-Nonce': announced });
   }
 
   const server = createServer((req, res) => {
