@@ -192,7 +192,7 @@ describe('client assertion options at attach time', () => {
     const handle = attachOAuth2(axios.create(), {
       ...base,
       clientAuthentication: 'private_key_jwt',
-      privateKey: EC_JWK as never,
+      privateKey: EC_JWK,
     });
     const shown = inspect(handle, { depth: Infinity, showHidden: true });
     expect(shown).not.toContain(D);

@@ -15,6 +15,7 @@ import axios, { AxiosError, CanceledError, type AxiosInstance } from 'axios';
 import {
   AccountLockedError,
   attachOAuth2,
+  DPoPNonceError,
   DetachedError,
   DiscoveryError,
   InvalidTokenResponseError,
@@ -346,7 +347,7 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['private_key_jwt (PEM)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_PEM }],
   [
     'private_key_jwt (JWK)',
-    { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK as never },
+    { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK },
   ],
   ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt' }],
   // A custom grant's parameter values are secrets (here the password's forms are the swept value).
@@ -535,6 +536,106 @@ describe('mutual TLS and discovery', () => {
     expectNoSecret(error, CREDENTIAL_FORMS, 'error');
     expectNoSecret(events, CREDENTIAL_FORMS, 'hook payloads');
     expectNoSecret(auth, CREDENTIAL_FORMS, 'handle');
+    auth.detach();
+  });
+});
+
+/** DPoP (issue 14): the private key (JWK `d`, PEM) and every proof sent never show, whatever fails. */
+describe('DPoP paths', () => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const pemBody = pem.split('\n')[1];
+  const nonceChallenge = (res: http.ServerResponse, n: number) =>
+    sendJson(
+      res,
+      401,
+      { error: 'use_dpop_nonce' },
+      { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': `n${n}` },
+    );
+  const dpopToken = (issued: string[]) => (call: { body: string }, res: http.ServerResponse) => {
+    const token = `AT+${issued.length + 1}/dpop==`;
+    issued.push(token);
+    sendJson(res, 200, { access_token: token, token_type: 'DPoP', expires_in: 3600 });
+  };
+  const DPOP_PATHS: Array<{
+    name: string;
+    key: unknown;
+    arrange: (lb: Loopback, issued: string[]) => void;
+    outcome: Path['outcome'];
+  }> = [
+    {
+      name: 'token endpoint asks for a nonce twice (echoing the credentials)',
+      key: jwk,
+      arrange: (lb) =>
+        (lb.onToken = (call, res) =>
+          sendJson(
+            res,
+            400,
+            { error: 'use_dpop_nonce', error_description: echoOf(call) },
+            { 'dpop-nonce': `t${lb.tokenCalls.length}` },
+          )),
+      outcome: DPoPNonceError,
+    },
+    {
+      name: 'API asks for a nonce twice',
+      key: pem,
+      arrange: (lb, issued) => {
+        lb.onToken = dpopToken(issued);
+        lb.onApi = (call, res) => nonceChallenge(res, lb.apiCalls.length);
+      },
+      outcome: DPoPNonceError,
+    },
+    {
+      name: 'token_type is not DPoP',
+      key: jwk,
+      arrange: (lb) =>
+        (lb.onToken = (call, res) =>
+          sendJson(res, 200, { access_token: 'AT+bearer/0001', token_type: 'Bearer', echo: echoOf(call) })),
+      outcome: InvalidTokenResponseError,
+    },
+    {
+      name: 'API rejects the DPoP token after the one replay',
+      key: privateKey,
+      arrange: (lb, issued) => {
+        lb.onToken = dpopToken(issued);
+        lb.onApi = (call, res) =>
+          sendJson(res, 401, { echo: call.authorization }, { 'www-authenticate': 'DPoP error="invalid_token"' });
+      },
+      outcome: AxiosError,
+    },
+    {
+      name: 'API error (500) echoing the proof',
+      key: jwk,
+      arrange: (lb, issued) => {
+        lb.onToken = dpopToken(issued);
+        lb.onApi = (call, res) => sendJson(res, 500, { proof: call.dpop });
+      },
+      outcome: AxiosError,
+    },
+  ];
+
+  test.each(DPOP_PATHS.map((path) => [path.name, path] as const))('%s', async (_, path) => {
+    const events: Array<[string, unknown]> = [];
+    const issued: string[] = [];
+    path.arrange(lb, issued);
+    const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
+    const auth = attachOAuth2(api, {
+      tokenUrl: lb.tokenUrl,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      retry: { retries: 0 },
+      hooks: recordingHooks(events),
+      dpop: { privateKey: path.key as string },
+    });
+    const error = await api.post('/payins', { amount: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(path.outcome as new () => Error);
+    const proofs = [...lb.tokenCalls, ...lb.apiCalls].map((c) => c.dpop ?? '');
+    expect(proofs.every((p) => p.split('.').length === 3)).toBe(true);
+    const secrets = [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms), jwk.d as string, pemBody, ...proofs];
+    expectNoSecret(error, secrets, 'error');
+    expectNoSecret(events, secrets, 'hook payloads');
+    expectNoSecret(auth, secrets, 'handle');
     auth.detach();
   });
 });

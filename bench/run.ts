@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { inProcess, overLoopback } from './hot-path';
+import { dpopOverhead } from './dpop';
 import type { Comparison } from './measure';
 import { heapGrowth, leftAfterDetach } from './memory';
 import { bundleSize } from './size';
@@ -52,6 +53,19 @@ async function main(): Promise<void> {
     `${fmt(channels.ops['every channel subscribed'])}, ${slower(channels, 'every channel subscribed')} (${fmt(channels.messages)} cache-hit messages)`,
     '',
     channels.messages > 0,
+  );
+  const dpop = await dpopOverhead(quick ? 2_000 : 5_000, quick ? 5 : 21);
+  row(
+    'DPoP: extra cost per request over the bearer path',
+    `+${(dpop.dpopUs - dpop.bearerUs).toFixed(1)} µs = ${dpop.ratio.toFixed(2)}× one bare ES256 signature (${dpop.signatureUs.toFixed(1)} µs)`,
+    '≤ 1.2× one ES256 signature',
+    dpop.ratio <= 1.2,
+  );
+  row(
+    'DPoP: the same extra vs one bare signature made per request (bearer + sign)',
+    `${dpop.inContextRatio.toFixed(2)}×`,
+    '',
+    true,
   );
 
   const http = await overLoopback(quick ? 1_000 : 2_000, quick ? 5 : 41);

@@ -17,7 +17,8 @@ export type OAuth2ErrorCode =
   | 'OAUTH2_STORE_TIMEOUT'
   | 'OAUTH2_DISCOVERY_FAILED'
   | 'OAUTH2_ISSUER_MISMATCH'
-  | 'OAUTH2_GRANT_PARAMETERS';
+  | 'OAUTH2_GRANT_PARAMETERS'
+  | 'OAUTH2_DPOP_NONCE';
 
 /**
  * A brand every plugin error carries: the kinds (class names) it is. `instanceof` checks it, so an
@@ -340,5 +341,31 @@ export class GrantParametersError extends OAuth2Error {
 
   constructor(message: string, cause?: Error) {
     super('OAUTH2_GRANT_PARAMETERS', message, { cause });
+  }
+}
+
+/**
+ * DPoP (RFC 9449): a server asked for a nonce again right after the one retry with the nonce it
+ * gave (`use_dpop_nonce` from the token endpoint, or `WWW-Authenticate: DPoP error="use_dpop_nonce"`
+ * from an API). The plugin retries a nonce challenge once, never in a loop. `response` is the
+ * server's answer (no credential header in it).
+ */
+export class DPoPNonceError extends OAuth2Error {
+  static override readonly kind: string = 'DPoPNonceError';
+  override name = 'DPoPNonceError';
+  /** Who asked: the token endpoint or the API. */
+  readonly source: 'token_endpoint' | 'api';
+  /** HTTP status of the repeated challenge (400 from a token endpoint, 401 from an API). */
+  readonly status?: number;
+
+  constructor(source: 'token_endpoint' | 'api', status: number | undefined, options?: OAuth2ErrorOptions) {
+    const who = source === 'api' ? 'The API' : 'The token endpoint';
+    super(
+      'OAUTH2_DPOP_NONCE',
+      `${who} asked for a new DPoP nonce again right after the retry with the nonce it gave (use_dpop_nonce); not retried further`,
+      options,
+    );
+    this.source = source;
+    this.status = status;
   }
 }

@@ -18,6 +18,7 @@ export type {
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
+  DPoPOptions,
 } from './options/options';
 export type {
   OAuth2Hooks,
@@ -54,6 +55,7 @@ export {
   DetachedError,
   StoreTimeoutError,
   GrantParametersError,
+  DPoPNonceError,
   type OAuth2ErrorCode,
   type ErrorResponse,
   type OAuth2ErrorOptions,

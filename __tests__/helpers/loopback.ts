@@ -16,6 +16,8 @@ export interface ApiRequest {
   body: string;
   /** Which connection (1, 2, …) carried this request. */
   connection: number;
+  /** The `DPoP` proof header, when one was sent. */
+  dpop?: string;
 }
 
 export interface TokenRequest {
@@ -23,6 +25,8 @@ export interface TokenRequest {
   /** The request body, or for a GET the query string (without `?`). */
   body: string;
   connection: number;
+  /** The `DPoP` proof header, when one was sent. */
+  dpop?: string;
 }
 
 export interface Loopback {
@@ -65,10 +69,11 @@ export async function startLoopback(): Promise<Loopback> {
   const server = createServer((req, res) => {
     const connection = ids.get(req.socket) ?? 0;
     const authorization = req.headers.authorization ?? '';
+    const proof = typeof req.headers.dpop === 'string' ? { dpop: req.headers.dpop } : {};
     void readBody(req).then((body) => {
       if ((req.url ?? '').startsWith('/oauth/token')) {
         const query = (req.url ?? '').split('?')[1] ?? '';
-        const call = { authorization, body: req.method === 'GET' ? query : body, connection };
+        const call = { authorization, body: req.method === 'GET' ? query : body, connection, ...proof };
         lb.tokenCalls.push(call);
         const issue = () => {
           issued += 1;
@@ -79,7 +84,15 @@ export async function startLoopback(): Promise<Loopback> {
         return;
       }
       const token = authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : '';
-      const call = { method: req.method ?? 'GET', path: req.url ?? '', authorization, token, body, connection };
+      const call = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '',
+        authorization,
+        token,
+        body,
+        connection,
+        ...proof,
+      };
       lb.apiCalls.push(call);
       if (lb.onApi) lb.onApi(call, res);
       else sendJson(res, 200, { token });

@@ -28,13 +28,18 @@ declare global {
 import { Cooldown } from '../policy/cooldown';
 import { TokenEntries } from '../token/token-entries';
 import { handleSelector, type TokenSelector } from '../token/token-selector';
+import { notingNonces } from '../dpop/response-nonces';
+import { schemeOf, type DPoPBinding } from '../dpop/dpop-binding';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
   /** The access token. */
   accessToken: string;
-  /** The scheme the plugin sends the token with: always `'Bearer'`, whatever the server's `token_type` said. */
-  tokenType: 'Bearer';
+  /**
+   * The scheme the plugin sends the token with: `'DPoP'` for a DPoP token (with the `dpop` option),
+   * else `'Bearer'`, whatever the server's `token_type` said.
+   */
+  tokenType: 'Bearer' | 'DPoP';
   /**
    * When the token expires, in epoch milliseconds (from the server's `expires_in`, counted from when
    * the request was sent, on the plugin's `clock`); absent when the server gave none.
@@ -143,10 +148,13 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     request.injectFetched,
   );
   const onRejected = createResponseInterceptor(instance, entries, resolved);
+  const onFulfilled = createResolvedRejectionHandler(onRejected, entries);
   const responseId = instance.interceptors.response.use(
-    createResolvedRejectionHandler(onRejected, entries),
+    resolved.dpop ? notingNonces(onFulfilled, resolved.dpop) : onFulfilled,
     onRejected,
   );
+  // DPoP: the signing module starts loading now (its own chunk); requests wait for it if need be.
+  resolved.dpop?.load().catch(() => undefined);
   /** The entry a handle call selects; a bad selector rejects the call. */
   const entryFor = (method: string, selector: unknown, extra?: readonly string[]) =>
     entries.forSelector(handleSelector(method, selector, extra));
@@ -158,7 +166,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     getAccessToken: async (selector) => (await entryFor('getAccessToken', selector).getToken()).accessToken,
     getToken: async (getOptions) => {
       const source = entryFor('getToken', getOptions, ['forceRefresh']);
-      return tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()));
+      return tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()), resolved.dpop);
     },
     invalidate: async (selector) => entryFor('invalidate', selector).invalidate(),
     detach() {
@@ -185,8 +193,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   return handle as OAuth2Handle;
 }
 
-function tokenInfo(token: StoredToken): TokenInfo {
-  const info: TokenInfo = { accessToken: token.accessToken, tokenType: 'Bearer' };
+function tokenInfo(token: StoredToken, dpop: DPoPBinding | undefined): TokenInfo {
+  const info: TokenInfo = { accessToken: token.accessToken, tokenType: schemeOf(token, dpop) };
   if (token.expiresAt !== undefined) info.expiresAt = token.expiresAt;
   if (token.scope !== undefined) info.scope = token.scope;
   return info;

@@ -14,6 +14,7 @@ import type { ResolvedOptions } from '../options/validate-options';
 import type { FastPathRoute } from './fast-path';
 import { cacheChannels } from '../observability/observer';
 import './request-options';
+import { schemeOf } from '../dpop/dpop-binding';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
@@ -41,9 +42,9 @@ export interface RequestInterceptors {
  */
 export function createRequestInterceptors(
   entries: TokenEntries,
-  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer'>,
+  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer' | 'dpop'>,
 ): RequestInterceptors {
-  const { apiOrigins, hooks } = options;
+  const { apiOrigins, hooks, dpop } = options;
   const { hit, miss, message: cacheMessage } = cacheChannels(options.observer);
   // A discovered token endpoint is not known at attach time: the plugin's own token requests skip anyway.
   const isTokenRequest = options.tokenUrl === undefined ? () => false : tokenEndpointTest(options.tokenUrl);
@@ -59,7 +60,7 @@ export function createRequestInterceptors(
   /** The entry `route` found that token in. */
   let lastEntry: TokenCache | undefined;
   /** The header value and marker of the last token injected, made once per token. */
-  let marked: { token: StoredToken; header: string; marker: InjectedMarker } | undefined;
+  let marked: { token: StoredToken; header: string; marker: InjectedMarker; proof: boolean } | undefined;
   /**
    * The request `route` just sent to `injectCached`, with what its verdict rested on. When axios runs
    * `injectCached` right after (the usual case), the checks are not made twice; an interceptor that
@@ -112,6 +113,8 @@ export function createRequestInterceptors(
     if (entry === undefined) return 'none';
     // Bad per-request options: the asynchronous interceptor rejects the request with the error.
     if (!(entry instanceof TokenCache)) return 'async';
+    // DPoP: until the signing module is loaded, requests wait for it on the async route.
+    if (dpop !== undefined && dpop.session === undefined) return 'async';
     const cached = entry.peek(config);
     if (!cached) return 'async';
     lastCached = cached;
@@ -168,9 +171,12 @@ export function createRequestInterceptors(
     entry: TokenCache,
   ): InternalAxiosRequestConfig {
     if (marked?.token !== token) {
-      const header = `Bearer ${token.accessToken}`;
-      marked = { token, header, marker: injectedMarker(header, entries, entry) };
+      const scheme = schemeOf(token, dpop);
+      const header = `${scheme} ${token.accessToken}`;
+      marked = { token, header, marker: injectedMarker(header, entries, entry), proof: scheme === 'DPoP' };
     }
+    // DPoP: a fresh proof for this request (one signature), bound to the token by `ath`.
+    if (marked.proof) dpop?.session?.signRequest(config, headers, token.accessToken);
     const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
     // write does; a retry of an injected request, or 'replace', overwrites the header by name.
@@ -181,7 +187,7 @@ export function createRequestInterceptors(
     return config;
   }
 
-  return {
+  const interceptors: RequestInterceptors = {
     route,
     injectCached(config) {
       if (routedUnchanged(config)) {
@@ -202,6 +208,14 @@ export function createRequestInterceptors(
       return inject(config, headers, token, entry);
     },
     injectFetched(config) {
+      if (dpop !== undefined && dpop.session === undefined) {
+        return dpop.load().then(
+          () => interceptors.injectFetched(config),
+          (error: unknown) => {
+            throw forRequest(error, config);
+          },
+        );
+      }
       const entry = entryFor(config);
       if (!entry) return config;
       const headers = headersFor(config);
@@ -220,4 +234,5 @@ export function createRequestInterceptors(
       );
     },
   };
+  return interceptors;
 }

@@ -23,6 +23,8 @@ export interface OAuth2RequestOptions {
   readonly injected?: boolean;
   /** Set by the plugin: this request is the one replay after a token rejection. */
   readonly replayed?: boolean;
+  /** Set by the plugin: this request is the one resend after a DPoP nonce challenge from the API. */
+  readonly dpopNonceRetried?: boolean;
 }
 
 declare module 'axios' {

@@ -7,7 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { cancelSignals } from '../util/abort';
-import { OAuth2Error, ReplayNotPossibleError } from '../errors';
+import { DPoPNonceError, OAuth2Error, ReplayNotPossibleError } from '../errors';
 import { answerOf } from '../token/http-answer';
 import { forRequest } from './request-error';
 import { emit } from '../options/hooks';
@@ -21,6 +21,7 @@ import type { TokenEntries } from '../token/token-entries';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
 import { pathOnly } from '../util/url';
+import { schemeOf } from '../dpop/dpop-binding';
 import './request-options';
 
 const keepBody = (data: unknown) => data;
@@ -36,16 +37,30 @@ const keepBody = (data: unknown) => data;
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
 export function createResponseInterceptor(instance: AxiosInstance, entries: TokenEntries, options: ResolvedOptions) {
-  async function replay(config: InternalAxiosRequestConfig, token: string, source: TokenCache): Promise<AxiosResponse> {
+  const { dpop } = options;
+
+  /**
+   * Sends `config` again with `token` of `source` (in `scheme`; a DPoP token with a fresh proof).
+   * `flags`: which replay this is, the one after a token rejection (`replayed`) or the one after a
+   * DPoP nonce challenge (`dpopNonceRetried`); each happens at most once per request.
+   */
+  async function replay(
+    config: InternalAxiosRequestConfig,
+    scheme: 'Bearer' | 'DPoP',
+    token: string,
+    source: TokenCache,
+    flags: { replayed?: true; dpopNonceRetried?: true } = { replayed: true },
+  ): Promise<AxiosResponse> {
     const headers = AxiosHeaders.from(config.headers);
-    const authorization = `Bearer ${token}`;
+    const authorization = `${scheme} ${token}`;
     headers.set('Authorization', authorization);
+    if (scheme === 'DPoP') dpop?.session?.signRequest(config, headers, token);
     const replayConfig = {
       ...config,
       headers,
       // An adapter may delete config.adapter once it ran (axios-mock-adapter does): take the instance's then.
       adapter: config.adapter ?? instance.defaults.adapter,
-      oauth2: { ...config.oauth2, injected: true, replayed: true },
+      oauth2: { ...config.oauth2, injected: true, ...flags },
       // transformRequest already ran: config.data holds the encoded body, to be sent as is.
       transformRequest: [keepBody],
     };
@@ -56,11 +71,53 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     try {
       response = await replayClient.request(replayConfig);
     } catch (error) {
-      if (isAxiosError(error)) redactAxiosError(error, authorization);
+      if (isAxiosError(error)) {
+        // DPoP: a nonce challenge after a rejection replay, or a rejection after a nonce replay, has its own turn.
+        if (dpop && followsUp(error, replayConfig.oauth2)) return replayOnRejection(error);
+        redactAxiosError(error, authorization);
+      }
       throw replayFailure(error, token, source);
     }
+    if (dpop) dpop.session?.noteNonce(replayConfig, response.headers);
     noteReplayResponse(response, token, source);
     return response;
+  }
+
+  /**
+   * DPoP: whether a replay's error has a replay of the other kind still due (`done`: the replays this
+   * request had; each kind happens at most once, a second nonce challenge becomes a DPoPNonceError).
+   */
+  function followsUp(error: AxiosError, done: { replayed?: boolean }): boolean {
+    const response = error.response;
+    if (!response) return false;
+    if (dpop?.session?.isNonceChallenge(response.status, response.headers)) return true;
+    return !done.replayed && rejectsToken(error);
+  }
+
+  /**
+   * DPoP: the API asked for a nonce (401 `DPoP error="use_dpop_nonce"`; the nonce was noted). The
+   * request is sent once more with the same token and a new proof carrying the nonce; no token is
+   * renewed. A second challenge for the same request is a {@link DPoPNonceError}.
+   */
+  function replayWithNonce(
+    error: AxiosError,
+    config: InternalAxiosRequestConfig,
+    token: string,
+    source: TokenCache,
+  ): Promise<AxiosResponse> {
+    const answer = error.response && answerOf(error.response, [token]);
+    if (config.oauth2?.dpopNonceRetried) {
+      throw forRequest(new DPoPNonceError('api', error.response?.status, { cause: error, response: answer }), config);
+    }
+    if (!isReplayableBody(config.data)) {
+      const notReplayed = new ReplayNotPossibleError(
+        'The API asked for a DPoP nonce (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body',
+        { cause: error },
+      );
+      throw forRequest(notReplayed, config, answer);
+    }
+    releaseBody(error.response);
+    return replay(config, 'DPoP', token, source, { dpopNonceRetried: true });
   }
 
   function rejectsToken(error: AxiosError): boolean {
@@ -87,9 +144,14 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     // Every axios error leaves the plugin safe to log, whoever set its Authorization header.
     redactAxiosError(error, injected);
     if (!config || injected === undefined) throw error;
-    const rejected = injected.slice('Bearer '.length);
+    const rejected = injected.slice(injected.indexOf(' ') + 1);
     // The entry (scope, resource) whose token this was: only its token is renewed, and the replay uses it.
     const source = entries.entryOf(config) ?? entries.defaultEntry;
+    if (dpop?.session && error.response) {
+      dpop.session.noteNonce(config, error.response.headers);
+      if (injected.startsWith('DPoP ') && dpop.session.isNonceChallenge(error.response.status, error.response.headers))
+        return replayWithNonce(error, config, rejected, source);
+    }
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
       // No replay, but the rejected token is still dropped and renewed (the shared flight), so the
@@ -113,7 +175,7 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
       url: pathOnly(config.url),
       fetched,
     });
-    return replay(config, token.accessToken, source);
+    return replay(config, schemeOf(token, dpop), token.accessToken, source);
   }
 
   return replayOnRejection;

@@ -52,9 +52,6 @@ export interface KeyObjectLike {
   readonly asymmetricKeyType?: string;
 }
 
-/** A private key as a JSON Web Key (RFC 7517): its private members (`d`…) included. */
-export type PrivateJwk = { kty: string; d: string; kid?: string; alg?: string } & Record<string, unknown>;
-
 /**
  * How the client authenticates at the token endpoint.
  * - `client_secret_basic`: `Authorization: Basic …` (RFC 6749 §2.3.1), form body. The default.
@@ -138,6 +135,29 @@ export interface ApiOrigin {
 }
 
 /** Options of {@link attachOAuth2}. */
+/**
+ * A private JWK (RFC 7517), e.g. from `keyObject.export({ format: 'jwk' })`: it must have its private
+ * members (`d`…); checked at attach time.
+ */
+export interface PrivateJwk {
+  kty?: string;
+  crv?: string;
+  d?: string;
+  kid?: string;
+  alg?: string;
+  [member: string]: unknown;
+}
+
+/** `dpop: { privateKey }`: the key DPoP proofs are signed with. */
+export interface DPoPOptions {
+  /**
+   * The private key: a PEM string (PKCS#8, SEC1 or PKCS#1), a private `KeyObject` or a private JWK.
+   * EC P-256 (ES256), P-384 (ES384), P-521 (ES512) or Ed25519/Ed448 (EdDSA). Imported at attach
+   * time; a key that cannot be used is an `OAuth2OptionsError` (which never shows the key).
+   */
+  privateKey: string | KeyObjectLike | PrivateJwk;
+}
+
 export interface OAuth2Options {
   /**
    * Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`).
@@ -215,6 +235,15 @@ export interface OAuth2Options {
    * @default ['Bearer']
    */
   acceptTokenTypes?: string[];
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): token and API requests carry a `DPoP` proof signed
+   * with the attachment's key, and DPoP tokens are sent as `Authorization: DPoP …`. `true` generates
+   * an ES256 key for this attachment (refused with a fleet `store`: each process would get its own
+   * key and token; pass a shared `privateKey` instead). With DPoP on, `acceptTokenTypes` defaults to
+   * `['DPoP']`: a token response with another `token_type` fails with `InvalidTokenResponseError`.
+   * @default undefined (off)
+   */
+  dpop?: boolean | DPoPOptions;
   /** Body format of POST token requests. @default 'form' (application/x-www-form-urlencoded) */
   tokenRequestFormat?: 'form' | 'json';
   /** Extra headers sent on every token request (e.g. `X-Musement-Application`). @default {} */

@@ -13,6 +13,8 @@ import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/ass
 import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
 import { OAuth2RequestOptionsError } from '../errors';
+import { DPoPBinding } from '../dpop/dpop-binding';
+import { dpopTokenTypes, resolveDPoPOption } from '../dpop/dpop-option';
 import {
   API_ORIGIN_KEYS,
   GRANT_KEYS,
@@ -47,6 +49,8 @@ export interface ResolvedOptions {
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
+  /** DPoP (RFC 9449): the attachment's key and lazily loaded signer; undefined when off. */
+  dpop?: DPoPBinding;
   tokenRequestFormat: 'form' | 'json';
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
@@ -178,7 +182,8 @@ function resolveGrant(value: unknown): GrantOptions {
   return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
 }
 
-function resolveTokenTypes(value: unknown): ReadonlySet<string> {
+function resolveTokenTypes(value: unknown, dpop: boolean): ReadonlySet<string> {
+  if (dpop) return dpopTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, false));
   if (value === undefined) return new Set(['bearer']);
   if (!Array.isArray(value) || value.length === 0) fail('acceptTokenTypes', 'a non-empty array of strings', value);
   return new Set(
@@ -362,6 +367,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       : requireString('clientSecret', o.clientSecret);
   const clientCertificate = mutualTls ? checkMutualTls(clientAuthentication, instance, tokenHttpClient) : undefined;
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
+  const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
+  const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
   return {
     tokenUrl,
     issuer,
@@ -388,7 +395,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
         DEFAULT_TOKEN_LIFETIME_SECONDS,
       ) * 1000,
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
-    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes),
+    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, dpopKey !== undefined),
+    dpop: dpopKey && new DPoPBinding(dpopKey, clock),
     tokenRequestFormat,
     tokenRequestHeaders: optional(
       'tokenRequestHeaders',
@@ -501,7 +509,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       o.revocationUrl === undefined
         ? undefined
         : secureUrl('revocationUrl', o.revocationUrl, allowInsecureHttp).toString(),
-    clock: optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock(),
+    clock,
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };
 }

@@ -1,5 +1,6 @@
 import { AxiosHeaders } from 'axios';
 import { scrubDeep } from './redact';
+import { headerValue } from '../util/headers';
 import { safeValue, serialiseAs, showAs } from './safe-view';
 
 /** What an injected `Authorization` header reads as once an error leaves the plugin. */
@@ -19,14 +20,26 @@ function hideKey(target: object | undefined, key: string): void {
   }
 }
 
-/** Replaces the plugin's own `Authorization` header (exactly `injected`) with {@link REDACTED_BEARER}. */
+/**
+ * Replaces the plugin's own `Authorization` header (exactly `injected`) with {@link REDACTED_BEARER}
+ * (`DPoP [redacted]` for a DPoP token, whose `DPoP` proof header is masked with it).
+ */
 function maskInjected(headers: unknown, injected: string): void {
+  const dpop = injected.startsWith('DPoP ');
+  const masked = dpop ? 'DPoP [redacted]' : REDACTED_BEARER;
   if (headers instanceof AxiosHeaders) {
-    if (headers.get('Authorization') === injected) headers.set('Authorization', REDACTED_BEARER);
+    if (headers.get('Authorization') !== injected) return;
+    headers.set('Authorization', masked);
+    if (dpop && headers.has('DPoP')) headers.set('DPoP', '[redacted]');
   } else if (headers && typeof headers === 'object') {
     const plain = headers as Record<string, unknown>;
-    for (const key of Object.keys(plain))
-      if (key.toLowerCase() === 'authorization' && plain[key] === injected) plain[key] = REDACTED_BEARER;
+    const ours = Object.keys(plain).some((key) => key.toLowerCase() === 'authorization' && plain[key] === injected);
+    if (!ours) return;
+    for (const key of Object.keys(plain)) {
+      const name = key.toLowerCase();
+      if (name === 'authorization') plain[key] = masked;
+      else if (dpop && name === 'dpop') plain[key] = '[redacted]';
+    }
   }
 }
 
@@ -67,6 +80,8 @@ function responseView(response: object, secrets: readonly string[]): Record<stri
  */
 export function redactAxiosError(error: ErrorLike, injected?: string): void {
   const { config, response } = error;
+  // A DPoP proof sent with the plugin's token is scrubbed like the token (a server may echo it).
+  const proof = injected?.startsWith('DPoP ') && config ? headerValue(config.headers, 'dpop') : undefined;
   if (config) {
     if (injected !== undefined) maskInjected(config.headers, injected);
     showAs(config, () => safeValue(config));
@@ -74,7 +89,8 @@ export function redactAxiosError(error: ErrorLike, injected?: string): void {
   hideKey(error, 'request');
   if (response) {
     hideKey(response, 'request');
-    const secrets = injected === undefined ? [] : [injected.slice('Bearer '.length)];
+    const secrets = injected === undefined ? [] : [injected.slice(injected.indexOf(' ') + 1)];
+    if (proof !== undefined && proof !== '[redacted]') secrets.unshift(proof);
     showAs(response, () => responseView(response, secrets));
   }
   // util.inspect keeps its usual error format (stack, then the now safe config and response).

@@ -9,6 +9,8 @@ const CREDENTIAL_KEYS = new Set([
   'proxy-authorization',
   'cookie',
   'set-cookie',
+  // A DPoP proof (RFC 9449) is a credential header too.
+  'dpop',
   'auth',
   'password',
   'client_secret',

@@ -10,6 +10,7 @@ import type {
   TokenRequestRecord,
 } from './types';
 import { ClientAssertionCheck } from './client-assertion-check';
+import { DPoPGate } from './dpop';
 
 const LOG_LIMIT = 1000;
 
@@ -61,6 +62,8 @@ export class ServerContext {
   origin = '';
   /** Checks client assertions, when the `clientAssertion` option enables them. */
   readonly assertions?: ClientAssertionCheck;
+  /** DPoP proofs and nonces, when the `dpop` option asks for them. */
+  readonly dpop?: DPoPGate;
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -86,6 +89,7 @@ export class ServerContext {
     if (options.clientAssertion !== undefined) {
       this.assertions = new ClientAssertionCheck(options.clientAssertion, clientId, this.options.clientSecret);
     }
+    if (options.dpop !== undefined) this.dpop = new DPoPGate(options.dpop);
     if (options.musement !== undefined) {
       this.options.musement = {
         application: options.musement.application,

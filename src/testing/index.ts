@@ -17,6 +17,7 @@ export type {
   AuthServer,
   AuthServerOptions,
   DiscoveryServerOptions,
+  DPoPServerOptions,
   Fault,
   IssuedToken,
   MtlsServerOptions,

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerApi, echo, startApiCall } from './api-call';
 import type { ServerContext } from './context';
-import { bearerToken } from './http-utils';
+import { bearerToken, header } from './http-utils';
 import { peerThumbprint } from './mutual-tls';
+import { DPoPGate } from './dpop';
 
 /** URL of the SCA challenge sent by the `sca-required` route. */
 export const SCA_REDIRECT_URL = 'https://sca.example/xyz';
@@ -22,6 +23,41 @@ function isAbsoluteHttpUrl(value: string): boolean {
   }
 }
 
+/** DPoP servers: whether the call carries a valid proof for a live DPoP token bound to its key; answers it if not. */
+function dpopAccepted(
+  ctx: ServerContext,
+  gate: DPoPGate,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): boolean {
+  const token = /^DPoP\s+(\S+)\s*$/i.exec(header(req, 'authorization') ?? '')?.[1];
+  const required = gate.options.requireNonceAtApi === true;
+  const check = gate.check(req, DPoPGate.htuOf(req, path), token ?? '', required, gate.apiNonce);
+  const challenge = (error: string, extra: Record<string, string> = {}) =>
+    answerApi(
+      ctx,
+      req,
+      res,
+      path,
+      401,
+      mangopayError('The authorization credentials are not valid', 'invalid_credentials'),
+      {
+        'WWW-Authenticate': `DPoP algs="ES256 ES384 ES512 EdDSA", error="${error}"`,
+        ...extra,
+      },
+    );
+  if (!check.ok && check.nonce) {
+    challenge('use_dpop_nonce', { 'DPoP-Nonce': gate.apiNonce });
+    return false;
+  }
+  const live = token !== undefined && ctx.tokens.isValid(token, 'mangopay');
+  if (check.ok && live && gate.boundKey(token) === check.jkt) return true;
+  ctx.counters.invalidTokens += 1;
+  challenge('invalid_token');
+  return false;
+}
+
 /**
  * Any method on `/v2.01/{clientId}/…` or `/V3.0/{clientId}/…`: checks the bearer
  * token, then answers the special route named by `subPath` or echoes the request.
@@ -36,7 +72,8 @@ export async function handleMangopayApi(
   const rawBody = await startApiCall(ctx, req);
   if (rawBody === undefined) return;
   const path = url.pathname;
-  if (!ctx.tokens.isValid(bearerToken(req), 'mangopay', peerThumbprint(req))) {
+  if (ctx.dpop && !dpopAccepted(ctx, ctx.dpop, req, res, path)) return;
+  if (!ctx.dpop && !ctx.tokens.isValid(bearerToken(req), 'mangopay', peerThumbprint(req))) {
     ctx.counters.invalidTokens += 1;
     answerApi(
       ctx,

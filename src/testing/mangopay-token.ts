@@ -4,6 +4,26 @@ import { basicCredentials, hasMediaType, parseForm } from './http-utils';
 import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
 import { mutualTlsClient } from './mutual-tls';
 import { ClientAssertionCheck } from './client-assertion-check';
+import { DPoPGate } from './dpop';
+
+/** DPoP servers: the proof's key thumbprint, or false when the call was answered (nonce or bad proof). */
+function checkTokenProof(
+  ctx: ServerContext,
+  gate: DPoPGate,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): string | false {
+  const required = gate.options.requireNonceAtTokenEndpoint === true;
+  const check = gate.check(req, DPoPGate.htuOf(req, path), undefined, required, gate.tokenNonce);
+  if (check.ok) return check.jkt;
+  if (check.nonce) {
+    tokenError(ctx, res, 400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.', {
+      'DPoP-Nonce': gate.tokenNonce,
+    });
+  } else tokenError(ctx, res, 400, 'invalid_dpop_proof', `Invalid DPoP proof: ${check.reason}.`);
+  return false;
+}
 
 /** Exact description Mangopay sends with a lockout. */
 export const LOCKOUT_DESCRIPTION =
@@ -73,6 +93,8 @@ export async function handleMangopayToken(
     tokenError(ctx, res, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
     return;
   }
+  const jkt = ctx.dpop ? checkTokenProof(ctx, ctx.dpop, req, res, path) : undefined;
+  if (jkt === false) return;
   const form = parseForm(body);
   const check = checkCredentials(ctx, req, form, path);
   if (check === 'ambiguous') {
@@ -103,5 +125,7 @@ export async function handleMangopayToken(
     scope: form.scope,
     boundTo: typeof check === 'object' && 'mtls' in check ? check.mtls : undefined,
   });
-  tokenSuccess(ctx, res, { access_token: issued.token, token_type: 'bearer', expires_in: lifetime });
+  if (jkt !== undefined) ctx.dpop?.bind(issued.token, jkt);
+  const tokenType = jkt === undefined ? 'bearer' : 'DPoP';
+  tokenSuccess(ctx, res, { access_token: issued.token, token_type: tokenType, expires_in: lifetime });
 }

@@ -102,6 +102,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     tokenRequests: () => ctx.tokenLog.list(),
     apiRequests: () => ctx.apiLog.list(),
     isLocked: () => ctx.lockout.isLocked(),
+    rotateDPoPNonces() {
+      ctx.dpop?.rotateNonces();
+    },
     unlock() {
       ctx.lockout.reset();
     },

@@ -1,5 +1,8 @@
 import type { AuthCounters } from './counters';
 import type { ClientAssertionOptions } from './client-assertion-check';
+import type { DPoPServerOptions } from './dpop';
+
+export type { DPoPServerOptions } from './dpop';
 
 /** Options of the Musement-like routes (`/api/v3/…`). */
 export interface MusementOptions {
@@ -49,6 +52,12 @@ export interface AuthServerOptions {
    * Default: assertions are refused.
    */
   clientAssertion?: ClientAssertionOptions;
+  /**
+   * Require DPoP (RFC 9449): token requests and API calls must carry a valid `DPoP` proof, tokens are
+   * issued as `token_type: DPoP` bound to the proof's key, and the API wants `Authorization: DPoP`.
+   * Nonces are required where asked. @default undefined (bearer only)
+   */
+  dpop?: DPoPServerOptions;
 }
 
 /** The server's TLS settings (see `AuthServerOptions.tls`). */
@@ -211,6 +220,8 @@ export interface AuthServer {
   isLocked(): boolean;
   /** Ends any lockout and forgets past bad attempts. */
   unlock(): void;
+  /** DPoP servers (`dpop` option): new nonces at the token endpoint and the API; the old ones are refused. */
+  rotateDPoPNonces(): void;
   /** Stops listening and destroys every socket (keep-alive and hanging ones included). Idempotent. */
   close(): Promise<void>;
 }

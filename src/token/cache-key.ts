@@ -20,8 +20,8 @@ function sortedEntries(record: Record<string, string>, foldCase: boolean): [stri
  * (`tokenRequestHeaders`, Basic credentials with their encoding), and the body format), so two
  * environments, clients, audiences or grants never share a token. Parameter and header order does
  * not matter. Without `tokenUrl`, the `issuer` stands for the endpoint; with mutual TLS, the client
- * certificate's thumbprint is part of it. No secret (nor the client id) appears in the key, which a
- * shared store may show to others.
+ * certificate's thumbprint is part of it; with DPoP, the key's thumbprint. No secret (nor the client
+ * id) appears in the key, which a shared store may show to others.
  */
 export function cacheKey(options: ResolvedOptions): string {
   const auth = options.clientAuthentication;
@@ -36,5 +36,7 @@ export function cacheKey(options: ResolvedOptions): string {
   ];
   // Mutual TLS: tokens may be bound to the certificate (RFC 8705 §3), so it is part of the key (its public thumbprint).
   if (options.clientCertificate !== undefined) parts.push(`x5t#S256:${options.clientCertificate}`);
+  // A DPoP token is bound to one key: only a client holding that key (RFC 7638 thumbprint) may use it.
+  if (options.dpop) parts.push([['dpop', options.dpop.key.thumbprint]]);
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

@@ -13,6 +13,7 @@ import type { RequestTransport } from '../interceptors/transport';
 import { MAX_TIMER_MS, type ResolvedOptions } from '../options/validate-options';
 import type { Discovery } from '../discovery/discovery';
 import '../interceptors/request-options';
+import { dpopExchange } from '../dpop/token-endpoint';
 
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
@@ -90,6 +91,20 @@ export class EndpointExchange {
     /** What this attempt adds (a client assertion, a custom grant's parameters), scrubbed like the grant's secrets. */
     extras?: AttemptExtras,
   ): Promise<ExchangeResult> {
+    const { dpop } = this.options;
+    if (!dpop) return this.exchange(grant, signal, transport, extras);
+    // DPoP: a proof per request (and the one nonce retry) around the exchange.
+    return dpopExchange(await dpop.load(), this.options, (proof) =>
+      this.exchange(grant, signal, transport, { params: {}, secrets: [], ...extras, ...proof }),
+    );
+  }
+
+  private async exchange(
+    grant: GrantParams,
+    signal: AbortSignal | undefined,
+    transport: RequestTransport | undefined,
+    extras: AttemptExtras | undefined,
+  ): Promise<ExchangeResult> {
     const { options } = this;
     const defaults = this.instance.defaults;
     const borrowed = options.tokenHttpClient ? undefined : transport;
@@ -162,6 +177,7 @@ export class EndpointExchange {
       deadline.clear();
     }
     const { status, statusText } = response;
+    if (url !== undefined) extras?.onHeaders?.(url, response.headers);
     const headers = this.headersOf(response, grant, extras);
     if (data === TOO_LARGE) {
       if (status >= 200 && status < 300) {

@@ -1,6 +1,12 @@
 import { sleep } from '../util/abort';
 import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
-import { GrantParametersError, InvalidTokenResponseError, TokenEndpointError, type ErrorResponse } from '../errors';
+import {
+  DPoPNonceError,
+  GrantParametersError,
+  InvalidTokenResponseError,
+  TokenEndpointError,
+  type ErrorResponse,
+} from '../errors';
 import type { DiscoveryError } from '../discovery/discovery-error';
 import { emit } from '../options/hooks';
 import { scrub, scrubDeep } from '../security/redact';
@@ -29,7 +35,7 @@ import type { ResolvedOptions } from '../options/validate-options';
 export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
-  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError }
+  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | DPoPNonceError }
   | { kind: 'discovery'; error: DiscoveryError };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
@@ -70,7 +76,7 @@ const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_typ
 
 /** The error code of a failed refresh grant that the main grant answers (see {@link REFRESH_FALLBACK_ERRORS}), else undefined. */
 function refreshRefusal(
-  error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError,
+  error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | DPoPNonceError,
 ): string | undefined {
   const code = error instanceof TokenEndpointError ? error.error : undefined;
   return code !== undefined && REFRESH_FALLBACK_ERRORS.has(code) ? code : undefined;
@@ -176,7 +182,10 @@ export class GrantRunner {
     grant: GrantParams,
     attempts: number,
     secrets: readonly string[],
-  ): TokenEndpointError {
+  ): TokenEndpointError | DPoPNonceError {
+    // The exchange already retried the nonce challenge once (see dpopExchange): this one is final.
+    if (this.options.dpop && failure.error === 'use_dpop_nonce')
+      return new DPoPNonceError('token_endpoint', failure.status, { response: failureAnswer(failure) });
     // The failure's fields were scrubbed already; the message also holds the transport error's text.
     const transient = failure.kind === 'transient';
     const tries = transient && attempts > 1 ? ` after ${attempts} attempts` : '';

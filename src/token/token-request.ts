@@ -20,6 +20,10 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 export interface AttemptExtras {
   params: Record<string, string>;
   secrets: string[];
+  /** Headers made once the endpoint is known (a DPoP proof is for one URL). */
+  headersFor?: (url: string) => Record<string, string>;
+  /** Reads the answer's headers (a `DPoP-Nonce`), with the URL that sent them. */
+  onHeaders?: (url: string, headers: unknown) => void;
 }
 
 /** application/x-www-form-urlencoded encoding of one value (WHATWG URL standard; space → `+`). */
@@ -84,7 +88,8 @@ export function tokenHeaders(options: ResolvedOptions): Record<string, string> {
 /**
  * Builds the token request for `grant`, sent to `url` (the configured `tokenUrl`, or the discovered
  * endpoint): one client-authentication method per request (RFC 6749 §2.3), credentials never in the
- * URL except in the legacy `query` mode.
+ * URL except in the legacy `query` mode. `extras` adds this attempt's parameters and headers (e.g. a
+ * DPoP proof for `url`).
  */
 export function buildTokenRequest(
   options: ResolvedOptions,
@@ -94,7 +99,7 @@ export function buildTokenRequest(
 ): AxiosRequestConfig {
   const base = tokenParams(options, grant);
   const params = extras ? { ...base, ...extras.params } : base;
-  const headers = tokenHeaders(options);
+  const headers = extras?.headersFor ? { ...tokenHeaders(options), ...extras.headersFor(url) } : tokenHeaders(options);
   if (options.clientAuthentication === 'query') {
     return { method: 'GET', url, params: new URLSearchParams(params), headers };
   }

@@ -1,0 +1,93 @@
+import type { AxiosHeaders } from 'axios';
+import { headerValue } from '../util/headers';
+import { requestUrl, type RequestTarget } from '../util/url';
+import { parseWwwAuthenticate } from '../policy/www-authenticate';
+import type { DPoPKey } from './dpop-key';
+import { NonceMemory } from './nonce-memory';
+import { accessTokenHash, ProofSigner } from './proof-signer';
+
+type Target = { htu: string; origin: string };
+
+/** Request URLs whose `htu` is remembered (an SDK calls a few paths over and over). */
+const TARGET_MEMO_SIZE = 64;
+
+/** `htu` (the URL without query and fragment) and origin of a request URL; undefined when it is not absolute. */
+function parseTarget(url: string): Target | undefined {
+  try {
+    const parsed = new URL(url);
+    return { htu: `${parsed.origin}${parsed.pathname}`, origin: parsed.origin };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The signing half of DPoP for one attachment, loaded on first use (see `DPoPBinding.load`): proofs
+ * for token and API requests, the nonces servers gave, and the `ath` of the current token.
+ */
+export class DPoPSession {
+  private readonly signer: ProofSigner;
+  private readonly nonces = new NonceMemory();
+  /** The `ath` of the last token a proof was made for: one hash per token, not per request. */
+  private lastAth?: { token: string; ath: string };
+  /** Parsed request URLs, bounded (the oldest goes first). */
+  private readonly targets = new Map<string, Target | undefined>();
+
+  constructor(key: DPoPKey, clock: () => number) {
+    this.signer = new ProofSigner(key, clock);
+  }
+
+  /** {@link parseTarget}, memoised per URL. */
+  private target(url: string): Target | undefined {
+    if (this.targets.has(url)) return this.targets.get(url);
+    const parsed = parseTarget(url);
+    if (this.targets.size >= TARGET_MEMO_SIZE) this.targets.delete(this.targets.keys().next().value as string);
+    this.targets.set(url, parsed);
+    return parsed;
+  }
+
+  /** A proof for a token request (`method` and `url` as sent), with the token endpoint's nonce if known. */
+  tokenRequestProof(method: string, url: string): string {
+    const at = this.target(url);
+    const htu = at?.htu ?? url;
+    return this.signer.proof({ htm: method.toUpperCase(), htu, nonce: at && this.nonces.get(at.origin) });
+  }
+
+  /** Sets a fresh `DPoP` proof for `accessToken` on an API request's headers. */
+  signRequest(config: RequestTarget & { method?: string }, headers: AxiosHeaders, accessToken: string): void {
+    headers.set('DPoP', this.apiProof((config.method ?? 'get').toUpperCase(), requestUrl(config), accessToken), true);
+  }
+
+  /** A proof for an API request carrying `accessToken`: `ath`, and the origin's nonce if known. */
+  apiProof(method: string, url: string, accessToken: string): string {
+    let memo = this.lastAth;
+    if (memo?.token !== accessToken) memo = this.lastAth = { token: accessToken, ath: accessTokenHash(accessToken) };
+    const at = this.target(url);
+    return this.signer.proof({
+      htm: method,
+      htu: at?.htu ?? url,
+      ath: memo.ath,
+      nonce: at && this.nonces.get(at.origin),
+    });
+  }
+
+  /**
+   * Remembers the `DPoP-Nonce` a response carries, for the origin of `from` (a URL, or the request
+   * config, resolved only when there is a nonce); returns it (undefined when none).
+   */
+  noteNonce(from: string | RequestTarget, headers: unknown): string | undefined {
+    const nonce = headerValue(headers, 'dpop-nonce');
+    if (nonce === undefined) return undefined;
+    const at = this.target(typeof from === 'string' ? from : requestUrl(from));
+    if (at) this.nonces.set(at.origin, nonce.trim());
+    return nonce;
+  }
+
+  /** Whether an API response is a resource server's nonce challenge: 401 `DPoP error="use_dpop_nonce"`. */
+  isNonceChallenge(status: number | undefined, headers: unknown): boolean {
+    if (status !== 401) return false;
+    const header = headerValue(headers, 'www-authenticate');
+    if (header === undefined || !/use_dpop_nonce/i.test(header)) return false;
+    return parseWwwAuthenticate(header).some((c) => c.scheme === 'dpop' && c.params.error === 'use_dpop_nonce');
+  }
+}
