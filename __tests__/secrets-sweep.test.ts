@@ -345,10 +345,7 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['Basic (raw)', { basicEncoding: 'raw' }],
   ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
   ['private_key_jwt (PEM)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_PEM }],
-  [
-    'private_key_jwt (JWK)',
-    { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK },
-  ],
+  ['private_key_jwt (JWK)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK }],
   ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt' }],
   // A custom grant's parameter values are secrets (here the password's forms are the swept value).
   [
