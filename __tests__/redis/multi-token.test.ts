@@ -3,59 +3,39 @@
  * free of secrets, and two "processes" share each pair's token (one token call per pair in all).
  */
 import axios, { type AxiosInstance } from 'axios';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { attachOAuth2, type OAuth2Handle } from '../../src';
 import { RedisTokenStore } from '../../src/redis';
 import { DEFAULT_PREFIX, redisKeys } from '../../src/redis/keys';
 import { cacheKey } from '../../src/token/cache-key';
 import { resolveOptions } from '../../src/options/validate-options';
-import { startAuthServer, type AuthServer } from '../../src/testing';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { useFleet } from '../helpers/fleet';
 
 const CLIENT_ID = 'fleet-client-id';
 const CLIENT_SECRET = 'fleet-s3cret-api-key';
 const RESOURCE_A = 'https://api-a.example.com/';
 const RESOURCE_B = 'https://api-b.example.com/';
 
-let redisServer: RedisServer;
-let auth: AuthServer;
-const clients: Redis[] = [];
-
-beforeAll(async () => {
-  redisServer = await startRedisServer();
-});
-afterAll(async () => {
-  await redisServer?.stop();
-});
-beforeEach(async () => {
-  auth = await startAuthServer({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.disconnect();
-  await auth.close();
-});
+const fleet = useFleet(CLIENT_ID, CLIENT_SECRET);
 
 function redis(): Redis {
-  const client = new Redis(redisServer.url, { maxRetriesPerRequest: 1, disconnectTimeout: 50 });
-  client.on('error', () => undefined);
-  clients.push(client);
-  return client;
+  return fleet.connect();
 }
 
 function options() {
-  return { tokenUrl: auth.tokenUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scope: 'read' };
+  return { tokenUrl: fleet.auth.tokenUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scope: 'read' };
 }
 
 /** One "process": its own Redis connection, store and axios instance. */
 function processOn(): { api: AxiosInstance; handle: OAuth2Handle } {
-  const api = axios.create({ baseURL: auth.apiBaseUrl });
+  const api = axios.create({ baseURL: fleet.auth.apiBaseUrl });
   const handle = attachOAuth2(api, { ...options(), store: new RedisTokenStore(redis()) });
   return { api, handle };
 }
 
 /** The cache key of the token for `resource` (and the attachment's scope), as the plugin computes it. */
 function keyFor(resource: string | undefined, scope = 'read'): string {
-  const api = axios.create({ baseURL: auth.apiBaseUrl });
+  const api = axios.create({ baseURL: fleet.auth.apiBaseUrl });
   return cacheKey({ ...resolveOptions(api, options()), scope, resource });
 }
 
@@ -70,12 +50,12 @@ test('each pair has its own Redis keys; a second process reuses each pair’s to
     p2.api.get('/users', { oauth2: { resource: RESOURCE_A } }),
     p2.api.get('/users', { oauth2: { resource: RESOURCE_B } }),
   ]);
-  expect(auth.counters.tokenCalls).toBe(2);
+  expect(fleet.auth.counters.tokenCalls).toBe(2);
   expect(bearer(a2)).toBe(bearer(a1));
   expect(bearer(b2)).toBe(bearer(b1));
   expect(bearer(a1)).not.toBe(bearer(b1));
   // The token requests asked for each resource.
-  const bodies = auth.tokenRequests().map((r) => new URLSearchParams(r.body).get('resource'));
+  const bodies = fleet.auth.tokenRequests().map((r) => new URLSearchParams(r.body).get('resource'));
   expect(bodies.sort()).toEqual([RESOURCE_A, RESOURCE_B]);
 
   const keyA = keyFor(RESOURCE_A);
@@ -96,7 +76,7 @@ test('scope order does not matter across processes: "read write" and "write  rea
   const first = await p1.api.get('/users', { oauth2: { scope: 'read write' } });
   const second = await p2.api.get('/users', { oauth2: { scope: 'write  read' } });
   expect(bearer(second)).toBe(bearer(first));
-  expect(auth.counters.tokenCalls).toBe(1);
+  expect(fleet.auth.counters.tokenCalls).toBe(1);
   const token = await redis().get(redisKeys(DEFAULT_PREFIX, keyFor(undefined, 'read write')).token);
   expect(token).not.toBeNull();
 });

@@ -3,33 +3,17 @@
  * connection and store (as separate processes have), sharing one token through a real Redis.
  */
 import axios, { type AxiosInstance } from 'axios';
-import Redis from 'ioredis';
 import { AccountLockedError, attachOAuth2, type OAuth2Handle, type OAuth2Hooks, type OAuth2Options } from '../../src';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
 import { DEFAULT_PREFIX, redisKeys } from '../../src/redis/keys';
-import { LOCKOUT_DESCRIPTION, startAuthServer, type AuthServer } from '../../src/testing';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { LOCKOUT_DESCRIPTION } from '../../src/testing';
+import { useFleet } from '../helpers/fleet';
+import { startRedisServer } from '../helpers/redis-server';
 
 const CLIENT_ID = 'fleet-client-id';
 const CLIENT_SECRET = 'fleet-s3cret-api-key';
 
-let redisServer: RedisServer;
-let auth: AuthServer;
-const clients: Redis[] = [];
-
-beforeAll(async () => {
-  redisServer = await startRedisServer();
-});
-afterAll(async () => {
-  await redisServer?.stop();
-});
-beforeEach(async () => {
-  auth = await startAuthServer({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.disconnect();
-  await auth.close();
-});
+const fleet = useFleet(CLIENT_ID, CLIENT_SECRET);
 
 interface Process {
   api: AxiosInstance;
@@ -40,19 +24,17 @@ interface Process {
 
 /** One "process": its own Redis connection, store and axios instance, on a shared Redis. */
 function processOn(
-  url = redisServer.url,
+  url?: string,
   storeOptions: RedisTokenStoreOptions = {},
   options: Partial<OAuth2Options> = {},
 ): Process {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, disconnectTimeout: 50 }); // quick exit once Redis is gone
-  redis.on('error', () => undefined); // reported through onStoreError instead
-  clients.push(redis);
+  const redis = fleet.connect(url);
   const store = new RedisTokenStore(redis, storeOptions);
   const storeErrors: string[] = [];
   const hooks: OAuth2Hooks = { onStoreError: ({ operation }) => void storeErrors.push(operation) };
-  const api = axios.create({ baseURL: auth.apiBaseUrl });
+  const api = axios.create({ baseURL: fleet.auth.apiBaseUrl });
   const handle = attachOAuth2(api, {
-    tokenUrl: auth.tokenUrl,
+    tokenUrl: fleet.auth.tokenUrl,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     store,
@@ -70,7 +52,7 @@ test('a second process uses the token the first one stored: one token call in to
   const first = await a.api.get('/users');
   const second = await b.api.get('/users');
   expect(authorization(second)).toBe(authorization(first));
-  expect(auth.counters.tokenCalls).toBe(1);
+  expect(fleet.auth.counters.tokenCalls).toBe(1);
   expect(a.handle.cacheKey).toBe(b.handle.cacheKey);
 });
 
@@ -78,13 +60,13 @@ test('a stale 401 in one process keeps the newer token another process stored (c
   const [a, b] = [processOn(), processOn()];
   await a.api.get('/users');
   await b.api.get('/users'); // both hold T1 in memory
-  auth.revokeAllTokens();
+  fleet.auth.revokeAllTokens();
   const renewed = await a.api.get('/users'); // 401 → T2 fetched and stored
-  expect(auth.counters.tokenCalls).toBe(2);
+  expect(fleet.auth.counters.tokenCalls).toBe(2);
   const t2 = authorization(renewed).replace('Bearer ', '');
   const stale = await b.api.get('/users'); // 401 with T1 → delete(T1) must not delete T2
   expect(authorization(stale)).toBe(`Bearer ${t2}`);
-  expect(auth.counters.tokenCalls).toBe(2);
+  expect(fleet.auth.counters.tokenCalls).toBe(2);
   expect((await a.store.get(a.handle.cacheKey))?.accessToken).toBe(t2);
 });
 
@@ -99,7 +81,7 @@ test('a process that wins the lock just after another stored its token uses that
   };
   const [tokenA, tokenB] = await Promise.all([a.handle.getAccessToken(), b.handle.getAccessToken()]);
   expect(tokenB).toBe(tokenA);
-  expect(auth.counters.tokenCalls).toBe(1);
+  expect(fleet.auth.counters.tokenCalls).toBe(1);
 });
 
 test('a lockout opened by one process stops the token calls of the others until the cool-down ends', async () => {
@@ -109,7 +91,7 @@ test('a lockout opened by one process stops the token calls of the others until 
     retryAfter: '2',
     body: { error: 'unauthorized_client', error_description: LOCKOUT_DESCRIPTION },
   } as const;
-  auth.injectTokenFaults([lockout]);
+  fleet.auth.injectTokenFaults([lockout]);
   const a = processOn();
   const b = processOn();
   const c = processOn();
@@ -128,24 +110,22 @@ test('a lockout opened by one process stops the token calls of the others until 
   ]);
   expect(cTookLock).toBe(true);
   await expect(b.api.get('/users')).rejects.toBeInstanceOf(AccountLockedError);
-  expect(auth.counters.tokenCalls).toBe(1);
-  const inspector = new Redis(redisServer.url);
-  clients.push(inspector);
+  expect(fleet.auth.counters.tokenCalls).toBe(1);
+  const inspector = fleet.connect();
   const ttl = await inspector.pttl(redisKeys(DEFAULT_PREFIX, a.handle.cacheKey).lockout);
   expect(ttl).toBeGreaterThan(1_000);
   expect(ttl).toBeLessThanOrEqual(2_000);
   await new Promise((r) => setTimeout(r, ttl + 50));
   await Promise.all([a.api.get('/users'), b.api.get('/users'), c.api.get('/users')]);
-  expect(auth.counters.tokenCalls).toBe(2); // one trial call, shared
+  expect(fleet.auth.counters.tokenCalls).toBe(2); // one trial call, shared
 });
 
 test('keys and values hold no secret; keys expire (token: its life, lock: lockTtlMs)', async () => {
-  const inspector = new Redis(redisServer.url);
-  clients.push(inspector);
+  const inspector = fleet.connect();
   const prefix = `secrets-${Date.now()}:`;
-  auth.setTokenLifetime(600);
-  auth.injectTokenFaults([{ type: 'delay', ms: 300 }]);
-  const a = processOn(redisServer.url, { prefix, lockTtlMs: 7_000 });
+  fleet.auth.setTokenLifetime(600);
+  fleet.auth.injectTokenFaults([{ type: 'delay', ms: 300 }]);
+  const a = processOn(fleet.redisServer.url, { prefix, lockTtlMs: 7_000 });
   const lockName = redisKeys(prefix, a.handle.cacheKey).lock;
   // The lock is held while the token is stored (it is released after): read its TTL at that moment.
   let lockTtlWhileStoring = 0;
@@ -165,7 +145,7 @@ test('keys and values hold no secret; keys expire (token: its life, lock: lockTt
   expect(ttl).toBeGreaterThan(598_000);
   expect(ttl).toBeLessThanOrEqual(600_000);
   const value = (await inspector.get(names[0])) as string;
-  const accessToken = auth.issuedTokens()[0].token;
+  const accessToken = fleet.auth.issuedTokens()[0].token;
   expect(JSON.parse(value)).toEqual({
     accessToken,
     tokenType: 'bearer',
@@ -177,7 +157,7 @@ test('keys and values hold no secret; keys expire (token: its life, lock: lockTt
       CLIENT_SECRET,
       CLIENT_ID,
       Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64'),
-      auth.url,
+      fleet.auth.url,
     ]) {
       expect(text).not.toContain(secret);
     }
@@ -189,12 +169,12 @@ test('Redis going away mid-run: requests keep succeeding on per-process tokens, 
   try {
     const [a, b] = [processOn(own.url, { commandTimeoutMs: 500 }), processOn(own.url, { commandTimeoutMs: 500 })];
     await Promise.all([a.api.get('/users'), b.api.get('/users')]);
-    expect(auth.counters.tokenCalls).toBe(1);
+    expect(fleet.auth.counters.tokenCalls).toBe(1);
     await own.stop();
-    auth.revokeAllTokens();
+    fleet.auth.revokeAllTokens();
     const responses = await Promise.all([a, b].flatMap((p) => [p.api.get('/users'), p.api.get('/users')]));
     expect(responses.every((r) => r.status === 200)).toBe(true);
-    expect(auth.counters.tokenCalls).toBe(3); // one per process once the shared cache is gone
+    expect(fleet.auth.counters.tokenCalls).toBe(3); // one per process once the shared cache is gone
     expect(authorization(responses[0])).not.toBe(authorization(responses[2]));
     for (const p of [a, b])
       expect(p.storeErrors).toEqual(expect.arrayContaining(['delete', 'get', 'lockout', 'lock', 'set']));
@@ -206,12 +186,12 @@ test('Redis going away mid-run: requests keep succeeding on per-process tokens, 
 test('Redis going away while a process waits for the lock holder: it stops waiting and fetches its own token', async () => {
   const own = await startRedisServer();
   try {
-    auth.injectTokenFaults([{ type: 'delay', ms: 1_500 }]); // the holder's token call is slow
+    fleet.auth.injectTokenFaults([{ type: 'delay', ms: 1_500 }]); // the holder's token call is slow
     // A lock wait far above the test's time limit: a waiter that waited for it would fail the test.
     const a = processOn(own.url, { lockTtlMs: 120_000 });
     const b = processOn(own.url, { lockTtlMs: 120_000 });
     const holder = a.api.get('/users');
-    while (auth.counters.tokenCalls === 0) await new Promise((r) => setTimeout(r, 5)); // A holds the lock
+    while (fleet.auth.counters.tokenCalls === 0) await new Promise((r) => setTimeout(r, 5)); // A holds the lock
     const acquire = b.store.acquireLock.bind(b.store);
     const bLost = new Promise<void>((resolve) => {
       b.store.acquireLock = async (key) => {
@@ -225,7 +205,7 @@ test('Redis going away while a process waits for the lock holder: it stops waiti
     await own.stop();
     await expect(waiter).resolves.toMatchObject({ status: 200 });
     await expect(holder).resolves.toMatchObject({ status: 200 });
-    expect(auth.counters.tokenCalls).toBe(2);
+    expect(fleet.auth.counters.tokenCalls).toBe(2);
     expect(b.storeErrors).toContain('get');
   } finally {
     await own.stop();
