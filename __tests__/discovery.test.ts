@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { attachOAuth2, DiscoveryError, OAuth2Error, type OAuth2Options } from '../src';
 import { json, startRawServer, type RawServer, type RecordedRequest } from './helpers/raw-server';
+import { rejectionOf } from './helpers/harness';
 
 /**
  * Discovery (`issuer`, RFC 8414 then OpenID Discovery) against a real loopback server that records
@@ -54,15 +55,6 @@ function attach(options: Partial<OAuth2Options> & { issuer?: string }) {
   const api = axios.create({ baseURL: `${server.url}/api` });
   const auth = attachOAuth2(api, { clientId: 'client-1', clientSecret: 'discovery-secret-123', ...options });
   return { api, auth };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('discovery: where the metadata is asked for', () => {

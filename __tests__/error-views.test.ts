@@ -4,6 +4,7 @@
  * the instance's agents (in-flight requests, an mTLS private key). Real loopback server.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { rejectionOf } from './helpers/harness';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
@@ -37,15 +38,6 @@ function client(extra: Parameters<typeof axios.create>[0] = {}): AxiosInstance {
   const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: keepAlive(), ...extra });
   attachOAuth2(api, { tokenUrl: lb.tokenUrl, clientId: 'id', clientSecret: 'secret-value' });
   return api;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** JSON.stringify, with a circular structure (itself no leak) reported as text. */

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import * as jose from 'jose';
+import { readBody } from './loopback';
 
 export interface VerifiedProof {
   ok: boolean;
@@ -59,15 +60,6 @@ export interface DPoPServer {
   /** Issued tokens and the thumbprint each is bound to. */
   issued: Map<string, string>;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

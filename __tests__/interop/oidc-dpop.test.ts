@@ -1,4 +1,4 @@
-import axios from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, type OAuth2Handle } from '../../src';
 import { startProvider, type RunningProvider } from '../helpers/oidc/start-provider';
 import { startDPoPResourceServer, type DPoPResourceServer } from '../helpers/oidc/dpop-resource-server';
@@ -46,15 +46,20 @@ describe('oidc-provider: DPoP with nonces required at the token endpoint and at 
   });
   afterEach(() => auth?.detach());
 
-  it('cold burst of 30: one token issued (after the nonce retry); every call carries a valid proof with a distinct jti; a nonce rotation costs no token and fails no call', async () => {
-    const client = axios.create({ baseURL: rs.url });
-    auth = attachOAuth2(client, {
+  /** The plugin with a DPoP key of its own, as the provider's registered client. */
+  function attachDPoP(client: AxiosInstance): OAuth2Handle {
+    return attachOAuth2(client, {
       tokenUrl: provider.tokenUrl,
       clientId: CLIENT.id,
       clientSecret: CLIENT.secret,
       scope: 'read',
       dpop: true,
     });
+  }
+
+  it('cold burst of 30: one token issued (after the nonce retry); every call carries a valid proof with a distinct jti; a nonce rotation costs no token and fails no call', async () => {
+    const client = axios.create({ baseURL: rs.url });
+    auth = attachDPoP(client);
     const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => client.get(`/resource/${i}?page=2`)));
     expect(burst.map((a) => a.status)).toEqual(Array(30).fill(200));
     // The provider requires a nonce: the first proof has none, the retry has it; one token issued.
@@ -80,13 +85,7 @@ describe('oidc-provider: DPoP with nonces required at the token endpoint and at 
 
   it('revocation: one renewal (with the remembered token-endpoint nonce), the calls replayed', async () => {
     const client = axios.create({ baseURL: rs.url });
-    auth = attachOAuth2(client, {
-      tokenUrl: provider.tokenUrl,
-      clientId: CLIENT.id,
-      clientSecret: CLIENT.secret,
-      scope: 'read',
-      dpop: true,
-    });
+    auth = attachDPoP(client);
     await client.get('/warm');
     const first = await auth.getAccessToken();
     const revoked = await axios.post(

@@ -14,6 +14,25 @@ export function mangopayError(message: string, type: string): Record<string, unk
   return { Message: message, Type: type, Id: randomUUID(), Date: Date.now() / 1000, errors: null };
 }
 
+/** Mangopay's 401 for a token it does not accept (`invalid_credentials`), with `headers` (e.g. a DPoP challenge). */
+function invalidCredentials(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  headers?: Record<string, string>,
+): void {
+  answerApi(
+    ctx,
+    req,
+    res,
+    path,
+    401,
+    mangopayError('The authorization credentials are not valid', 'invalid_credentials'),
+    headers,
+  );
+}
+
 function isAbsoluteHttpUrl(value: string): boolean {
   try {
     const { protocol } = new URL(value);
@@ -35,18 +54,10 @@ function dpopAccepted(
   const required = gate.options.requireNonceAtApi === true;
   const check = gate.check(req, DPoPGate.htuOf(req, path), token ?? '', required, gate.apiNonce);
   const challenge = (error: string, extra: Record<string, string> = {}) =>
-    answerApi(
-      ctx,
-      req,
-      res,
-      path,
-      401,
-      mangopayError('The authorization credentials are not valid', 'invalid_credentials'),
-      {
-        'WWW-Authenticate': `DPoP algs="ES256 ES384 ES512 EdDSA", error="${error}"`,
-        ...extra,
-      },
-    );
+    invalidCredentials(ctx, req, res, path, {
+      'WWW-Authenticate': `DPoP algs="ES256 ES384 ES512 EdDSA", error="${error}"`,
+      ...extra,
+    });
   if (!check.ok && check.nonce) {
     challenge('use_dpop_nonce', { 'DPoP-Nonce': gate.apiNonce });
     return false;
@@ -75,14 +86,7 @@ export async function handleMangopayApi(
   if (ctx.dpop && !dpopAccepted(ctx, ctx.dpop, req, res, path)) return;
   if (!ctx.dpop && !ctx.tokens.isValid(bearerToken(req), 'mangopay', peerThumbprint(req))) {
     ctx.counters.invalidTokens += 1;
-    answerApi(
-      ctx,
-      req,
-      res,
-      path,
-      401,
-      mangopayError('The authorization credentials are not valid', 'invalid_credentials'),
-    );
+    invalidCredentials(ctx, req, res, path);
     return;
   }
   switch (subPath) {
