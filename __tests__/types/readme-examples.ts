@@ -142,12 +142,16 @@ export async function closing(): Promise<void> {
   });
   await auth.close(); // or close({ revoke: false })
   {
-    await using scoped = attachOAuth2(axios.create({ baseURL: 'https://api.example.com' }), { tokenUrl, clientId, clientSecret });
+    await using scoped = attachOAuth2(axios.create({ baseURL: 'https://api.example.com' }), {
+      tokenUrl,
+      clientId,
+      clientSecret,
+    });
     await scoped.getAccessToken();
   } // scoped.close() runs here
 }
 
-export async function testingServer(tls: { key: string; cert: string; ca: string }): Promise<void> {
+export async function testingServer(tls: { key: string; cert: string; ca: string }): Promise<unknown[]> {
   const server = await startAuthServer({
     tls: { key: tls.key, cert: tls.cert, ca: tls.ca }, // serve https
     mtls: { subjectDn: 'CN=sdk-client' }, // authenticate clients by certificate, bind tokens to it
@@ -155,8 +159,13 @@ export async function testingServer(tls: { key: string; cert: string; ca: string
     clientAssertion: { publicKey: publicJwk }, // verify private_key_jwt assertions
     dpop: { requireNonceAtTokenEndpoint: true, requireNonceAtApi: true }, // require DPoP proofs and nonces
   });
-  server.revocationUrl; // the RFC 7009 endpoint; counters.revocationCalls, counters.revokedTokens
   server.rotateDPoPNonces();
-  server.metadataRequests();
   await server.close();
+  // the RFC 7009 endpoint and its counters, the metadata requests served
+  return [
+    server.revocationUrl,
+    server.counters.revocationCalls,
+    server.counters.revokedTokens,
+    server.metadataRequests(),
+  ];
 }
