@@ -16,4 +16,7 @@ describe('types', () => {
   test("attachOAuth2 type-checks with the default export and other axios copies (axios-1.7, the Mangopay SDK's own), oauth2 key typed", () => {
     expect(diagnosticsOf(path.join(__dirname, 'types', 'axios-copies.ts'))).toEqual([]);
   });
+  test("the README's examples (client authentication, discovery, several tokens, DPoP, observability, close, testing server) type-check", () => {
+    expect(diagnosticsOf(path.join(__dirname, 'types', 'readme-examples.ts'))).toEqual([]);
+  });
 });
