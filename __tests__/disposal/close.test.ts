@@ -4,6 +4,8 @@
  * embedded server's revocation endpoint; never one from a store passed in; never throws.
  */
 import axios, { type AxiosInstance } from 'axios';
+import { generateKeyPairSync } from 'node:crypto';
+import { clientAgent, makeMtlsPki } from '../helpers/mtls-pki';
 import {
   attachOAuth2,
   DetachedError,
@@ -85,6 +87,42 @@ test('close() revokes every token the attachment holds: one per scope and resour
   expect(server.counters.revokedTokens).toBe(2);
   expect(await apiStatus(own)).toBe(401);
   expect(await apiStatus(other)).toBe(401);
+});
+
+test('private_key_jwt: the revocation request carries a fresh client assertion, no secret', async () => {
+  await server.close();
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  server = await startAuthServer({ tokenLifetimeSeconds: 600, clientAssertion: { publicKey } });
+  api = axios.create({ baseURL: server.apiBaseUrl });
+  const auth = attach({ clientAuthentication: 'private_key_jwt', privateKey, clientSecret: undefined });
+  const token = await auth.getAccessToken();
+
+  await auth.close();
+  expect(failures).toEqual([]);
+  expect(server.counters.revokedTokens).toBe(1);
+  expect(await apiStatus(token)).toBe(401);
+});
+
+test("tls_client_auth: the revocation request presents the instance's client certificate, with client_id and no secret", async () => {
+  await server.close();
+  const pki = makeMtlsPki();
+  try {
+    const client = pki.issue('/CN=revoking-client');
+    server = await startAuthServer({
+      tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true },
+      mtls: { subjectDn: client.subjectDn },
+    });
+    api = axios.create({ baseURL: server.apiBaseUrl, httpsAgent: clientAgent(pki.ca, client) });
+    const auth = attach({ clientAuthentication: 'tls_client_auth', clientSecret: undefined });
+    await api.get('/users');
+    expect(server.counters.tokenCalls).toBe(1);
+
+    await auth.close();
+    expect(failures).toEqual([]);
+    expect(server.counters.revokedTokens).toBe(1);
+  } finally {
+    pki.dispose();
+  }
 });
 
 test('close() is idempotent: one promise, one revocation; detach() after it is a no-op', async () => {

@@ -41,8 +41,10 @@ export interface TokenInfo {
    */
   tokenType: 'Bearer' | 'DPoP';
   /**
-   * When the token expires, in epoch milliseconds (from the server's `expires_in`, counted from when
-   * the request was sent, on the plugin's `clock`); absent when the server gave none.
+   * When the token expires, in epoch milliseconds on the plugin's `clock`: from the server's
+   * `expires_in` (counted from when the request was sent), else the `exp` of a JWT access token,
+   * else `defaultTokenLifetimeSeconds` after it was obtained. Absent only for a token from a store
+   * written without one.
    */
   expiresAt?: number;
   /** The scope the server granted, when it said. */
@@ -184,6 +186,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
         options.store === undefined,
         () => handle.detach(),
         closeOptions,
+        instance,
       );
       return closing;
     },

@@ -1,3 +1,4 @@
+import type { AxiosInstance } from 'axios';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { StoredToken } from '../store/token-store';
 
@@ -25,6 +26,8 @@ export async function closeAttachment(
   ownStore: boolean,
   detach: () => void,
   closeOptions: CloseOptions | undefined,
+  /** The attached instance: its adapter, agents (a client certificate) and proxy carry the revocation. */
+  instance?: AxiosInstance,
 ): Promise<void> {
   detach();
   if (options.revocationUrl === undefined || !ownStore || closeOptions?.revoke === false) return;
@@ -33,5 +36,5 @@ export async function closeAttachment(
   const live = heldTokens().filter((token) => token.expiresAt === undefined || token.expiresAt > now);
   if (live.length === 0) return;
   const { revokeToken } = await import('./revoke-token');
-  await Promise.all(live.map((token) => revokeToken(options, token.accessToken)));
+  await Promise.all(live.map((token) => revokeToken(options, token.accessToken, instance)));
 }

@@ -1,7 +1,14 @@
-import axios from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { emit } from '../options/hooks';
+import { isTlsMethod } from '../client-auth/mutual-tls';
 import type { ResolvedOptions } from '../options/validate-options';
-import { basicAuthorization, formEncode, grantSecrets, mainGrant } from '../token/token-request';
+import {
+  basicAuthorization,
+  formEncode,
+  grantSecrets,
+  JWT_BEARER_ASSERTION_TYPE,
+  mainGrant,
+} from '../token/token-request';
 import { DEFAULT_TOKEN_TIMEOUT_MS } from '../token/endpoint-exchange';
 import '../interceptors/request-options';
 
@@ -25,14 +32,54 @@ function errorCode(body: unknown, secrets: readonly string[]): string | undefine
 }
 
 /**
+ * The client authentication of a revocation request, as the token request makes it (RFC 7009 §2.1):
+ * HTTP Basic; the secret in the body (`client_secret_post`, and the legacy `query` method, whose
+ * server gets a form body here); a fresh client assertion (`private_key_jwt`, `client_secret_jwt`);
+ * or `client_id` alone with mutual TLS, whose certificate the transport presents. Returns the
+ * assertion made, to scrub from what the server answers.
+ */
+async function authenticate(
+  options: ResolvedOptions,
+  params: URLSearchParams,
+  headers: Record<string, string>,
+): Promise<string | undefined> {
+  const method = options.clientAuthentication;
+  if (method === 'client_secret_basic') {
+    headers.Authorization = basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding);
+    return undefined;
+  }
+  params.set('client_id', options.clientId);
+  if (isTlsMethod(method)) return undefined;
+  if (!options.assertionSigner) {
+    params.set('client_secret', options.clientSecret);
+    return undefined;
+  }
+  const { signClientAssertion } = await import('../client-auth/client-assertion');
+  const assertion = signClientAssertion(options.assertionSigner, {
+    clientId: options.clientId,
+    audience: options.issuer ?? (options.tokenUrl as string),
+    now: options.clock(),
+  });
+  params.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE);
+  params.set('client_assertion', assertion);
+  return assertion;
+}
+
+/**
  * Revokes `accessToken` at `options.revocationUrl` (RFC 7009 §2.1: a form POST of `token` and
- * `token_type_hint=access_token`, the client authenticated as for the token request: HTTP Basic, or
- * the credentials in the body for the other methods). Never throws: a refusal (any status but 200)
- * or a transport failure is reported through `onRevocationFailed`, with no secret.
+ * `token_type_hint=access_token`, the client authenticated as for the token request, see
+ * {@link authenticate}). Sent like a token request: through `tokenHttpClient`, else a bare client
+ * with the attached `instance`'s adapter, agents (a client certificate) and proxy. Never throws: a
+ * refusal (any status but 200) or a transport failure is reported through `onRevocationFailed`,
+ * with no secret.
  *
  * Loaded on first use (`close()` with a `revocationUrl`), so the core entry does not carry it.
  */
-export async function revokeToken(options: ResolvedOptions, accessToken: string): Promise<boolean> {
+export async function revokeToken(
+  options: ResolvedOptions,
+  accessToken: string,
+  instance?: AxiosInstance,
+): Promise<boolean> {
   const url = options.revocationUrl as string;
   const params = new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' });
   const headers: Record<string, string> = {
@@ -40,15 +87,22 @@ export async function revokeToken(options: ResolvedOptions, accessToken: string)
     ...options.tokenRequestHeaders,
     'Content-Type': 'application/x-www-form-urlencoded',
   };
-  if (options.clientAuthentication === 'client_secret_basic') {
-    headers.Authorization = basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding);
-  } else {
-    params.set('client_id', options.clientId);
-    params.set('client_secret', options.clientSecret);
-  }
   const client = options.tokenHttpClient ?? axios.create();
+  const defaults = instance?.defaults;
+  const inherited: AxiosRequestConfig =
+    options.tokenHttpClient || !defaults
+      ? {}
+      : {
+          adapter: defaults.adapter,
+          httpAgent: defaults.httpAgent as unknown,
+          httpsAgent: defaults.httpsAgent as unknown,
+          proxy: defaults.proxy,
+        };
+  let assertion: string | undefined;
   try {
+    assertion = await authenticate(options, params, headers);
     const response = await client.request({
+      ...inherited,
       method: 'POST',
       url,
       data: params.toString(),
@@ -61,6 +115,7 @@ export async function revokeToken(options: ResolvedOptions, accessToken: string)
     });
     if (response.status === 200) return true;
     const secrets = [...grantSecrets(options, mainGrant(options)), accessToken, formEncode(accessToken)];
+    if (assertion !== undefined) secrets.push(assertion);
     const error = errorCode(response.data, secrets);
     emit(options.hooks, 'onRevocationFailed', {
       status: response.status,

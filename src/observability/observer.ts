@@ -36,7 +36,7 @@ export interface TokenTraceMessage {
   expiresAt?: number;
   /** The error the waiting callers get (outcome `failed` or `detached`): a typed, redacted `OAuth2Error`. */
   error?: unknown;
-  /** `error.code` (e.g. `OAUTH2_TOKEN_ENDPOINT`, `OAUTH2_ACCOUNT_LOCKED`). */
+  /** `error.code` (e.g. `OAUTH2_TOKEN_ENDPOINT_ERROR`, `OAUTH2_ACCOUNT_LOCKED`). */
   errorCode?: string;
 }
 

@@ -230,9 +230,10 @@ export interface OAuth2Options {
   /**
    * The `token_type` values accepted in a token response (compared case-insensitively), for servers
    * that answer a non-standard one (e.g. `['Bearer', 'access_token']`). Whatever the server says,
-   * the token is sent to the API as `Authorization: Bearer …`. A token response with any other
+   * the token is sent to the API as `Authorization: Bearer …`, except a `DPoP` token (with the
+   * `dpop` option), sent as `Authorization: DPoP …` with a proof. A token response with any other
    * `token_type` fails with `InvalidTokenResponseError` (field `token_type`).
-   * @default ['Bearer']
+   * @default ['Bearer'], or ['DPoP'] with the `dpop` option (which then must list `DPoP`)
    */
   acceptTokenTypes?: string[];
   /**

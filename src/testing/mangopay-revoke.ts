@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { hasMediaType, parseForm, readBody, sendJson } from './http-utils';
 import { checkCredentials } from './mangopay-token';
+import { TOKEN_PATH } from './router';
 
 /** Path of the token revocation endpoint (RFC 7009), beside the token endpoint. */
 export const REVOKE_PATH = '/v2.01/oauth/revoke';
@@ -35,7 +36,8 @@ export async function handleMangopayRevoke(
     return;
   }
   const form = parseForm(body);
-  const check = checkCredentials(ctx, req, form, REVOKE_PATH);
+  // A client assertion names the server by its token endpoint (or origin), as for a token request.
+  const check = checkCredentials(ctx, req, form, TOKEN_PATH);
   // A client authenticated with mutual TLS (an object naming its certificate) is as good as one with its secret.
   if (check !== 'ok' && !(typeof check === 'object' && 'mtls' in check)) {
     const status = check === 'bad' ? 401 : 400;
