@@ -68,6 +68,11 @@ export class ClientAssertionCheck {
     return form.client_assertion !== undefined || form.client_assertion_type !== undefined;
   }
 
+  /** The `token_endpoint_auth_methods_supported` this check adds: `private_key_jwt`, `client_secret_jwt`. */
+  get methods(): string[] {
+    return [...(this.publicKey ? ['private_key_jwt'] : []), ...(this.secretJwt ? ['client_secret_jwt'] : [])];
+  }
+
   /** Undefined when the assertion is valid, else why it is not. */
   refusal(req: IncomingMessage, form: Record<string, string>, tokenPath: string): string | undefined {
     if (form.client_assertion_type !== JWT_BEARER) return 'client_assertion_type must be jwt-bearer';

@@ -32,6 +32,7 @@ export function handleMetadata(ctx: ServerContext, req: IncomingMessage, res: Se
   ctx.metadataLog.push(path);
   const methods = ['client_secret_basic', 'client_secret_post'];
   if (ctx.options.mtls) methods.push('tls_client_auth', 'self_signed_tls_client_auth');
+  if (ctx.assertions) methods.push(...ctx.assertions.methods);
   const document: Record<string, unknown> = {
     issuer: discovery.issuer ?? issuerOf(ctx),
     token_endpoint: `${ctx.origin}/v2.01/oauth/token`,

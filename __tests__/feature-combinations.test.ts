@@ -1,0 +1,82 @@
+/**
+ * Features built separately, used together, against the embedded server (which verifies DPoP proofs,
+ * client assertions and the discovery document itself): the discovered token endpoint is the one a
+ * DPoP proof names (`htu`) and a client assertion's audience is the issuer; per-request tokens work
+ * with DPoP.
+ */
+import axios from 'axios';
+import { generateKeyPairSync } from 'node:crypto';
+import { attachOAuth2, type OAuth2Handle } from '../src';
+import { startAuthServer, type AuthServer } from '../src/testing';
+
+let server: AuthServer;
+let auth: OAuth2Handle | undefined;
+afterEach(async () => {
+  auth?.detach();
+  await server.close();
+});
+
+test('DPoP with a discovered token endpoint: proofs name that endpoint, nonces at both ends; 20 cold calls → 1 token', async () => {
+  server = await startAuthServer({
+    discovery: { issuerPath: '/tenant' },
+    dpop: { requireNonceAtTokenEndpoint: true, requireNonceAtApi: true },
+  });
+  const api = axios.create({ baseURL: server.apiBaseUrl });
+  auth = attachOAuth2(api, {
+    issuer: server.issuer,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    dpop: true,
+  });
+
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/users/${i}`)));
+
+  expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+  expect(server.metadataRequests().length).toBeGreaterThanOrEqual(1);
+  expect(server.counters.tokenCalls).toBe(2); // the nonce challenge, then the token
+  expect((await auth.getToken()).tokenType).toBe('DPoP');
+});
+
+test('DPoP and several tokens: each resource gets its own DPoP-bound token, both accepted', async () => {
+  server = await startAuthServer({ dpop: {} });
+  const api = axios.create({ baseURL: server.apiBaseUrl });
+  auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    dpop: true,
+  });
+
+  const [a, b] = await Promise.all([
+    api.get('/users', { oauth2: { resource: 'https://one.example/' } }),
+    api.get('/users', { oauth2: { resource: 'https://two.example/' } }),
+  ]);
+
+  expect([a.status, b.status]).toEqual([200, 200]);
+  expect(server.counters.tokenCalls).toBe(2);
+  const one = await auth.getToken({ resource: 'https://one.example/' });
+  const two = await auth.getToken({ resource: 'https://two.example/' });
+  expect(one.accessToken).not.toBe(two.accessToken);
+  expect([one.tokenType, two.tokenType]).toEqual(['DPoP', 'DPoP']);
+});
+
+test('private_key_jwt with discovery: the assertion is for the issuer, accepted; no secret configured', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  server = await startAuthServer({ discovery: {}, clientAssertion: { publicKey } });
+  const api = axios.create({ baseURL: server.apiBaseUrl });
+  auth = attachOAuth2(api, {
+    issuer: server.issuer,
+    clientId: server.clientId,
+    clientAuthentication: 'private_key_jwt',
+    privateKey,
+  });
+
+  const answers = await Promise.all(Array.from({ length: 10 }, () => api.get('/users')));
+
+  expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+  expect(server.counters.tokenCalls).toBe(1);
+  const body = new URLSearchParams(server.tokenRequests()[0].body);
+  const claims = JSON.parse(Buffer.from(body.get('client_assertion')!.split('.')[1], 'base64url').toString());
+  expect(claims.aud).toBe(server.issuer);
+  expect(body.has('client_secret')).toBe(false);
+});
