@@ -455,3 +455,26 @@ describe('options', () => {
     expect(attach(extra)).toThrow(expect.objectContaining({ option }));
   });
 });
+
+describe('token events name the selection', () => {
+  test("onTokenAcquired says which scope and resource a selected token is for; the attachment's own token has neither", async () => {
+    const events: Array<Record<string, unknown>> = [];
+    const c = core({ scope: 'base', hooks: { onTokenAcquired: (e) => void events.push({ ...e }) } });
+    await c.api.get('/default');
+    await c.api.get('/res', { oauth2: { resource: 'https://api-a.test' } });
+    await c.api.get('/scoped', { oauth2: { scope: 'write read' } });
+
+    expect(c.tokenCalls).toHaveLength(3);
+    expect(events).toEqual([
+      { grant: 'client_credentials', expiresAt: expect.any(Number), background: false },
+      {
+        grant: 'client_credentials',
+        expiresAt: expect.any(Number),
+        background: false,
+        scope: 'base',
+        resource: 'https://api-a.test',
+      },
+      { grant: 'client_credentials', expiresAt: expect.any(Number), background: false, scope: 'read write' },
+    ]);
+  });
+});

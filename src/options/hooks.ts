@@ -70,6 +70,13 @@ export interface TokenEvent {
   expiresAt?: number;
   /** Whether a background (soft-window) refresh fetched it. */
   background: boolean;
+  /**
+   * For a token selected per request, per origin or through the handle (see "Several tokens per
+   * attachment"): the scope it was asked for. Absent for the attachment's own token.
+   */
+  scope?: string;
+  /** Likewise, the RFC 8707 resource indicator it was asked for. Absent for the attachment's own token. */
+  resource?: string;
 }
 
 export interface ReplayEvent {

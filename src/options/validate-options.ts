@@ -40,6 +40,12 @@ export interface ResolvedOptions {
   scope?: string;
   /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
   resource?: string;
+  /**
+   * Set on the entries made for a selection other than the attachment's own (per request, per
+   * origin, or through the handle): the scope and resource that entry's token is for, named in its
+   * token events.
+   */
+  selection?: { scope?: string; resource?: string };
   grant: GrantOptions;
   clientAuthentication: ClientAuthentication;
   /** Signs client assertions (`private_key_jwt`, `client_secret_jwt`); undefined for the other methods. */

@@ -357,7 +357,7 @@ export class TokenCache {
     }
     this.adopt(token);
     await this.store.set(token);
-    const event = { grant: outcome.grant, expiresAt: token.expiresAt, background };
+    const event = { grant: outcome.grant, expiresAt: token.expiresAt, background, ...this.options.selection };
     emit(this.options.hooks, previous || rejected ? 'onTokenRenewed' : 'onTokenAcquired', event);
     return token;
   }

@@ -130,6 +130,8 @@ export class TokenEntries {
   }
 
   private build(selector: NormalisedSelector): TokenCache {
-    return this.make({ ...this.options, scope: selector.scope, resource: selector.resource });
+    const { scope, resource } = selector;
+    const selection = { ...(scope === undefined ? {} : { scope }), ...(resource === undefined ? {} : { resource }) };
+    return this.make({ ...this.options, scope, resource, selection });
   }
 }
