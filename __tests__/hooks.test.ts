@@ -45,6 +45,20 @@ async function settle<T>(promise: Promise<T>) {
   return result;
 }
 
+/** The hooks {@link fullScenario} fires, in order. */
+const FULL_SCENARIO_HOOKS = [
+  'onTokenAcquired',
+  'onTokenRenewed',
+  'onRequestReplayed',
+  'onTokenEndpointFailure',
+  'onTokenRenewed',
+  'onTokenEndpointFailure',
+  'onTokenEndpointFailure',
+  'onLockoutOpened',
+  'onLockoutClosed',
+  'onTokenAcquired',
+];
+
 /**
  * Runs every path that fires a hook: first token, rejection + replay (refresh-token grant), background
  * renewal, a transient failure, an invalid token response, a lockout and its closing.
@@ -142,18 +156,7 @@ describe('observability hooks', () => {
     const { results, h } = await fullScenario({ hooks });
     // Exactly the same outcomes as with well-behaved hooks.
     expect(results.map((r) => r.ok)).toEqual([true, true, true, false, false, true]);
-    expect(calls.map(([name]) => name)).toEqual([
-      'onTokenAcquired',
-      'onTokenRenewed',
-      'onRequestReplayed',
-      'onTokenEndpointFailure',
-      'onTokenRenewed',
-      'onTokenEndpointFailure',
-      'onTokenEndpointFailure',
-      'onLockoutOpened',
-      'onLockoutClosed',
-      'onTokenAcquired',
-    ]);
+    expect(calls.map(([name]) => name)).toEqual(FULL_SCENARIO_HOOKS);
     expect(h.tokenCalls).toHaveLength(7);
   });
 
@@ -208,16 +211,7 @@ describe('observability hooks', () => {
 
     // Every hook of the scenario, once each where it happens: none missed by the sweep below.
     expect(calls.map(([name]) => name)).toEqual([
-      'onTokenAcquired',
-      'onTokenRenewed',
-      'onRequestReplayed',
-      'onTokenEndpointFailure',
-      'onTokenRenewed',
-      'onTokenEndpointFailure',
-      'onTokenEndpointFailure',
-      'onLockoutOpened',
-      'onLockoutClosed',
-      'onTokenAcquired',
+      ...FULL_SCENARIO_HOOKS,
       'onStoreError',
       'onTokenAcquired',
     ]);

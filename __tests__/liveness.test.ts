@@ -41,6 +41,10 @@ const FAKE: Parameters<typeof jest.useFakeTimers>[0] = {
   now: T0,
   doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
 };
+// Tests that fake the timers (`jest.useFakeTimers(FAKE)`) get the real ones back, whatever happened.
+afterEach(() => {
+  jest.useRealTimers();
+});
 
 describe('item 12: an axios CancelToken is honoured while a request waits', () => {
   test('cancel while waiting for the shared token fetch: rejects at once with the caller’s Cancel; the fetch goes on for the others', async () => {
@@ -98,80 +102,68 @@ describe('item 12: an axios CancelToken is honoured while a request waits', () =
 
   test('a CancelToken canceled during a lockout wait (whileLocked: wait) rejects at once and leaves no timer', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const core = createCore({
-        useClock: false,
-        options: { lockout: { whileLocked: 'wait', initialCooldownMs: 60_000 }, random: () => 0 },
-      });
-      core.tokenQueue.push([400, { error: 'unauthorized_client' }]);
-      const source = axios.CancelToken.source();
-      const waiting = core.api.get('/x', { cancelToken: source.token });
-      await flush();
-      expect(core.tokenCalls).toHaveLength(1);
-      source.cancel('stop');
-      const result = await settledNow(waiting);
-      expect(isCancel((result as { error: unknown }).error)).toBe(true);
-      expect(jest.getTimerCount()).toBe(0);
-    } finally {
-      jest.useRealTimers();
-    }
+    const core = createCore({
+      useClock: false,
+      options: { lockout: { whileLocked: 'wait', initialCooldownMs: 60_000 }, random: () => 0 },
+    });
+    core.tokenQueue.push([400, { error: 'unauthorized_client' }]);
+    const source = axios.CancelToken.source();
+    const waiting = core.api.get('/x', { cancelToken: source.token });
+    await flush();
+    expect(core.tokenCalls).toHaveLength(1);
+    source.cancel('stop');
+    const result = await settledNow(waiting);
+    expect(isCancel((result as { error: unknown }).error)).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
   });
 });
 
 describe('item 13: detach() stops the renewal and settles every waiting caller', () => {
   test('detach during a token fetch retrying 503s: the pending request rejects with DetachedError at once, no further token call, no timer left', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const core = createCore({
-        useClock: false,
-        options: { retry: { retries: 5, baseDelayMs: 1000, maxDelayMs: 10_000 }, random: () => 0 },
-      });
-      for (let i = 0; i < 6; i++) core.tokenQueue.push([503, 'busy']);
-      const pending = core.api.get('/x');
-      const viaHandle = core.auth.getAccessToken();
-      await flush();
-      expect(core.tokenCalls).toHaveLength(1);
-      await jest.advanceTimersByTimeAsync(500); // first retry delay: 1000 / 2 (jitter 0)
-      expect(core.tokenCalls).toHaveLength(2);
-      expect(jest.getTimerCount()).toBe(1); // the second retry's sleep
+    const core = createCore({
+      useClock: false,
+      options: { retry: { retries: 5, baseDelayMs: 1000, maxDelayMs: 10_000 }, random: () => 0 },
+    });
+    for (let i = 0; i < 6; i++) core.tokenQueue.push([503, 'busy']);
+    const pending = core.api.get('/x');
+    const viaHandle = core.auth.getAccessToken();
+    await flush();
+    expect(core.tokenCalls).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(500); // first retry delay: 1000 / 2 (jitter 0)
+    expect(core.tokenCalls).toHaveLength(2);
+    expect(jest.getTimerCount()).toBe(1); // the second retry's sleep
 
-      core.auth.detach();
-      for (const promise of [pending, viaHandle]) {
-        const result = await settledNow(promise as Promise<unknown>);
-        expect(result).not.toBe('pending');
-        const error = (result as { error: unknown }).error;
-        expect(error).toBeInstanceOf(DetachedError);
-        expect(error).toBeInstanceOf(OAuth2Error);
-        expect((error as DetachedError).code).toBe('OAUTH2_DETACHED');
-      }
-      expect(jest.getTimerCount()).toBe(0);
-      await jest.advanceTimersByTimeAsync(60_000);
-      expect(core.tokenCalls).toHaveLength(2);
-      expect(core.apiCalls).toHaveLength(0);
-    } finally {
-      jest.useRealTimers();
+    core.auth.detach();
+    for (const promise of [pending, viaHandle]) {
+      const result = await settledNow(promise as Promise<unknown>);
+      expect(result).not.toBe('pending');
+      const error = (result as { error: unknown }).error;
+      expect(error).toBeInstanceOf(DetachedError);
+      expect(error).toBeInstanceOf(OAuth2Error);
+      expect((error as DetachedError).code).toBe('OAUTH2_DETACHED');
     }
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(core.tokenCalls).toHaveLength(2);
+    expect(core.apiCalls).toHaveLength(0);
   });
 
   test('detach during a lockout wait (whileLocked: wait): the waiter rejects with DetachedError, no timer left', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const core = createCore({
-        useClock: false,
-        options: { lockout: { whileLocked: 'wait', initialCooldownMs: 60_000 }, random: () => 0 },
-      });
-      core.tokenQueue.push([400, { error: 'unauthorized_client' }]);
-      const waiting = core.api.get('/x');
-      await flush();
-      expect(jest.getTimerCount()).toBe(1);
-      core.auth.detach();
-      const result = await settledNow(waiting);
-      expect((result as { error: unknown }).error).toBeInstanceOf(DetachedError);
-      expect(jest.getTimerCount()).toBe(0);
-      expect(core.tokenCalls).toHaveLength(1);
-    } finally {
-      jest.useRealTimers();
-    }
+    const core = createCore({
+      useClock: false,
+      options: { lockout: { whileLocked: 'wait', initialCooldownMs: 60_000 }, random: () => 0 },
+    });
+    core.tokenQueue.push([400, { error: 'unauthorized_client' }]);
+    const waiting = core.api.get('/x');
+    await flush();
+    expect(jest.getTimerCount()).toBe(1);
+    core.auth.detach();
+    const result = await settledNow(waiting);
+    expect((result as { error: unknown }).error).toBeInstanceOf(DetachedError);
+    expect(jest.getTimerCount()).toBe(0);
+    expect(core.tokenCalls).toHaveLength(1);
   });
 
   describe('against a real loopback token endpoint that never answers', () => {
@@ -231,116 +223,96 @@ function hangingStore(hang: Array<keyof TokenStore>): TokenStore & { calls: stri
 describe('item 14: a store that never answers cannot hang requests', () => {
   test('get never resolves: the request succeeds after storeTimeoutMs (default 3000) with exactly 1 token call; onStoreError reports a StoreTimeoutError; no timer left', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const store = hangingStore(['get']);
-      const errors: Array<{ operation: string; error: unknown }> = [];
-      const core = createCore({
-        useClock: false,
-        options: { store, hooks: { onStoreError: (e) => errors.push(e) } },
-      });
-      const request = core.api.get('/x');
-      await jest.advanceTimersByTimeAsync(2999);
-      expect(await settledNow(request)).toBe('pending');
-      expect(core.tokenCalls).toHaveLength(0);
-      await jest.advanceTimersByTimeAsync(1);
-      const response = await request;
-      expect(response.data.authorization).toBe('Bearer tok-1');
-      expect(core.tokenCalls).toHaveLength(1);
-      expect(errors).toHaveLength(1);
-      expect(errors[0].operation).toBe('get');
-      expect(errors[0].error).toBeInstanceOf(StoreTimeoutError);
-      expect((errors[0].error as StoreTimeoutError).code).toBe('OAUTH2_STORE_TIMEOUT');
-      expect(store.calls).toEqual(['get', 'set']);
-      expect(jest.getTimerCount()).toBe(0);
-    } finally {
-      jest.useRealTimers();
-    }
+    const store = hangingStore(['get']);
+    const errors: Array<{ operation: string; error: unknown }> = [];
+    const core = createCore({
+      useClock: false,
+      options: { store, hooks: { onStoreError: (e) => errors.push(e) } },
+    });
+    const request = core.api.get('/x');
+    await jest.advanceTimersByTimeAsync(2999);
+    expect(await settledNow(request)).toBe('pending');
+    expect(core.tokenCalls).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1);
+    const response = await request;
+    expect(response.data.authorization).toBe('Bearer tok-1');
+    expect(core.tokenCalls).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].operation).toBe('get');
+    expect(errors[0].error).toBeInstanceOf(StoreTimeoutError);
+    expect((errors[0].error as StoreTimeoutError).code).toBe('OAUTH2_STORE_TIMEOUT');
+    expect(store.calls).toEqual(['get', 'set']);
+    expect(jest.getTimerCount()).toBe(0);
   });
 
   test('storeTimeoutMs bounds set too; the token is served from memory afterwards', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const store = hangingStore(['set']);
-      const errors: string[] = [];
-      const core = createCore({
-        useClock: false,
-        options: { store, storeTimeoutMs: 250, hooks: { onStoreError: (e) => errors.push(e.operation) } },
-      });
-      const request = core.api.get('/x');
-      await jest.advanceTimersByTimeAsync(249);
-      expect(await settledNow(request)).toBe('pending');
-      await jest.advanceTimersByTimeAsync(1);
-      expect((await request).data.authorization).toBe('Bearer tok-1');
-      expect((await core.api.get('/y')).data.authorization).toBe('Bearer tok-1');
-      expect(core.tokenCalls).toHaveLength(1);
-      expect(errors).toEqual(['set']);
-    } finally {
-      jest.useRealTimers();
-    }
+    const store = hangingStore(['set']);
+    const errors: string[] = [];
+    const core = createCore({
+      useClock: false,
+      options: { store, storeTimeoutMs: 250, hooks: { onStoreError: (e) => errors.push(e.operation) } },
+    });
+    const request = core.api.get('/x');
+    await jest.advanceTimersByTimeAsync(249);
+    expect(await settledNow(request)).toBe('pending');
+    await jest.advanceTimersByTimeAsync(1);
+    expect((await request).data.authorization).toBe('Bearer tok-1');
+    expect((await core.api.get('/y')).data.authorization).toBe('Bearer tok-1');
+    expect(core.tokenCalls).toHaveLength(1);
+    expect(errors).toEqual(['set']);
   });
 
   test('a lock won after the time-out is released at once', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const late = deferred<(() => Promise<void>) | undefined>();
-      const released = jest.fn(() => Promise.resolve());
-      const store: TokenStore = { ...new MemoryTokenStore(), ...hangingStore([]), acquireLock: () => late.promise };
-      const core = createCore({ useClock: false, options: { store, storeTimeoutMs: 100 } });
-      const request = core.api.get('/x');
-      await jest.advanceTimersByTimeAsync(100);
-      expect((await request).data.authorization).toBe('Bearer tok-1');
-      expect(released).not.toHaveBeenCalled();
-      late.resolve(released);
-      await flush();
-      expect(released).toHaveBeenCalledTimes(1);
-    } finally {
-      jest.useRealTimers();
-    }
+    const late = deferred<(() => Promise<void>) | undefined>();
+    const released = jest.fn(() => Promise.resolve());
+    const store: TokenStore = { ...new MemoryTokenStore(), ...hangingStore([]), acquireLock: () => late.promise };
+    const core = createCore({ useClock: false, options: { store, storeTimeoutMs: 100 } });
+    const request = core.api.get('/x');
+    await jest.advanceTimersByTimeAsync(100);
+    expect((await request).data.authorization).toBe('Bearer tok-1');
+    expect(released).not.toHaveBeenCalled();
+    late.resolve(released);
+    await flush();
+    expect(released).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('item 15: durations follow a monotonic clock, not the wall clock', () => {
   test('the wall clock stepping back one hour does not stretch a 2 s lockout cool-down', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const core = createCore({
-        useClock: false,
-        options: { lockout: { initialCooldownMs: 2000 }, random: () => 0 },
-      });
-      core.tokenQueue.push([400, { error: 'unauthorized_client' }]);
-      const first = await core.api.get('/a').catch((e: unknown) => e);
-      expect(first).toBeInstanceOf(AccountLockedError);
-      expect((first as AccountLockedError).retryAfterMs).toBe(2000);
+    const core = createCore({
+      useClock: false,
+      options: { lockout: { initialCooldownMs: 2000 }, random: () => 0 },
+    });
+    core.tokenQueue.push([400, { error: 'unauthorized_client' }]);
+    const first = await core.api.get('/a').catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(AccountLockedError);
+    expect((first as AccountLockedError).retryAfterMs).toBe(2000);
 
-      jest.setSystemTime(Date.now() - 3_600_000); // NTP steps the wall clock back one hour
-      await jest.advanceTimersByTimeAsync(1999);
-      const still = await core.api.get('/b').catch((e: unknown) => e);
-      expect(still).toBeInstanceOf(AccountLockedError);
-      expect((still as AccountLockedError).retryAfterMs).toBe(1);
+    jest.setSystemTime(Date.now() - 3_600_000); // NTP steps the wall clock back one hour
+    await jest.advanceTimersByTimeAsync(1999);
+    const still = await core.api.get('/b').catch((e: unknown) => e);
+    expect(still).toBeInstanceOf(AccountLockedError);
+    expect((still as AccountLockedError).retryAfterMs).toBe(1);
 
-      await jest.advanceTimersByTimeAsync(1);
-      expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-1');
-      expect(core.tokenCalls).toHaveLength(2);
-    } finally {
-      jest.useRealTimers();
-    }
+    await jest.advanceTimersByTimeAsync(1);
+    expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-1');
+    expect(core.tokenCalls).toHaveLength(2);
   });
 
   test('the wall clock stepping forward two hours does not expire a one-hour token', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const core = createCore({ useClock: false, lifetimeSeconds: 3600 });
-      expect((await core.api.get('/a')).data.authorization).toBe('Bearer tok-1');
-      jest.setSystemTime(Date.now() + 7_200_000);
-      expect((await core.api.get('/b')).data.authorization).toBe('Bearer tok-1');
-      expect(core.tokenCalls).toHaveLength(1);
-      // Real elapsed time still counts: after 3600 s - 30 s of skew, a new token.
-      await jest.advanceTimersByTimeAsync(3_570_000);
-      expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-2');
-      expect(core.tokenCalls).toHaveLength(2);
-    } finally {
-      jest.useRealTimers();
-    }
+    const core = createCore({ useClock: false, lifetimeSeconds: 3600 });
+    expect((await core.api.get('/a')).data.authorization).toBe('Bearer tok-1');
+    jest.setSystemTime(Date.now() + 7_200_000);
+    expect((await core.api.get('/b')).data.authorization).toBe('Bearer tok-1');
+    expect(core.tokenCalls).toHaveLength(1);
+    // Real elapsed time still counts: after 3600 s - 30 s of skew, a new token.
+    await jest.advanceTimersByTimeAsync(3_570_000);
+    expect((await core.api.get('/c')).data.authorization).toBe('Bearer tok-2');
+    expect(core.tokenCalls).toHaveLength(2);
   });
 
   test('an injected clock is still used as is', async () => {
@@ -354,21 +326,17 @@ describe('item 15: durations follow a monotonic clock, not the wall clock', () =
 describe('item 18: attachments sharing a MemoryTokenStore share one renewal', () => {
   test('2 instances, one store, 10 concurrent requests each on a cold start: exactly 1 token call, no polling timer needed', async () => {
     jest.useFakeTimers(FAKE);
-    try {
-      const store = new MemoryTokenStore();
-      const a = createCore({ useClock: false, options: { store } });
-      const b = createCore({ useClock: false, options: { store } });
-      expect(a.auth.cacheKey).toBe(b.auth.cacheKey);
-      const requests = [a, b].flatMap((core) => Array.from({ length: 10 }, (_, i) => core.api.get(`/r/${i}`)));
-      // No timer is advanced: the waiting attachment is woken when the token is stored.
-      const all = await settledNow(Promise.all(requests));
-      expect(all).not.toBe('pending');
-      const responses = (all as { value: Array<{ data: { authorization: string } }> }).value;
-      expect(new Set(responses.map((r) => r.data.authorization))).toEqual(new Set(['Bearer tok-1']));
-      expect(a.tokenCalls.length + b.tokenCalls.length).toBe(1);
-    } finally {
-      jest.useRealTimers();
-    }
+    const store = new MemoryTokenStore();
+    const a = createCore({ useClock: false, options: { store } });
+    const b = createCore({ useClock: false, options: { store } });
+    expect(a.auth.cacheKey).toBe(b.auth.cacheKey);
+    const requests = [a, b].flatMap((core) => Array.from({ length: 10 }, (_, i) => core.api.get(`/r/${i}`)));
+    // No timer is advanced: the waiting attachment is woken when the token is stored.
+    const all = await settledNow(Promise.all(requests));
+    expect(all).not.toBe('pending');
+    const responses = (all as { value: Array<{ data: { authorization: string } }> }).value;
+    expect(new Set(responses.map((r) => r.data.authorization))).toEqual(new Set(['Bearer tok-1']));
+    expect(a.tokenCalls.length + b.tokenCalls.length).toBe(1);
   });
 
   test('the lock holder fails transiently: the waiting attachment takes the lock and renews itself', async () => {

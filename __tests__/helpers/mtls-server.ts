@@ -6,13 +6,10 @@
  * - any method on `/v2.01/{clientId}/…` with a valid bearer: echoes `{ Id, path }`; else Mangopay's 401.
  * Every request records the client certificate's CN it came with.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { makeMtlsPki } from './mtls-pki';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 
 export interface Pki {
@@ -25,58 +22,20 @@ export interface Pki {
   clientCert: string;
 }
 
-/** A throw-away PKI: a CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
+/** A throw-away PKI (see `makeMtlsPki`): a CA, a server certificate for 127.0.0.1 and a client certificate (CN `sdk-client`). */
 export function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'oauth2-mtls-'));
-  const ssl = (...args: string[]) => execFileSync('/usr/bin/openssl', args, { cwd: dir, stdio: 'pipe' });
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const pki = makeMtlsPki();
   try {
-    ssl('req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=test-ca');
-    ssl('req', ...key, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-    writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'server.crt',
-      '-days',
-      '1',
-      '-extfile',
-      'server.ext',
-    );
-    ssl('req', ...key, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=sdk-client');
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      'client.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'client.crt',
-      '-days',
-      '1',
-    );
-    const read = (file: string) => readFileSync(join(dir, file), 'utf8');
+    const client = pki.issue('/CN=sdk-client');
     return {
-      ca: read('ca.crt'),
-      serverKey: read('server.key'),
-      serverCert: read('server.crt'),
-      clientKey: read('client.key'),
-      clientCert: read('client.crt'),
+      ca: pki.ca,
+      serverKey: pki.serverKey,
+      serverCert: pki.serverCert,
+      clientKey: client.key,
+      clientCert: client.cert,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    pki.dispose();
   }
 }
 

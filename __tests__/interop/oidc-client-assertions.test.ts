@@ -37,9 +37,6 @@ function otherKey(key: KeyObject): KeyObject {
 function client(id: string, extra: Record<string, unknown>): ClientMetadata {
   return {
     client_id: id,
-    grant_types: ['client_credentials'],
-    redirect_uris: [],
-    response_types: [],
     scope: 'read',
     ...extra,
   };

@@ -21,9 +21,6 @@ describe('oidc-provider: DPoP with nonces required at the token endpoint and at 
         {
           client_id: CLIENT.id,
           client_secret: CLIENT.secret,
-          grant_types: ['client_credentials'],
-          redirect_uris: [],
-          response_types: [],
           token_endpoint_auth_method: 'client_secret_basic',
           dpop_bound_access_tokens: true,
           scope: 'read',

@@ -27,7 +27,7 @@ describe('oidc-provider over mutual TLS', () => {
     intruder = pki.issue('/C=FR/O=Example Org/CN=intruder');
     selfSigned = pki.selfSigned('/CN=self-signed-client');
     otherSelfSigned = pki.selfSigned('/CN=self-signed-client');
-    const common = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [], scope: 'read' };
+    const common = { scope: 'read' };
     provider = await startProvider({
       issuerPath: '/tenant-a',
       tls: { key: pki.serverKey, cert: pki.serverCert, ca: [pki.ca], requestCert: true },
@@ -155,9 +155,6 @@ describe('oidc-provider: discovery', () => {
         {
           client_id: 'basic-client',
           client_secret: 'basic-client-secret-0123456789abcdef',
-          grant_types: ['client_credentials'],
-          redirect_uris: [],
-          response_types: [],
           token_endpoint_auth_method: 'client_secret_basic',
         },
       ],

@@ -16,18 +16,12 @@ describe('oidc-provider: client credentials with a client secret', () => {
         {
           client_id: 'basic-client',
           client_secret: 'basic-client-secret-0123456789abcdef',
-          grant_types: ['client_credentials'],
-          redirect_uris: [],
-          response_types: [],
           token_endpoint_auth_method: 'client_secret_basic',
           scope: 'read',
         },
         {
           client_id: 'post-client',
           client_secret: 'post-client-secret-0123456789abcdef',
-          grant_types: ['client_credentials'],
-          redirect_uris: [],
-          response_types: [],
           token_endpoint_auth_method: 'client_secret_post',
           scope: 'read',
         },

@@ -14,9 +14,6 @@ const RESOURCE_B = 'https://api-b.test';
 const CLIENT = {
   client_id: 'multi-client',
   client_secret: 'multi-client-secret-0123456789abcdef',
-  grant_types: ['client_credentials'],
-  redirect_uris: [],
-  response_types: [],
   token_endpoint_auth_method: 'client_secret_basic',
   scope: 'read',
 };

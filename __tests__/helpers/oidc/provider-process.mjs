@@ -122,7 +122,13 @@ server.listen(0, '127.0.0.1', () => {
   const issuer = `${origin}${prefix}`;
   const aliases = config.mtls?.aliases ? { mtls_endpoint_aliases: { token_endpoint: `${origin}${MTLS_ALIAS}` } } : {};
   const provider = new Provider(issuer, {
-    clients: config.clients ?? [],
+    // Client-credentials clients unless a test says otherwise: no redirect URIs, no response types.
+    clients: (config.clients ?? []).map((client) => ({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      ...client,
+    })),
     features: features(port),
     clientAuthMethods: config.clientAuthMethods ?? [
       'client_secret_basic',

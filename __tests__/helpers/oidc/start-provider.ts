@@ -15,6 +15,7 @@ export type ClientMetadata = Record<string, unknown> & { client_id: string };
 export interface ProviderConfig {
   /** A path after the origin in the issuer (e.g. `/tenant-a`); the provider is mounted there. */
   issuerPath?: string;
+  /** Registered clients; `grant_types` defaults to client credentials, `redirect_uris` and `response_types` to none. */
   clients?: ClientMetadata[];
   /** `features` merged over the defaults (client credentials, introspection and revocation on). */
   features?: Record<string, unknown>;
