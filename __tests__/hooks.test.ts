@@ -210,11 +210,7 @@ describe('observability hooks', () => {
     await settle(throwing.api.get('/z'));
 
     // Every hook of the scenario, once each where it happens: none missed by the sweep below.
-    expect(calls.map(([name]) => name)).toEqual([
-      ...FULL_SCENARIO_HOOKS,
-      'onStoreError',
-      'onTokenAcquired',
-    ]);
+    expect(calls.map(([name]) => name)).toEqual([...FULL_SCENARIO_HOOKS, 'onStoreError', 'onTokenAcquired']);
     const secrets = [
       CLIENT_SECRET,
       BASIC,
