@@ -32,7 +32,7 @@ test('DPoP with a discovered token endpoint: proofs name that endpoint, nonces a
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/users/${i}`)));
 
   expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-  expect(server.metadataRequests().length).toBeGreaterThanOrEqual(1);
+  expect(server.metadataRequests()).toEqual(['/.well-known/oauth-authorization-server/tenant']);
   expect(server.counters.tokenCalls).toBe(2); // the nonce challenge, then the token
   expect((await auth.getToken()).tokenType).toBe('DPoP');
 });
@@ -79,4 +79,41 @@ test('private_key_jwt with discovery: the assertion is for the issuer, accepted;
   const claims = JSON.parse(Buffer.from(body.get('client_assertion')!.split('.')[1], 'base64url').toString());
   expect(claims.aud).toBe(server.issuer);
   expect(body.has('client_secret')).toBe(false);
+});
+
+test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a new assertion (new jti), never the same one', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  server = await startAuthServer({ clientAssertion: { publicKey }, dpop: { requireNonceAtTokenEndpoint: true } });
+  const api = axios.create({ baseURL: server.apiBaseUrl });
+  auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientAuthentication: 'private_key_jwt',
+    privateKey,
+    dpop: true,
+  });
+
+  expect((await api.get('/users')).status).toBe(200);
+
+  const jtis = server.tokenRequests().map((request) => {
+    const assertion = new URLSearchParams(request.body).get('client_assertion')!;
+    return JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString()).jti as string;
+  });
+  expect(jtis).toHaveLength(2); // the nonce challenge, then the token
+  expect(new Set(jtis).size).toBe(2);
+});
+
+test('discovery with several tokens: one metadata request for the attachment, whatever the entries', async () => {
+  server = await startAuthServer({ discovery: {} });
+  const api = axios.create({ baseURL: server.apiBaseUrl });
+  auth = attachOAuth2(api, { issuer: server.issuer, clientId: server.clientId, clientSecret: server.clientSecret });
+
+  await Promise.all([
+    api.get('/users'),
+    api.get('/users', { oauth2: { resource: 'https://one.example/' } }),
+    api.get('/users', { oauth2: { resource: 'https://two.example/' } }),
+  ]);
+
+  expect(server.counters.tokenCalls).toBe(3);
+  expect(server.metadataRequests()).toEqual(['/.well-known/oauth-authorization-server']);
 });

@@ -95,6 +95,13 @@ describe('per-request oauth2: { scope, resource }', () => {
     expect(bearerOf(again)).toBe('Bearer tok-1');
     expect(c.tokenCalls).toHaveLength(1);
   });
+
+  test("every marker the plugin itself sets (a DPoP nonce replay's too) is accepted when its config is sent again", async () => {
+    const c = core();
+    const marked = { injected: true, replayed: true, dpopNonceRetried: true } as const;
+    const response = await c.api.get('/z', { oauth2: marked });
+    expect(response.status).toBe(200);
+  });
 });
 
 describe('the hot path', () => {

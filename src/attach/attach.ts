@@ -11,7 +11,7 @@ import { Lifecycle } from './lifecycle';
 import { createResolvedRejectionHandler } from '../interceptors/resolved-rejection';
 import { SafeStore } from '../store/safe-store';
 import type { StoredToken } from '../store/token-store';
-import { EndpointExchange } from '../token/endpoint-exchange';
+import { EndpointExchange, lazyDiscovery } from '../token/endpoint-exchange';
 import { GrantRunner } from '../token/grant-runner';
 import { TokenCache } from '../token/token-cache';
 import { resolveOptions } from '../options/validate-options';
@@ -130,6 +130,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const cooldown = new Cooldown(resolved);
   // One token cache per (scope, resource): its own store key and token requests; one lifecycle and
   // one lockout cool-down (shared under the attachment's key) for all.
+  const discovery = lazyDiscovery(resolved);
   const entries = new TokenEntries(resolved, (entryOptions) => {
     const store = new SafeStore(
       resolved.store,
@@ -139,7 +140,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       options.store === undefined,
       key,
     );
-    const fetcher = new GrantRunner(new EndpointExchange(instance, entryOptions), entryOptions, lifecycle);
+    const exchange = new EndpointExchange(instance, entryOptions, discovery);
+    const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
     return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
   });
   const request = createRequestInterceptors(entries, resolved);

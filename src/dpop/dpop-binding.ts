@@ -17,12 +17,18 @@ export class DPoPBinding {
     private readonly clock: () => number,
   ) {}
 
-  /** The signing session, loaded once. */
+  /** The signing session, loaded once; a failed load is tried again on the next need, not kept. */
   load(): Promise<DPoPSession> {
-    this.loading ??= import('./dpop-session').then(({ DPoPSession }) => {
-      this.session = new DPoPSession(this.key, this.clock);
-      return this.session;
-    });
+    this.loading ??= import('./dpop-session').then(
+      ({ DPoPSession }) => {
+        this.session = new DPoPSession(this.key, this.clock);
+        return this.session;
+      },
+      (error: unknown) => {
+        this.loading = undefined;
+        throw error;
+      },
+    );
     return this.loading;
   }
 }

@@ -36,6 +36,23 @@ export type ExchangeResult =
   | { kind: 'discovery'; error: DiscoveryError };
 
 /**
+ * The discovery of an attachment (`issuer` without `tokenUrl`): its code loaded on first use, one
+ * instance (metadata, single flight, back-off) for every token entry of the attachment. A failed load
+ * is tried again on the next need, not kept.
+ */
+export function lazyDiscovery(options: ResolvedOptions): () => Promise<Discovery> {
+  let loading: Promise<Discovery> | undefined;
+  return () =>
+    (loading ??= import('../discovery/discovery').then(
+      (m) => new m.Discovery(options),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
+}
+
+/**
  * A redirect, or what fetch makes of one with `redirect: 'manual'` where the platform hides it
  * (an opaque-redirect response, status 0). Token requests never follow one: following would send
  * the credentials, or accept a token, from wherever the token endpoint points to.
@@ -69,12 +86,12 @@ function declaredLength(response: AxiosResponse): number | undefined {
  */
 export class EndpointExchange {
   private readonly bare: AxiosInstance;
-  /** With `issuer` and no `tokenUrl`: the discovery, loaded on the first token request. */
-  private discovery?: Promise<Discovery>;
 
   constructor(
     private readonly instance: AxiosInstance,
     private readonly options: ResolvedOptions,
+    /** With `issuer` and no `tokenUrl`: the attachment's one discovery, shared by its token entries. */
+    private readonly discovery: () => Promise<Discovery> = lazyDiscovery(options),
   ) {
     this.bare = options.tokenHttpClient ?? axios.create();
   }
@@ -90,13 +107,17 @@ export class EndpointExchange {
     transport?: RequestTransport,
     /** What this attempt adds (a client assertion, a custom grant's parameters), scrubbed like the grant's secrets. */
     extras?: AttemptExtras,
+    /** Makes them anew for a second request within the attempt (the DPoP nonce retry): never a reused assertion. */
+    fresh?: () => Promise<AttemptExtras | undefined>,
   ): Promise<ExchangeResult> {
     const { dpop } = this.options;
     if (!dpop) return this.exchange(grant, signal, transport, extras);
     // DPoP: a proof per request (and the one nonce retry) around the exchange.
-    return dpopExchange(await dpop.load(), this.options, (proof) =>
-      this.exchange(grant, signal, transport, { params: {}, secrets: [], ...extras, ...proof }),
-    );
+    let sent = 0;
+    return dpopExchange(await dpop.load(), this.options, async (proof) => {
+      const current = sent++ > 0 && fresh ? await fresh() : extras;
+      return this.exchange(grant, signal, transport, { params: {}, secrets: [], ...current, ...proof });
+    });
   }
 
   private async exchange(
@@ -222,8 +243,7 @@ export class EndpointExchange {
   private async discoveredEndpoint(
     transport: Parameters<Discovery['tokenEndpoint']>[0],
   ): Promise<string | DiscoveryError> {
-    this.discovery ??= import('../discovery/discovery').then((m) => new m.Discovery(this.options));
-    return (await this.discovery).tokenEndpoint(transport);
+    return (await this.discovery()).tokenEndpoint(transport);
   }
 
   /** The token response's headers as an error may show them: no credential header, no grant secret. */

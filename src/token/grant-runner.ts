@@ -12,7 +12,7 @@ import { emit } from '../options/hooks';
 import { scrub, scrubDeep } from '../security/redact';
 import type { StoredToken } from '../store/token-store';
 import type { Lifecycle } from '../attach/lifecycle';
-import type { EndpointExchange } from './endpoint-exchange';
+import type { EndpointExchange, ExchangeResult } from './endpoint-exchange';
 import { grantSecrets, mainGrant, type AttemptExtras, type GrantParams } from './token-request';
 import { attemptExtras } from './attempt-extras';
 import type { TokenFailure } from './token-response';
@@ -133,16 +133,25 @@ export class GrantRunner {
   private async run(grant: GrantParams, transport: RequestTransport | undefined): Promise<GrantOutcome> {
     const { options } = this;
     for (let attempt = 1; ; attempt++) {
-      // Fresh per attempt: a new client assertion (new jti), a custom grant's parameters computed again.
-      let extras: AttemptExtras | undefined;
+      // Fresh per request sent: a new client assertion (new jti), a custom grant's parameters computed
+      // again, for every attempt and for a DPoP nonce retry within one. All of them are scrubbed.
+      const made: AttemptExtras[] = [];
+      const fresh = async () => {
+        const one = await attemptExtras(options, grant);
+        if (one) made.push(one);
+        return one;
+      };
+      let result: ExchangeResult;
       try {
-        extras = await attemptExtras(options, grant);
+        const first = await fresh();
+        if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
+        result = await this.client.request(grant, this.lifecycle?.signal, transport, first, fresh);
       } catch (error) {
         if (error instanceof GrantParametersError) return { kind: 'failed', error };
         throw error;
       }
-      if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
-      const result = await this.client.request(grant, this.lifecycle?.signal, transport, extras);
+      const extras: AttemptExtras | undefined =
+        made.length > 1 ? { params: {}, secrets: made.flatMap((m) => m.secrets) } : made[0];
       if (result.kind === 'token') return { kind: 'token', token: result.token, grant: grant.grant_type };
       if (result.kind === 'discovery') return result;
       if (result.kind === 'invalid') {

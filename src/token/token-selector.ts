@@ -1,3 +1,4 @@
+import type { OAuth2RequestOptions } from '../interceptors/request-options';
 import { OAuth2RequestOptionsError } from '../errors';
 
 /**
@@ -25,8 +26,20 @@ export interface NormalisedSelector {
   readonly resource?: string;
 }
 
-/** Keys of `config.oauth2` that the plugin knows: the caller's (`skip`, `scope`, `resource`) and its own markers. */
-const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(['skip', 'scope', 'resource', 'injected', 'replayed']);
+/**
+ * Every key of `config.oauth2` (`OAuth2RequestOptions`): the caller's (`skip`, `scope`, `resource`)
+ * and the plugin's own markers. Typed against the interface, so a key added there and forgotten here
+ * (or the reverse) does not compile: a request the plugin itself marked is never refused.
+ */
+const REQUEST_OPTION_REGISTRY: Record<keyof OAuth2RequestOptions, true> = {
+  skip: true,
+  scope: true,
+  resource: true,
+  injected: true,
+  replayed: true,
+  dpopNonceRetried: true,
+};
+const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(REQUEST_OPTION_REGISTRY));
 
 /** `scope` with its scopes sorted, deduplicated and separated by one space: equal sets give equal strings. */
 export function normaliseScope(scope: string): string {
