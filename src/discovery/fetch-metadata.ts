@@ -2,6 +2,7 @@ import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { headerValue } from '../util/headers';
 import { discardBody, readLimited, TOO_LARGE } from '../token/response-limit';
 import { startDeadline } from '../token/attempt-deadline';
+import { noRedirects } from '../token/server-transport';
 import '../interceptors/request-options';
 
 /** How a metadata document is fetched: the token requests' client, transport, deadline and size cap. */
@@ -49,8 +50,7 @@ export async function fetchMetadata(url: string, transport: MetadataTransport): 
       ...transport.config,
       timeout: timeoutMs,
       signal: deadline.signal,
-      maxRedirects: 0,
-      fetchOptions: { ...transport.fetchOptions, redirect: 'manual' },
+      ...noRedirects(transport.fetchOptions),
       maxContentLength: -1,
       responseType: 'stream',
       transformResponse: [(body: unknown) => body],

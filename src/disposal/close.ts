@@ -27,7 +27,7 @@ export async function closeAttachment(
   detach: () => void,
   closeOptions: CloseOptions | undefined,
   /** The attached instance: its adapter, agents (a client certificate) and proxy carry the revocation. */
-  instance?: AxiosInstance,
+  instance: AxiosInstance,
 ): Promise<void> {
   detach();
   if (options.revocationUrl === undefined || !ownStore || closeOptions?.revoke === false) return;

@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { emit } from '../options/hooks';
 import { isTlsMethod } from '../client-auth/mutual-tls';
 import type { ResolvedOptions } from '../options/validate-options';
@@ -9,7 +9,7 @@ import {
   JWT_BEARER_ASSERTION_TYPE,
   mainGrant,
 } from '../token/token-request';
-import { DEFAULT_TOKEN_TIMEOUT_MS } from '../token/endpoint-exchange';
+import { noRedirects, serverTransport } from '../token/server-transport';
 import '../interceptors/request-options';
 
 /** An RFC 6749 §5.2 error code as a server may send it (anything else is not reported). */
@@ -78,7 +78,7 @@ async function authenticate(
 export async function revokeToken(
   options: ResolvedOptions,
   accessToken: string,
-  instance?: AxiosInstance,
+  instance: AxiosInstance,
 ): Promise<boolean> {
   const url = options.revocationUrl as string;
   const params = new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' });
@@ -88,16 +88,8 @@ export async function revokeToken(
     'Content-Type': 'application/x-www-form-urlencoded',
   };
   const client = options.tokenHttpClient ?? axios.create();
-  const defaults = instance?.defaults;
-  const inherited: AxiosRequestConfig =
-    options.tokenHttpClient || !defaults
-      ? {}
-      : {
-          adapter: defaults.adapter,
-          httpAgent: defaults.httpAgent as unknown,
-          httpsAgent: defaults.httpsAgent as unknown,
-          proxy: defaults.proxy,
-        };
+  // Sent like a token request: the same transport (a client certificate included), never redirected.
+  const { inherited, fetchOptions, timeoutMs } = serverTransport(instance, options);
   let assertion: string | undefined;
   try {
     assertion = await authenticate(options, params, headers);
@@ -107,8 +99,9 @@ export async function revokeToken(
       url,
       data: params.toString(),
       headers,
-      maxRedirects: 0,
-      timeout: options.tokenRequestTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
+      ...noRedirects(fetchOptions),
+      timeout: timeoutMs,
+      maxContentLength: options.maxTokenResponseBytes,
       responseType: 'text',
       validateStatus: () => true,
       oauth2: { skip: true },

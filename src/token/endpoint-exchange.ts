@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { InvalidTokenResponseError } from '../errors';
 import type { DiscoveryError } from '../discovery/discovery-error';
 import { headerValue } from '../util/headers';
@@ -10,13 +10,13 @@ import { buildTokenRequest, grantSecrets, type AttemptExtras, type GrantParams }
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
-import { MAX_TIMER_MS, type ResolvedOptions } from '../options/validate-options';
+import type { ResolvedOptions } from '../options/validate-options';
 import type { Discovery } from '../discovery/discovery';
 import '../interceptors/request-options';
+import { noRedirects, serverTransport } from './server-transport';
 import { dpopExchange } from '../dpop/token-endpoint';
 
-/** Time-out of a token request when neither the option nor the attached instance sets one. */
-export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+export { DEFAULT_TOKEN_TIMEOUT_MS } from './server-transport';
 
 /**
  * The outcome of one token request, every outcome a value. The token pipeline has one error
@@ -59,12 +59,6 @@ export function lazyDiscovery(options: ResolvedOptions): () => Promise<Discovery
  */
 function isRedirect(status: number): boolean {
   return status === 0 || (status >= 300 && status < 400);
-}
-
-/** The instance's `timeout` as a deadline: 0 (axios's "none") or an unusable value means the default. */
-function attemptTimeout(instanceTimeout: number | undefined): number {
-  const ms = Number(instanceTimeout);
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMER_MS) : DEFAULT_TOKEN_TIMEOUT_MS;
 }
 
 function declaredLength(response: AxiosResponse): number | undefined {
@@ -127,20 +121,7 @@ export class EndpointExchange {
     extras: AttemptExtras | undefined,
   ): Promise<ExchangeResult> {
     const { options } = this;
-    const defaults = this.instance.defaults;
-    const borrowed = options.tokenHttpClient ? undefined : transport;
-    const inherited: AxiosRequestConfig = options.tokenHttpClient
-      ? {}
-      : {
-          // An adapter may delete config.adapter once it ran (axios-mock-adapter does): the default then.
-          adapter: (borrowed?.adapter ?? defaults.adapter) as AxiosRequestConfig['adapter'],
-          httpAgent: borrowed?.httpAgent ?? (defaults.httpAgent as unknown),
-          httpsAgent: borrowed?.httpsAgent ?? (defaults.httpsAgent as unknown),
-          proxy: (borrowed?.proxy ?? defaults.proxy) as AxiosRequestConfig['proxy'],
-        };
-    const fetchOptions = (borrowed?.fetchOptions ??
-      (options.tokenHttpClient ?? this.instance).defaults.fetchOptions) as Record<string, unknown> | undefined;
-    const timeoutMs = options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout);
+    const { inherited, fetchOptions, timeoutMs } = serverTransport(this.instance, options, transport);
     const limit = options.maxTokenResponseBytes;
     let url = options.tokenUrl;
     if (url === undefined) {
@@ -165,9 +146,7 @@ export class EndpointExchange {
         ...inherited,
         timeout: timeoutMs,
         signal: deadline.signal,
-        maxRedirects: 0,
-        // axios 1.7–1.19's fetch adapter ignores maxRedirects; 'manual' hands the 3xx back unfollowed.
-        fetchOptions: { ...fetchOptions, redirect: 'manual' },
+        ...noRedirects(fetchOptions),
         // Enforced below on every adapter (some ignore it, others would hide the status).
         maxContentLength: -1,
         responseType: 'stream',
