@@ -43,8 +43,7 @@ export function serverTransport(
         proxy: (borrowed?.proxy ?? defaults.proxy) as AxiosRequestConfig['proxy'],
       };
   const fetchOptions = (borrowed?.fetchOptions ?? (options.tokenHttpClient ?? instance).defaults.fetchOptions) as
-    | Record<string, unknown>
-    | undefined;
+    Record<string, unknown> | undefined;
   return { inherited, fetchOptions, timeoutMs: options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout) };
 }
 
