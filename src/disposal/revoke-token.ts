@@ -1,14 +1,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import { emit } from '../options/hooks';
-import { isTlsMethod } from '../client-auth/mutual-tls';
 import type { ResolvedOptions } from '../options/validate-options';
-import {
-  basicAuthorization,
-  formEncode,
-  grantSecrets,
-  JWT_BEARER_ASSERTION_TYPE,
-  mainGrant,
-} from '../token/token-request';
+import { clientAssertion } from '../token/attempt-extras';
+import { clientAuthParams, formEncode, grantSecrets, mainGrant, tokenHeaders } from '../token/token-request';
 import { noRedirects, serverTransport } from '../token/server-transport';
 import '../interceptors/request-options';
 
@@ -32,43 +26,9 @@ function errorCode(body: unknown, secrets: readonly string[]): string | undefine
 }
 
 /**
- * The client authentication of a revocation request, as the token request makes it (RFC 7009 §2.1):
- * HTTP Basic; the secret in the body (`client_secret_post`, and the legacy `query` method, whose
- * server gets a form body here); a fresh client assertion (`private_key_jwt`, `client_secret_jwt`);
- * or `client_id` alone with mutual TLS, whose certificate the transport presents. Returns the
- * assertion made, to scrub from what the server answers.
- */
-async function authenticate(
-  options: ResolvedOptions,
-  params: URLSearchParams,
-  headers: Record<string, string>,
-): Promise<string | undefined> {
-  const method = options.clientAuthentication;
-  if (method === 'client_secret_basic') {
-    headers.Authorization = basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding);
-    return undefined;
-  }
-  params.set('client_id', options.clientId);
-  if (isTlsMethod(method)) return undefined;
-  if (!options.assertionSigner) {
-    params.set('client_secret', options.clientSecret);
-    return undefined;
-  }
-  const { signClientAssertion } = await import('../client-auth/client-assertion');
-  const assertion = signClientAssertion(options.assertionSigner, {
-    clientId: options.clientId,
-    audience: options.issuer ?? (options.tokenUrl as string),
-    now: options.clock(),
-  });
-  params.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE);
-  params.set('client_assertion', assertion);
-  return assertion;
-}
-
-/**
  * Revokes `accessToken` at `options.revocationUrl` (RFC 7009 §2.1: a form POST of `token` and
- * `token_type_hint=access_token`, the client authenticated as for the token request, see
- * {@link authenticate}). Sent like a token request: through `tokenHttpClient`, else a bare client
+ * `token_type_hint=access_token`, the client authenticated as for the token request: the same
+ * parameters and headers, a fresh assertion). Sent like a token request: through `tokenHttpClient`, else a bare client
  * with the attached `instance`'s adapter, agents (a client certificate) and proxy. Never throws: a
  * refusal (any status but 200) or a transport failure is reported through `onRevocationFailed`,
  * with no secret.
@@ -81,18 +41,20 @@ export async function revokeToken(
   instance: AxiosInstance,
 ): Promise<boolean> {
   const url = options.revocationUrl as string;
-  const params = new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' });
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    ...options.tokenRequestHeaders,
-    'Content-Type': 'application/x-www-form-urlencoded',
-  };
+  // Authenticated as the token request is (the legacy `query` method's server gets a form body here).
+  const params = new URLSearchParams({
+    token: accessToken,
+    token_type_hint: 'access_token',
+    ...clientAuthParams(options),
+  });
+  const headers = { ...tokenHeaders(options), 'Content-Type': 'application/x-www-form-urlencoded' };
   const client = options.tokenHttpClient ?? axios.create();
   // Sent like a token request: the same transport (a client certificate included), never redirected.
   const { inherited, fetchOptions, timeoutMs } = serverTransport(instance, options);
   let assertion: string | undefined;
   try {
-    assertion = await authenticate(options, params, headers);
+    assertion = await clientAssertion(options);
+    if (assertion !== undefined) params.set('client_assertion', assertion);
     const response = await client.request({
       ...inherited,
       method: 'POST',

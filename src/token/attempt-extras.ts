@@ -14,16 +14,26 @@ export async function attemptExtras(options: ResolvedOptions, grant: GrantParams
   if (!produce && !signer) return undefined;
   const params = produce ? await (await import('./custom-parameters')).customParameters(produce, grant.grant_type) : {};
   const secrets = Object.values(params);
-  if (signer) {
-    const { signClientAssertion } = await import('../client-auth/client-assertion');
-    const assertion = signClientAssertion(signer, {
-      clientId: options.clientId,
-      // The issuer (configured, and then the discovered metadata's too) when known, else the token URL.
-      audience: options.issuer ?? (options.tokenUrl as string),
-      now: options.clock(),
-    });
+  const assertion = await clientAssertion(options);
+  if (assertion !== undefined) {
     params.client_assertion = assertion;
     secrets.push(assertion);
   }
   return { params, secrets };
+}
+
+/**
+ * A new client assertion (new `jti`) for one request to the authorization server, signed by the
+ * lazily loaded signer; undefined for the methods that use none. Its audience is the issuer when
+ * known (configured, and then the discovered metadata's too), else the token URL.
+ */
+export async function clientAssertion(options: ResolvedOptions): Promise<string | undefined> {
+  const signer = options.assertionSigner;
+  if (!signer) return undefined;
+  const { signClientAssertion } = await import('../client-auth/client-assertion');
+  return signClientAssertion(signer, {
+    clientId: options.clientId,
+    audience: options.issuer ?? (options.tokenUrl as string),
+    now: options.clock(),
+  });
 }

@@ -51,24 +51,31 @@ export function mainGrant(options: ResolvedOptions): GrantParams {
 }
 
 /**
+ * The client's credentials as body parameters (RFC 6749 §2.3.1, RFC 7523 §2.2, RFC 8705 §2), for a
+ * token request and a revocation alike: none with Basic (a header, see {@link tokenHeaders});
+ * `client_id` and the assertion type with an assertion method (the assertion itself is made per
+ * request, see `clientAssertion`); `client_id` alone with mutual TLS (the certificate authenticates);
+ * else `client_id` and `client_secret`.
+ */
+export function clientAuthParams(options: ResolvedOptions): Record<string, string> {
+  const auth = options.clientAuthentication;
+  if (auth === 'client_secret_basic') return {};
+  if (auth === 'private_key_jwt' || auth === 'client_secret_jwt')
+    return { client_id: options.clientId, client_assertion_type: JWT_BEARER_ASSERTION_TYPE };
+  if (isTlsMethod(auth)) return { client_id: options.clientId };
+  return { client_id: options.clientId, client_secret: options.clientSecret };
+}
+
+/**
  * The parameters of a token request for `grant`, as sent (body, or query string in `query` mode):
- * `tokenRequestParams`, then the grant, the scope, the resource indicator (RFC 8707) and, unless Basic is used, the client credentials.
+ * `tokenRequestParams`, then the grant, the scope, the resource indicator (RFC 8707) and the client
+ * credentials ({@link clientAuthParams}).
  */
 export function tokenParams(options: ResolvedOptions, grant: GrantParams): Record<string, string> {
   const params: Record<string, string> = { ...options.tokenRequestParams, ...grant };
   if (options.scope !== undefined) params.scope = options.scope;
   if (options.resource !== undefined) params.resource = options.resource;
-  const auth = options.clientAuthentication;
-  if (auth === 'private_key_jwt' || auth === 'client_secret_jwt') {
-    // RFC 7523 §2.2: the assertion itself comes per attempt (AttemptExtras); no secret is sent.
-    params.client_id = options.clientId;
-    params.client_assertion_type = JWT_BEARER_ASSERTION_TYPE;
-  } else if (auth !== 'client_secret_basic') {
-    params.client_id = options.clientId;
-    // Mutual TLS (RFC 8705 §2): the certificate of the connection authenticates the client, no secret is sent.
-    if (!isTlsMethod(auth)) params.client_secret = options.clientSecret;
-  }
-  return params;
+  return { ...params, ...clientAuthParams(options) };
 }
 
 /** The headers of every token request: `Accept`, `tokenRequestHeaders`, the Basic credentials and the body type. */
