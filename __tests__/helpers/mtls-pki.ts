@@ -56,7 +56,7 @@ function describeCert(key: string, cert: string, subject: string): ClientCertifi
 
 export function makeMtlsPki(): MtlsPki {
   const dir = mkdtempSync(join(tmpdir(), 'oauth2-mtls-pki-'));
-  const ssl = (...args: string[]) => execFileSync('/usr/bin/openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const read = (file: string) => readFileSync(join(dir, file), 'utf8');
   let serial = 0;
