@@ -199,11 +199,6 @@ export class TokenCache {
     else forget();
   }
 
-  /** Ends the attachment (`detach()`): see {@link Lifecycle}. */
-  close(): void {
-    this.lifecycle.close();
-  }
-
   /** Forgets the cached token and refresh token, here and in the store. */
   async invalidate(): Promise<void> {
     const token = this.current;

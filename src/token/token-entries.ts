@@ -60,11 +60,6 @@ export class TokenEntries {
     }
   }
 
-  /** Whether any origin has its own defaults. */
-  get hasOriginDefaults(): boolean {
-    return this.byOrigin.size > 0;
-  }
-
   /** The entry of requests to `origin` without per-request selection. */
   forOrigin(origin: string): TokenCache {
     return this.byOrigin.get(origin) ?? this.defaultEntry;
