@@ -1,4 +1,5 @@
 import { AccountLockedError, type OAuth2Hooks, type OAuth2Options, type TokenStore } from '../src';
+import { recordingHooks as recordEvery } from './helpers/secrets';
 import { CLIENT_ID, CLIENT_SECRET, createResponseHarness, oauthError, outcome, tokenBody } from './helpers/harness';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -22,14 +23,7 @@ type Recorded = Array<[string, unknown]>;
 /** Hooks recording every call in order (optionally throwing after recording). */
 function recordingHooks(throwing = false): { hooks: OAuth2Hooks; calls: Recorded } {
   const calls: Recorded = [];
-  const hooks: Record<string, (e: unknown) => void> = {};
-  for (const name of HOOK_NAMES) {
-    hooks[name] = (event: unknown) => {
-      calls.push([name, event]);
-      if (throwing) throw new Error(`hook ${name} is broken`);
-    };
-  }
-  return { hooks, calls };
+  return { hooks: recordEvery(calls, throwing), calls };
 }
 
 beforeEach(() => {

@@ -11,6 +11,7 @@ import axios, { type AxiosAdapter, type AxiosInstance } from 'axios';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { attachOAuth2 } from '../src';
 import { instantAdapter, withPlugin } from './hot-path';
+import { median } from './measure';
 
 const BASE = 'https://api.bench.local/v2.01/bench';
 
@@ -45,12 +46,6 @@ async function timeIt(run: () => unknown, count: number): Promise<number> {
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) await run();
   return Number(process.hrtime.bigint() - start) / count;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export interface DPoPCost {

@@ -96,8 +96,16 @@ export function echoError(call: TokenRequest, res: ServerResponse, status: numbe
 }
 
 /** Every hook the plugin has (the list `tsc` ties to OAuth2Hooks), each recording `[name, payload]` into `events`. */
-export function recordingHooks(events: Array<[string, unknown]>): OAuth2Hooks {
-  return Object.fromEntries(HOOK_NAMES.map((name) => [name, (event: unknown) => void events.push([name, event])]));
+export function recordingHooks(events: Array<[string, unknown]>, throwing = false): OAuth2Hooks {
+  return Object.fromEntries(
+    HOOK_NAMES.map((name) => [
+      name,
+      (event: unknown) => {
+        events.push([name, event]);
+        if (throwing) throw new Error(`hook ${name} is broken`);
+      },
+    ]),
+  );
 }
 
 /**

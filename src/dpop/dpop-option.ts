@@ -1,6 +1,6 @@
 import { OAuth2OptionsError } from '../errors';
 import { describe } from '../options/describe';
-import { DPOP_KEYS } from '../options/option-keys';
+import { checkKeys, DPOP_KEYS } from '../options/option-keys';
 import { resolveDPoPKey, type DPoPKey } from './dpop-key';
 
 /**
@@ -27,10 +27,7 @@ export function resolveDPoPOption(value: unknown, hasStore: boolean): DPoPKey | 
       `axios-oauth2-bearer: option "dpop" must be true or { privateKey }, got ${describe(value, false)}`,
     );
   }
-  for (const key of Object.keys(value)) {
-    if (!(DPOP_KEYS as readonly string[]).includes(key))
-      throw new OAuth2OptionsError(`dpop.${key}`, `axios-oauth2-bearer: unknown option "dpop.${key}"`);
-  }
+  checkKeys('dpop', value, DPOP_KEYS);
   return resolveDPoPKey((value as { privateKey?: unknown }).privateKey, false);
 }
 

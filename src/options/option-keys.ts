@@ -1,3 +1,4 @@
+import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
 import type {
   ApiOrigin,
@@ -111,3 +112,11 @@ export const HOOK_NAMES = keysOf<OAuth2Hooks>({
   onRequestSkipped: true,
   onRevocationFailed: true,
 });
+
+/** Throws `OAuth2OptionsError` naming the first key of `value` (the option `option`) not in `known`: a typo is an error. */
+export function checkKeys(option: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key))
+      throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
+  }
+}

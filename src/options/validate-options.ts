@@ -17,6 +17,7 @@ import { DPoPBinding } from '../dpop/dpop-binding';
 import { dpopTokenTypes, resolveDPoPOption } from '../dpop/dpop-option';
 import {
   API_ORIGIN_KEYS,
+  checkKeys,
   GRANT_KEYS,
   HOOK_NAMES,
   LOCKOUT_KEYS,
@@ -127,12 +128,6 @@ function requireString(option: string, value: unknown): string {
 const isListed = (keys: readonly string[], key: string): boolean => keys.includes(key);
 
 /** Rejects unknown keys of a nested option object, so a typo is not silently ignored. */
-function checkKeys(option: string, value: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!isListed(known, key))
-      throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
-  }
-}
 
 /** Hooks: an object whose keys are hook names (a typo is an error, not a hook that never fires) and values functions. */
 function resolveHooks(value: unknown): OAuth2Hooks {
@@ -357,8 +352,6 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   // RFC 8705 §2: client_id in a form body, no secret (the certificate authenticates the client).
   if (mutualTls && o.clientSecret !== undefined)
     fail('clientSecret', `left out with "${clientAuthentication}" (mutual TLS sends none)`, o.clientSecret, false);
-  if (mutualTls && tokenRequestFormat === 'json')
-    fail('tokenRequestFormat', `'form' with "${clientAuthentication}"`, tokenRequestFormat);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
   checkKeys('retry', retry, RETRY_KEYS);
