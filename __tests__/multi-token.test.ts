@@ -1,6 +1,7 @@
 import type { AxiosRequestConfig } from 'axios';
 import { TokenEntries } from '../src/token/token-entries';
 import * as selector from '../src/token/token-selector';
+import * as injectedMarkerModule from '../src/interceptors/injected-marker';
 import {
   AccountLockedError,
   DetachedError,
@@ -121,6 +122,17 @@ describe('the hot path', () => {
     // Routed, then checked again by the interceptor that waits for the token.
     expect(forRequest).toHaveBeenCalledTimes(2);
     expect(check).toHaveBeenCalledTimes(2);
+  });
+
+  test("requests alternating between two origins' tokens make each token's header and marker once", async () => {
+    const marker = jest.spyOn(injectedMarkerModule, 'injectedMarker');
+    const c = core({ apiOrigins: [API_ORIGIN, { origin: OTHER_ORIGIN, resource: 'https://other.test' }] });
+    for (let i = 0; i < 10; i++) {
+      await c.api.get(`/x/${i}`);
+      await c.api.get(`${OTHER_ORIGIN}/y/${i}`);
+    }
+    expect(c.tokenCalls).toHaveLength(2);
+    expect(marker).toHaveBeenCalledTimes(2);
   });
 });
 

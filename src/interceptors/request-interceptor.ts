@@ -19,6 +19,15 @@ import { schemeOf } from '../dpop/dpop-binding';
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
 
+/** A token's header value and marker, made once per token. */
+interface Marked {
+  token: StoredToken;
+  header: string;
+  marker: InjectedMarker;
+  /** Whether requests sent with it carry a DPoP proof. */
+  proof: boolean;
+}
+
 /** The plugin's request side, as `attachOAuth2` registers it with `registerFastPath` (fast-path.ts). */
 export interface RequestInterceptors {
   /** Which interceptor a request takes: none, `injectCached` (a token is cached) or `injectFetched`. */
@@ -60,7 +69,9 @@ export function createRequestInterceptors(
   /** The entry `route` found that token in. */
   let lastEntry: TokenCache | undefined;
   /** The header value and marker of the last token injected, made once per token. */
-  let marked: { token: StoredToken; header: string; marker: InjectedMarker; proof: boolean } | undefined;
+  let marked: Marked | undefined;
+  /** The same, for every token still held (a token dropped is forgotten with it). */
+  const markedByToken = new WeakMap<StoredToken, Marked>();
   /**
    * The request `route` just sent to `injectCached`, with what its verdict rested on. When axios runs
    * `injectCached` right after (the usual case), the checks are not made twice; an interceptor that
@@ -171,9 +182,15 @@ export function createRequestInterceptors(
     entry: TokenCache,
   ): InternalAxiosRequestConfig {
     if (marked?.token !== token) {
-      const scheme = schemeOf(token, dpop);
-      const header = `${scheme} ${token.accessToken}`;
-      marked = { token, header, marker: injectedMarker(header, entries, entry), proof: scheme === 'DPoP' };
+      // Requests alternating between entries (several tokens) find each token's header made already.
+      let made = markedByToken.get(token);
+      if (!made) {
+        const scheme = schemeOf(token, dpop);
+        const header = `${scheme} ${token.accessToken}`;
+        made = { token, header, marker: injectedMarker(header, entries, entry), proof: scheme === 'DPoP' };
+        markedByToken.set(token, made);
+      }
+      marked = made;
     }
     // DPoP: a fresh proof for this request (one signature), bound to the token by `ath`.
     if (marked.proof) dpop?.session?.signRequest(config, headers, token.accessToken);

@@ -57,7 +57,7 @@ export function lazyDiscovery(options: ResolvedOptions): () => Promise<Discovery
  * (an opaque-redirect response, status 0). Token requests never follow one: following would send
  * the credentials, or accept a token, from wherever the token endpoint points to.
  */
-function isRedirect(status: number): boolean {
+export function isRedirect(status: number): boolean {
   return status === 0 || (status >= 300 && status < 400);
 }
 
@@ -177,14 +177,15 @@ export class EndpointExchange {
       deadline.clear();
     }
     const { status, statusText } = response;
-    if (url !== undefined) extras?.onHeaders?.(url, response.headers);
-    const headers = this.headersOf(response, grant, extras);
+    extras?.onHeaders?.(url, response.headers);
+    // What an error may show of the answer's headers (scrubbed): made only for an error.
+    const headers = () => this.headersOf(response, grant, extras);
     if (data === TOO_LARGE) {
       if (status >= 200 && status < 300) {
         const error = new InvalidTokenResponseError(
           'body',
           `Invalid token response: the body is larger than maxTokenResponseBytes (${limit} bytes)`,
-          { status, response: { status, statusText, headers, data: undefined } },
+          { status, response: { status, statusText, headers: headers(), data: undefined } },
         );
         return { kind: 'invalid', error };
       }
@@ -210,11 +211,11 @@ export class EndpointExchange {
       const invalid = new InvalidTokenResponseError(error.field, error.message, {
         status,
         body,
-        response: { status, statusText, headers, data: body },
+        response: { status, statusText, headers: headers(), data: body },
       });
       return { kind: 'invalid', error: invalid };
     }
-    if ('failure' in result) return { kind: 'failure', failure: { ...result.failure, statusText, headers } };
+    if ('failure' in result) return { kind: 'failure', failure: { ...result.failure, statusText, headers: headers() } };
     return { kind: 'token', token: result.token };
   }
 

@@ -12,7 +12,7 @@ import { emit } from '../options/hooks';
 import { scrub, scrubDeep } from '../security/redact';
 import type { StoredToken } from '../store/token-store';
 import type { Lifecycle } from '../attach/lifecycle';
-import type { EndpointExchange, ExchangeResult } from './endpoint-exchange';
+import { isRedirect, type EndpointExchange, type ExchangeResult } from './endpoint-exchange';
 import { grantSecrets, mainGrant, type AttemptExtras, type GrantParams } from './token-request';
 import { attemptExtras } from './attempt-extras';
 import type { TokenFailure } from './token-response';
@@ -47,7 +47,7 @@ export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined 
 
 function describeFailure(f: TokenFailure & { cause?: Error }): string {
   if (f.status === undefined) return `the token endpoint could not be reached (${f.cause?.message ?? 'network error'})`;
-  if (f.status === 0 || (f.status >= 300 && f.status < 400)) {
+  if (isRedirect(f.status)) {
     const what = f.status === 0 ? 'an opaque redirect (status 0)' : `a redirect (HTTP ${f.status})`;
     return `the token endpoint answered ${what}; token requests never follow redirects`;
   }
