@@ -159,6 +159,7 @@ describe('a fresh assertion per attempt', () => {
   test('the issuer, when set, is the audience (a single string)', async () => {
     const pair = ec('P-256');
     const { attemptExtras } = await import('../src/token/attempt-extras');
+    const { Secrets } = await import('../src/security/secrets');
     const { resolveOptions } = await import('../src/options/validate-options');
     const axios = (await import('axios')).default;
     const options = resolveOptions(axios.create(), {
@@ -169,12 +170,13 @@ describe('a fresh assertion per attempt', () => {
       clock: () => T0,
     });
     const withIssuer = { ...options, issuer: 'https://as.example.com/tenant' };
-    const extras = await attemptExtras(withIssuer, { grant_type: 'client_credentials' });
+    const secrets = new Secrets();
+    const extras = await attemptExtras(withIssuer, { grant_type: 'client_credentials' }, undefined, secrets);
     const { payload } = await jose.jwtVerify(extras!.params.client_assertion, pair.publicKey, {
       audience: 'https://as.example.com/tenant',
       currentDate: new Date(T0),
     });
     expect(payload.aud).toBe('https://as.example.com/tenant');
-    expect(extras!.secrets).toEqual([extras!.params.client_assertion]);
+    expect(secrets.list).toEqual([extras!.params.client_assertion]); // the assertion is a secret of the attempt
   });
 });
