@@ -87,6 +87,7 @@ describe('the cache key gives no secret away', () => {
     const guesses: Array<(word: string) => Partial<OAuth2Options>> = [
       (word) => ({ tokenRequestHeaders: { 'X-Api-Key': word } }),
       (word) => ({ tokenRequestHeaders: { Authorization: `Token ${word}` } }),
+      (word) => ({ tokenRequestHeaders: { 'X-Auth': word, 'Proxy-Authorization': word } }),
       (word) => ({ tokenRequestParams: { api_key: word } }),
       (word) => ({ tokenRequestParams: { client_secret: word } }),
       (word) => ({ tokenUrl: `${server.tokenUrl}?apikey=${word}` }),
@@ -109,6 +110,11 @@ describe('the cache key gives no secret away', () => {
     ['scope', { scope: 'read' }, { scope: 'write' }],
     ['resource', { resource: 'https://a.example/' }, { resource: 'https://b.example/' }],
     ['audience', { tokenRequestParams: { audience: 'a' } }, { tokenRequestParams: { audience: 'b' } }],
+    [
+      'RFC 9396 authorization_details',
+      { tokenRequestParams: { authorization_details: '[{"type":"payment_initiation","amount":"1"}]' } },
+      { tokenRequestParams: { authorization_details: '[{"type":"payment_initiation","amount":"2"}]' } },
+    ],
     ['a public header', { tokenRequestHeaders: { 'X-Tenant': 'a' } }, { tokenRequestHeaders: { 'X-Tenant': 'b' } }],
     ['tokenUrl', {}, { tokenUrl: 'https://other.example/token' }],
     [
