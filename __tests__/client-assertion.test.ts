@@ -114,10 +114,13 @@ describe('private_key_jwt: key formats', () => {
 });
 
 describe('client_secret_jwt', () => {
+  /** 64 bytes: long enough for HS512 (RFC 7518 §3.2), and the harness's secret inside it. */
+  const HMAC_SECRET = `${CLIENT_SECRET}${'-'.repeat(64 - CLIENT_SECRET.length)}`;
   it.each(['HS256', 'HS384', 'HS512'] as const)('%s with the client secret, verified by jose', async (alg) => {
     const core = createCore({
       options: {
         clientAuthentication: 'client_secret_jwt',
+        clientSecret: HMAC_SECRET,
         ...(alg === 'HS256' ? {} : { clientAssertionAlgorithm: alg }),
       },
     });
@@ -127,7 +130,7 @@ describe('client_secret_jwt', () => {
     expect(JSON.stringify(core.tokenCalls[0].data)).not.toContain(CLIENT_SECRET);
     const { payload, protectedHeader } = await verify(
       body.client_assertion,
-      new TextEncoder().encode(CLIENT_SECRET),
+      new TextEncoder().encode(HMAC_SECRET),
       alg,
     );
     expect(protectedHeader).toEqual({ alg, typ: 'JWT' });

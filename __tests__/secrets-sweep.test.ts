@@ -380,7 +380,8 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
   ['private_key_jwt (PEM)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_PEM }],
   ['private_key_jwt (JWK)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK }],
-  ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt' }],
+  // RFC 7518 §3.2: 32 bytes at least for HS256; SECRET inside it, so a leak of it is still found by the sweep.
+  ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt', clientSecret: `${SECRET}${'-'.repeat(32)}` }],
   // A custom grant's parameter values are secrets (here the password's forms are the swept value).
   [
     'custom grant (JWT bearer), Basic',
