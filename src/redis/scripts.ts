@@ -30,3 +30,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 `;
+
+/**
+ * Reads `KEYS[1]` with what remains of its life, in one step: `{value, pttl}` (`value` false when
+ * the key does not exist). The remaining life is counted by Redis's own clock, so a reader never
+ * depends on the end time another host's clock wrote into the value.
+ */
+export const GET_WITH_PTTL = `
+return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}
+`;
