@@ -287,8 +287,10 @@ export class TokenCache {
     try {
       if (start.kind === 'token') return this.adopt(start.token);
       // Served from this process's negative cache too (see adoptFailure).
-      if (start.kind === 'failure')
-        throw (this.failure?.error as Error | undefined) ?? fromStoredFailure(start.failure);
+      if (start.kind === 'failure') {
+        if (this.failure) throw this.failure.error;
+        throw fromStoredFailure(start.failure);
+      }
       if (start.kind === 'locked') throw this.lockedError(this.options.clock());
       return await traceTokenFetch(this.options.observer, background, () =>
         this.fetchAndStore(previous, rejected, background),
