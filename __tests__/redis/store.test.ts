@@ -60,6 +60,7 @@ describe('tokens', () => {
     const raw = JSON.parse((await redis.get(redisKeys(DEFAULT_PREFIX, key).token)) as string);
     expect(Object.keys(raw).sort()).toEqual([
       'accessToken',
+      'digest',
       'expiresAt',
       'obtainedAt',
       'refreshToken',

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { accessTokenDigest } from './fingerprint';
 
 /** One key of {@link RedisTokenStoreOptions.encryptionKeys}: 32 random bytes and the id stored with each value it encrypts. */
 export interface RedisEncryptionKey {
@@ -25,11 +26,6 @@ const IV_BYTES = 12;
 
 /** Why a value could not be decrypted; the message never holds key material or plaintext. */
 export class DecryptionFailure extends Error {}
-
-/** SHA-256 of an access token, hex: lets the compare-and-delete script match an encrypted token. */
-export function accessTokenDigest(accessToken: string): string {
-  return createHash('sha256').update(accessToken, 'utf8').digest('hex');
-}
 
 /**
  * AES-256-GCM of stored tokens. Encrypts with the first key; decrypts with whichever listed key

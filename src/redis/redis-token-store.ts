@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from '../store/token-store';
 import type { RedisClientLike } from './client';
 import { decodeFailure, decodeLockout, decodeToken, encodeFailure, encodeLockout, encodeToken } from './codec';
-import { accessTokenDigest, DecryptionFailure, TokenCipher } from './encryption';
+import { DecryptionFailure, TokenCipher } from './encryption';
+import { accessTokenDigest } from './fingerprint';
 import { REDIS_ERROR_CODES } from './error-codes';
 import { RedisStoreError } from './errors';
 import { redisChannel, redisKeys } from './keys';
@@ -19,9 +20,10 @@ import { Subscriptions } from './subscriptions';
  *
  * - Tokens are JSON with a TTL equal to their remaining life (none without `expires_in`),
  *   optionally encrypted (`encryptionKeys`).
- * - Key names are the prefix plus a hash; no secret is in any key or value but the token itself.
- * - `delete` with an access token is a compare-and-delete script, so a stale 401 in one process
- *   never deletes the fresh token another process stored.
+ * - Key names are the prefix plus a hash; no secret is in any key or value but the token itself,
+ *   and no secret is in any command but the SET of an unencrypted token's value.
+ * - `delete` with an access token is a compare-and-delete script on the token's SHA-256 (never the
+ *   token), so a stale 401 in one process never deletes the fresh token another process stored.
  * - `acquireLock` is `SET lock <random> NX PX lockTtlMs`, released by its owner only.
  * - A permanent token-endpoint failure is stored for the plugin's `failureCacheMs`, so the whole
  *   fleet fails fast with the same error after one token call.
@@ -94,8 +96,10 @@ export class RedisTokenStore implements TokenStore {
       await this.run('DEL', {}, () => this.client.del(name));
       return;
     }
+    // The token's fingerprint, never the token: a command's arguments show in SLOWLOG and MONITOR.
+    const digest = accessTokenDigest(ifAccessToken);
     await this.run('EVAL', { secrets: [ifAccessToken] }, () =>
-      this.client.eval(DELETE_TOKEN_IF_MATCHES, 1, name, ifAccessToken, accessTokenDigest(ifAccessToken)),
+      this.client.eval(DELETE_TOKEN_IF_MATCHES, 1, name, digest),
     );
   }
 
