@@ -18,6 +18,7 @@ const token = (accessToken: string): StoredToken => ({
 });
 
 function setup(store = new MemoryTokenStore()) {
+  store.useClock(() => NOW); // the store drops what expired on this clock, as attachOAuth2 would hand it
   const safe = new SafeStore(store, KEY, {}, 1_000);
   return { store, renewal: new SharedRenewal(safe, () => NOW) };
 }

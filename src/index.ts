@@ -42,7 +42,7 @@ export type { CloseOptions } from './disposal/close';
 export type { OAuth2RequestOptions } from './interceptors/request-options';
 export type { RequestTransport } from './interceptors/transport';
 export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './store/token-store';
-export { MemoryTokenStore } from './store/memory';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './store/memory';
 export {
   OAuth2Error,
   OAuth2OptionsError,

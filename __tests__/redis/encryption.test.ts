@@ -153,3 +153,38 @@ test.each([
   expect(error).toMatchObject({ option });
   expect((error as Error).message).not.toContain('xxxx');
 });
+
+test('a value whose GCM tag is cut short is not used: "no token", reported, a new token fetched, no leak', async () => {
+  const auth = await startAuthServer();
+  try {
+    const options = { tokenUrl: auth.tokenUrl, clientId: auth.clientId, clientSecret: auth.clientSecret };
+    const first = attachOAuth2(axios.create(), { ...options, store: store({ encryptionKeys: [k1] }) });
+    const stale = await first.getAccessToken();
+    const name = redisKeys(PREFIX, first.cacheKey).token;
+    const envelope = JSON.parse((await redis.get(name)) as string) as { tag: string };
+    // A 4-byte tag: 2^32 forgeries to try instead of 2^128, were it accepted.
+    const short = Buffer.from(envelope.tag, 'base64').subarray(0, 4).toString('base64');
+    await redis.set(name, JSON.stringify({ ...envelope, tag: short }), 'PX', 60_000);
+    const errors: unknown[] = [];
+    const second = attachOAuth2(axios.create(), {
+      ...options,
+      store: store({ encryptionKeys: [k1] }),
+      hooks: { onStoreError: ({ error }) => void errors.push(error) },
+    });
+    const fresh = await second.getAccessToken();
+    expect(fresh).not.toBe(stale);
+    expect(auth.counters.tokenCalls).toBe(2);
+    // Read twice: before taking the renewal lock, and again under it.
+    expect(errors).toEqual([
+      expect.objectContaining({ name: 'RedisStoreError', code: 'REDIS_DECRYPT_FAILED' }),
+      expect.objectContaining({ name: 'RedisStoreError', code: 'REDIS_DECRYPT_FAILED' }),
+    ]);
+    for (const error of errors as Error[]) {
+      const views = `${error.message} ${error.stack} ${JSON.stringify(error)}`;
+      expect(views).not.toContain(stale);
+      expect(views).not.toContain(short);
+    }
+  } finally {
+    await auth.close();
+  }
+});

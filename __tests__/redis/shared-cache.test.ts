@@ -3,6 +3,7 @@
  * connection and store (as separate processes have), sharing one token through a real Redis.
  */
 import axios, { type AxiosInstance } from 'axios';
+import { createHash } from 'node:crypto';
 import { AccountLockedError, attachOAuth2, type OAuth2Handle, type OAuth2Hooks, type OAuth2Options } from '../../src';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis';
 import { DEFAULT_PREFIX, redisKeys } from '../../src/redis/keys';
@@ -151,6 +152,7 @@ test('keys and values hold no secret; keys expire (token: its life, lock: lockTt
     tokenType: 'bearer',
     obtainedAt: expect.any(Number),
     expiresAt: expect.any(Number),
+    digest: createHash('sha256').update(accessToken).digest('hex'),
   });
   for (const text of [...names, value]) {
     for (const secret of [

@@ -60,6 +60,7 @@ describe('tokens', () => {
     const raw = JSON.parse((await redis.get(redisKeys(DEFAULT_PREFIX, key).token)) as string);
     expect(Object.keys(raw).sort()).toEqual([
       'accessToken',
+      'digest',
       'expiresAt',
       'obtainedAt',
       'refreshToken',
@@ -207,12 +208,18 @@ describe('the shared lockout', () => {
     const store = new RedisTokenStore(redis);
     const lockout = { until: Date.now() + 20_000, consecutive: 2, error: 'unauthorized_client', status: 400 };
     await store.setLockout(key, lockout);
-    expect(await store.getLockout(key)).toEqual(lockout);
+    const read = await store.getLockout(key);
+    expect(read).toEqual({ ...lockout, remainingMs: expect.any(Number) });
     const ttl = await redis.pttl(redisKeys(DEFAULT_PREFIX, key).lockout);
+    expect(read!.remainingMs).toBeGreaterThanOrEqual(ttl); // the key's PTTL, read before this one
     expect(ttl).toBeGreaterThan(19_000);
     expect(ttl).toBeLessThanOrEqual(20_000);
     await store.setLockout(key, { until: Date.now() + 20_000, consecutive: 1 });
-    expect(await store.getLockout(key)).toEqual({ until: expect.any(Number), consecutive: 1 });
+    expect(await store.getLockout(key)).toEqual({
+      until: expect.any(Number),
+      consecutive: 1,
+      remainingMs: expect.any(Number),
+    });
   });
 
   test('is cleared by undefined or by a cool-down already over', async () => {

@@ -1,5 +1,6 @@
 import { lockoutDelayMs, parseRetryAfter } from './backoff';
 import type { ErrorResponse } from '../errors';
+import { sharedEnd, sharedIdentity } from '../store/shared-end';
 import type { StoredLockout } from '../store/token-store';
 
 /** Settings of the cool-down, from the options. */
@@ -22,6 +23,8 @@ export class Cooldown {
   status?: number;
   /** The answer that opened the cool-down (secret-free), shown as `AccountLockedError.response`. */
   answer?: ErrorResponse;
+  /** The shared cool-down last adopted, as written (see {@link adopt}). */
+  private adopted?: string;
 
   constructor(private readonly settings: CooldownSettings) {}
 
@@ -53,10 +56,20 @@ export class Cooldown {
     return this.snapshot();
   }
 
-  /** Adopts a cool-down another process opened, if it ends later than ours. */
-  adopt(shared: StoredLockout): void {
-    if (shared.until <= this.until) return;
-    this.until = shared.until;
+  /**
+   * Adopts a cool-down another process opened, if it ends later than ours: for what remains of it
+   * (as the store measures it), at most this process's own longest cool-down. A cool-down already
+   * adopted is not adopted again, so reading it again never extends this process's wait: after its
+   * own limit, this process makes the trial call.
+   */
+  adopt(shared: StoredLockout, now: number): void {
+    const id = sharedIdentity(shared, shared.consecutive);
+    if (id === this.adopted) return;
+    const { maxCooldownMs, maxRetryAfterMs } = this.settings;
+    const until = sharedEnd(shared, now, Math.max(maxCooldownMs, maxRetryAfterMs));
+    if (until <= this.until) return;
+    this.adopted = id;
+    this.until = until;
     this.consecutive = Math.max(this.consecutive, shared.consecutive);
     this.error = shared.error;
     this.status = shared.status;

@@ -1,4 +1,5 @@
 import type { StoredFailure, StoredLockout, StoredToken } from '../store/token-store';
+import { accessTokenDigest } from './fingerprint';
 
 type Fields = Record<string, unknown>;
 
@@ -17,11 +18,13 @@ function parseObject(text: string): Fields | undefined {
 
 /**
  * The JSON stored for a token: its known fields only, the refresh token included, so a rotated
- * refresh token is written in the same SET as its access token (one SET of one value is atomic).
+ * refresh token is written in the same SET as its access token (one SET of one value is atomic),
+ * and the access token's `digest` ({@link accessTokenDigest}), which compare-and-delete matches.
  */
 export function encodeToken(token: StoredToken): string {
   const { accessToken, tokenType, obtainedAt, expiresAt, refreshToken, scope } = token;
-  return JSON.stringify({ accessToken, tokenType, obtainedAt, expiresAt, refreshToken, scope });
+  const digest = accessTokenDigest(accessToken);
+  return JSON.stringify({ accessToken, tokenType, obtainedAt, expiresAt, refreshToken, scope, digest });
 }
 
 /** Reads a stored token back; undefined when the value is not a token this store wrote. */

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { accessTokenDigest } from './fingerprint';
 
 /** One key of {@link RedisTokenStoreOptions.encryptionKeys}: 32 random bytes and the id stored with each value it encrypts. */
 export interface RedisEncryptionKey {
@@ -18,13 +19,13 @@ interface Envelope {
   digest: string;
 }
 
+/** The GCM tag length, in bytes, written and the only one accepted: a shorter tag is easier to forge. */
+const TAG_BYTES = 16;
+/** The GCM nonce length, in bytes. */
+const IV_BYTES = 12;
+
 /** Why a value could not be decrypted; the message never holds key material or plaintext. */
 export class DecryptionFailure extends Error {}
-
-/** SHA-256 of an access token, hex: lets the compare-and-delete script match an encrypted token. */
-export function accessTokenDigest(accessToken: string): string {
-  return createHash('sha256').update(accessToken, 'utf8').digest('hex');
-}
 
 /**
  * AES-256-GCM of stored tokens. Encrypts with the first key; decrypts with whichever listed key
@@ -41,8 +42,8 @@ export class TokenCipher {
 
   seal(plaintext: string, keyName: string, accessToken: string): string {
     const { id, key } = this.keys[0];
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(keyName, 'utf8'));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const envelope: Envelope = {
@@ -56,16 +57,25 @@ export class TokenCipher {
     return JSON.stringify(envelope);
   }
 
-  /** @throws {DecryptionFailure} when the value is not an envelope, names an unknown key, or fails authentication */
+  /**
+   * @throws {DecryptionFailure} when the value is not an envelope, names an unknown key, has a tag or
+   * nonce of another length than written (a truncated tag is refused, never checked on fewer bytes),
+   * or fails authentication
+   */
   open(text: string, keyName: string): string {
     const envelope = parseEnvelope(text);
     if (!envelope) throw new DecryptionFailure('the stored token is not encrypted');
     const key = this.byId.get(envelope.kid);
     if (!key) throw new DecryptionFailure(`the stored token is encrypted with key id "${envelope.kid}", not listed`);
+    const iv = Buffer.from(envelope.iv, 'base64');
+    const tag = Buffer.from(envelope.tag, 'base64');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
+      throw new DecryptionFailure(`the stored token's nonce or tag is not of the length written (altered value)`);
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(keyName, 'utf8'));
-      decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+      decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]).toString('utf8');
     } catch {
       throw new DecryptionFailure(

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from '../store/token-store';
 import type { RedisClientLike } from './client';
 import { decodeFailure, decodeLockout, decodeToken, encodeFailure, encodeLockout, encodeToken } from './codec';
-import { accessTokenDigest, DecryptionFailure, TokenCipher } from './encryption';
+import { DecryptionFailure, TokenCipher } from './encryption';
+import { accessTokenDigest } from './fingerprint';
 import { REDIS_ERROR_CODES } from './error-codes';
 import { RedisStoreError } from './errors';
 import { redisChannel, redisKeys } from './keys';
 import { resolveRedisOptions, type ResolvedRedisOptions, type RedisTokenStoreOptions } from './options';
 import { FailurePause } from './pause';
 import { runCommand, type CommandSettings } from './run-command';
-import { DELETE_TOKEN_IF_MATCHES, RELEASE_LOCK } from './scripts';
+import { DELETE_TOKEN_IF_MATCHES, GET_WITH_PTTL, RELEASE_LOCK } from './scripts';
 import { Subscriptions } from './subscriptions';
 
 /**
@@ -19,9 +20,10 @@ import { Subscriptions } from './subscriptions';
  *
  * - Tokens are JSON with a TTL equal to their remaining life (none without `expires_in`),
  *   optionally encrypted (`encryptionKeys`).
- * - Key names are the prefix plus a hash; no secret is in any key or value but the token itself.
- * - `delete` with an access token is a compare-and-delete script, so a stale 401 in one process
- *   never deletes the fresh token another process stored.
+ * - Key names are the prefix plus a hash; no secret is in any key or value but the token itself,
+ *   and no secret is in any command but the SET of an unencrypted token's value.
+ * - `delete` with an access token is a compare-and-delete script on the token's SHA-256 (never the
+ *   token), so a stale 401 in one process never deletes the fresh token another process stored.
  * - `acquireLock` is `SET lock <random> NX PX lockTtlMs`, released by its owner only.
  * - A permanent token-endpoint failure is stored for the plugin's `failureCacheMs`, so the whole
  *   fleet fails fast with the same error after one token call.
@@ -94,8 +96,10 @@ export class RedisTokenStore implements TokenStore {
       await this.run('DEL', {}, () => this.client.del(name));
       return;
     }
+    // The token's fingerprint, never the token: a command's arguments show in SLOWLOG and MONITOR.
+    const digest = accessTokenDigest(ifAccessToken);
     await this.run('EVAL', { secrets: [ifAccessToken] }, () =>
-      this.client.eval(DELETE_TOKEN_IF_MATCHES, 1, name, ifAccessToken, accessTokenDigest(ifAccessToken)),
+      this.client.eval(DELETE_TOKEN_IF_MATCHES, 1, name, digest),
     );
   }
 
@@ -116,10 +120,12 @@ export class RedisTokenStore implements TokenStore {
     return reply === 'OK' ? release : undefined;
   }
 
+  /** The shared cool-down, with `remainingMs` from the key's PTTL (Redis's clock, not the writer's). */
   async getLockout(key: string): Promise<StoredLockout | undefined> {
-    const text = await this.run('GET', {}, () => this.client.get(this.keys(key).lockout));
-    if (text === null || text === undefined) return undefined;
-    return decodeLockout(text) ?? this.malformed('GET', 'lockout');
+    const read = await this.readWithTtl(this.keys(key).lockout, 'lockout');
+    if (!read) return undefined;
+    const lockout = decodeLockout(read.text) ?? this.malformed('EVAL', 'lockout');
+    return { ...lockout, remainingMs: read.remainingMs };
   }
 
   /** Shares a cool-down until it ends (TTL), or clears it with `undefined`. */
@@ -135,10 +141,12 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
+  /** The shared permanent failure, with `remainingMs` from the key's PTTL (Redis's clock, not the writer's). */
   async getFailure(key: string): Promise<StoredFailure | undefined> {
-    const text = await this.run('GET', {}, () => this.client.get(this.keys(key).failure));
-    if (text === null || text === undefined) return undefined;
-    return decodeFailure(text) ?? this.malformed('GET', 'failure');
+    const read = await this.readWithTtl(this.keys(key).failure, 'failure');
+    if (!read) return undefined;
+    const failure = decodeFailure(read.text) ?? this.malformed('EVAL', 'failure');
+    return { ...failure, remainingMs: read.remainingMs };
   }
 
   /** Shares a permanent failure until `failure.until` (TTL), or clears it with `undefined`. */
@@ -173,6 +181,19 @@ export class RedisTokenStore implements TokenStore {
 
   private keys(key: string) {
     return redisKeys(this.options.prefix, key);
+  }
+
+  /**
+   * A value and what remains of its key's life, read in one script. Undefined when the key does not
+   * exist or has no life left; a key without expiry was not written by this store.
+   */
+  private async readWithTtl(name: string, what: string): Promise<{ text: string; remainingMs: number } | undefined> {
+    const reply = await this.run('EVAL', {}, () => this.client.eval(GET_WITH_PTTL, 1, name));
+    const [value, pttl] = Array.isArray(reply) ? (reply as unknown[]) : [];
+    const text = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+    if (text === null || text === undefined || text === false || pttl === -2) return undefined;
+    if (typeof text !== 'string' || typeof pttl !== 'number' || pttl < 0) return this.malformed('EVAL', what);
+    return pttl > 0 ? { text, remainingMs: pttl } : undefined;
   }
 
   private ttlUntil(at: number): number {

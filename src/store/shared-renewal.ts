@@ -1,6 +1,7 @@
 import type { SignalLike } from '../util/abort';
 import type { SafeStore } from './safe-store';
 import type { StoredFailure, StoredLockout, StoredToken } from './token-store';
+import { sharedEnd } from './shared-end';
 import { WakeSignal } from './wake-signal';
 
 /**
@@ -29,6 +30,11 @@ export interface RenewalPolicy {
   takes(token: StoredToken): boolean;
   /** The shared lockout read from the store (or none): whether a cool-down is open now, which stops the renewal. */
   lockedOut(lockout: StoredLockout | undefined, now: number): boolean;
+  /**
+   * The shared permanent failure read from the store: whether it stops the renewal now. Default:
+   * while the store says it lasts.
+   */
+  failed?(failure: StoredFailure, now: number): boolean;
 }
 
 /**
@@ -122,7 +128,8 @@ export class SharedRenewal {
   private async sharedStop(policy: RenewalPolicy): Promise<RenewalStart | undefined> {
     const [failure, lockout] = await Promise.all([this.store.getFailure(), this.store.getLockout()]);
     const now = this.clock();
-    if (failure && failure.until > now) return { kind: 'failure', failure };
+    const stops = (f: StoredFailure) => (policy.failed ? policy.failed(f, now) : sharedEnd(f, now, Infinity) > now);
+    if (failure && stops(failure)) return { kind: 'failure', failure };
     return policy.lockedOut(lockout, now) ? { kind: 'locked' } : undefined;
   }
 }

@@ -19,8 +19,16 @@ export interface StoredToken {
 
 /** A lockout cool-down as shared through a store. */
 export interface StoredLockout {
-  /** Epoch ms when the cool-down ends. */
+  /**
+   * Epoch ms when the cool-down ends, on the clock of the process that opened it. A reader uses it
+   * only when the store gives no {@link remainingMs}, and never beyond its own limits.
+   */
   until: number;
+  /**
+   * How long the cool-down still lasts, as the store measures it when read (Redis: the key's PTTL,
+   * on Redis's clock), so that a writer's clock does not decide how long a reader waits.
+   */
+  remainingMs?: number;
   /** Consecutive lockouts so far (drives the doubling). */
   consecutive: number;
   error?: string;
@@ -33,8 +41,13 @@ export interface StoredLockout {
  * It holds what the plugin's `TokenEndpointError` shows and nothing else: no secret.
  */
 export interface StoredFailure {
-  /** Epoch ms until which the failure is served from the store (the `failureCacheMs` negative cache). */
+  /**
+   * Epoch ms until which the failure is served from the store (the `failureCacheMs` negative cache),
+   * on the writer's clock; as for {@link StoredLockout.until}, {@link remainingMs} wins when given.
+   */
   until: number;
+  /** How long the failure is still served, as the store measures it when read (Redis: the key's PTTL). */
+  remainingMs?: number;
   /** The error's message (already free of secrets). */
   message: string;
   error?: string;

@@ -6,7 +6,8 @@ import { Cooldown } from '../policy/cooldown';
 import { RejectionBreaker } from '../policy/rejection-breaker';
 import type { SafeStore } from '../store/safe-store';
 import { fromStoredFailure, toStoredFailure } from '../store/shared-failure';
-import type { StoredToken } from '../store/token-store';
+import { sharedEnd, sharedIdentity } from '../store/shared-end';
+import type { StoredFailure, StoredToken } from '../store/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './windows';
 import { failureAnswer, type GrantRunner } from './grant-runner';
 import type { RequestTransport } from '../interceptors/transport';
@@ -41,6 +42,8 @@ export class TokenCache {
   private inflight?: Promise<StoredToken>;
   private backgroundNotBefore = 0;
   private failure?: { error: unknown; until: number };
+  /** The shared failure last adopted, as written (see {@link adoptFailure}). */
+  private sharedFailure?: string;
   /**
    * The access token this cache last dropped (rejected by the API, or forced out) whose replacement
    * has not started yet. Cache state, not an argument: the renewal that replaces it may start much
@@ -276,17 +279,17 @@ export class TokenCache {
         return this.isUsableShared(token, previous, rejected, background);
       },
       lockedOut: (lockout, now) => {
-        if (lockout) this.cooldown.adopt(lockout);
+        if (lockout) this.cooldown.adopt(lockout, now);
         return this.cooldown.isOpen(now);
       },
+      failed: (failure, now) => this.adoptFailure(failure, now),
     });
     try {
       if (start.kind === 'token') return this.adopt(start.token);
+      // Served from this process's negative cache too (see adoptFailure).
       if (start.kind === 'failure') {
-        // Served from this process's negative cache too.
-        const error = fromStoredFailure(start.failure);
-        this.failure = { error, until: start.failure.until };
-        throw error;
+        if (this.failure) throw this.failure.error;
+        throw fromStoredFailure(start.failure);
       }
       if (start.kind === 'locked') throw this.lockedError(this.options.clock());
       return await traceTokenFetch(this.options.observer, background, () =>
@@ -295,6 +298,21 @@ export class TokenCache {
     } finally {
       if (start.release) await start.release();
     }
+  }
+
+  /**
+   * A permanent failure another process shared: served here for what remains of it (as the store
+   * measures it), at most `failureCacheMs`. One already adopted is not adopted again, so reading it
+   * again never extends this process's negative cache. Returns whether it stops the renewal now.
+   */
+  private adoptFailure(shared: StoredFailure, now: number): boolean {
+    const id = sharedIdentity(shared, shared.message, shared.attempts);
+    if (id !== this.sharedFailure) {
+      this.sharedFailure = id;
+      const until = sharedEnd(shared, now, this.options.failureCacheMs);
+      if (until > now) this.failure = { error: fromStoredFailure(shared), until };
+    }
+    return this.failure !== undefined && this.failure.until > now;
   }
 
   /**
