@@ -117,7 +117,7 @@ export function createRequestInterceptors(
     const perRequest = config.oauth2;
     if (perRequest === undefined) {
       const target = originEntry(config);
-      return target && !isTokenRequest?.(config) ? target : undefined;
+      return target && !isTokenRequest?.(config) ? unlessOwnCredentials(config, target) : undefined;
     }
     if (perRequest.skip) return undefined;
     const target = originEntry(config);
@@ -125,10 +125,28 @@ export function createRequestInterceptors(
     try {
       // A request that gets no bearer has its options checked, but selects (makes) no entry.
       if (!bearer) return void requestSelector(perRequest);
-      return entries.forRequest(perRequest, target);
+      return unlessOwnCredentials(config, entries.forRequest(perRequest, target));
     } catch (error) {
       return error as OAuth2RequestOptionsError;
     }
+  }
+
+  /**
+   * `entry`, or undefined when the request carries its own credentials in axios's `auth` option (per
+   * request or the instance's `defaults.auth`): axios then sends Basic and drops any `Authorization`
+   * header, so no token is fetched or renewed for it. Reported like a caller's own header.
+   */
+  function unlessOwnCredentials(config: InternalAxiosRequestConfig, entry: TokenCache): TokenCache | undefined {
+    if (!config.auth) return entry;
+    reportSkipped(config);
+    return undefined;
+  }
+
+  /** `onRequestSkipped`: a request to an API origin left to the caller's own credentials. */
+  function reportSkipped(config: InternalAxiosRequestConfig): void {
+    if (!hooks.onRequestSkipped) return;
+    const method = (config.method ?? 'get').toUpperCase();
+    emit(hooks, 'onRequestSkipped', { reason: 'caller-authorization', method, url: pathOnly(config.url) });
   }
 
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
@@ -181,11 +199,9 @@ export function createRequestInterceptors(
       headers = AxiosHeaders.from(config.headers);
       config.headers = headers;
     }
-    if (replace || config.oauth2?.injected || !headers.has('Authorization')) return headers;
-    if (hooks.onRequestSkipped) {
-      const method = (config.method ?? 'get').toUpperCase();
-      emit(hooks, 'onRequestSkipped', { reason: 'caller-authorization', method, url: pathOnly(config.url) });
-    }
+    // `auth` set by an interceptor that ran after the route was chosen: axios would drop the bearer.
+    if ((replace || config.oauth2?.injected || !headers.has('Authorization')) && !config.auth) return headers;
+    reportSkipped(config);
     return undefined;
   }
 
