@@ -119,7 +119,8 @@ export function createRequestInterceptors(
       const target = originEntry(config);
       return target && !isTokenRequest?.(config) ? unlessOwnCredentials(config, target) : undefined;
     }
-    if (perRequest.skip) return undefined;
+    // Only `true` skips; any other value (`'false'`, `1`, a non-object `oauth2`) is checked below.
+    if (perRequest?.skip === true) return undefined;
     const target = originEntry(config);
     const bearer = target && !isTokenRequest?.(config);
     try {
