@@ -114,10 +114,13 @@ describe('private_key_jwt: key formats', () => {
 });
 
 describe('client_secret_jwt', () => {
+  /** 64 bytes: long enough for HS512 (RFC 7518 §3.2), and the harness's secret inside it. */
+  const HMAC_SECRET = `${CLIENT_SECRET}${'-'.repeat(64 - CLIENT_SECRET.length)}`;
   it.each(['HS256', 'HS384', 'HS512'] as const)('%s with the client secret, verified by jose', async (alg) => {
     const core = createCore({
       options: {
         clientAuthentication: 'client_secret_jwt',
+        clientSecret: HMAC_SECRET,
         ...(alg === 'HS256' ? {} : { clientAssertionAlgorithm: alg }),
       },
     });
@@ -127,7 +130,7 @@ describe('client_secret_jwt', () => {
     expect(JSON.stringify(core.tokenCalls[0].data)).not.toContain(CLIENT_SECRET);
     const { payload, protectedHeader } = await verify(
       body.client_assertion,
-      new TextEncoder().encode(CLIENT_SECRET),
+      new TextEncoder().encode(HMAC_SECRET),
       alg,
     );
     expect(protectedHeader).toEqual({ alg, typ: 'JWT' });
@@ -159,6 +162,7 @@ describe('a fresh assertion per attempt', () => {
   test('the issuer, when set, is the audience (a single string)', async () => {
     const pair = ec('P-256');
     const { attemptExtras } = await import('../src/token/attempt-extras');
+    const { Secrets } = await import('../src/security/secrets');
     const { resolveOptions } = await import('../src/options/validate-options');
     const axios = (await import('axios')).default;
     const options = resolveOptions(axios.create(), {
@@ -169,12 +173,13 @@ describe('a fresh assertion per attempt', () => {
       clock: () => T0,
     });
     const withIssuer = { ...options, issuer: 'https://as.example.com/tenant' };
-    const extras = await attemptExtras(withIssuer, { grant_type: 'client_credentials' });
+    const secrets = new Secrets();
+    const extras = await attemptExtras(withIssuer, { grant_type: 'client_credentials' }, undefined, secrets);
     const { payload } = await jose.jwtVerify(extras!.params.client_assertion, pair.publicKey, {
       audience: 'https://as.example.com/tenant',
       currentDate: new Date(T0),
     });
     expect(payload.aud).toBe('https://as.example.com/tenant');
-    expect(extras!.secrets).toEqual([extras!.params.client_assertion]);
+    expect(secrets.list).toEqual([extras!.params.client_assertion]); // the assertion is a secret of the attempt
   });
 });

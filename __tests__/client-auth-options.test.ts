@@ -188,6 +188,33 @@ describe('client assertion options at attach time', () => {
     ],
   ])('%s', (_what, options, option, says) => expectOptionError(options, option, says));
 
+  describe('client_secret_jwt: the secret is at least as long as the hash output (RFC 7518 §3.2)', () => {
+    const jwt = { clientAuthentication: 'client_secret_jwt' };
+    test.each<[string, number, number]>([
+      ['HS256', 32, 31],
+      ['HS384', 48, 47],
+      ['HS512', 64, 63],
+    ])('%s: %i bytes accepted, %i refused naming clientSecret', (alg, enough, short) => {
+      const secret = (n: number) => 'k'.repeat(n);
+      const options = (n: number) => ({ ...base, ...jwt, clientAssertionAlgorithm: alg, clientSecret: secret(n) });
+      expect(() => attachOAuth2(axios.create(), options(enough) as OAuth2Options)).not.toThrow();
+      const error = attachError(options(short));
+      expect(error).toBeInstanceOf(OAuth2OptionsError);
+      expect(error.option).toBe('clientSecret');
+      expect(error.message).toMatch(new RegExp(`at least ${enough} bytes.*${alg}`));
+      const shown = [error.message, JSON.stringify(error), inspect(error, { depth: Infinity })].join('\n');
+      expect(shown).not.toContain(secret(short));
+    });
+
+    test('a 12-byte secret is refused for the default HS256; bytes are counted in UTF-8', () => {
+      expectOptionError({ ...jwt, clientSecret: 'weak-secret!' }, 'clientSecret', /at least 32 bytes/);
+      // 16 two-byte characters: 32 bytes, enough for HS256.
+      expect(() =>
+        attachOAuth2(axios.create(), { ...base, ...jwt, clientSecret: 'é'.repeat(16) } as OAuth2Options),
+      ).not.toThrow();
+    });
+  });
+
   test('the handle shows no key material', () => {
     const handle = attachOAuth2(axios.create(), {
       ...base,

@@ -18,6 +18,7 @@ import {
   DPoPNonceError,
   DetachedError,
   DiscoveryError,
+  GrantParametersError,
   InvalidTokenResponseError,
   OAuth2RequestOptionsError,
   ReplayNotPossibleError,
@@ -42,6 +43,7 @@ import {
   tokenForms,
   USERNAME,
 } from './helpers/secrets';
+import { basicAuthorization, formEncode } from '../src/token/token-request';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { hookChannelName } from '../src/observability';
@@ -66,9 +68,12 @@ interface Path {
   outcome: (new (...args: never[]) => Error) | 'resolves';
   /** The hooks that must have fired, at least. */
   hooks?: string[];
+  /** Only for the methods configured with the client secret (the plugin cannot scrub a secret it was never given). */
+  withSecret?: boolean;
 }
 
 const hang = () => undefined; // the server never answers
+const basic = (encoding: 'rfc6749' | 'raw') => basicAuthorization(CLIENT_ID, SECRET, encoding).slice('Basic '.length);
 
 /** A store whose every operation fails with an error quoting what it was given (as ioredis's errors do). */
 function quotingStore(): TokenStore {
@@ -126,6 +131,34 @@ const PATHS: Path[] = [
     },
     outcome: 'resolves',
     hooks: ['onRevocationFailed'],
+  },
+  {
+    // The revocation request has the token request's deadline: a trickling answer cannot hold close().
+    name: 'revocation endpoint never answers (close(), its deadline)',
+    options: () => ({ revocationUrl: `${currentLb().origin}/revoke`, tokenRequestTimeoutMs: 200 }),
+    arrange: (lb) => (lb.onApi = hang),
+    act: async ({ auth }) => {
+      await auth.getAccessToken();
+      await auth.close();
+    },
+    outcome: 'resolves',
+    hooks: ['onRevocationFailed'],
+  },
+  {
+    // A custom grant's parameters() failing with an error that quotes what it holds (a vault client's).
+    name: "a custom grant's parameters() throws, quoting the client secret",
+    withSecret: true,
+    options: () => ({
+      grant: {
+        type: 'custom',
+        grantType: 'urn:x:quoting',
+        parameters: () => {
+          throw new Error(`vault refused ${SECRET} / ${formEncode(SECRET)} / ${basic('rfc6749')} / ${basic('raw')}`);
+        },
+      },
+    }),
+    act: ({ api }) => api.get('/users'),
+    outcome: GrantParametersError,
   },
   {
     name: 'a typo in per-request options (oauth2: { resorce }), with a token cached',
@@ -331,6 +364,7 @@ const RSA_PEM = RSA.export({ format: 'pem', type: 'pkcs8' }).toString();
 const RSA_JWK = RSA.export({ format: 'jwk' });
 /** The private key in every form it was given: each PEM line, each private JWK member. */
 const KEY_FORMS = [
+  RSA_PEM,
   ...RSA_PEM.split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')),
   ...(['d', 'p', 'q', 'dp', 'dq', 'qi'] as const).map((member) => String(RSA_JWK[member])),
 ];
@@ -346,7 +380,8 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
   ['private_key_jwt (PEM)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_PEM }],
   ['private_key_jwt (JWK)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK }],
-  ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt' }],
+  // RFC 7518 §3.2: 32 bytes at least for HS256; SECRET inside it, so a leak of it is still found by the sweep.
+  ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt', clientSecret: `${SECRET}${'-'.repeat(32)}` }],
   // A custom grant's parameter values are secrets (here the password's forms are the swept value).
   [
     'custom grant (JWT bearer), Basic',
@@ -388,7 +423,8 @@ function issueTokens(issued: string[]) {
 }
 
 describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
-  test.each(PATHS.map((path) => [path.name, path] as const))('%s', async (__, path) => {
+  const paths = PATHS.filter((path) => !path.withSecret || !('clientSecret' in clientAuth));
+  test.each(paths.map((path) => [path.name, path] as const))('%s', async (__, path) => {
     const events: Array<[string, unknown]> = [];
     const hooks = recordingHooks(events);
     const unsubscribe = recordingChannels(events);
@@ -575,6 +611,47 @@ describe('DPoP paths', () => {
       outcome: DPoPNonceError,
     },
     {
+      name: 'token endpoint refuses the proof, echoing it in its body and headers',
+      key: jwk,
+      arrange: (lb) =>
+        (lb.onToken = (call, res) =>
+          sendJson(
+            res,
+            400,
+            { error: 'invalid_dpop_proof', error_description: `bad proof ${call.dpop ?? ''}`, proof: call.dpop },
+            { 'x-echo': call.dpop ?? '' },
+          )),
+      outcome: TokenEndpointError,
+    },
+    {
+      name: 'token endpoint asks for a nonce twice, echoing the proof',
+      key: pem,
+      arrange: (lb) =>
+        (lb.onToken = (call, res) =>
+          sendJson(
+            res,
+            400,
+            { error: 'use_dpop_nonce', error_description: `proof was ${call.dpop ?? ''}` },
+            { 'dpop-nonce': `t${lb.tokenCalls.length}` },
+          )),
+      outcome: DPoPNonceError,
+    },
+    {
+      name: 'API asks for a nonce twice, echoing the proof in its body',
+      key: jwk,
+      arrange: (lb, issued) => {
+        lb.onToken = dpopToken(issued);
+        lb.onApi = (call, res) =>
+          sendJson(
+            res,
+            401,
+            { error: 'use_dpop_nonce', proof: call.dpop },
+            { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': `n${lb.apiCalls.length}` },
+          );
+      },
+      outcome: DPoPNonceError,
+    },
+    {
       name: 'API asks for a nonce twice',
       key: pem,
       arrange: (lb, issued) => {
@@ -614,6 +691,7 @@ describe('DPoP paths', () => {
 
   test.each(DPOP_PATHS.map((path) => [path.name, path] as const))('%s', async (_, path) => {
     const events: Array<[string, unknown]> = [];
+    const unsubscribe = recordingChannels(events);
     const issued: string[] = [];
     path.arrange(lb, issued);
     const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
@@ -630,8 +708,9 @@ describe('DPoP paths', () => {
     const proofs = [...lb.tokenCalls, ...lb.apiCalls].map((c) => c.dpop ?? '');
     expect(proofs.every((p) => p.split('.').length === 3)).toBe(true);
     const secrets = [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms), jwk.d as string, pemBody, ...proofs];
+    unsubscribe();
     expectNoSecret(error, secrets, 'error');
-    expectNoSecret(events, secrets, 'hook payloads');
+    expectNoSecret(events, secrets, 'hook payloads and channel messages');
     expectNoSecret(auth, secrets, 'handle');
     auth.detach();
   });

@@ -11,7 +11,11 @@ describe('embedded test server: client assertions', () => {
   afterEach(() => server?.close());
 
   async function start(clientAssertion: ClientAssertionOptions) {
-    server = await startAuthServer({ clientId: 'sdk-client', clientSecret: 'sdk-secret-0123456789', clientAssertion });
+    server = await startAuthServer({
+      clientId: 'sdk-client',
+      clientSecret: 'sdk-secret-0123456789-0123456789ab',
+      clientAssertion,
+    });
   }
   function client(options: Partial<OAuth2Options>) {
     const api = axios.create({ baseURL: server.apiBaseUrl });
@@ -46,9 +50,15 @@ describe('embedded test server: client assertions', () => {
 
   test('client_secret_jwt: accepted with the right secret, invalid_client with a wrong one', async () => {
     await start({});
-    const good = client({ clientAuthentication: 'client_secret_jwt', clientSecret: 'sdk-secret-0123456789' });
+    const good = client({
+      clientAuthentication: 'client_secret_jwt',
+      clientSecret: 'sdk-secret-0123456789-0123456789ab',
+    });
     expect((await good.api.get('/users/1')).status).toBe(200);
-    const bad = client({ clientAuthentication: 'client_secret_jwt', clientSecret: 'wrong-secret-0123456789' });
+    const bad = client({
+      clientAuthentication: 'client_secret_jwt',
+      clientSecret: 'wrong-secret-0123456789-0123456789',
+    });
     const error = await bad.api.get('/users/1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenEndpointError);
     expect((error as TokenEndpointError).error).toBe('invalid_client');
@@ -67,13 +77,17 @@ describe('embedded test server: client assertions', () => {
     ['another audience', () => form(assertion({ audience: 'https://elsewhere.example' })), /aud/],
     ['an expired assertion', () => form(assertion({ now: Date.now() - 120_000 })), /exp/],
     ['no assertion type', () => ({ client_assertion: assertion() }), /client_assertion_type/],
-    ['a secret too', () => ({ ...form(assertion()), client_secret: 'sdk-secret-0123456789' }), /client_secret/],
+    [
+      'a secret too',
+      () => ({ ...form(assertion()), client_secret: 'sdk-secret-0123456789-0123456789ab' }),
+      /client_secret/,
+    ],
     [
       'an HMAC assertion when only the key is accepted',
       () =>
         form(
           signClientAssertion(
-            { alg: 'HS256', key: Buffer.from('sdk-secret-0123456789') as never },
+            { alg: 'HS256', key: Buffer.from('sdk-secret-0123456789-0123456789ab') as never },
             { clientId: 'sdk-client', audience: server.tokenUrl, now: Date.now() },
           ),
         ),

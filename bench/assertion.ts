@@ -12,18 +12,18 @@ export async function tokenRequestCost(count: number, rounds: number): Promise<C
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const servers = await Promise.all([
-    startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789' }),
+    startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789-0123456789' }),
     startAuthServer({
       clientId: 'bench',
-      clientSecret: 'bench-secret-0123456789',
+      clientSecret: 'bench-secret-0123456789-0123456789',
       clientAssertion: { publicKey: ec.publicKey },
     }),
     startAuthServer({
       clientId: 'bench',
-      clientSecret: 'bench-secret-0123456789',
+      clientSecret: 'bench-secret-0123456789-0123456789',
       clientAssertion: { publicKey: rsa.publicKey },
     }),
-    startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789', clientAssertion: {} }),
+    startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789-0123456789', clientAssertion: {} }),
   ]);
   const variants: Array<[string, number, Partial<OAuth2Options>]> = [
     ['Basic', 0, {}],
@@ -35,7 +35,7 @@ export async function tokenRequestCost(count: number, rounds: number): Promise<C
     const auth = attachOAuth2(axios.create(), {
       tokenUrl: servers[i].tokenUrl,
       clientId: 'bench',
-      clientSecret: 'bench-secret-0123456789',
+      clientSecret: 'bench-secret-0123456789-0123456789',
       ...options,
     });
     return [name, auth] as const;

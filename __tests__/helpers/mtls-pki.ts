@@ -37,6 +37,23 @@ export function clientAgent(ca: string, client?: { key: string; cert: string }):
   return new Agent({ ca, ...(client ? { key: client.key, cert: client.cert } : {}), keepAlive: false });
 }
 
+/**
+ * `client` as a PKCS#12 (pfx) file made by `openssl pkcs12 -export`, protected by `passphrase`
+ * (OpenSSL 3 defaults: AES-256-CBC, PBKDF2).
+ */
+export function toPfx(client: { key: string; cert: string }, passphrase: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'oauth2-mtls-pfx-'));
+  try {
+    writeFileSync(join(dir, 'client.key'), client.key);
+    writeFileSync(join(dir, 'client.crt'), client.cert);
+    const args = ['pkcs12', '-export', '-inkey', 'client.key', '-in', 'client.crt', '-out', 'client.p12'];
+    execFileSync('openssl', [...args, '-passout', 'stdin'], { cwd: dir, stdio: 'pipe', input: `${passphrase}\n` });
+    return readFileSync(join(dir, 'client.p12'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The RFC 4514 string of an openssl `/A=x/B=y` subject: reversed, comma-separated. */
 function rfc4514(subject: string): string {
   return subject.split('/').filter(Boolean).reverse().join(',');

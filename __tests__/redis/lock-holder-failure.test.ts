@@ -116,9 +116,10 @@ const settle = (promises: Promise<unknown>[]) =>
   );
 
 describe('a permanent failure of the lock holder', () => {
-  test('a wrong key: 1 token call for the whole fleet, every process gets the same TokenEndpointError', async () => {
-    const fleet = Array.from({ length: 5 }, () => member({ clientSecret: 'wrong-s3cret-key' }));
-    auth.injectTokenFaults([{ type: 'delay', ms: 200 }]); // the holder's call is slow enough for all to wait
+  test('a refused request (invalid_scope): 1 token call for the whole fleet, every process gets the same TokenEndpointError', async () => {
+    const fleet = Array.from({ length: 5 }, () => member());
+    // The holder's call is slow enough for all to wait.
+    auth.injectTokenFaults([{ type: 'status', status: 400, body: { error: 'invalid_scope' }, delayMs: 200 }]);
     const [holder, ...others] = fleet;
     const holderCall = holder.handle.getAccessToken();
     await until(() => auth.counters.tokenCalls === 1);
@@ -133,7 +134,7 @@ describe('a permanent failure of the lock holder', () => {
       expect(error).toMatchObject({
         name: 'TokenEndpointError',
         code: 'OAUTH2_TOKEN_ENDPOINT_ERROR',
-        error: 'invalid_client',
+        error: 'invalid_scope',
         status: 400,
         transient: false,
         attempts: 1,
@@ -141,24 +142,38 @@ describe('a permanent failure of the lock holder', () => {
       });
     }
     // A process that comes later within failureCacheMs gets it from Redis too, without a token call.
-    const late = member({ clientSecret: 'wrong-s3cret-key' });
-    await expect(late.handle.getAccessToken()).rejects.toMatchObject({ error: 'invalid_client' });
+    const late = member();
+    await expect(late.handle.getAccessToken()).rejects.toMatchObject({ error: 'invalid_scope' });
     expect(auth.counters.tokenCalls).toBe(1);
 
     const name = redisKeys(prefix, holder.handle.cacheKey).failure;
     const stored = (await inspector.get(name)) as string;
-    expect(JSON.parse(stored)).toMatchObject({ error: 'invalid_client', status: 400, attempts: 1 });
+    expect(JSON.parse(stored)).toMatchObject({ error: 'invalid_scope', status: 400, attempts: 1 });
     const ttl = await inspector.pttl(name);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(5_000); // the default failureCacheMs
     for (const text of [stored, inspect(errors, { depth: Infinity }), JSON.stringify(errors)]) {
-      expect(text).not.toContain('wrong-s3cret-key');
-      expect(text).not.toContain(Buffer.from(`${CLIENT_ID}:wrong-s3cret-key`).toString('base64'));
+      expect(text).not.toContain(CLIENT_SECRET);
+      expect(text).not.toContain(Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64'));
     }
   });
 
+  test('a wrong key is not shared (the key holds no secret): each process learns it with 1 call of its own', async () => {
+    const fleet = Array.from({ length: 3 }, () => member({ clientSecret: 'wrong-s3cret-key' }));
+    for (const m of fleet) await expect(m.handle.getAccessToken()).rejects.toMatchObject({ error: 'invalid_client' });
+    expect(auth.counters.tokenCalls).toBe(3);
+    expect(await inspector.exists(redisKeys(prefix, fleet[0].handle.cacheKey).failure)).toBe(0);
+    // Each one's own negative cache: no second call within failureCacheMs.
+    for (const m of fleet) await expect(m.handle.getAccessToken()).rejects.toMatchObject({ error: 'invalid_client' });
+    expect(auth.counters.tokenCalls).toBe(3);
+    // A process with the right secret, same key, is not failed by them.
+    await expect(member().handle.getAccessToken()).resolves.toEqual(expect.any(String));
+    expect(auth.counters.tokenCalls).toBe(4);
+  });
+
   test('failureCacheMs 0: nothing is shared', async () => {
-    const a = member({ clientSecret: 'wrong-s3cret-key', failureCacheMs: 0 });
+    const a = member({ failureCacheMs: 0 });
+    auth.injectTokenFaults([{ type: 'status', status: 400, body: { error: 'invalid_scope' } }]);
     await expect(a.handle.getAccessToken()).rejects.toBeInstanceOf(TokenEndpointError);
     expect(await inspector.exists(redisKeys(prefix, a.handle.cacheKey).failure)).toBe(0);
   });

@@ -38,6 +38,20 @@ function algorithmsFor(key: KeyObject): string[] {
 }
 
 /**
+ * RFC 7518 §3.2: an HMAC key must be at least as long as the hash output (32 bytes for HS256, 48 for
+ * HS384, 64 for HS512), counted in UTF-8 bytes. A shorter `client_secret_jwt` secret is refused (the
+ * message gives the length needed, never the secret or its length).
+ */
+function checkHmacSecretLength(alg: string, key: KeyObject): void {
+  const needed = Number(alg.slice(2)) / 8;
+  if ((key.symmetricKeySize ?? 0) < needed)
+    refuse(
+      'clientSecret',
+      `must be at least ${needed} bytes (UTF-8) for ${alg} with 'client_secret_jwt' (RFC 7518 §3.2)`,
+    );
+}
+
+/**
  * `privateKey` (PEM, KeyObject or JWK) as a private `KeyObject`. Messages never show the key, and the
  * import error (which might quote it) is not kept.
  */
@@ -95,6 +109,7 @@ export function resolveAssertionSigner(input: AssertionOptionsInput): AssertionS
       `must be one of ${allowed.join(', ')} for this key, got "${shown}"`,
     );
   }
+  if (!keyed) checkHmacSecretLength(chosen as string, key);
   const ownKid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
   return { alg: chosen as ClientAssertionAlgorithm, key, kid: kid ?? ownKid };
 }

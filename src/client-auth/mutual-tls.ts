@@ -1,7 +1,7 @@
-import { createHash, X509Certificate } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { OAuth2OptionsError } from '../errors';
 import type { ClientAuthentication } from '../options/options';
+import { certificateThumbprint, type CertificateSource } from './certificate-thumbprint';
 
 /** The mutual-TLS client authentication methods of RFC 8705 §2. */
 export type TlsClientAuthentication = 'tls_client_auth' | 'self_signed_tls_client_auth';
@@ -13,29 +13,14 @@ export function isTlsMethod(method: ClientAuthentication): method is TlsClientAu
 
 /** What an https.Agent (or a look-alike) exposes of its TLS settings. */
 interface AgentLike {
-  options?: { cert?: unknown; pfx?: unknown };
+  options?: CertificateSource;
 }
 
 /** The client certificate an agent presents: its `cert` (PEM, DER or a chain, first one) or its `pfx`. */
-function agentCertificate(agent: unknown): { cert?: unknown; pfx?: unknown } | undefined {
+function agentCertificate(agent: unknown): CertificateSource | undefined {
   const options = (agent as AgentLike | undefined)?.options;
   if (!options || (options.cert === undefined && options.pfx === undefined)) return undefined;
   return options;
-}
-
-/**
- * The RFC 8705 §3.1 thumbprint (`x5t#S256`: base64url SHA-256 of the DER certificate) of the first
- * certificate in `cert`, or undefined when it cannot be read (a `pfx`, which needs its passphrase).
- * A certificate is public: the thumbprint may appear in the cache key and in messages.
- */
-export function certificateThumbprint(cert: unknown): string | undefined {
-  const first: unknown = Array.isArray(cert) ? (cert as unknown[])[0] : cert;
-  if (typeof first !== 'string' && !Buffer.isBuffer(first)) return undefined;
-  try {
-    return createHash('sha256').update(new X509Certificate(first).raw).digest('base64url');
-  } catch {
-    return undefined;
-  }
 }
 
 function transportOf(client: AxiosInstance | undefined): { agent?: unknown; fetchOptions?: unknown } {
@@ -43,10 +28,24 @@ function transportOf(client: AxiosInstance | undefined): { agent?: unknown; fetc
   return { agent: defaults.httpsAgent, fetchOptions: defaults.fetchOptions };
 }
 
+/** The thumbprint of the certificate `agent` presents; a `pfx` it cannot open is refused, naming `option`. */
+function thumbprintOf(agent: unknown, option: 'instance' | 'tokenHttpClient'): string | undefined {
+  try {
+    return certificateThumbprint(agentCertificate(agent));
+  } catch (error) {
+    const whose = option === 'instance' ? "the instance's httpsAgent" : 'option "tokenHttpClient"\'s httpsAgent';
+    throw new OAuth2OptionsError(option, `axios-oauth2-bearer: ${whose}: ${(error as Error).message}`);
+  }
+}
+
 /**
- * Checks, at attach time, a mutual-TLS method against what can be seen of the transport, and returns
- * the thumbprint of the certificate the token requests will present (when readable), which goes into
- * the cache key: tokens bound to one certificate are never served to a client presenting another.
+ * With a mutual-TLS method, reads at attach time the client certificate the token requests will
+ * present (the `tokenHttpClient`'s agent, else the instance's: PEM `cert`, or `pfx` with its
+ * `passphrase`) and returns its thumbprint, which goes into the cache key: a token bound to one
+ * certificate (RFC 8705 §3) is never served to a client presenting another, whatever form the
+ * certificate is given in. Undefined for the other methods (their key does not depend on the agent).
+ *
+ * - A `pfx` that cannot be opened: {@link OAuth2OptionsError} on `instance` or `tokenHttpClient`.
  *
  * - The token requests need a client certificate: `tokenHttpClient`, or the instance's `httpsAgent`
  *   with `cert` or `pfx` (or the instance's `fetchOptions.dispatcher`, for the fetch adapter), else
@@ -55,25 +54,25 @@ function transportOf(client: AxiosInstance | undefined): { agent?: unknown; fetc
  *   would bind the tokens to the one the API never sees, so the API would reject every token:
  *   {@link OAuth2OptionsError} on `tokenHttpClient`.
  */
-export function checkMutualTls(
-  method: TlsClientAuthentication,
+export function checkClientCertificate(
+  method: ClientAuthentication,
   instance: AxiosInstance,
   tokenHttpClient: AxiosInstance | undefined,
 ): string | undefined {
+  if (!isTlsMethod(method)) return undefined;
   const api = transportOf(instance);
   const token = tokenHttpClient ? transportOf(tokenHttpClient) : api;
-  const tokenCert = agentCertificate(token.agent);
+  const tokenThumbprint = thumbprintOf(token.agent, tokenHttpClient ? 'tokenHttpClient' : 'instance');
   const dispatcher = (token.fetchOptions as { dispatcher?: unknown } | undefined)?.dispatcher;
-  if (!tokenHttpClient && !tokenCert && dispatcher === undefined) {
+  if (!tokenHttpClient && !agentCertificate(token.agent) && dispatcher === undefined) {
     throw new OAuth2OptionsError(
       'clientAuthentication',
       `axios-oauth2-bearer: option "clientAuthentication" "${method}" needs a client certificate: ` +
         "give the instance's httpsAgent a cert and key (or pfx), or pass tokenHttpClient",
     );
   }
-  const tokenThumbprint = certificateThumbprint(tokenCert?.cert);
-  const apiThumbprint = certificateThumbprint(agentCertificate(api.agent)?.cert);
-  if (tokenHttpClient && tokenThumbprint && apiThumbprint && tokenThumbprint !== apiThumbprint) {
+  const apiThumbprint = tokenHttpClient ? thumbprintOf(api.agent, 'instance') : tokenThumbprint;
+  if (tokenThumbprint && apiThumbprint && tokenThumbprint !== apiThumbprint) {
     throw new OAuth2OptionsError(
       'tokenHttpClient',
       `axios-oauth2-bearer: option "tokenHttpClient" presents another client certificate (x5t#S256 ${tokenThumbprint}) ` +

@@ -2,15 +2,16 @@ import axios, { type AxiosInstance } from 'axios';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
 import { clientAssertion } from '../token/attempt-extras';
-import { clientAuthParams, formEncode, grantSecrets, mainGrant, tokenHeaders } from '../token/token-request';
-import { noRedirects, serverTransport } from '../token/server-transport';
-import '../interceptors/request-options';
+import { clientAuthParams, mainGrant, tokenHeaders } from '../token/token-request';
+import { serverTransport } from '../http/server-transport';
+import { send, tooLarge, type ServerAnswer } from '../http/send';
+import { requestSecrets, type Secrets } from '../security/secrets';
 
 /** An RFC 6749 §5.2 error code as a server may send it (anything else is not reported). */
 const ERROR_CODE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 
 /** The `error` field of an error answer, when it looks like an error code and holds none of `secrets`. */
-function errorCode(body: unknown, secrets: readonly string[]): string | undefined {
+function errorCode(body: unknown, secrets: Secrets): string | undefined {
   let value: unknown = body;
   if (typeof body === 'string') {
     try {
@@ -22,16 +23,17 @@ function errorCode(body: unknown, secrets: readonly string[]): string | undefine
   const code = (value as { error?: unknown } | null)?.error;
   if (typeof code !== 'string' || !ERROR_CODE.test(code)) return undefined;
   // A server may echo what it was sent: the client secret, the Basic credentials, the token.
-  return secrets.some((secret) => code.includes(secret)) ? undefined : code;
+  return secrets.scrub(code) === code ? code : undefined;
 }
 
 /**
  * Revokes `accessToken` at `options.revocationUrl` (RFC 7009 §2.1: a form POST of `token` and
  * `token_type_hint=access_token`, the client authenticated as for the token request: the same
- * parameters and headers, a fresh assertion). Sent like a token request: through `tokenHttpClient`, else a bare client
- * with the attached `instance`'s adapter, agents (a client certificate) and proxy. Never throws: a
- * refusal (any status but 200) or a transport failure is reported through `onRevocationFailed`,
- * with no secret.
+ * parameters and headers, a fresh assertion). Sent like a token request, through `send`: via
+ * `tokenHttpClient`, else a bare client with the attached `instance`'s adapter, agents (a client
+ * certificate) and proxy; the same deadline (`tokenRequestTimeoutMs`), size cap and redirect refusal.
+ * Never throws: a refusal (any status but 200), a redirect, a transport failure or a missed deadline
+ * is reported through `onRevocationFailed`, with no secret.
  *
  * Loaded on first use (`close()` with a `revocationUrl`), so the core entry does not carry it.
  */
@@ -48,41 +50,45 @@ export async function revokeToken(
     ...clientAuthParams(options),
   });
   const headers = { ...tokenHeaders(options), 'Content-Type': 'application/x-www-form-urlencoded' };
-  const client = options.tokenHttpClient ?? axios.create();
-  // Sent like a token request: the same transport (a client certificate included), never redirected.
-  const { inherited, fetchOptions, timeoutMs } = serverTransport(instance, options);
-  let assertion: string | undefined;
+  const secrets = requestSecrets(options, mainGrant(options)).add(accessToken);
+  const transport = serverTransport(instance, options);
+  let answer: ServerAnswer;
   try {
-    assertion = await clientAssertion(options);
+    const assertion = await clientAssertion(options);
+    secrets.add(assertion);
     if (assertion !== undefined) params.set('client_assertion', assertion);
-    const response = await client.request({
-      ...inherited,
-      method: 'POST',
-      url,
-      data: params.toString(),
-      headers,
-      ...noRedirects(fetchOptions),
-      timeout: timeoutMs,
-      maxContentLength: options.maxTokenResponseBytes,
-      responseType: 'text',
-      validateStatus: () => true,
-      oauth2: { skip: true },
-    });
-    if (response.status === 200) return true;
-    const secrets = [...grantSecrets(options, mainGrant(options)), accessToken, formEncode(accessToken)];
-    if (assertion !== undefined) secrets.push(assertion);
-    const error = errorCode(response.data, secrets);
-    emit(options.hooks, 'onRevocationFailed', {
-      status: response.status,
-      ...(error === undefined ? {} : { error }),
-      message: `the revocation endpoint answered HTTP ${response.status}${error === undefined ? '' : ` (${error})`}`,
-    });
-  } catch (failure) {
-    const code = (failure as { code?: unknown } | null)?.code;
-    const reason = typeof code === 'string' && ERROR_CODE.test(code) ? code : 'network error';
+    // Sent like a token request, through the one path: the same transport (a client certificate
+    // included), deadline and size cap, never redirected.
+    answer = await send(
+      { method: 'POST', url, data: params.toString(), headers },
+      {
+        client: options.tokenHttpClient ?? axios.create(),
+        transport,
+        maxBytes: options.maxTokenResponseBytes,
+        secrets,
+      },
+    );
+  } catch (error) {
+    answer = { kind: 'unreachable', cause: secrets.safeCause(error), timedOut: false };
+  }
+  if (answer.kind === 'unreachable') {
+    const code = (answer.cause as { code?: unknown }).code;
+    const reason = answer.timedOut
+      ? `no answer within ${transport.timeoutMs} ms`
+      : typeof code === 'string' && ERROR_CODE.test(code)
+        ? code
+        : 'network error';
     emit(options.hooks, 'onRevocationFailed', {
       message: `the revocation endpoint could not be reached (${reason})`,
     });
+    return false;
   }
+  if (answer.status === 200) return true;
+  const error = answer.kind === 'answer' && !tooLarge(answer.body) ? errorCode(answer.body, secrets) : undefined;
+  emit(options.hooks, 'onRevocationFailed', {
+    status: answer.status,
+    ...(error === undefined ? {} : { error }),
+    message: `the revocation endpoint answered HTTP ${answer.status}${error === undefined ? '' : ` (${error})`}`,
+  });
   return false;
 }

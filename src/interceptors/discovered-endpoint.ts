@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Discovery } from '../discovery/discovery';
 import type { ResolvedOptions } from '../options/validate-options';
-import { serverTransport } from '../token/server-transport';
+import { serverTransport } from '../http/server-transport';
 import type { RequestTransport } from './transport';
 
 /**
@@ -24,10 +24,13 @@ export function endpointDiscovery(
   return async (transport) => {
     try {
       const found = await discovery();
-      const { inherited, fetchOptions, timeoutMs } = serverTransport(instance, options, transport);
       client ??= options.tokenHttpClient ?? axios.create();
-      const maxBytes = options.maxTokenResponseBytes;
-      await found.tokenEndpoint({ client, config: inherited, fetchOptions, timeoutMs, maxBytes, signal });
+      await found.tokenEndpoint({
+        client,
+        transport: serverTransport(instance, options, transport),
+        maxBytes: options.maxTokenResponseBytes,
+        signal,
+      });
       return found.tokenEndpoints;
     } catch {
       // The discovery code did not load: the token request that follows reports it.

@@ -9,6 +9,7 @@ import axios, {
 import { cancelSignals } from '../util/abort';
 import { DPoPNonceError, OAuth2Error, ReplayNotPossibleError } from '../errors';
 import { answerOf } from '../token/http-answer';
+import { apiRequestSecrets, type Secrets } from '../security/secrets';
 import { forRequest } from './request-error';
 import { emit } from '../options/hooks';
 import { redactAxiosError } from '../security/redact-axios-error';
@@ -104,8 +105,9 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     config: InternalAxiosRequestConfig,
     token: string,
     source: TokenCache,
+    sent: Secrets,
   ): Promise<AxiosResponse> {
-    const answer = error.response && answerOf(error.response, [token]);
+    const answer = error.response && answerOf(error.response, sent.list);
     if (config.oauth2?.dpopNonceRetried) {
       throw forRequest(new DPoPNonceError('api', error.response?.status, { cause: error, response: answer }), config);
     }
@@ -141,6 +143,8 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     if (!isAxiosError(error) || error instanceof OAuth2Error) throw error;
     const config = error.config;
     const injected = config && injectedAuthorization(config, entries);
+    // What the API may echo of what it was sent (the token, a DPoP proof), read before it is masked.
+    const sent = apiRequestSecrets(injected?.slice(injected.indexOf(' ') + 1), config?.headers);
     // Every axios error leaves the plugin safe to log, whoever set its Authorization header.
     redactAxiosError(error, injected);
     if (!config || injected === undefined) throw error;
@@ -150,7 +154,7 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     if (dpop?.session && error.response) {
       dpop.session.noteNonce(config, error.response.headers);
       if (injected.startsWith('DPoP ') && dpop.session.isNonceChallenge(error.response.status, error.response.headers))
-        return replayWithNonce(error, config, rejected, source);
+        return replayWithNonce(error, config, rejected, source, sent);
     }
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
@@ -161,7 +165,7 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
         'The token was rejected (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body',
         { cause: error },
       );
-      throw forRequest(notReplayed, config, error.response && answerOf(error.response, [rejected]));
+      throw forRequest(notReplayed, config, error.response && answerOf(error.response, sent.list));
     }
     // The rejected response is dropped: free its connection before the token fetch and the replay need one.
     releaseBody(error.response);

@@ -17,10 +17,12 @@ export interface CustomGrantOptions {
    * anew for every token request attempt, retries included, so a short-lived assertion is always fresh.
    * Every value is treated as a secret (scrubbed from errors and hook payloads). A function that
    * throws (or rejects, or returns anything but an object of strings) fails the renewal with
-   * `GrantParametersError`, which is not retried.
+   * `GrantParametersError`, which is not retried. It runs under the attempt's deadline
+   * (`tokenRequestTimeoutMs`): `signal` aborts at the deadline or on `detach()`, and a function still
+   * pending then fails the attempt as a time-out (transient, retried).
    * @default none (only `grant_type`, the scope and the client authentication are sent)
    */
-  parameters?: () => Record<string, string> | Promise<Record<string, string>>;
+  parameters?: (signal: AbortSignal) => Record<string, string> | Promise<Record<string, string>>;
 }
 
 /** The grant used to obtain tokens. */

@@ -8,7 +8,7 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
-import { checkMutualTls, isTlsMethod } from '../client-auth/mutual-tls';
+import { checkClientCertificate, isTlsMethod } from '../client-auth/mutual-tls';
 import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
 import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
@@ -36,7 +36,7 @@ export interface ResolvedOptions {
   clientId: string;
   /** The client secret; `''` when the method sends none (mutual TLS) or `private_key_jwt` was given none. */
   clientSecret: string;
-  /** With a mutual-TLS method: the `x5t#S256` thumbprint of the token requests' client certificate, when readable. */
+  /** With a mutual-TLS method: the `x5t#S256` thumbprint of the token requests' client certificate (PEM or pfx), when seen. */
   clientCertificate?: string;
   scope?: string;
   /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
@@ -364,7 +364,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     mutualTls || (clientAuthentication === 'private_key_jwt' && o.clientSecret === undefined)
       ? ''
       : requireString('clientSecret', o.clientSecret);
-  const clientCertificate = mutualTls ? checkMutualTls(clientAuthentication, instance, tokenHttpClient) : undefined;
+  const clientCertificate = checkClientCertificate(clientAuthentication, instance, tokenHttpClient);
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
   const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
   const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();

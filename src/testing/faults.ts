@@ -7,6 +7,9 @@ function validateFault(fault: Fault): Fault {
     throw new RangeError(`invalid fault status: ${String(fault.status)}`);
   }
   if (fault.type === 'status' && fault.body !== undefined) JSON.stringify(fault.body); // throws now, not mid-request
+  if (fault.type === 'status' && fault.delayMs !== undefined && !(fault.delayMs >= 0)) {
+    throw new RangeError(`invalid fault delayMs: ${String(fault.delayMs)}`);
+  }
   if (fault.type === 'delay' && !(fault.ms >= 0)) {
     throw new RangeError(`invalid fault delay: ${String(fault.ms)}`);
   }

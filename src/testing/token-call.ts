@@ -30,6 +30,7 @@ export async function beginTokenCall(
   const fault = ctx.faults.next();
   if (fault !== undefined && fault.type !== 'delay') {
     ctx.counters.tokenFaults += 1;
+    if (fault.type === 'status' && fault.delayMs !== undefined && !(await ctx.sleep(fault.delayMs))) return undefined;
     answerWithFault(res, fault);
     return undefined;
   }

@@ -107,7 +107,13 @@ export interface DiscoveryServerOptions {
  * - `hang`: never answer (the socket is destroyed when the server closes).
  */
 export type Fault =
-  | { type: 'status'; status: number; retryAfter?: string; body?: unknown }
+  | {
+      type: 'status';
+      status: number;
+      retryAfter?: string;
+      body?: unknown;
+      /** Answer after this many ms. */ delayMs?: number;
+    }
   | { type: 'reset' }
   | { type: 'delay'; ms: number }
   | { type: 'hang' };

@@ -1,25 +1,32 @@
 import type { ResolvedOptions } from '../options/validate-options';
 import type { AttemptExtras, GrantParams } from './token-request';
+import { Secrets } from '../security/secrets';
 
 /**
  * What this attempt of `grant` adds to its token request, computed anew for every attempt (retries
  * included): a custom grant's parameters, and a fresh client assertion. Both are loaded on first use
  * (a literal dynamic import, a separate chunk in the ESM build), so users of client secrets never
  * load them. Undefined when there is nothing to add. Rejects with `GrantParametersError` when a
- * custom grant's `parameters` fails.
+ * custom grant's `parameters` fails. `signal`: the attempt's, handed to the user's function; every
+ * value made is added to `secrets`, the attempt's list of what to scrub.
  */
-export async function attemptExtras(options: ResolvedOptions, grant: GrantParams): Promise<AttemptExtras | undefined> {
+export async function attemptExtras(
+  options: ResolvedOptions,
+  grant: GrantParams,
+  signal: AbortSignal = new AbortController().signal,
+  secrets: Secrets = new Secrets(),
+): Promise<AttemptExtras | undefined> {
   const { grant: main, assertionSigner: signer } = options;
   const produce = main.type === 'custom' && grant.grant_type === main.grantType ? main.parameters : undefined;
   if (!produce && !signer) return undefined;
-  const params = produce ? await (await import('./custom-parameters')).customParameters(produce, grant.grant_type) : {};
-  const secrets = Object.values(params);
+  const params = produce
+    ? await (await import('./custom-parameters')).customParameters(produce, grant.grant_type, signal, secrets)
+    : {};
+  secrets.add(...Object.values(params));
   const assertion = await clientAssertion(options);
-  if (assertion !== undefined) {
-    params.client_assertion = assertion;
-    secrets.push(assertion);
-  }
-  return { params, secrets };
+  secrets.add(assertion);
+  if (assertion !== undefined) params.client_assertion = assertion;
+  return { params };
 }
 
 /**

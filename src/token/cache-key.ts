@@ -1,38 +1,91 @@
 import { createHash } from 'node:crypto';
-import { mainGrant, tokenHeaders, tokenParams } from './token-request';
+import { mainGrant, tokenParams } from './token-request';
 import type { ResolvedOptions } from '../options/validate-options';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** Entries sorted by name, names lower-cased when `foldCase` (header names are case-insensitive). */
-function sortedEntries(record: Record<string, string>, foldCase: boolean): [string, string][] {
-  return Object.entries(record)
-    .map(([name, value]): [string, string] => [foldCase ? name.toLowerCase() : name, value])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * Names whose values may be secrets (a client secret, a password, an API key, a credential header):
+ * their values never reach the key, whatever their entropy. Names ending in `_type` or `_type_hint`
+ * (`client_assertion_type`, `subject_token_type`) name public URIs and stay.
+ */
+const SECRET_NAME =
+  /secret|passw|pwd|api[-_]?key|apikey|(^|[-_])auth($|[-_])|^(proxy-)?authorization$|cookie|credential|private|signature|session|token|assertion/i;
+const PUBLIC_NAME = /_type(_hint)?$/i;
+
+/**
+ * Grant inputs that tell one grant (one user) from another: server-issued, high-entropy tokens
+ * (refresh tokens, RFC 8693 subject and actor tokens, RFC 7523 assertions, codes). Two users' tokens
+ * must never share a cache entry, so these count, through a domain-separated SHA-256 only: a value
+ * drawn from a space too large to search cannot be found from its hash, unlike a chosen password.
+ */
+const GRANT_INPUTS = new Set(['refresh_token', 'subject_token', 'actor_token', 'assertion', 'code', 'device_code']);
+
+/** What a parameter or header value contributes: itself, a hash (grant inputs), or nothing (secrets). */
+function identityOf(name: string, value: string, header: boolean): string | null {
+  if (!header && GRANT_INPUTS.has(name))
+    return `sha256:${sha256(`axios-oauth2-bearer/cache-key/v3/${name}\0${value}`)}`;
+  return SECRET_NAME.test(name) && !PUBLIC_NAME.test(name) ? null : value;
+}
+
+/** Entries sorted by name (lower-cased for headers), values as {@link identityOf} says. */
+function identityEntries(entries: Iterable<[string, string]>, header: boolean): [string, string | null][] {
+  return [...entries]
+    .map(([name, value]): [string, string | null] => {
+      const key = header ? name.toLowerCase() : name;
+      return [key, identityOf(key, value, header)];
+    })
+    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : String(av) < String(bv) ? -1 : 1));
+}
+
+/** The token endpoint without its userinfo password, its query parameters as {@link identityEntries} says. */
+function endpointIdentity(url: string): unknown[] {
+  const parsed = new URL(url);
+  const query = identityEntries(parsed.searchParams, false);
+  parsed.password = '';
+  parsed.search = '';
+  parsed.hash = '';
+  return [parsed.href, query];
 }
 
 /**
- * The cache key of a client's token: a hash of everything that reaches the token endpoint and may
- * change the token it issues (the main grant's request as sent: method and URL, every parameter
- * (`tokenRequestParams`, grant, scope, client credentials in the body), every header
- * (`tokenRequestHeaders`, Basic credentials with their encoding), and the body format), so two
- * environments, clients, audiences or grants never share a token. Parameter and header order does
- * not matter. Without `tokenUrl`, the `issuer` stands for the endpoint; with mutual TLS, the client
- * certificate's thumbprint is part of it; with DPoP, the key's thumbprint. No secret (nor the client
- * id) appears in the key, which a shared store may show to others.
+ * The cache key of a client's token: whose token it is, from public identity only, so that two
+ * environments, clients, users, audiences or grants never share a token, while nothing in the key (which
+ * appears in `handle.cacheKey`, every channel message and the Redis key names) lets a secret be guessed
+ * offline faster than by asking the token endpoint.
+ *
+ * - Counted: the token endpoint (or, before discovery, the issuer) with its public query parameters,
+ *   the request shape (method, body format, Basic encoding), the client-authentication method, the
+ *   client id, the grant type and the username (password grant), every parameter of the request by name
+ *   (`tokenRequestParams`, scope, resource, audience…) with its value unless it may be a secret, every
+ *   `tokenRequestHeaders` name with its value unless it may be a secret, the client certificate's
+ *   thumbprint (mutual TLS) and the DPoP key's thumbprint (both public).
+ * - Not counted: the client secret (every method, `client_secret_jwt` included), the password, values
+ *   of secret-looking parameter and header names (`Authorization`, `X-Api-Key`, `client_secret`…) and
+ *   a password in the URL. Attachments differing only there share a key: they are the same client or
+ *   user (a rotated secret keeps its token).
+ * - Hashed: grant inputs that are high-entropy server-issued tokens (`refresh_token`, `subject_token`…),
+ *   so that two users never share a token; see `GRANT_INPUTS`.
+ *
+ * Parameter and header order, and header name case, do not matter. `v3` marks this format.
  */
 export function cacheKey(options: ResolvedOptions): string {
   const auth = options.clientAuthentication;
-  const parts = [
-    'v2',
+  const grant = mainGrant(options);
+  const parts: unknown[] = [
+    'v3',
     auth === 'query' ? 'GET' : 'POST',
     // A discovered endpoint is not known yet: the issuer stands for it (one issuer, one token endpoint).
-    options.tokenUrl ?? `issuer:${options.issuer as string}`,
+    options.tokenUrl === undefined ? `issuer:${options.issuer as string}` : endpointIdentity(options.tokenUrl),
     auth === 'query' ? 'query' : options.tokenRequestFormat,
-    sortedEntries(tokenHeaders(options), true),
-    sortedEntries(tokenParams(options, mainGrant(options)), false),
+    auth,
+    auth === 'client_secret_basic' ? options.basicEncoding : '',
+    options.clientId,
+    'username' in grant ? ['password', grant.username] : grant.grant_type,
+    identityEntries(Object.entries({ Accept: 'application/json', ...options.tokenRequestHeaders }), true),
+    identityEntries(Object.entries(tokenParams(options, grant)), false),
   ];
   // Mutual TLS: tokens may be bound to the certificate (RFC 8705 §3), so it is part of the key (its public thumbprint).
   if (options.clientCertificate !== undefined) parts.push(`x5t#S256:${options.clientCertificate}`);

@@ -1,23 +1,27 @@
 import { GrantParametersError } from '../errors';
-import { safeCause } from '../security/redact';
+import type { Secrets } from '../security/secrets';
 
 /** Parameters a custom grant may not set: the plugin sends them itself. */
 const RESERVED = ['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type'];
 
 /**
  * A custom grant's parameters for one attempt, checked (loaded on first use: only custom-grant users
- * pay for it). A failure is a {@link GrantParametersError}.
+ * pay for it). `signal`: the attempt's (its deadline, `detach()`), handed to the function. A failure
+ * is a {@link GrantParametersError}.
  */
 export async function customParameters(
-  produce: () => Record<string, string> | Promise<Record<string, string>>,
+  produce: (signal: AbortSignal) => Record<string, string> | Promise<Record<string, string>>,
   grantType: string,
+  signal: AbortSignal,
+  secrets: Secrets,
 ): Promise<Record<string, string>> {
   let value: unknown;
   try {
-    value = await produce();
+    value = await produce(signal);
   } catch (error) {
-    // Only the error's name, message and code are kept: nothing the function's closure may hold.
-    throw new GrantParametersError(`grant.parameters() of the ${grantType} grant failed`, safeCause(error, []));
+    // Only the error's name, message and code are kept (nothing the function's closure may hold),
+    // scrubbed of what the request would carry (a vault client's error may quote the secret).
+    throw new GrantParametersError(`grant.parameters() of the ${grantType} grant failed`, secrets.safeCause(error));
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new GrantParametersError(`grant.parameters() of the ${grantType} grant must return an object of strings`);

@@ -1,22 +1,32 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { InvalidTokenResponseError } from '../errors';
 import type { DiscoveryError } from '../discovery/discovery-error';
 import { headerValue } from '../util/headers';
+import { raceSignal } from '../util/abort';
 import { safeHeaders } from './http-answer';
-import { safeCause } from '../security/redact';
-import { discardBody, readLimited, TOO_LARGE } from './response-limit';
-import { deadlineError, startDeadline } from './attempt-deadline';
-import { buildTokenRequest, grantSecrets, type AttemptExtras, type GrantParams } from './token-request';
+import { requestSecrets, type Secrets } from '../security/secrets';
+import { startDeadline } from '../http/deadline';
+import { send, tooLarge } from '../http/send';
+import { serverTransport, type ServerTransport } from '../http/server-transport';
+import { buildTokenRequest, type AttemptExtras, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { Discovery } from '../discovery/discovery';
-import '../interceptors/request-options';
-import { noRedirects, serverTransport } from './server-transport';
 import { dpopExchange } from '../dpop/token-endpoint';
 
-export { DEFAULT_TOKEN_TIMEOUT_MS } from './server-transport';
+export { DEFAULT_TOKEN_TIMEOUT_MS } from '../http/server-transport';
+export { isRedirect } from '../http/send';
+
+/**
+ * One attempt at the token endpoint: what it must scrub (grown by what it sends), and how it makes
+ * its extras (fresh for each request it sends, the DPoP nonce retry included), under its signal.
+ */
+export interface Attempt {
+  secrets: Secrets;
+  extras?: (signal: AbortSignal) => Promise<AttemptExtras | undefined>;
+}
 
 /**
  * The outcome of one token request, every outcome a value. The token pipeline has one error
@@ -53,30 +63,14 @@ export function lazyDiscovery(options: ResolvedOptions): () => Promise<Discovery
 }
 
 /**
- * A redirect, or what fetch makes of one with `redirect: 'manual'` where the platform hides it
- * (an opaque-redirect response, status 0). Token requests never follow one: following would send
- * the credentials, or accept a token, from wherever the token endpoint points to.
- */
-export function isRedirect(status: number): boolean {
-  return status === 0 || (status >= 300 && status < 400);
-}
-
-function declaredLength(response: AxiosResponse): number | undefined {
-  const value = Number(headerValue(response.headers, 'content-length'));
-  return Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-/**
  * Sends token requests outside the attached instance's interceptors. Unless `tokenHttpClient` is
  * given, it uses a bare axios client with the adapter, agents, fetch options and proxy of the request
  * that needed the token (see {@link RequestTransport}), else of the attached instance's defaults,
  * read at each request (so a mock adapter installed after attaching applies), and the instance's time-out.
  *
- * Whatever the client and adapter (http or fetch, on any axios version): redirects are never
- * followed (`maxRedirects: 0` and fetch `redirect: 'manual'`; a 3xx is a permanent failure), each
- * attempt has an overall deadline (an abort signal, not only axios's idle `timeout`), the body is
- * read as a stream up to `maxTokenResponseBytes`, and the request is marked `oauth2.skip` so a
- * `tokenHttpClient` that has this plugin attached (even the attached instance) sends it as is.
+ * Every request goes through the one path to the authorization server (`send` in `src/http/send.ts`):
+ * no redirect followed (a 3xx is a permanent failure), an overall deadline, the body read as a
+ * stream up to `maxTokenResponseBytes`, marked `oauth2.skip`, transport errors scrubbed.
  */
 export class EndpointExchange {
   private readonly bare: AxiosInstance;
@@ -91,96 +85,84 @@ export class EndpointExchange {
   }
 
   /**
-   * One token request, its outcome as an {@link ExchangeResult} (never thrown).
-   * `signal` (the attachment's, aborted by `detach()`) aborts the request. `transport`: the settings
-   * of the request that needed the token, used over the instance's defaults (not with `tokenHttpClient`).
+   * One token request attempt, its outcome as an {@link ExchangeResult} (never thrown, but a
+   * `GrantParametersError` from the attempt's extras). `signal` (the attachment's, aborted by
+   * `detach()`) aborts it. `transport`: the settings of the request that needed the token, used over
+   * the instance's defaults (not with `tokenHttpClient`).
+   *
+   * The attempt has one deadline (`tokenRequestTimeoutMs`) over everything it runs: the user's
+   * callbacks (a custom grant's parameters, a client assertion), each request and the DPoP nonce
+   * retry. A callback still pending at the deadline fails the attempt as a time-out (transient).
    */
   async request(
     grant: GrantParams,
     signal?: AbortSignal,
     transport?: RequestTransport,
-    /** What this attempt adds (a client assertion, a custom grant's parameters), scrubbed like the grant's secrets. */
-    extras?: AttemptExtras,
-    /** Makes them anew for a second request within the attempt (the DPoP nonce retry): never a reused assertion. */
-    fresh?: () => Promise<AttemptExtras | undefined>,
-  ): Promise<ExchangeResult> {
-    const { dpop } = this.options;
-    if (!dpop) return this.exchange(grant, signal, transport, extras);
-    // DPoP: a proof per request (and the one nonce retry) around the exchange.
-    let sent = 0;
-    return dpopExchange(await dpop.load(), this.options, async (proof) => {
-      const current = sent++ > 0 && fresh ? await fresh() : extras;
-      return this.exchange(grant, signal, transport, { params: {}, secrets: [], ...current, ...proof });
-    });
-  }
-
-  private async exchange(
-    grant: GrantParams,
-    signal: AbortSignal | undefined,
-    transport: RequestTransport | undefined,
-    extras: AttemptExtras | undefined,
+    attempt: Attempt = { secrets: requestSecrets(this.options, grant) },
   ): Promise<ExchangeResult> {
     const { options } = this;
-    const { inherited, fetchOptions, timeoutMs } = serverTransport(this.instance, options, transport);
-    const limit = options.maxTokenResponseBytes;
+    const route = serverTransport(this.instance, options, transport);
     let url = options.tokenUrl;
     if (url === undefined) {
       const found = await this.discoveredEndpoint({
         client: this.bare,
-        config: inherited,
-        fetchOptions,
-        timeoutMs,
-        maxBytes: limit,
+        transport: route,
+        maxBytes: options.maxTokenResponseBytes,
         signal,
       });
       if (typeof found !== 'string') return { kind: 'discovery', error: found };
       url = found;
     }
-    const deadline = startDeadline(timeoutMs, signal);
-    const sentAt = options.clock();
-    let response: AxiosResponse;
-    let data: unknown;
+    const endpoint = url;
+    const deadline = startDeadline(route.timeoutMs, signal);
+    const once = async (proof?: Pick<AttemptExtras, 'headersFor' | 'onHeaders'>): Promise<ExchangeResult> => {
+      const made = attempt.extras ? await raceSignal(attempt.extras(deadline.signal), deadline.signal) : undefined;
+      const extras = proof ? { params: {}, ...made, ...proof } : made;
+      return this.exchange(grant, endpoint, route, deadline.signal, attempt.secrets, extras);
+    };
     try {
-      response = await this.bare.request({
-        ...buildTokenRequest(options, grant, url, extras),
-        ...inherited,
-        timeout: timeoutMs,
-        signal: deadline.signal,
-        ...noRedirects(fetchOptions),
-        // Enforced below on every adapter (some ignore it, others would hide the status).
-        maxContentLength: -1,
-        responseType: 'stream',
-        transformRequest: [(body: unknown) => body],
-        transformResponse: [(body: unknown) => body],
-        validateStatus: () => true,
-        oauth2: { skip: true },
-      });
-      if (isRedirect(response.status)) {
-        discardBody(response.data);
-        const { status, statusText } = response;
-        const failure: TokenFailure = {
-          kind: 'permanent',
-          status,
-          statusText,
-          headers: this.headersOf(response, grant, extras),
-        };
-        return { kind: 'failure', failure };
-      }
-      data = await readLimited(response.data, limit, deadline.signal, declaredLength(response));
+      const { dpop } = options;
+      // DPoP: a proof per request (and the one nonce retry) around the exchange.
+      return dpop ? await dpopExchange(await dpop.load(), options, once) : await once();
     } catch (error) {
-      const cause = deadline.expired ? deadlineError(timeoutMs) : error;
-      return {
-        kind: 'failure',
-        failure: { kind: 'transient', cause: safeCause(cause, grantSecrets(options, grant, extras)) },
-      };
+      if (!deadline.expired) throw error;
+      const cause = attempt.secrets.safeCause(deadline.signal.reason);
+      return { kind: 'failure', failure: { kind: 'transient', cause } };
     } finally {
       deadline.clear();
     }
-    const { status, statusText } = response;
-    extras?.onHeaders?.(url, response.headers);
+  }
+
+  private async exchange(
+    grant: GrantParams,
+    url: string,
+    route: ServerTransport,
+    signal: AbortSignal,
+    secrets: Secrets,
+    extras: AttemptExtras | undefined,
+  ): Promise<ExchangeResult> {
+    const { options } = this;
+    const limit = options.maxTokenResponseBytes;
+    // Headers made for this URL (a DPoP proof) are sent, so they are secrets of the attempt.
+    const extraHeaders = extras?.headersFor?.(url);
+    if (extraHeaders) secrets.add(...Object.values(extraHeaders));
+    const request = buildTokenRequest(
+      options,
+      grant,
+      url,
+      extras && { ...extras, headersFor: () => extraHeaders ?? {} },
+    );
+    const sentAt = options.clock();
+    const answer = await send(request, { client: this.bare, transport: route, maxBytes: limit, signal, secrets });
+    if (answer.kind === 'unreachable') return { kind: 'failure', failure: { kind: 'transient', cause: answer.cause } };
+    const { status, statusText } = answer;
     // What an error may show of the answer's headers (scrubbed): made only for an error.
-    const headers = () => this.headersOf(response, grant, extras);
-    if (data === TOO_LARGE) {
+    const headers = () => safeHeaders(answer.headers, secrets.list);
+    if (answer.kind === 'redirect')
+      return { kind: 'failure', failure: { kind: 'permanent', status, statusText, headers: headers() } };
+    extras?.onHeaders?.(url, answer.headers);
+    let data = answer.body;
+    if (tooLarge(data)) {
       if (status >= 200 && status < 300) {
         const error = new InvalidTokenResponseError(
           'body',
@@ -197,8 +179,8 @@ export class EndpointExchange {
         status,
         data,
         {
-          contentType: headerValue(response.headers, 'content-type'),
-          retryAfter: headerValue(response.headers, 'retry-after'),
+          contentType: headerValue(answer.headers, 'content-type'),
+          retryAfter: headerValue(answer.headers, 'retry-after'),
         },
         sentAt,
         options.acceptTokenTypes,
@@ -224,10 +206,5 @@ export class EndpointExchange {
     transport: Parameters<Discovery['tokenEndpoint']>[0],
   ): Promise<string | DiscoveryError> {
     return (await this.discovery()).tokenEndpoint(transport);
-  }
-
-  /** The token response's headers as an error may show them: no credential header, no grant secret. */
-  private headersOf(response: AxiosResponse, grant: GrantParams, extras?: AttemptExtras): Record<string, string> {
-    return safeHeaders(response.headers, grantSecrets(this.options, grant, extras));
   }
 }

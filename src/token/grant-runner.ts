@@ -9,11 +9,11 @@ import {
 } from '../errors';
 import type { DiscoveryError } from '../discovery/discovery-error';
 import { emit } from '../options/hooks';
-import { scrub, scrubDeep } from '../security/redact';
+import { requestSecrets, type Secrets } from '../security/secrets';
 import type { StoredToken } from '../store/token-store';
 import type { Lifecycle } from '../attach/lifecycle';
 import { isRedirect, type EndpointExchange, type ExchangeResult } from './endpoint-exchange';
-import { grantSecrets, mainGrant, type AttemptExtras, type GrantParams } from './token-request';
+import { mainGrant, type GrantParams } from './token-request';
 import { attemptExtras } from './attempt-extras';
 import type { TokenFailure } from './token-response';
 import type { RequestTransport } from '../interceptors/transport';
@@ -56,15 +56,12 @@ function describeFailure(f: TokenFailure & { cause?: Error }): string {
 }
 
 /** `error` with its message, stack and body scrubbed of `secrets` (a server may echo them in a 2xx too). */
-function scrubbedInvalidResponse(
-  error: InvalidTokenResponseError,
-  secrets: readonly string[],
-): InvalidTokenResponseError {
+function scrubbedInvalidResponse(error: InvalidTokenResponseError, secrets: Secrets): InvalidTokenResponseError {
   const body = (error as { body?: unknown }).body;
-  return new InvalidTokenResponseError(error.field, scrub(error.message, secrets), {
+  return new InvalidTokenResponseError(error.field, secrets.scrub(error.message), {
     status: error.status,
-    body: scrubDeep(body, secrets),
-    response: error.response && scrubDeep(error.response, secrets),
+    body: secrets.scrubDeep(body),
+    response: error.response && secrets.scrubDeep(error.response),
   });
 }
 
@@ -133,25 +130,18 @@ export class GrantRunner {
   private async run(grant: GrantParams, transport: RequestTransport | undefined): Promise<GrantOutcome> {
     const { options } = this;
     for (let attempt = 1; ; attempt++) {
-      // Fresh per request sent: a new client assertion (new jti), a custom grant's parameters computed
-      // again, for every attempt and for a DPoP nonce retry within one. All of them are scrubbed.
-      const made: AttemptExtras[] = [];
-      const fresh = async () => {
-        const one = await attemptExtras(options, grant);
-        if (one) made.push(one);
-        return one;
-      };
+      // What this attempt must scrub: the grant's credentials, then whatever it sends (a fresh client
+      // assertion, a custom grant's parameters, computed again for every request, DPoP proofs).
+      const secrets = requestSecrets(options, grant);
+      const extras = (signal: AbortSignal) => attemptExtras(options, grant, signal, secrets);
       let result: ExchangeResult;
       try {
-        const first = await fresh();
-        if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
-        result = await this.client.request(grant, this.lifecycle?.signal, transport, first, fresh);
+        result = await this.client.request(grant, this.lifecycle?.signal, transport, { secrets, extras });
       } catch (error) {
+        if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
         if (error instanceof GrantParametersError) return { kind: 'failed', error };
         throw error;
       }
-      const extras: AttemptExtras | undefined =
-        made.length > 1 ? { params: {}, secrets: made.flatMap((m) => m.secrets) } : made[0];
       if (result.kind === 'token') return { kind: 'token', token: result.token, grant: grant.grant_type };
       if (result.kind === 'discovery') return result;
       if (result.kind === 'invalid') {
@@ -161,12 +151,11 @@ export class GrantRunner {
           attempt,
           willRetry: false,
         });
-        return { kind: 'failed', error: scrubbedInvalidResponse(result.error, grantSecrets(options, grant, extras)) };
+        return { kind: 'failed', error: scrubbedInvalidResponse(result.error, secrets) };
       }
       if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
       // Everything the server said may echo the credentials: scrubbed before any of it is kept or shown.
-      const secrets = grantSecrets(options, grant, extras);
-      const failure = scrubDeep(classifyForGrant(result.failure, grant), secrets);
+      const failure = secrets.scrubDeep(classifyForGrant(result.failure, grant));
       const willRetry = failure.kind === 'transient' && attempt <= options.retries;
       emit(options.hooks, 'onTokenEndpointFailure', {
         kind: failure.kind,
@@ -190,7 +179,7 @@ export class GrantRunner {
     failure: TokenFailure & { cause?: Error },
     grant: GrantParams,
     attempts: number,
-    secrets: readonly string[],
+    secrets: Secrets,
   ): TokenEndpointError | DPoPNonceError {
     // The exchange already retried the nonce challenge once (see dpopExchange): this one is final.
     if (this.options.dpop && failure.error === 'use_dpop_nonce')
@@ -198,7 +187,7 @@ export class GrantRunner {
     // The failure's fields were scrubbed already; the message also holds the transport error's text.
     const transient = failure.kind === 'transient';
     const tries = transient && attempts > 1 ? ` after ${attempts} attempts` : '';
-    const message = scrub(`${grant.grant_type} grant failed${tries}: ${describeFailure(failure)}`, secrets);
+    const message = secrets.scrub(`${grant.grant_type} grant failed${tries}: ${describeFailure(failure)}`);
     return new TokenEndpointError(
       message,
       {

@@ -1,4 +1,4 @@
-import type { AxiosRequestConfig } from 'axios';
+import type { ServerRequest } from '../http/send';
 import type { ResolvedOptions } from '../options/validate-options';
 import { isTlsMethod } from '../client-auth/mutual-tls';
 
@@ -14,12 +14,11 @@ export type GrantParams =
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /**
- * What one attempt adds to its token request, computed anew per attempt: a fresh client assertion,
- * a custom grant's parameters. `secrets`: those of its values to scrub from anything the server echoes.
+ * What one attempt adds to its token request, computed anew per request: a fresh client assertion,
+ * a custom grant's parameters, a DPoP proof. Whoever makes them adds them to the attempt's `Secrets`.
  */
 export interface AttemptExtras {
   params: Record<string, string>;
-  secrets: string[];
   /** Headers made once the endpoint is known (a DPoP proof is for one URL). */
   headersFor?: (url: string) => Record<string, string>;
   /** Reads the answer's headers (a `DPoP-Nonce`), with the URL that sent them. */
@@ -103,7 +102,7 @@ export function buildTokenRequest(
   grant: GrantParams,
   url = options.tokenUrl as string,
   extras?: AttemptExtras,
-): AxiosRequestConfig {
+): ServerRequest {
   const base = tokenParams(options, grant);
   const params = extras ? { ...base, ...extras.params } : base;
   const headers = extras?.headersFor ? { ...tokenHeaders(options), ...extras.headersFor(url) } : tokenHeaders(options);
@@ -112,23 +111,4 @@ export function buildTokenRequest(
   }
   const data = options.tokenRequestFormat === 'json' ? JSON.stringify(params) : new URLSearchParams(params).toString();
   return { method: 'POST', url, data, headers };
-}
-
-/** The forms a secret may take when a server echoes it: as is, form-encoded, percent-encoded. */
-function encodings(secret: string): string[] {
-  return [secret, formEncode(secret), encodeURIComponent(secret)];
-}
-
-/** Every secret a token request may carry, for scrubbing text that could echo one. */
-export function grantSecrets(options: ResolvedOptions, grant: GrantParams, extras?: AttemptExtras): string[] {
-  const { clientId, clientSecret } = options;
-  const secrets = encodings(clientSecret);
-  if (extras) for (const secret of extras.secrets) secrets.push(...encodings(secret));
-  // The Basic credentials are the secret in base64, in either encoding: a server echoing them must not leak them.
-  for (const encoding of ['rfc6749', 'raw'] as const)
-    secrets.push(basicAuthorization(clientId, clientSecret, encoding).slice('Basic '.length));
-  if ('password' in grant) secrets.push(...encodings(grant.password));
-  if ('refresh_token' in grant) secrets.push(...encodings(grant.refresh_token));
-  // Longest first, so a secret is scrubbed whole before any shorter secret inside it.
-  return secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
 }

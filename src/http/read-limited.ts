@@ -1,5 +1,5 @@
 /**
- * Reads a token response body with a byte limit, whatever shape the adapter gave it: a Node stream
+ * Reads the body of an answer from the authorization server with a byte limit, whatever shape the adapter gave it: a Node stream
  * (http adapter), a WHATWG `ReadableStream` (fetch adapter), or an already-read string, buffer or
  * object (custom and mock adapters). A body over the limit is not read further: the stream is
  * destroyed, which closes the connection.

@@ -46,11 +46,3 @@ export function serverTransport(
     Record<string, unknown> | undefined;
   return { inherited, fetchOptions, timeoutMs: options.tokenRequestTimeoutMs ?? attemptTimeout(defaults.timeout) };
 }
-
-/**
- * Never follow a redirect (it would carry the credentials, or accept a token, from wherever it points):
- * `maxRedirects: 0`, and fetch `redirect: 'manual'` (axios 1.7–1.19's fetch adapter ignores `maxRedirects`).
- */
-export function noRedirects(fetchOptions: Record<string, unknown> | undefined): AxiosRequestConfig {
-  return { maxRedirects: 0, fetchOptions: { ...fetchOptions, redirect: 'manual' } };
-}
