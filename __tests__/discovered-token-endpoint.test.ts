@@ -3,6 +3,8 @@ import { attachOAuth2, type OAuth2Options } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { MTLS_TOKEN_PATH } from '../src/testing/discovery-document';
 import { recordingHooks } from './helpers/secrets';
+import { json, startRawServer } from './helpers/raw-server';
+import { deferred, waitFor } from './helpers/harness';
 
 /**
  * With `issuer` (and no `tokenUrl`) the token endpoint is discovered, not configured: a request an
@@ -107,4 +109,29 @@ describe('a request to the discovered token endpoint never gets a bearer', () =>
     expect(events.filter((e) => e[0] === 'onRequestSkipped')).toEqual([]);
     auth.detach();
   });
+});
+
+test('a request waiting for the discovery stops waiting when it is aborted (CanceledError); the discovery goes on', async () => {
+  const release = deferred();
+  const metadata = await startRawServer((req, res, raw) => {
+    if (req.url === '/.well-known/oauth-authorization-server') {
+      void release.promise.then(() => json(res, 200, { issuer: raw.url, token_endpoint: `${raw.url}/token` }));
+      return;
+    }
+    if (req.url === '/token') return json(res, 200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 60 });
+    json(res, 200, { authorization: req.headers.authorization ?? null });
+  });
+  const api = axios.create({ baseURL: metadata.url });
+  const auth = attachOAuth2(api, { issuer: metadata.url, clientId: 'c', clientSecret: 's' });
+  const controller = new AbortController();
+  const aborted = api.get('/api/a', { signal: controller.signal }).catch((error: Error) => error);
+  const other = api.get('/api/b');
+  await waitFor(() => metadata.requests.length === 1);
+  controller.abort();
+  expect(await aborted).toMatchObject({ name: 'CanceledError' });
+  release.resolve();
+  expect((await other).data).toEqual({ authorization: 'Bearer at-1' });
+  expect(metadata.requests.map((r) => r.url)).toEqual(['/.well-known/oauth-authorization-server', '/token', '/api/b']);
+  auth.detach();
+  await metadata.close();
 });

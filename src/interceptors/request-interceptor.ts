@@ -1,5 +1,5 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
-import { cancelSignals } from '../util/abort';
+import { cancelSignals, raceSignal } from '../util/abort';
 import { forRequest } from './request-error';
 import { injectedMarker, markInjected, type InjectedMarker } from './injected-marker';
 import type { StoredToken } from '../store/token-store';
@@ -277,7 +277,8 @@ export function createRequestInterceptors(
    * targets a token endpoint. When discovery failed, `config` needs a token, which fails with its error.
    */
   async function afterDiscovery(config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> {
-    const endpoints = await (discoverEndpoints as EndpointDiscovery)(config);
+    // Only this request stops waiting when it is aborted; the discovery goes on for the others.
+    const endpoints = await raceSignal((discoverEndpoints as EndpointDiscovery)(config), ...cancelSignals(config));
     if (endpoints && isTokenRequest === undefined) isTokenRequest = tokenEndpointsTest(endpoints);
     const entry = entryFor(config);
     return entry ? fetchFor(config, entry) : config;
