@@ -5,6 +5,7 @@ import { cacheKey } from '../token/cache-key';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from '../options/options';
 import { createRequestInterceptors } from '../interceptors/request-interceptor';
+import { endpointDiscovery } from '../interceptors/discovered-endpoint';
 import { registerFastPath } from '../interceptors/fast-path';
 import { createResponseInterceptor } from '../interceptors/response-interceptor';
 import { Lifecycle } from './lifecycle';
@@ -144,7 +145,11 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
     return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
   });
-  const request = createRequestInterceptors(entries, resolved);
+  const request = createRequestInterceptors(
+    entries,
+    resolved,
+    resolved.tokenUrl === undefined ? endpointDiscovery(instance, resolved, discovery, lifecycle.signal) : undefined,
+  );
   const ejectRequest = registerFastPath(
     instance.interceptors.request,
     request.route,

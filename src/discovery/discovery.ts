@@ -1,7 +1,7 @@
 import { DiscoveryError } from './discovery-error';
 import type { ResolvedOptions } from '../options/validate-options';
 import { fetchMetadata, type MetadataTransport } from './fetch-metadata';
-import { chooseTokenEndpoint } from './metadata';
+import { chooseTokenEndpoint, tokenEndpointsOf } from './metadata';
 import { metadataUrls } from './well-known';
 
 /** First wait after a failed discovery before the metadata is fetched again; doubles per failure in a row. */
@@ -21,11 +21,20 @@ export const DISCOVERY_RETRY_MAX_MS = 300_000;
  */
 export class Discovery {
   private endpoint?: string;
+  private endpoints?: readonly string[];
   private inflight?: Promise<string | DiscoveryError>;
   private failure?: DiscoveryError;
   private failuresInARow = 0;
 
   constructor(private readonly options: ResolvedOptions) {}
+
+  /**
+   * Every token endpoint the metadata names (the one used and its mutual-TLS alias), once discovery
+   * succeeded; undefined before.
+   */
+  get tokenEndpoints(): readonly string[] | undefined {
+    return this.endpoints;
+  }
 
   /** The token endpoint, or the {@link DiscoveryError} to fail the token request with. Never rejects. */
   tokenEndpoint(transport: MetadataTransport): Promise<string | DiscoveryError> {
@@ -54,6 +63,7 @@ export class Discovery {
       const choice = chooseTokenEndpoint(answer.document as Record<string, unknown>, this.options);
       if (choice.kind === 'endpoint') {
         this.endpoint = choice.url;
+        this.endpoints = tokenEndpointsOf(answer.document as Record<string, unknown>);
         this.failure = undefined;
         this.failuresInARow = 0;
         return choice.url;

@@ -1,6 +1,7 @@
 import type { DiscoveryFailureReason } from './discovery-error';
 import { isSecureEnough, type ResolvedOptions } from '../options/validate-options';
 import { isTlsMethod } from '../client-auth/mutual-tls';
+import { originOf } from '../util/url';
 
 /** The token endpoint chosen from a metadata document, or why none could be. */
 export type EndpointChoice =
@@ -58,4 +59,17 @@ export function chooseTokenEndpoint(document: Metadata, options: ResolvedOptions
     return { kind: 'refused', reason: 'auth_method_unsupported', why };
   }
   return { kind: 'endpoint', url };
+}
+
+/**
+ * Every token endpoint a metadata document names, `token_endpoint` and
+ * `mtls_endpoint_aliases.token_endpoint` (RFC 8705 §5), that is an absolute URL, whichever the plugin
+ * itself uses: a request through the attached instance to any of them never gets the bearer.
+ */
+export function tokenEndpointsOf(document: Metadata): string[] {
+  const aliases = document.mtls_endpoint_aliases as Metadata | undefined;
+  const alias = aliases && typeof aliases === 'object' ? aliases.token_endpoint : undefined;
+  return [document.token_endpoint, alias].filter(
+    (value): value is string => typeof value === 'string' && originOf(value) !== undefined,
+  );
 }

@@ -5,6 +5,7 @@ import { parseWwwAuthenticate } from '../policy/www-authenticate';
 import type { DPoPKey } from './dpop-key';
 import { NonceMemory } from './nonce-memory';
 import { accessTokenHash, ProofSigner } from './proof-signer';
+import { guardFetchRedirects, guardProofOnRedirect } from './redirect-guard';
 
 type Target = { htu: string; origin: string };
 
@@ -54,8 +55,18 @@ export class DPoPSession {
   }
 
   /** Sets a fresh `DPoP` proof for `accessToken` on an API request's headers. */
-  signRequest(config: RequestTarget & { method?: string }, headers: AxiosHeaders, accessToken: string): void {
-    headers.set('DPoP', this.apiProof((config.method ?? 'get').toUpperCase(), requestUrl(config), accessToken), true);
+  signRequest(
+    config: RequestTarget & { method?: string; beforeRedirect?: unknown } & Parameters<typeof guardFetchRedirects>[0],
+    headers: AxiosHeaders,
+    accessToken: string,
+  ): void {
+    const url = requestUrl(config);
+    headers.set('DPoP', this.apiProof((config.method ?? 'get').toUpperCase(), url, accessToken), true);
+    // Never forwarded to another origin along a redirect, like `Authorization`.
+    const origin = this.target(url)?.origin;
+    if (origin === undefined) return;
+    guardProofOnRedirect(config, origin);
+    guardFetchRedirects(config, origin);
   }
 
   /** A proof for an API request carrying `accessToken`: `ath`, and the origin's nonce if known. */

@@ -1,9 +1,10 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
-import { cancelSignals } from '../util/abort';
+import { cancelSignals, raceSignal } from '../util/abort';
 import { forRequest } from './request-error';
 import { injectedMarker, markInjected, type InjectedMarker } from './injected-marker';
 import type { StoredToken } from '../store/token-store';
-import { tokenEndpointTest } from './token-endpoint-request';
+import { tokenEndpointsTest } from './token-endpoint-request';
+import type { EndpointDiscovery } from './discovered-endpoint';
 import { TokenCache } from '../token/token-cache';
 import type { TokenEntries } from '../token/token-entries';
 import { requestSelector } from '../token/token-selector';
@@ -52,11 +53,22 @@ export interface RequestInterceptors {
 export function createRequestInterceptors(
   entries: TokenEntries,
   options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer' | 'dpop'>,
+  /** With `issuer` and no `tokenUrl`: where the token endpoints come from once discovered. */
+  discoverEndpoints?: EndpointDiscovery,
 ): RequestInterceptors {
   const { apiOrigins, hooks, dpop } = options;
   const { hit, miss, message: cacheMessage } = cacheChannels(options.observer);
-  // A discovered token endpoint is not known at attach time: the plugin's own token requests skip anyway.
-  const isTokenRequest = options.tokenUrl === undefined ? () => false : tokenEndpointTest(options.tokenUrl);
+  /**
+   * Whether a request targets the token endpoint (it then never gets a bearer). Undefined while a
+   * discovered endpoint is not known yet: a request that would get a bearer first waits for the
+   * discovery (not for a token), on the asynchronous route.
+   */
+  let isTokenRequest: ((config: InternalAxiosRequestConfig) => boolean) | undefined =
+    options.tokenUrl !== undefined
+      ? tokenEndpointsTest([options.tokenUrl])
+      : discoverEndpoints === undefined
+        ? () => false
+        : undefined;
   /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
   const replace = options.authorizationHeader === 'replace';
   /**
@@ -105,18 +117,37 @@ export function createRequestInterceptors(
     const perRequest = config.oauth2;
     if (perRequest === undefined) {
       const target = originEntry(config);
-      return target && !isTokenRequest(config) ? target : undefined;
+      return target && !isTokenRequest?.(config) ? unlessOwnCredentials(config, target) : undefined;
     }
-    if (perRequest.skip) return undefined;
+    // Only `true` skips; any other value (`'false'`, `1`, a non-object `oauth2`) is checked below.
+    if (perRequest?.skip === true) return undefined;
     const target = originEntry(config);
-    const bearer = target && !isTokenRequest(config);
+    const bearer = target && !isTokenRequest?.(config);
     try {
       // A request that gets no bearer has its options checked, but selects (makes) no entry.
       if (!bearer) return void requestSelector(perRequest);
-      return entries.forRequest(perRequest, target);
+      return unlessOwnCredentials(config, entries.forRequest(perRequest, target));
     } catch (error) {
       return error as OAuth2RequestOptionsError;
     }
+  }
+
+  /**
+   * `entry`, or undefined when the request carries its own credentials in axios's `auth` option (per
+   * request or the instance's `defaults.auth`): axios then sends Basic and drops any `Authorization`
+   * header, so no token is fetched or renewed for it. Reported like a caller's own header.
+   */
+  function unlessOwnCredentials(config: InternalAxiosRequestConfig, entry: TokenCache): TokenCache | undefined {
+    if (!config.auth) return entry;
+    reportSkipped(config);
+    return undefined;
+  }
+
+  /** `onRequestSkipped`: a request to an API origin left to the caller's own credentials. */
+  function reportSkipped(config: InternalAxiosRequestConfig): void {
+    if (!hooks.onRequestSkipped) return;
+    const method = (config.method ?? 'get').toUpperCase();
+    emit(hooks, 'onRequestSkipped', { reason: 'caller-authorization', method, url: pathOnly(config.url) });
   }
 
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
@@ -124,6 +155,8 @@ export function createRequestInterceptors(
     if (entry === undefined) return 'none';
     // Bad per-request options: the asynchronous interceptor rejects the request with the error.
     if (!(entry instanceof TokenCache)) return 'async';
+    // Discovery: until the token endpoint is known, requests wait for it on the async route.
+    if (isTokenRequest === undefined) return 'async';
     // DPoP: until the signing module is loaded, requests wait for it on the async route.
     if (dpop !== undefined && dpop.session === undefined) return 'async';
     const cached = entry.peek(config);
@@ -167,11 +200,9 @@ export function createRequestInterceptors(
       headers = AxiosHeaders.from(config.headers);
       config.headers = headers;
     }
-    if (replace || config.oauth2?.injected || !headers.has('Authorization')) return headers;
-    if (hooks.onRequestSkipped) {
-      const method = (config.method ?? 'get').toUpperCase();
-      emit(hooks, 'onRequestSkipped', { reason: 'caller-authorization', method, url: pathOnly(config.url) });
-    }
+    // `auth` set by an interceptor that ran after the route was chosen: axios would drop the bearer.
+    if ((replace || config.oauth2?.injected || !headers.has('Authorization')) && !config.auth) return headers;
+    reportSkipped(config);
     return undefined;
   }
 
@@ -235,21 +266,43 @@ export function createRequestInterceptors(
       }
       const entry = entryFor(config);
       if (!entry) return config;
-      const headers = headersFor(config);
-      if (!headers) return config;
-      const cached = entry.peek();
-      if (cached) {
-        if (hit.hasSubscribers) hit.publish(cacheMessage);
-        return inject(config, headers, cached, entry);
-      }
-      if (miss.hasSubscribers) miss.publish(cacheMessage);
-      return entry.getTokenFor(config, cancelSignals(config)).then(
-        (token) => inject(config, headers, token, entry),
-        (error: unknown) => {
-          throw forRequest(error, config);
-        },
-      );
+      if (isTokenRequest === undefined) return afterDiscovery(config);
+      return fetchFor(config, entry);
     },
   };
+
+  /**
+   * Waits for the discovery of the token endpoint (not for a token: the discovery never passes
+   * through this instance's interceptors), then handles `config` like any request: no bearer if it
+   * targets a token endpoint. When discovery failed, `config` needs a token, which fails with its error.
+   */
+  async function afterDiscovery(config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> {
+    // Only this request stops waiting when it is aborted; the discovery goes on for the others.
+    const endpoints = await raceSignal((discoverEndpoints as EndpointDiscovery)(config), ...cancelSignals(config));
+    if (endpoints && isTokenRequest === undefined) isTokenRequest = tokenEndpointsTest(endpoints);
+    const entry = entryFor(config);
+    return entry ? fetchFor(config, entry) : config;
+  }
+
+  /** Injects the cached token of `entry`, else waits for the shared fetch. */
+  function fetchFor(
+    config: InternalAxiosRequestConfig,
+    entry: TokenCache,
+  ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
+    const headers = headersFor(config);
+    if (!headers) return config;
+    const cached = entry.peek();
+    if (cached) {
+      if (hit.hasSubscribers) hit.publish(cacheMessage);
+      return inject(config, headers, cached, entry);
+    }
+    if (miss.hasSubscribers) miss.publish(cacheMessage);
+    return entry.getTokenFor(config, cancelSignals(config)).then(
+      (token) => inject(config, headers, token, entry),
+      (error: unknown) => {
+        throw forRequest(error, config);
+      },
+    );
+  }
   return interceptors;
 }

@@ -1,6 +1,7 @@
 /**
  * Per-request options and state, under the `oauth2` key of an axios request config. Any other key (a
- * typo such as `resorce`) rejects the request with `OAuth2RequestOptionsError` before any token work.
+ * typo such as `resorce`), a value of the wrong type (`skip: 'false'`) or an `oauth2` that is not an
+ * object rejects the request with `OAuth2RequestOptionsError` before anything is sent.
  */
 export interface OAuth2RequestOptions {
   /**

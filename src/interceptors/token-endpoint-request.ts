@@ -26,3 +26,10 @@ export function tokenEndpointTest(tokenUrl: string): (config: RequestTarget) => 
     return endpointOf(requestUrl(config)) === endpoint;
   };
 }
+
+/** {@link tokenEndpointTest} for several endpoints (a discovered one and its mutual-TLS alias). */
+export function tokenEndpointsTest(tokenUrls: readonly string[]): (config: RequestTarget) => boolean {
+  const tests = tokenUrls.map(tokenEndpointTest);
+  if (tests.length === 1) return tests[0];
+  return (config) => tests.some((test) => test(config));
+}

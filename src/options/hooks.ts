@@ -31,8 +31,9 @@ export interface OAuth2Hooks {
   /**
    * A request to an API origin went out without the plugin's bearer because it already carried an
    * `Authorization` header and `authorizationHeader` is `'respect'` (an SDK setting its own header
-   * leaves the plugin inert: see `authorizationHeader: 'replace'`). Not called for `oauth2.skip`,
-   * other origins or the token endpoint.
+   * leaves the plugin inert: see `authorizationHeader: 'replace'`), or carried axios's `auth` option
+   * (per request or in the instance's `defaults.auth`; axios sends Basic then, whatever the setting:
+   * no token is fetched or renewed for it). Not called for `oauth2.skip`, other origins or the token endpoint.
    */
   onRequestSkipped?(event: RequestSkippedEvent): void;
   /**

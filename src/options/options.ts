@@ -335,8 +335,8 @@ export interface OAuth2Options {
    *   `onRequestSkipped` hook (`reason: 'caller-authorization'`).
    * - `'replace'`: the plugin overwrites it with its bearer, and handles the request as its own (a
    *   rejected token is renewed and the request replayed). For an SDK that sets its own header (see
-   *   "Dropping it into an SDK" in the README). Requests to other origins, the token endpoint, and
-   *   requests with `oauth2.skip` are left alone either way.
+   *   "Dropping it into an SDK" in the README). Requests to other origins, the token endpoint,
+   *   requests with `oauth2.skip` and requests with axios's `auth` are left alone either way.
    * @default 'respect'
    */
   authorizationHeader?: 'respect' | 'replace';

@@ -1,5 +1,6 @@
 import type { OAuth2RequestOptions } from '../interceptors/request-options';
 import { OAuth2RequestOptionsError } from '../errors';
+import { describe } from '../options/describe';
 
 /**
  * Which token of an attachment a handle call (`getToken`, `getAccessToken`, `invalidate`) acts on: the
@@ -40,6 +41,10 @@ const REQUEST_OPTION_REGISTRY: Record<keyof OAuth2RequestOptions, true> = {
   dpopNonceRetried: true,
 };
 const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(REQUEST_OPTION_REGISTRY));
+/** The keys of `config.oauth2` whose value is a boolean (the plugin's markers included: a caller may set them). */
+const BOOLEAN_REQUEST_OPTIONS = ['skip', 'injected', 'replayed', 'dpopNonceRetried'] as const satisfies ReadonlyArray<
+  keyof OAuth2RequestOptions
+>;
 
 /** `scope` with its scopes sorted, deduplicated and separated by one space: equal sets give equal strings. */
 export function normaliseScope(scope: string): string {
@@ -78,16 +83,28 @@ export function checkedResource(where: string, value: unknown): string | undefin
 }
 
 /**
- * The selector of `config.oauth2`, checked: an unknown key (a typo) or a wrong value throws
- * {@link OAuth2RequestOptionsError}. Undefined when it selects nothing (no scope, no resource).
+ * The selector of `config.oauth2`, checked: not an object, an unknown key (a typo) or a value of the
+ * wrong type throws {@link OAuth2RequestOptionsError}. Undefined when it selects nothing (no scope, no resource).
  */
-export function requestSelector(options: object): NormalisedSelector | undefined {
+export function requestSelector(options: unknown): NormalisedSelector | undefined {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw requestOptionsError(
+      'oauth2',
+      `"oauth2" must be an object such as { skip: true }, got ${describe(options)} (per-request options: skip, scope, resource)`,
+    );
+  }
   for (const key in options) {
     if (!REQUEST_OPTION_KEYS.has(key)) {
       throw requestOptionsError(
         `oauth2.${key}`,
         `unknown per-request option "oauth2.${key}" (known: skip, scope, resource)`,
       );
+    }
+  }
+  for (const key of BOOLEAN_REQUEST_OPTIONS) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw requestOptionsError(`oauth2.${key}`, `"oauth2.${key}" must be a boolean, got ${describe(value, false)}`);
     }
   }
   const { scope, resource } = options as TokenSelector;
