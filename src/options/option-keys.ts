@@ -10,6 +10,7 @@ import type {
   RetryOptions,
 } from './options';
 import type { Preset } from './presets';
+import { didYouMean } from './suggest';
 
 /**
  * One entry per key of `T`, optional ones included. Written as an object literal, it fails to compile
@@ -113,10 +114,16 @@ export const HOOK_NAMES = keysOf<OAuth2Hooks>({
   onRevocationFailed: true,
 });
 
-/** Throws `OAuth2OptionsError` naming the first key of `value` (the option `option`) not in `known`: a typo is an error. */
+/**
+ * Throws `OAuth2OptionsError` naming the first key of `value` (the option `option`) not in `known`: a
+ * typo is an error, and the message suggests the nearest known key.
+ */
 export function checkKeys(option: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key))
-      throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
+      throw new OAuth2OptionsError(
+        `${option}.${key}`,
+        `axios-oauth2-bearer: unknown option "${option}.${key}"${didYouMean(key, known, `${option}.`)}`,
+      );
   }
 }

@@ -8,6 +8,7 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import { didYouMean } from './suggest';
 import { checkMutualTls, isTlsMethod } from '../client-auth/mutual-tls';
 import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
 import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
@@ -323,7 +324,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   if (!isObject(options)) fail('options', 'an object', options);
   for (const key of Object.keys(options)) {
     if (!isListed(OPTION_KEYS, key) && !isListed(PRESET_KEYS, key)) {
-      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"`);
+      const known = [...OPTION_KEYS, ...PRESET_KEYS];
+      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"${didYouMean(key, known)}`);
     }
   }
   const o = options as unknown as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { OAuth2RequestOptions } from '../interceptors/request-options';
 import { OAuth2RequestOptionsError } from '../errors';
+import { didYouMean } from '../options/suggest';
 
 /**
  * Which token of an attachment a handle call (`getToken`, `getAccessToken`, `invalidate`) acts on: the
@@ -40,6 +41,8 @@ const REQUEST_OPTION_REGISTRY: Record<keyof OAuth2RequestOptions, true> = {
   dpopNonceRetried: true,
 };
 const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(REQUEST_OPTION_REGISTRY));
+/** The keys a caller sets (the others are the plugin's markers): the ones a typo is compared with. */
+const PUBLIC_REQUEST_KEYS = ['skip', 'scope', 'resource'] as const;
 
 /** `scope` with its scopes sorted, deduplicated and separated by one space: equal sets give equal strings. */
 export function normaliseScope(scope: string): string {
@@ -86,7 +89,7 @@ export function requestSelector(options: object): NormalisedSelector | undefined
     if (!REQUEST_OPTION_KEYS.has(key)) {
       throw requestOptionsError(
         `oauth2.${key}`,
-        `unknown per-request option "oauth2.${key}" (known: skip, scope, resource)`,
+        `unknown per-request option "oauth2.${key}"${didYouMean(key, PUBLIC_REQUEST_KEYS, 'oauth2.')} (known: skip, scope, resource)`,
       );
     }
   }
@@ -107,7 +110,8 @@ export function handleSelector(
   }
   for (const key of Object.keys(options)) {
     if (key !== 'scope' && key !== 'resource' && !extra.includes(key)) {
-      throw requestOptionsError(`${method}.${key}`, `unknown option "${key}" of ${method}()`);
+      const known = ['scope', 'resource', ...extra];
+      throw requestOptionsError(`${method}.${key}`, `unknown option "${key}" of ${method}()${didYouMean(key, known)}`);
     }
   }
   const { scope, resource } = options as TokenSelector;
