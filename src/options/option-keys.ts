@@ -9,7 +9,7 @@ import type {
   RejectionOptions,
   RetryOptions,
 } from './options';
-import type { Preset } from './presets';
+import type { MangopayPresetOptions, MusementPresetOptions, Preset } from './presets';
 import { didYouMean } from './suggest';
 
 /**
@@ -67,6 +67,40 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
 
 /** Keys a {@link Preset} adds for `axios.create` (not options of the plugin): accepted and ignored by `attachOAuth2`. */
 export const PRESET_KEYS = keysOf<Omit<Preset, keyof OAuth2Options>>({ baseURL: true, headers: true });
+
+/** Keys of `mangopay(options)`: the plugin's options but `tokenUrl` and `clientSecret` (`apiKey` instead), and its own. */
+export const MANGOPAY_KEYS: readonly string[] = [
+  ...OPTION_KEYS.filter((key) => key !== 'tokenUrl' && key !== 'clientSecret'),
+  ...keysOf<Omit<MangopayPresetOptions, keyof OAuth2Options>>({
+    environment: true,
+    apiKey: true,
+    baseURL: true,
+    origin: true,
+  }),
+];
+
+/** Keys of `musement(options)`: the plugin's options but `tokenUrl`, and its own. */
+export const MUSEMENT_KEYS: readonly string[] = [
+  ...OPTION_KEYS.filter((key) => key !== 'tokenUrl'),
+  ...keysOf<Omit<MusementPresetOptions, keyof OAuth2Options>>({
+    environment: true,
+    application: true,
+    legacyLogin: true,
+    baseURL: true,
+  }),
+];
+
+/** Throws `OAuth2OptionsError` for the first key of a preset's `options` not in `known`, with the nearest known key. */
+export function checkPresetKeys(preset: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) return; // the required options then name the problem
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key))
+      throw new OAuth2OptionsError(
+        key,
+        `axios-oauth2-bearer: unknown option "${key}" of ${preset}()${didYouMean(key, known)}`,
+      );
+  }
+}
 
 /** Keys of an `apiOrigins` entry given as an object. */
 export const API_ORIGIN_KEYS = keysOf<ApiOrigin>({ origin: true, scope: true, resource: true });
