@@ -223,7 +223,7 @@ export class TokenEndpointError extends OAuth2Error {
 
 /** How long a cool-down ending at `retryAt` has left at `now`, and how a message says it. */
 function coolDown(retryAt: number, now: number): { retryAfterMs: number; text: string } {
-  const retryAfterMs = Math.max(0, retryAt - now);
+  const retryAfterMs = Math.max(0, Math.ceil(retryAt - now));
   const text = `no token request until ${new Date(retryAt).toISOString()} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`;
   return { retryAfterMs, text };
 }
@@ -237,8 +237,8 @@ export class AccountLockedError extends OAuth2Error {
   }
   /** Milliseconds from when this error was created until the cool-down ends. */
   readonly retryAfterMs: number;
-  /** When the cool-down ends. */
-  readonly retryAt: Date;
+  /** When the cool-down ends, in whole epoch milliseconds on the plugin's clock. */
+  readonly retryAt: number;
   /** The token endpoint's `error` code that opened the cool-down, if any. */
   readonly error?: string;
   readonly status?: number;
@@ -252,7 +252,7 @@ export class AccountLockedError extends OAuth2Error {
     const { retryAfterMs, text } = coolDown(retryAt, now);
     super('OAUTH2_ACCOUNT_LOCKED', `The token endpoint locked this client out; ${text}`, options);
     this.retryAfterMs = retryAfterMs;
-    this.retryAt = new Date(retryAt);
+    this.retryAt = retryAt;
     this.error = details.error;
     this.status = details.status;
   }
@@ -303,8 +303,8 @@ export class TokenRejectedError extends OAuth2Error {
   }
   /** Milliseconds from when this error was created until the cool-down ends. */
   readonly retryAfterMs: number;
-  /** When the cool-down ends and one trial token may be fetched. */
-  readonly retryAt: Date;
+  /** When the cool-down ends and one trial token may be fetched, in whole epoch milliseconds on the plugin's clock. */
+  readonly retryAt: number;
   /** HTTP status of the rejection (401). */
   readonly status?: number;
   /** Cool-downs in a row without a token being accepted in between (drives the doubling). */
@@ -325,7 +325,7 @@ export class TokenRejectedError extends OAuth2Error {
       options,
     );
     this.retryAfterMs = retryAfterMs;
-    this.retryAt = new Date(retryAt);
+    this.retryAt = retryAt;
     this.status = details.status;
     this.consecutive = details.consecutive;
   }

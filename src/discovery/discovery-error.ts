@@ -34,8 +34,8 @@ export class DiscoveryError extends OAuth2Error {
   readonly urls: string[];
   /** HTTP status of the last metadata response, when one was received. */
   readonly status?: number;
-  /** When the metadata may be fetched again. */
-  readonly retryAt: Date;
+  /** When the metadata may be fetched again, in whole epoch milliseconds on the plugin's clock. */
+  readonly retryAt: number;
 
   constructor(
     message: string,
@@ -51,6 +51,6 @@ export class DiscoveryError extends OAuth2Error {
     this.issuer = details.issuer;
     this.urls = details.urls;
     if (details.status !== undefined) this.status = details.status;
-    this.retryAt = new Date(details.retryAt);
+    this.retryAt = details.retryAt;
   }
 }

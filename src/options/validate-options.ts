@@ -369,7 +369,10 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const clientCertificate = mutualTls ? checkMutualTls(clientAuthentication, instance, tokenHttpClient) : undefined;
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
   const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
-  const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  const readClock: () => number =
+    optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  // Whole milliseconds: every time the plugin shows (expiresAt, retryAt, hook payloads) is an integer.
+  const clock = () => Math.floor(readClock());
   return {
     tokenUrl,
     issuer,
