@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { registerAttachment } from './attachments';
-import type { AxiosLike } from './axios-like';
+import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from '../options/options';
@@ -114,10 +114,11 @@ export interface OAuth2Handle {
 export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): OAuth2Handle {
   // The plugin uses only what AxiosLike declares; this copy's types stand for any copy's.
   const instance = axiosInstance as unknown as AxiosInstance;
-  if (!instance || typeof instance.request !== 'function' || !instance.interceptors) {
+  const notAxios = notAxiosLike(instance);
+  if (notAxios !== undefined) {
     throw new OAuth2OptionsError(
       'instance',
-      'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument',
+      `axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument, ${notAxios}`,
     );
   }
   const resolved = resolveOptions(instance, options);

@@ -373,6 +373,7 @@ export interface OAuth2Options {
   /**
    * Clock in epoch milliseconds, for tests. The default follows a monotonic clock, so steps of the
    * wall clock (NTP, a changed system time) do not stretch or cut cool-downs and token lifetimes.
+   * Read as whole milliseconds (rounded down), so every time the plugin shows is an integer.
    * @default `Date.now()` read once at attach time, advanced by `performance.now()`
    */
   clock?: () => number;

@@ -8,6 +8,7 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import { didYouMean } from './suggest';
 import { checkClientCertificate, isTlsMethod } from '../client-auth/mutual-tls';
 import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
 import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
@@ -323,7 +324,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   if (!isObject(options)) fail('options', 'an object', options);
   for (const key of Object.keys(options)) {
     if (!isListed(OPTION_KEYS, key) && !isListed(PRESET_KEYS, key)) {
-      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"`);
+      const known = [...OPTION_KEYS, ...PRESET_KEYS];
+      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"${didYouMean(key, known)}`);
     }
   }
   const o = options as unknown as Record<string, unknown>;
@@ -367,7 +369,10 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const clientCertificate = checkClientCertificate(clientAuthentication, instance, tokenHttpClient);
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
   const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
-  const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  const readClock: () => number =
+    optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  // Whole milliseconds: every time the plugin shows (expiresAt, retryAt, hook payloads) is an integer.
+  const clock = () => Math.floor(readClock());
   return {
     tokenUrl,
     issuer,

@@ -32,7 +32,7 @@ const m = musement({ environment: 'production', clientId: 'a', clientSecret: 'b'
 void api.get('/users', { oauth2: { skip: true } }); // the per-request option is typed through module augmentation
 const token: Promise<string> = handle.getAccessToken();
 function describe(e: unknown): string {
-  if (e instanceof AccountLockedError) return `retry in ${e.retryAfterMs} ms at ${e.retryAt.toISOString()}`;
+  if (e instanceof AccountLockedError) return `retry in ${e.retryAfterMs} ms at ${new Date(e.retryAt).toISOString()}`;
   if (e instanceof TokenEndpointError) return `${e.code} ${e.error ?? ''} ${e.status ?? ''}`;
   if (e instanceof InvalidTokenResponseError) return e.field;
   return e instanceof OAuth2Error ? e.code : 'other';
