@@ -18,8 +18,15 @@ export type {
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
-  DPoPOptions,
 } from './options/options';
+export type {
+  SenderConstraint,
+  BoundSenderConstraint,
+  ConstraintSession,
+  ConstraintAttachment,
+  ConstrainedRequest,
+  ConstraintTokenFailure,
+} from './contracts/sender-constraint';
 export type {
   OAuth2Hooks,
   TokenEvent,

@@ -13,8 +13,8 @@ import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/ass
 import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
 import { OAuth2RequestOptionsError } from '../errors';
-import { DPoPBinding } from '../dpop/dpop-binding';
-import { dpopTokenTypes, resolveDPoPOption } from '../dpop/dpop-option';
+import type { BoundSenderConstraint, SenderConstraint } from '../contracts/sender-constraint';
+import { constrainedTokenTypes, resolveSenderConstraint } from './sender-constraint-option';
 import {
   API_ORIGIN_KEYS,
   checkKeys,
@@ -56,8 +56,8 @@ export interface ResolvedOptions {
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
-  /** DPoP (RFC 9449): the attachment's key and lazily loaded signer; undefined when off. */
-  dpop?: DPoPBinding;
+  /** The sender constraint (`dpop()`), bound to this attachment, its session loaded lazily; undefined when none. */
+  senderConstraint?: BoundSenderConstraint;
   tokenRequestFormat: 'form' | 'json';
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
@@ -183,8 +183,9 @@ function resolveGrant(value: unknown): GrantOptions {
   return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
 }
 
-function resolveTokenTypes(value: unknown, dpop: boolean): ReadonlySet<string> {
-  if (dpop) return dpopTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, false));
+function resolveTokenTypes(value: unknown, constraint: SenderConstraint | undefined): ReadonlySet<string> {
+  if (constraint)
+    return constrainedTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, undefined), constraint);
   if (value === undefined) return new Set(['bearer']);
   if (!Array.isArray(value) || value.length === 0) fail('acceptTokenTypes', 'a non-empty array of strings', value);
   return new Set(
@@ -366,8 +367,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       : requireString('clientSecret', o.clientSecret);
   const clientCertificate = checkClientCertificate(clientAuthentication, instance, tokenHttpClient);
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
-  const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
   const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  const senderConstraint = resolveSenderConstraint(o.senderConstraint, { sharedStore: o.store !== undefined, clock });
   return {
     tokenUrl,
     issuer,
@@ -394,8 +395,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
         DEFAULT_TOKEN_LIFETIME_SECONDS,
       ) * 1000,
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
-    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, dpopKey !== undefined),
-    dpop: dpopKey && new DPoPBinding(dpopKey, clock),
+    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, senderConstraint?.constraint),
+    senderConstraint,
     tokenRequestFormat,
     tokenRequestHeaders: optional(
       'tokenRequestHeaders',
