@@ -25,6 +25,7 @@ export type {
   ConstraintSession,
   ConstraintAttachment,
   ConstrainedRequest,
+  ConstrainedHeaders,
   ConstraintTokenFailure,
 } from './contracts/sender-constraint';
 export type {

@@ -1,4 +1,3 @@
-import type { AxiosHeaders } from 'axios';
 import type { OAuth2Error, OAuth2ErrorOptions } from '../errors';
 import type { RequestTarget } from '../util/url';
 
@@ -21,6 +20,11 @@ export type ConstrainedRequest = RequestTarget & {
   env?: unknown;
 };
 
+/** The headers of an outgoing API request (axios's `AxiosHeaders` of any axios copy), as the constraint writes them. */
+export interface ConstrainedHeaders {
+  set(name: string, value: string, rewrite?: boolean): unknown;
+}
+
 /** A failure answer of the token endpoint, as the constraint sees it (headers lower-cased, scrubbed). */
 export interface ConstraintTokenFailure {
   readonly status?: number;
@@ -42,7 +46,7 @@ export interface ConstraintSession {
    * Makes an API request carrying `accessToken` (a token of this constraint) fit to send: sets its
    * proof header(s) on `headers`, and keeps them from another origin along a redirect.
    */
-  signRequest(config: ConstrainedRequest, headers: AxiosHeaders, accessToken: string): void;
+  signRequest(config: ConstrainedRequest, headers: ConstrainedHeaders, accessToken: string): void;
   /** Notes what a response (of the API or the token endpoint at `from`) says for later proofs (a `DPoP-Nonce`). */
   noteResponse(from: string | RequestTarget, headers: unknown): void;
   /** Whether a token endpoint failure is a challenge to answer by sending the request once more. */

@@ -1,5 +1,9 @@
-import type { AxiosHeaders } from 'axios';
-import type { ConstrainedRequest, ConstraintSession, ConstraintTokenFailure } from '../../contracts/sender-constraint';
+import type {
+  ConstrainedHeaders,
+  ConstrainedRequest,
+  ConstraintSession,
+  ConstraintTokenFailure,
+} from '../../contracts/sender-constraint';
 import { DPoPNonceError, type OAuth2ErrorOptions } from '../../errors';
 import { headerValue } from '../../util/headers';
 import { requestUrl, type RequestTarget } from '../../util/url';
@@ -62,7 +66,7 @@ export class DPoPSession implements ConstraintSession {
   }
 
   /** Sets a fresh `DPoP` proof for `accessToken` on an API request's headers. */
-  signRequest(config: ConstrainedRequest, headers: AxiosHeaders, accessToken: string): void {
+  signRequest(config: ConstrainedRequest, headers: ConstrainedHeaders, accessToken: string): void {
     const url = requestUrl(config);
     headers.set('DPoP', this.apiProof((config.method ?? 'get').toUpperCase(), url, accessToken), true);
     // Never forwarded to another origin along a redirect, like `Authorization`.

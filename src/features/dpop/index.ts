@@ -11,5 +11,6 @@ export type {
   ConstraintSession,
   ConstraintAttachment,
   ConstrainedRequest,
+  ConstrainedHeaders,
   ConstraintTokenFailure,
 } from '../../contracts/sender-constraint';
