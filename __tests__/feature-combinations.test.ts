@@ -7,6 +7,7 @@
 import axios from 'axios';
 import { generateKeyPairSync } from 'node:crypto';
 import { attachOAuth2, type OAuth2Handle } from '../src';
+import { dpop } from '../src/features/dpop';
 import { startAuthServer, type AuthServer } from '../src/testing';
 
 let server: AuthServer;
@@ -26,7 +27,7 @@ test('DPoP with a discovered token endpoint: proofs name that endpoint, nonces a
     issuer: server.issuer,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/users/${i}`)));
@@ -44,7 +45,7 @@ test('DPoP and several tokens: each resource gets its own DPoP-bound token, both
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   const [a, b] = await Promise.all([
@@ -90,7 +91,7 @@ test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a n
     clientId: server.clientId,
     clientAuthentication: 'private_key_jwt',
     privateKey,
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   expect((await api.get('/users')).status).toBe(200);

@@ -47,6 +47,7 @@ import { basicAuthorization, formEncode } from '../src/token/token-request';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { hookChannelName } from '../src/observability';
+import { dpop } from '../src/features/dpop';
 
 interface Run {
   lb: Loopback;
@@ -701,7 +702,7 @@ describe('DPoP paths', () => {
       clientSecret: SECRET,
       retry: { retries: 0 },
       hooks: recordingHooks(events),
-      dpop: { privateKey: path.key as string },
+      senderConstraint: dpop({ privateKey: path.key as string }),
     });
     const error = await api.post('/payins', { amount: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(path.outcome as new () => Error);

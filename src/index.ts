@@ -18,8 +18,16 @@ export type {
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
-  DPoPOptions,
 } from './options/options';
+export type {
+  SenderConstraint,
+  BoundSenderConstraint,
+  ConstraintSession,
+  ConstraintAttachment,
+  ConstrainedRequest,
+  ConstrainedHeaders,
+  ConstraintTokenFailure,
+} from './contracts/sender-constraint';
 export type {
   OAuth2Hooks,
   TokenEvent,

@@ -1,14 +1,6 @@
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
-import type {
-  ApiOrigin,
-  DPoPOptions,
-  GrantOptions,
-  LockoutOptions,
-  OAuth2Options,
-  RejectionOptions,
-  RetryOptions,
-} from './options';
+import type { ApiOrigin, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
 import type { MangopayPresetOptions, MusementPresetOptions, Preset } from './presets';
 import { didYouMean } from './suggest';
 
@@ -39,7 +31,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   defaultTokenLifetimeSeconds: true,
   basicEncoding: true,
   acceptTokenTypes: true,
-  dpop: true,
+  senderConstraint: true,
   tokenRequestFormat: true,
   tokenRequestHeaders: true,
   tokenRequestParams: true,
@@ -107,9 +99,6 @@ export const API_ORIGIN_KEYS = keysOf<ApiOrigin>({ origin: true, scope: true, re
 
 /** Keys of `retry`. */
 export const RETRY_KEYS = keysOf<RetryOptions>({ retries: true, baseDelayMs: true, maxDelayMs: true });
-
-/** Keys of `dpop` (the object form). */
-export const DPOP_KEYS = keysOf<DPoPOptions>({ privateKey: true });
 
 /** Keys of `lockout`. */
 export const LOCKOUT_KEYS = keysOf<LockoutOptions>({

@@ -14,8 +14,8 @@ import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/ass
 import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
 import { OAuth2RequestOptionsError } from '../errors';
-import { DPoPBinding } from '../dpop/dpop-binding';
-import { dpopTokenTypes, resolveDPoPOption } from '../dpop/dpop-option';
+import type { BoundSenderConstraint, SenderConstraint } from '../contracts/sender-constraint';
+import { constrainedTokenTypes, resolveSenderConstraint } from './sender-constraint-option';
 import {
   API_ORIGIN_KEYS,
   checkKeys,
@@ -57,8 +57,8 @@ export interface ResolvedOptions {
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
-  /** DPoP (RFC 9449): the attachment's key and lazily loaded signer; undefined when off. */
-  dpop?: DPoPBinding;
+  /** The sender constraint (`dpop()`), bound to this attachment, its session loaded lazily; undefined when none. */
+  senderConstraint?: BoundSenderConstraint;
   tokenRequestFormat: 'form' | 'json';
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
@@ -184,8 +184,9 @@ function resolveGrant(value: unknown): GrantOptions {
   return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
 }
 
-function resolveTokenTypes(value: unknown, dpop: boolean): ReadonlySet<string> {
-  if (dpop) return dpopTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, false));
+function resolveTokenTypes(value: unknown, constraint: SenderConstraint | undefined): ReadonlySet<string> {
+  if (constraint)
+    return constrainedTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, undefined), constraint);
   if (value === undefined) return new Set(['bearer']);
   if (!Array.isArray(value) || value.length === 0) fail('acceptTokenTypes', 'a non-empty array of strings', value);
   return new Set(
@@ -368,11 +369,11 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
       : requireString('clientSecret', o.clientSecret);
   const clientCertificate = checkClientCertificate(clientAuthentication, instance, tokenHttpClient);
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
-  const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
   const readClock: () => number =
     optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
   // Whole milliseconds: every time the plugin shows (expiresAt, retryAt, hook payloads) is an integer.
   const clock = () => Math.floor(readClock());
+  const senderConstraint = resolveSenderConstraint(o.senderConstraint, { sharedStore: o.store !== undefined, clock });
   return {
     tokenUrl,
     issuer,
@@ -399,8 +400,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
         DEFAULT_TOKEN_LIFETIME_SECONDS,
       ) * 1000,
     basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
-    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, dpopKey !== undefined),
-    dpop: dpopKey && new DPoPBinding(dpopKey, clock),
+    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, senderConstraint?.constraint),
+    senderConstraint,
     tokenRequestFormat,
     tokenRequestHeaders: optional(
       'tokenRequestHeaders',

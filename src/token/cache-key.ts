@@ -61,7 +61,7 @@ function endpointIdentity(url: string): unknown[] {
  *   client id, the grant type and the username (password grant), every parameter of the request by name
  *   (`tokenRequestParams`, scope, resource, audience…) with its value unless it may be a secret, every
  *   `tokenRequestHeaders` name with its value unless it may be a secret, the client certificate's
- *   thumbprint (mutual TLS) and the DPoP key's thumbprint (both public).
+ *   thumbprint (mutual TLS) and the sender constraint's part (a DPoP key's thumbprint; all public).
  * - Not counted: the client secret (every method, `client_secret_jwt` included), the password, values
  *   of secret-looking parameter and header names (`Authorization`, `X-Api-Key`, `client_secret`…) and
  *   a password in the URL. Attachments differing only there share a key: they are the same client or
@@ -89,7 +89,8 @@ export function cacheKey(options: ResolvedOptions): string {
   ];
   // Mutual TLS: tokens may be bound to the certificate (RFC 8705 §3), so it is part of the key (its public thumbprint).
   if (options.clientCertificate !== undefined) parts.push(`x5t#S256:${options.clientCertificate}`);
-  // A DPoP token is bound to one key: only a client holding that key (RFC 7638 thumbprint) may use it.
-  if (options.dpop) parts.push([['dpop', options.dpop.key.thumbprint]]);
+  // A sender-constrained token is bound to one key: only a client holding it (its public part) may use the token.
+  const constraint = options.senderConstraint?.constraint;
+  if (constraint) parts.push([constraint.cacheKeyPart]);
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

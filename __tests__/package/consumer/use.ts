@@ -16,6 +16,7 @@ import {
   TOKEN_TRACE_CHANNEL,
 } from 'axios-oauth2-bearer';
 import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
+import { dpop, type DPoPConstraint, type DPoPOptions } from 'axios-oauth2-bearer/dpop';
 
 const preset = mangopay({ environment: 'sandbox', clientId: 'id', apiKey: 'key' });
 const api = axios.create({ baseURL: preset.baseURL });
@@ -46,3 +47,13 @@ const traced = (message: TokenTraceMessage): string => `${message.cacheKey} ${me
 export { closed, dispose, channels, traced };
 const server: Promise<AuthServer> = startAuthServer();
 export { options, m, token, describe, store, server };
+
+// The dpop subpath: a sender constraint value given to the senderConstraint option.
+const dpopOptions: DPoPOptions = { privateKey: '-----BEGIN PRIVATE KEY-----' };
+export const makeConstraint = (): DPoPConstraint => dpop(dpopOptions);
+export const constrained: OAuth2Options = {
+  tokenUrl: 'https://x.example/token',
+  clientId: 'a',
+  clientSecret: 'b',
+  senderConstraint: dpop(),
+};
