@@ -25,7 +25,10 @@ class MutationSequencer extends Sequencer {
       pattern,
     );
     if (process.env.MUTATION_DEBUG)
-      require('node:fs').appendFileSync(process.env.MUTATION_DEBUG, `${tests.length} -> ${kept.length} ${kept.map((f) => f.split('/').pop()).join(',')}\n`);
+      require('node:fs').appendFileSync(
+        process.env.MUTATION_DEBUG,
+        `${tests.length} -> ${kept.length} ${kept.map((f) => f.split('/').pop()).join(',')}\n`,
+      );
     const byPath = new Map(tests.map((test) => [test.path, test]));
     return kept.map((file) => byPath.get(file));
   }
