@@ -7,7 +7,7 @@ import {
   TokenEndpointError,
   type ErrorResponse,
 } from '../errors';
-import type { DiscoveryError } from '../discovery/discovery-error';
+import type { OAuth2Error } from '../errors';
 import { emit } from '../options/hooks';
 import { requestSecrets, type Secrets } from '../security/secrets';
 import type { StoredToken } from '../store/token-store';
@@ -36,7 +36,7 @@ export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
   | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | DPoPNonceError }
-  | { kind: 'discovery'; error: DiscoveryError };
+  | { kind: 'discovery'; error: OAuth2Error };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
 export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {
