@@ -27,7 +27,7 @@ import type { ResolvedOptions } from '../options/validate-options';
  * - `failed`: the renewal failed for good: a {@link TokenEndpointError} (permanent, or transient with
  *   the retries spent) or an {@link InvalidTokenResponseError}, scrubbed of the grant's secrets, ready
  *   to be thrown;
- * - `discovery`: no token endpoint could be discovered (`issuer` without `tokenUrl`): no token request
+ * - `discovery`: the endpoint source (`discover(issuer)`) found no token endpoint: no token request
  *   was made; not retried here, the discovery has its own back-off.
  *
  * Cancellation by `detach()` is not an outcome: the runner rejects with `DetachedError`.
