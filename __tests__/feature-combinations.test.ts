@@ -8,6 +8,7 @@ import axios from 'axios';
 import { generateKeyPairSync } from 'node:crypto';
 import { attachOAuth2, type OAuth2Handle } from '../src';
 import { dpop } from '../src/features/dpop';
+import { discover } from '../src/features/discovery';
 import { startAuthServer, type AuthServer } from '../src/testing';
 
 let server: AuthServer;
@@ -24,7 +25,7 @@ test('DPoP with a discovered token endpoint: proofs name that endpoint, nonces a
   });
   const api = axios.create({ baseURL: server.apiBaseUrl });
   auth = attachOAuth2(api, {
-    issuer: server.issuer,
+    tokenUrl: discover(server.issuer as string),
     clientId: server.clientId,
     clientSecret: server.clientSecret,
     senderConstraint: dpop(),
@@ -66,7 +67,7 @@ test('private_key_jwt with discovery: the assertion is for the issuer, accepted;
   server = await startAuthServer({ discovery: {}, clientAssertion: { publicKey } });
   const api = axios.create({ baseURL: server.apiBaseUrl });
   auth = attachOAuth2(api, {
-    issuer: server.issuer,
+    tokenUrl: discover(server.issuer as string),
     clientId: server.clientId,
     clientAuthentication: 'private_key_jwt',
     privateKey,
@@ -107,7 +108,11 @@ test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a n
 test('discovery with several tokens: one metadata request for the attachment, whatever the entries', async () => {
   server = await startAuthServer({ discovery: {} });
   const api = axios.create({ baseURL: server.apiBaseUrl });
-  auth = attachOAuth2(api, { issuer: server.issuer, clientId: server.clientId, clientSecret: server.clientSecret });
+  auth = attachOAuth2(api, {
+    tokenUrl: discover(server.issuer as string),
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+  });
 
   await Promise.all([
     api.get('/users'),

@@ -17,7 +17,6 @@ import {
   attachOAuth2,
   DPoPNonceError,
   DetachedError,
-  DiscoveryError,
   GrantParametersError,
   InvalidTokenResponseError,
   OAuth2RequestOptionsError,
@@ -46,7 +45,9 @@ import {
 import { basicAuthorization, formEncode } from '../src/token/token-request';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 import { startAuthServer, type AuthServer } from '../src/testing';
-import { hookChannelName } from '../src/observability';
+import { diagnosticsChannels, hookChannelName } from '../src/features/diagnostics';
+import { discover, DiscoveryError } from '../src/features/discovery';
+import { revokeOnClose } from '../src/features/revocation';
 import { dpop } from '../src/features/dpop';
 
 interface Run {
@@ -100,7 +101,7 @@ const PATHS: Path[] = [
   {
     // close() revokes the token: a revocation endpoint that echoes the credentials and the token.
     name: 'revocation refused, the answer echoing the credentials and the token (close())',
-    options: () => ({ revocationUrl: `${currentLb().origin}/revoke` }),
+    options: () => ({ extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentLb().origin}/revoke` })] }),
     arrange: (lb) =>
       (lb.onApi = (call, res) =>
         echoError({ authorization: call.authorization, body: call.body, connection: call.connection }, res, 400)),
@@ -113,7 +114,7 @@ const PATHS: Path[] = [
   },
   {
     name: 'revocation refused with the token itself as the error code (close())',
-    options: () => ({ revocationUrl: `${currentLb().origin}/revoke` }),
+    options: () => ({ extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentLb().origin}/revoke` })] }),
     arrange: (lb) =>
       (lb.onApi = (call, res) => sendJson(res, 400, { error: new URLSearchParams(call.body).get('token') ?? 'none' })),
     act: async ({ auth }) => {
@@ -125,7 +126,7 @@ const PATHS: Path[] = [
   },
   {
     name: 'revocation endpoint unreachable (close())',
-    options: () => ({ revocationUrl: `${currentDeadOrigin()}/revoke` }),
+    options: () => ({ extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentDeadOrigin()}/revoke` })] }),
     act: async ({ auth }) => {
       await auth.getAccessToken();
       await auth.close();
@@ -136,7 +137,10 @@ const PATHS: Path[] = [
   {
     // The revocation request has the token request's deadline: a trickling answer cannot hold close().
     name: 'revocation endpoint never answers (close(), its deadline)',
-    options: () => ({ revocationUrl: `${currentLb().origin}/revoke`, tokenRequestTimeoutMs: 200 }),
+    options: () => ({
+      extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentLb().origin}/revoke` })],
+      tokenRequestTimeoutMs: 200,
+    }),
     arrange: (lb) => (lb.onApi = hang),
     act: async ({ auth }) => {
       await auth.getAccessToken();
@@ -442,6 +446,7 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
       apiOrigins: [lb.origin, deadOrigin],
       retry: { retries: 0 },
       hooks,
+      extensions: [diagnosticsChannels()],
       ...clientAuth,
       ...path.options?.({ hooks }),
     });
@@ -530,7 +535,9 @@ describe('mutual TLS and discovery', () => {
     const events: Array<[string, unknown]> = [];
     const api = axios.create({ baseURL: server.apiBaseUrl, httpsAgent: clientAgent(pki.ca, cert) });
     const auth = attachOAuth2(api, {
-      issuer: setup.deadIssuer ? `https://127.0.0.1:${deadOrigin.split(':')[2]}/t` : server.issuer,
+      tokenUrl: discover(
+        setup.deadIssuer ? `https://127.0.0.1:${deadOrigin.split(':')[2]}/t` : (server.issuer as string),
+      ),
       clientId: CLIENT_ID,
       clientAuthentication: 'tls_client_auth',
       retry: { retries: 0 },
@@ -555,7 +562,7 @@ describe('mutual TLS and discovery', () => {
     lb.onApi = (call, res) => sendJson(res, 200, { issuer: `${lb.origin}/other`, token_endpoint: lb.tokenUrl });
     const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
     const auth = attachOAuth2(api, {
-      issuer: `${lb.origin}/t`,
+      tokenUrl: discover(`${lb.origin}/t`),
       clientId: CLIENT_ID,
       clientSecret: SECRET,
       grant: { type: 'password', username: USERNAME, password: PASSWORD },
@@ -702,6 +709,7 @@ describe('DPoP paths', () => {
       clientSecret: SECRET,
       retry: { retries: 0 },
       hooks: recordingHooks(events),
+      extensions: [diagnosticsChannels()],
       senderConstraint: dpop({ privateKey: path.key as string }),
     });
     const error = await api.post('/payins', { amount: 1 }).catch((e: unknown) => e);

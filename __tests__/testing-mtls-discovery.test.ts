@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { attachOAuth2, TokenEndpointError } from '../src';
+import { discover } from '../src/features/discovery';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 
@@ -46,7 +47,7 @@ it('tls_client_auth with discovery: metadata at the RFC 8414 location, the mTLS 
   expect(s.issuer).toBe(`${s.url}/tenant`);
   const api = sdk(s, registered);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
     clientAuthentication: 'tls_client_auth',
   });
@@ -72,7 +73,7 @@ it('self_signed_tls_client_auth, OpenID Discovery only (the RFC 8414 location an
   const s = await start({ discovery: { serve: ['openid-configuration'] } });
   const api = sdk(s, selfSigned);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
     clientAuthentication: 'self_signed_tls_client_auth',
   });
@@ -88,7 +89,7 @@ it('a certificate the server does not accept: invalid_client once for a burst', 
   const s = await start();
   const api = sdk(s, other);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
     clientAuthentication: 'tls_client_auth',
   });
@@ -108,7 +109,7 @@ it('a stated issuer that is not the real one: OAUTH2_ISSUER_MISMATCH and no toke
   const s = await start({ discovery: { issuerPath: '/tenant', issuer: 'https://impostor.example/tenant' } });
   const api = sdk(s, registered);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
     clientAuthentication: 'tls_client_auth',
   });

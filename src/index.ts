@@ -38,15 +38,9 @@ export type {
   RequestSkippedEvent,
   RevocationFailedEvent,
 } from './options/hooks';
-export {
-  CACHE_HIT_CHANNEL,
-  CACHE_MISS_CHANNEL,
-  CHANNEL_NAMES,
-  TOKEN_TRACE_CHANNEL,
-  type CacheMessage,
-  type TokenTraceMessage,
-} from './observability';
-export type { CloseOptions } from './disposal/close';
+export type { CloseOptions } from './attach/close';
+export type { EndpointSource, ResolvedEndpoint } from './contracts/endpoint';
+export type { Extension } from './contracts/extension';
 export type { OAuth2RequestOptions } from './interceptors/request-options';
 export type { RequestTransport } from './interceptors/transport';
 export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './store/token-store';
@@ -69,7 +63,6 @@ export {
   type OAuth2ErrorOptions,
   type TokenEndpointErrorDetails,
 } from './errors';
-export { DiscoveryError, type DiscoveryFailureReason } from './discovery/discovery-error';
 export { isTokenRejected } from './policy/token-rejection';
 export { parseWwwAuthenticate, type Challenge } from './policy/www-authenticate';
 export {

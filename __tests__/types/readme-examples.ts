@@ -7,13 +7,15 @@ import axios from 'axios';
 import * as fs from 'node:fs';
 import { Agent } from 'node:https';
 import dc from 'node:diagnostics_channel';
+import { attachOAuth2 } from '../../src';
+import { discover, DiscoveryError } from '../../src/features/discovery';
 import {
-  attachOAuth2,
-  DiscoveryError,
+  diagnosticsChannels,
   TOKEN_TRACE_CHANNEL,
   type TokenTraceMessage,
   type CacheMessage,
-} from '../../src';
+} from '../../src/features/diagnostics';
+import { revokeOnClose } from '../../src/features/revocation';
 import { startAuthServer } from '../../src/testing';
 import { dpop } from '../../src/features/dpop';
 import { instrumentOAuth2 } from '../../examples/opentelemetry/instrument';
@@ -56,7 +58,7 @@ export function mutualTls(): void {
     httpsAgent: new Agent({ key: fs.readFileSync('client.key'), cert: fs.readFileSync('client.crt') }),
   });
   attachOAuth2(api, {
-    issuer: 'https://as.bank.example', // or tokenUrl
+    tokenUrl: discover('https://as.bank.example'), // or the token URL
     clientId: 'my-client',
     clientAuthentication: 'tls_client_auth', // or 'self_signed_tls_client_auth'
   });
@@ -80,7 +82,7 @@ export function customGrant(): void {
 
 export async function discovery(): Promise<void> {
   const api = axios.create({ baseURL: 'https://api.example.com' });
-  attachOAuth2(api, { issuer: 'https://login.example.com/tenant-a', clientId, clientSecret });
+  attachOAuth2(api, { tokenUrl: discover('https://login.example.com/tenant-a'), clientId, clientSecret });
   try {
     await api.get('/users');
   } catch (error) {
@@ -120,6 +122,8 @@ export function senderConstraint(): void {
 }
 
 export function observability(): () => void {
+  const api = axios.create({ baseURL: 'https://api.example.com' });
+  attachOAuth2(api, { tokenUrl, clientId, clientSecret, extensions: [diagnosticsChannels()] });
   dc.subscribe('axios-oauth2-bearer:cache-miss', (message) => misses.inc(message as CacheMessage));
   const started = new WeakMap<object, number>();
   dc.tracingChannel<TokenTraceMessage>(TOKEN_TRACE_CHANNEL).subscribe({
@@ -139,7 +143,7 @@ export async function closing(): Promise<void> {
     tokenUrl,
     clientId,
     clientSecret,
-    revocationUrl: 'https://auth.example.com/oauth/revoke',
+    extensions: [revokeOnClose({ url: 'https://auth.example.com/oauth/revoke' })],
     hooks: { onRevocationFailed: ({ status, error, message }) => console.warn(message, status, error) },
   });
   await auth.close(); // or close({ revoke: false })

@@ -12,12 +12,14 @@ import { Lifecycle } from './lifecycle';
 import { createResolvedRejectionHandler } from '../interceptors/resolved-rejection';
 import { SafeStore } from '../store/safe-store';
 import type { StoredToken } from '../store/token-store';
-import { EndpointExchange, lazyDiscovery } from '../token/endpoint-exchange';
+import { EndpointExchange } from '../token/endpoint-exchange';
 import { GrantRunner } from '../token/grant-runner';
 import { TokenCache } from '../token/token-cache';
 import { resolveOptions } from '../options/validate-options';
-import { Observer } from '../observability/observer';
-import { closeAttachment, type CloseOptions } from '../disposal/close';
+import { attachmentEvents } from '../events/attachment-events';
+import { closeAttachment, type CloseOptions } from './close';
+import type { AttachedExtension } from '../contracts/extension';
+import type { EndpointResolver } from '../contracts/endpoint';
 
 declare global {
   // Declared as @types/node and lib.esnext.disposable do (identical declarations merge), so the
@@ -86,10 +88,11 @@ export interface OAuth2Handle {
    */
   detach(): void;
   /**
-   * Ends the attachment: everything {@link OAuth2Handle.detach} does (at once), then, with a
-   * `revocationUrl` option, revokes (RFC 7009) the access token this process holds, unless it may be
-   * shared (a `store` option) or `revoke: false`. Never rejects: a failed revocation is reported
-   * through the `onRevocationFailed` hook. Idempotent: later calls return the first call's promise.
+   * Ends the attachment: everything {@link OAuth2Handle.detach} does (at once), then each extension's
+   * close step: with `revokeOnClose()`, revokes (RFC 7009) the access tokens this process holds,
+   * unless they may be shared (a `store` option) or `revoke: false`. Never rejects: a failed
+   * revocation is reported through the `onRevocationFailed` hook. Idempotent: later calls return the
+   * first call's promise.
    */
   close(options?: CloseOptions): Promise<void>;
   /**
@@ -123,18 +126,27 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       `axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument, ${notAxios}`,
     );
   }
-  const resolved = resolveOptions(instance, options);
+  const checked = resolveOptions(instance, options);
+  const key = cacheKey(checked);
+  // Extensions attach once the options are checked and the key known; one may refuse the attachment.
+  const extensions: AttachedExtension[] = checked.extensions.map((extension) =>
+    extension.attach({
+      cacheKey: key,
+      grant: checked.grant.type,
+      allowInsecureHttp: checked.allowInsecureHttp,
+      endpointSource: checked.endpoint !== undefined,
+    }),
+  );
+  const events = attachmentEvents(checked.hooks, extensions);
+  // The attachment's options: every component reads these; the core emits through `events` alone.
+  const resolved = { ...checked, hooks: events.hooks, events };
   // One clock: a store that reads the time (Redis TTLs and error pause) reads the plugin's.
   resolved.store.useClock?.(resolved.clock);
   const unregister = registerAttachment(instance, resolved.apiOrigins);
-  const key = cacheKey(resolved);
-  resolved.observer = new Observer(key, resolved.hooks, resolved.grant.type);
-  resolved.hooks = resolved.observer.hooks;
   const lifecycle = new Lifecycle();
   const cooldown = new Cooldown(resolved);
   // One token cache per (scope, resource): its own store key and token requests; one lifecycle and
   // one lockout cool-down (shared under the attachment's key) for all.
-  const discovery = lazyDiscovery(resolved);
   const entries = new TokenEntries(resolved, (entryOptions) => {
     const store = new SafeStore(
       resolved.store,
@@ -144,14 +156,16 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       options.store === undefined,
       key,
     );
-    const exchange = new EndpointExchange(instance, entryOptions, discovery);
+    const exchange = new EndpointExchange(instance, entryOptions);
     const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
     return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
   });
   const request = createRequestInterceptors(
     entries,
     resolved,
-    resolved.tokenUrl === undefined ? endpointDiscovery(instance, resolved, discovery, lifecycle.signal) : undefined,
+    resolved.tokenUrl === undefined
+      ? endpointDiscovery(instance, resolved, resolved.endpoint as EndpointResolver, lifecycle.signal)
+      : undefined,
   );
   const ejectRequest = registerFastPath(
     instance.interceptors.request,
@@ -195,6 +209,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     close(closeOptions) {
       closing ??= closeAttachment(
         resolved,
+        extensions,
         () => entries.heldTokens(),
         options.store === undefined,
         () => handle.detach(),

@@ -13,7 +13,7 @@ import { originOf, originSource, pathOnly } from '../util/url';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { FastPathRoute } from './fast-path';
-import { cacheChannels } from '../observability/observer';
+import { cacheProbes } from '../events/attachment-events';
 import './request-options';
 import { tokenScheme } from '../token/token-scheme';
 
@@ -54,13 +54,13 @@ export function createRequestInterceptors(
   entries: TokenEntries,
   options: Pick<
     ResolvedOptions,
-    'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer' | 'senderConstraint'
+    'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'events' | 'senderConstraint'
   >,
-  /** With `issuer` and no `tokenUrl`: where the token endpoints come from once discovered. */
+  /** With an endpoint source (`discover(issuer)`): where the token endpoints come from once found. */
   discoverEndpoints?: EndpointDiscovery,
 ): RequestInterceptors {
   const { apiOrigins, hooks, senderConstraint: constraint } = options;
-  const { hit, miss, message: cacheMessage } = cacheChannels(options.observer);
+  const { hit, miss } = cacheProbes(options.events);
   /**
    * Whether a request targets the token endpoint (it then never gets a bearer). Undefined while a
    * discovered endpoint is not known yet: a request that would get a bearer first waits for the
@@ -245,7 +245,7 @@ export function createRequestInterceptors(
         // Just routed: the token `route` saw is still the one to send (no time has passed).
         const headers = headersFor(config);
         if (!headers || !lastCached) return config;
-        if (hit.hasSubscribers) hit.publish(cacheMessage);
+        if (hit.hasSubscribers) hit.publish();
         return inject(config, headers, lastCached, lastEntry as TokenCache);
       }
       const entry = entryFor(config);
@@ -255,7 +255,7 @@ export function createRequestInterceptors(
       // is sent (a rejection of it is handled by the response side), if it is this entry's.
       const token = entry.peek() ?? (entry === lastEntry ? lastCached : undefined);
       if (!headers || !token) return config;
-      if (hit.hasSubscribers) hit.publish(cacheMessage);
+      if (hit.hasSubscribers) hit.publish();
       return inject(config, headers, token, entry);
     },
     injectFetched(config) {
@@ -296,10 +296,10 @@ export function createRequestInterceptors(
     if (!headers) return config;
     const cached = entry.peek();
     if (cached) {
-      if (hit.hasSubscribers) hit.publish(cacheMessage);
+      if (hit.hasSubscribers) hit.publish();
       return inject(config, headers, cached, entry);
     }
-    if (miss.hasSubscribers) miss.publish(cacheMessage);
+    if (miss.hasSubscribers) miss.publish();
     return entry.getTokenFor(config, cancelSignals(config)).then(
       (token) => inject(config, headers, token, entry),
       (error: unknown) => {

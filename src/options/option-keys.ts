@@ -18,7 +18,6 @@ function keysOf<T>(registry: KeyRegistry<T>): readonly (keyof T & string)[] {
 /** Every key of {@link OAuth2Options}; any other key given to `attachOAuth2` is an unknown option. */
 export const OPTION_KEYS = keysOf<OAuth2Options>({
   tokenUrl: true,
-  issuer: true,
   clientId: true,
   clientSecret: true,
   scope: true,
@@ -52,7 +51,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   storeTimeoutMs: true,
   failureCacheMs: true,
   hooks: true,
-  revocationUrl: true,
+  extensions: true,
   clock: true,
   random: true,
 });

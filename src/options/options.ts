@@ -3,6 +3,8 @@ import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from '../store/token-store';
 import type { SenderConstraint } from '../contracts/sender-constraint';
+import type { EndpointSource } from '../contracts/endpoint';
+import type { Extension } from '../contracts/extension';
 
 /**
  * A grant type the plugin does not know by name (e.g. the JWT bearer grant of RFC 7523 §2.1,
@@ -153,23 +155,11 @@ export interface PrivateJwk {
 
 export interface OAuth2Options {
   /**
-   * Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`).
-   * Optional when `issuer` is given (the endpoint is then discovered); when both are given, this one
-   * is used and no discovery request is made.
-   * @default the discovered `token_endpoint` (required without `issuer`)
+   * The token endpoint: its absolute URL (https, except on loopback hosts or with `allowInsecureHttp`),
+   * or an endpoint source that finds it, e.g. `discover(issuer)` from `axios-oauth2-bearer/discovery`
+   * (the authorization server's metadata, fetched on the first need of a token).
    */
-  tokenUrl?: string;
-  /**
-   * The authorization server's issuer identifier (RFC 8414 §2), e.g. `https://login.example.com/tenant`:
-   * https (except on loopback hosts, or with `allowInsecureHttp`), no query or fragment. Without
-   * `tokenUrl`, the token endpoint is discovered from the server's metadata, fetched on the first need
-   * of a token (once, shared by every caller): `/.well-known/oauth-authorization-server` inserted between
-   * the origin and the issuer's path (RFC 8414), then `{issuer}/.well-known/openid-configuration`
-   * (OpenID Connect Discovery). The document's `issuer` must equal this one exactly, else
-   * `DiscoveryError` (`OAUTH2_ISSUER_MISMATCH`) and no token request.
-   * @default undefined (no discovery)
-   */
-  issuer?: string;
+  tokenUrl: string | EndpointSource;
   /** The client identifier (Mangopay: ClientId). */
   clientId: string;
   /**
@@ -351,15 +341,12 @@ export interface OAuth2Options {
   /** Observability callbacks; payloads hold no secret; a throwing hook is ignored. @default {} */
   hooks?: OAuth2Hooks;
   /**
-   * The authorization server's RFC 7009 revocation endpoint. When set, `handle.close()` revokes the
-   * access token this process holds (`token` + `token_type_hint=access_token`, the client
-   * authenticated as for the token request), unless the token may be shared: never with a `store`
-   * option (a store you pass is taken as shared with other processes or attachments), only with the
-   * in-memory store the plugin creates for itself. Must be https, except on loopback hosts (or with
-   * `allowInsecureHttp`). A failed revocation is reported through `onRevocationFailed`, never thrown.
-   * @default undefined (close() revokes nothing)
+   * Extensions of the attachment, values made by their factories: e.g. `revokeOnClose()` from
+   * `axios-oauth2-bearer/revocation` (RFC 7009 revocation on `close()`) and `diagnosticsChannels()`
+   * from `axios-oauth2-bearer/diagnostics` (`node:diagnostics_channel` publications). Each at most once.
+   * @default [] (none: nothing revoked on close, nothing published)
    */
-  revocationUrl?: string;
+  extensions?: Extension[];
   /**
    * Clock in epoch milliseconds, for tests. The default follows a monotonic clock, so steps of the
    * wall clock (NTP, a changed system time) do not stretch or cut cool-downs and token lifetimes.

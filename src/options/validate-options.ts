@@ -1,9 +1,11 @@
 import type { AxiosError, AxiosInstance } from 'axios';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
-import type { Observer } from '../observability/observer';
+import type { AttachmentEvents } from '../events/attachment-events';
+import type { Extension } from '../contracts/extension';
 import type { ClientAuthentication, GrantOptions, OAuth2Options } from './options';
 import { isTokenRejected } from '../policy/token-rejection';
+import { isEndpointSource, type EndpointResolver, type EndpointSource } from '../contracts/endpoint';
 import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
@@ -30,10 +32,12 @@ import {
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {
-  /** The configured token endpoint; undefined when it is discovered from `issuer`. */
+  /** The configured token endpoint; undefined when an endpoint source (`discover(issuer)`) finds it. */
   tokenUrl?: string;
-  /** The configured issuer, exactly as given (compared as is with the metadata's). */
+  /** The endpoint source's issuer, exactly as given (compared as is with the metadata's). */
   issuer?: string;
+  /** The attachment's resolver of its endpoint source; undefined with a `tokenUrl` string. */
+  endpoint?: EndpointResolver;
   clientId: string;
   /** The client secret; `''` when the method sends none (mutual TLS) or `private_key_jwt` was given none. */
   clientSecret: string;
@@ -89,10 +93,10 @@ export interface ResolvedOptions {
   rejectionMaxCooldownMs: number;
   storeTimeoutMs: number;
   hooks: OAuth2Hooks;
-  /** RFC 7009 endpoint `close()` revokes the token at (see `OAuth2Options.revocationUrl`). */
-  revocationUrl?: string;
-  /** Publishes to `node:diagnostics_channel`; set by `attachOAuth2` (see src/observability). */
-  observer?: Observer;
+  /** The extensions given at attach (`revokeOnClose()`, `diagnosticsChannels()`…), checked. */
+  extensions: readonly Extension[];
+  /** The attachment's event stream (hooks and extensions); made by `attachOAuth2` once the cache key is known. */
+  events?: AttachmentEvents;
   clock: () => number;
   random: () => number;
 }
@@ -224,20 +228,11 @@ function secureUrl(option: string, value: unknown, allowInsecureHttp: boolean): 
   return url;
 }
 
-/**
- * `issuer` (RFC 8414 §2): an absolute https URL (http on loopback, or with `allowInsecureHttp`) with
- * no query or fragment, kept exactly as given: the metadata's `issuer` must equal it character for character.
- */
-function resolveIssuer(value: unknown, allowInsecureHttp: boolean): string | undefined {
-  if (value === undefined) return undefined;
-  secureUrl('issuer', value, allowInsecureHttp);
-  if (/[?#]/.test(value as string)) fail('issuer', 'a URL without query or fragment', value);
-  return value as string;
-}
-
-function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean, issuer: string | undefined): string | undefined {
-  if (value === undefined && issuer !== undefined) return undefined;
-  if (value === undefined) fail('tokenUrl', 'a non-empty string (or give issuer, to discover it)', value);
+/** `tokenUrl`: a token endpoint URL, kept as a string; or an endpoint source (`discover(issuer)`), returned as is. */
+function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean): string | EndpointSource {
+  if (isEndpointSource(value)) return value;
+  if (value === undefined || (typeof value === 'object' && value !== null))
+    fail('tokenUrl', 'an absolute URL or an endpoint source such as discover(issuer)', value);
   return secureUrl('tokenUrl', value, allowInsecureHttp).toString();
 }
 
@@ -311,6 +306,28 @@ function resolveResource(option: string, value: unknown): string | undefined {
   }
 }
 
+/** `extensions`: an array of extension values (each made by its factory, which checked its own input); one of each name. */
+function resolveExtensions(value: unknown): readonly Extension[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail('extensions', 'an array of extensions such as revokeOnClose()', value);
+  const names = new Set<string>();
+  return Object.freeze(
+    value.map((item: unknown, i) => {
+      const extension = item as Partial<Extension> | null;
+      if (!isObject(item) || typeof extension?.name !== 'string' || !isFunction(extension.attach))
+        fail(`extensions[${i}]`, 'an extension such as revokeOnClose() or diagnosticsChannels()', item);
+      if (names.has(extension.name)) {
+        throw new OAuth2OptionsError(
+          `extensions[${i}]`,
+          `axios-oauth2-bearer: option "extensions[${i}]" gives ${extension.name}() a second time; give each extension once`,
+        );
+      }
+      names.add(extension.name);
+      return item as unknown as Extension;
+    }),
+  );
+}
+
 /**
  * The default clock: epoch milliseconds that follow `performance.now()` (monotonic) from an origin read
  * once, so a step of the wall clock does not move it. One per attachment, made at attach time.
@@ -331,8 +348,10 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   }
   const o = options as unknown as Record<string, unknown>;
   const allowInsecureHttp = optional('allowInsecureHttp', o.allowInsecureHttp, isBoolean, 'a boolean', false);
-  const issuer = resolveIssuer(o.issuer, allowInsecureHttp);
-  const tokenUrl = resolveTokenUrl(o.tokenUrl, allowInsecureHttp, issuer);
+  const endpointOption = resolveTokenUrl(o.tokenUrl, allowInsecureHttp);
+  const tokenUrl = typeof endpointOption === 'string' ? endpointOption : undefined;
+  const source = typeof endpointOption === 'string' ? undefined : endpointOption;
+  const issuer = source?.issuer;
   const clientAuthentication = optional(
     'clientAuthentication',
     o.clientAuthentication,
@@ -374,9 +393,16 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   // Whole milliseconds: every time the plugin shows (expiresAt, retryAt, hook payloads) is an integer.
   const clock = () => Math.floor(readClock());
   const senderConstraint = resolveSenderConstraint(o.senderConstraint, { sharedStore: o.store !== undefined, clock });
+  const endpoint = source?.attach({
+    allowInsecureHttp,
+    authMethod: clientAuthentication,
+    mutualTls,
+    clock,
+  });
   return {
     tokenUrl,
     issuer,
+    endpoint,
     clientId,
     clientSecret,
     clientCertificate,
@@ -510,10 +536,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     ),
     storeTimeoutMs: optional('storeTimeoutMs', o.storeTimeoutMs, isPositive, 'a positive number', 3_000),
     hooks: resolveHooks(o.hooks),
-    revocationUrl:
-      o.revocationUrl === undefined
-        ? undefined
-        : secureUrl('revocationUrl', o.revocationUrl, allowInsecureHttp).toString(),
+    extensions: resolveExtensions(o.extensions),
     clock,
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };

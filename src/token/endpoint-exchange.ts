@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { InvalidTokenResponseError } from '../errors';
-import type { DiscoveryError } from '../discovery/discovery-error';
+import type { OAuth2Error } from '../errors';
 import { headerValue } from '../util/headers';
 import { raceSignal } from '../util/abort';
 import { safeHeaders } from './http-answer';
@@ -13,7 +13,7 @@ import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
-import type { Discovery } from '../discovery/discovery';
+import type { EndpointResolver } from '../contracts/endpoint';
 import type { ConstraintSession } from '../contracts/sender-constraint';
 
 export { DEFAULT_TOKEN_TIMEOUT_MS } from '../http/server-transport';
@@ -37,30 +37,13 @@ export interface Attempt {
  * - `failure`: an error answer, a redirect or a transport failure, classified (`transient`,
  *   `permanent`, `lockout`), with a secret-free `cause` for transport errors;
  * - `invalid`: a 2xx that is not a usable token response ({@link InvalidTokenResponseError}, permanent).
- * - `discovery`: with `issuer` and no `tokenUrl`, no token endpoint could be discovered: no token request was sent.
+ * - `discovery`: the endpoint source (`discover(issuer)`) found no token endpoint: no token request was sent.
  */
 export type ExchangeResult =
   | { kind: 'token'; token: StoredToken }
   | { kind: 'failure'; failure: TokenFailure & { cause?: Error } }
   | { kind: 'invalid'; error: InvalidTokenResponseError }
-  | { kind: 'discovery'; error: DiscoveryError };
-
-/**
- * The discovery of an attachment (`issuer` without `tokenUrl`): its code loaded on first use, one
- * instance (metadata, single flight, back-off) for every token entry of the attachment. A failed load
- * is tried again on the next need, not kept.
- */
-export function lazyDiscovery(options: ResolvedOptions): () => Promise<Discovery> {
-  let loading: Promise<Discovery> | undefined;
-  return () =>
-    (loading ??= import('../discovery/discovery').then(
-      (m) => new m.Discovery(options),
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    ));
-}
+  | { kind: 'discovery'; error: OAuth2Error };
 
 /**
  * Sends token requests outside the attached instance's interceptors. Unless `tokenHttpClient` is
@@ -78,8 +61,6 @@ export class EndpointExchange {
   constructor(
     private readonly instance: AxiosInstance,
     private readonly options: ResolvedOptions,
-    /** With `issuer` and no `tokenUrl`: the attachment's one discovery, shared by its token entries. */
-    private readonly discovery: () => Promise<Discovery> = lazyDiscovery(options),
   ) {
     this.bare = options.tokenHttpClient ?? axios.create();
   }
@@ -104,14 +85,15 @@ export class EndpointExchange {
     const route = serverTransport(this.instance, options, transport);
     let url = options.tokenUrl;
     if (url === undefined) {
-      const found = await this.discoveredEndpoint({
+      // An endpoint source (`discover(issuer)`): the attachment's one resolver, shared by its token entries.
+      const found = await (options.endpoint as EndpointResolver).resolve({
         client: this.bare,
         transport: route,
         maxBytes: options.maxTokenResponseBytes,
         signal,
       });
-      if (typeof found !== 'string') return { kind: 'discovery', error: found };
-      url = found;
+      if (!found.ok) return { kind: 'discovery', error: found.error };
+      url = found.endpoint.tokenEndpoint;
     }
     const endpoint = url;
     const deadline = startDeadline(route.timeoutMs, signal);
@@ -219,12 +201,5 @@ export class EndpointExchange {
     };
     const first = await send(extras);
     return first.kind === 'failure' && session.isTokenEndpointChallenge(first.failure) ? send(extras) : first;
-  }
-
-  /** The discovered token endpoint (discovery code loaded on first use), or why there is none. */
-  private async discoveredEndpoint(
-    transport: Parameters<Discovery['tokenEndpoint']>[0],
-  ): Promise<string | DiscoveryError> {
-    return (await this.discovery()).tokenEndpoint(transport);
   }
 }

@@ -7,7 +7,6 @@ import {
   TokenEndpointError,
   type ErrorResponse,
 } from '../errors';
-import type { DiscoveryError } from '../discovery/discovery-error';
 import { emit } from '../options/hooks';
 import { requestSecrets, type Secrets } from '../security/secrets';
 import type { StoredToken } from '../store/token-store';
@@ -27,7 +26,7 @@ import type { ResolvedOptions } from '../options/validate-options';
  * - `failed`: the renewal failed for good: a {@link TokenEndpointError} (permanent, or transient with
  *   the retries spent) or an {@link InvalidTokenResponseError}, scrubbed of the grant's secrets, ready
  *   to be thrown;
- * - `discovery`: no token endpoint could be discovered (`issuer` without `tokenUrl`): no token request
+ * - `discovery`: the endpoint source (`discover(issuer)`) found no token endpoint: no token request
  *   was made; not retried here, the discovery has its own back-off.
  *
  * Cancellation by `detach()` is not an outcome: the runner rejects with `DetachedError`.
@@ -36,7 +35,7 @@ export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
   | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | OAuth2Error }
-  | { kind: 'discovery'; error: DiscoveryError };
+  | { kind: 'discovery'; error: OAuth2Error };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
 export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {

@@ -11,10 +11,15 @@ import {
   type OAuth2Handle,
   type OAuth2Options,
   type TokenStore,
-  type TokenTraceMessage,
-  CHANNEL_NAMES,
-  TOKEN_TRACE_CHANNEL,
 } from 'axios-oauth2-bearer';
+import {
+  CHANNEL_NAMES,
+  diagnosticsChannels,
+  TOKEN_TRACE_CHANNEL,
+  type TokenTraceMessage,
+} from 'axios-oauth2-bearer/diagnostics';
+import { discover, DiscoveryError } from 'axios-oauth2-bearer/discovery';
+import { revokeOnClose } from 'axios-oauth2-bearer/revocation';
 import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
 import { dpop, type DPoPConstraint, type DPoPOptions } from 'axios-oauth2-bearer/dpop';
 
@@ -26,9 +31,11 @@ const options: OAuth2Options = {
   clientId: 'a',
   clientSecret: 'b',
   lockout: { whileLocked: 'wait' },
-  revocationUrl: 'https://x.example/revoke',
+  extensions: [revokeOnClose({ url: 'https://x.example/revoke' }), diagnosticsChannels()],
   hooks: { onRevocationFailed: (event) => void event.status },
 };
+const discovered: OAuth2Options = { tokenUrl: discover('https://x.example/tenant'), clientId: 'a', clientSecret: 'b' };
+const isDiscoveryError = (e: unknown): boolean => e instanceof DiscoveryError && e.reason === 'issuer_mismatch';
 const m = musement({ environment: 'production', clientId: 'a', clientSecret: 'b', application: 'app' });
 void api.get('/users', { oauth2: { skip: true } }); // the per-request option is typed through module augmentation
 const token: Promise<string> = handle.getAccessToken();
@@ -46,7 +53,7 @@ const channels: readonly string[] = [...CHANNEL_NAMES, TOKEN_TRACE_CHANNEL];
 const traced = (message: TokenTraceMessage): string => `${message.cacheKey} ${message.outcome ?? ''}`;
 export { closed, dispose, channels, traced };
 const server: Promise<AuthServer> = startAuthServer();
-export { options, m, token, describe, store, server };
+export { options, m, token, describe, store, server, discovered, isDiscoveryError };
 
 // The dpop subpath: a sender constraint value given to the senderConstraint option.
 const dpopOptions: DPoPOptions = { privateKey: '-----BEGIN PRIVATE KEY-----' };

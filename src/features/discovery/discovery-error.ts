@@ -1,9 +1,9 @@
-import { keepName, OAuth2Error, type OAuth2ErrorOptions } from '../errors';
+import { keepName, OAuth2Error, type OAuth2ErrorOptions } from '../../errors';
 
-// Its own module (not errors.ts) so that the core entry, which never creates one, does not ship it:
-// only the lazily loaded discovery does (see "Pay only for what you use").
+// Its own module (not errors.ts): the core never creates one; it ships with
+// the `axios-oauth2-bearer/discovery` entry.
 /**
- * Why discovery (the `issuer` option) gave no usable token endpoint:
+ * Why discovery (`discover(issuer)`) gave no usable token endpoint:
  * - `issuer_mismatch`: the metadata's `issuer` is not exactly the configured one (code `OAUTH2_ISSUER_MISMATCH`);
  * - `unreachable`: no metadata document could be fetched (network error, time-out, error status,
  *   redirect, body over `maxTokenResponseBytes`, not JSON) at either well-known location;

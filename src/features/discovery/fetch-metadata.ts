@@ -1,18 +1,9 @@
-import type { AxiosInstance } from 'axios';
-import { send, tooLarge } from '../http/send';
-import type { ServerTransport } from '../http/server-transport';
-import { Secrets } from '../security/secrets';
+import { send, tooLarge } from '../../http/send';
+import { Secrets } from '../../security/secrets';
+import type { EndpointRequestContext } from '../../contracts/endpoint';
 
 /** How a metadata document is fetched: the token requests' client, transport, deadline and size cap. */
-export interface MetadataTransport {
-  /** The client that sends token requests (bare, or `tokenHttpClient`). */
-  client: AxiosInstance;
-  /** Adapter, agents, proxy, fetch options and deadline: as a token request would have them. */
-  transport: ServerTransport;
-  maxBytes: number;
-  /** The attachment's signal, aborted by `detach()`. */
-  signal?: AbortSignal;
-}
+export type MetadataTransport = EndpointRequestContext;
 
 /** A fetched document (any JSON value), or why there is none (no secret: a URL and a status). */
 export type MetadataAnswer = { kind: 'document'; document: unknown } | { kind: 'failed'; why: string; status?: number };

@@ -1,6 +1,5 @@
-import { emit, type OAuth2Hooks } from '../options/hooks';
-import { HOOK_NAMES } from '../options/option-keys';
-import type { GrantOptions } from '../options/options';
+import type { GrantOptions } from '../../options/options';
+import type { AttachedExtension, AttachmentEventName, Probe } from '../../contracts/extension';
 import {
   CACHE_HIT_CHANNEL,
   CACHE_MISS_CHANNEL,
@@ -45,26 +44,43 @@ export interface TokenTraceMessage {
  * misses, and every hook event on the hook's channel (see {@link hookChannelName}). Nothing is built
  * when nobody subscribes: each publication is guarded by the channel's `hasSubscribers`.
  */
-export class Observer {
-  /** The hooks the plugin calls: the user's, each also published on its channel. */
-  readonly hooks: OAuth2Hooks;
-  readonly cacheHit: ChannelLike;
-  readonly cacheMiss: ChannelLike;
-  /** The message of both cache channels, made once. */
-  readonly cacheMessage: CacheMessage;
+export class Observer implements AttachedExtension {
+  readonly cacheHit: Probe;
+  readonly cacheMiss: Probe;
   private readonly trace: TokenTraceChannels;
+  private readonly hookChannels = new Map<AttachmentEventName, ChannelLike>();
 
   constructor(
     readonly cacheKey: string,
-    userHooks: OAuth2Hooks,
     private readonly grant: GrantOptions['type'],
-    dc: DiagnosticsModule = nodeDiagnostics,
+    private readonly dc: DiagnosticsModule = nodeDiagnostics,
   ) {
-    this.cacheHit = dc.channel(CACHE_HIT_CHANNEL);
-    this.cacheMiss = dc.channel(CACHE_MISS_CHANNEL);
-    this.cacheMessage = Object.freeze({ cacheKey });
+    /** The message of both cache channels, made once. */
+    const message: CacheMessage = Object.freeze({ cacheKey });
+    this.cacheHit = probe(dc.channel(CACHE_HIT_CHANNEL), message);
+    this.cacheMiss = probe(dc.channel(CACHE_MISS_CHANNEL), message);
     this.trace = tokenTraceChannels(dc);
-    this.hooks = publishingHooks(userHooks, cacheKey, dc);
+  }
+
+  /** The channel of hook event `name` (one object per name, from Node's registry). */
+  private channelOf(name: AttachmentEventName): ChannelLike {
+    let channel = this.hookChannels.get(name);
+    if (!channel) {
+      channel = this.dc.channel(hookChannelName(name));
+      this.hookChannels.set(name, channel);
+    }
+    return channel;
+  }
+
+  /** Whether the hook event's channel has subscribers now. */
+  listens(name: AttachmentEventName): boolean {
+    return this.channelOf(name).hasSubscribers;
+  }
+
+  /** Publishes `{ cacheKey, ...payload }` on the hook event's channel. */
+  event(name: AttachmentEventName, payload: object): void {
+    const channel = this.channelOf(name);
+    if (channel.hasSubscribers) channel.publish({ cacheKey: this.cacheKey, ...payload });
   }
 
   /** Whether anyone listens to the token trace. */
@@ -118,48 +134,12 @@ export class Observer {
   }
 }
 
-/**
- * The hooks the plugin calls: for each hook, a getter answering a function when the user set the
- * hook or its channel has subscribers (so `if (hooks.onX)` guards stay exact), which calls the user's
- * hook (as `emit` does: errors swallowed, `this` the user's object) and publishes
- * `{ cacheKey, ...payload }` on the hook's channel.
- */
-function publishingHooks(user: OAuth2Hooks, cacheKey: string, dc: DiagnosticsModule): OAuth2Hooks {
-  const hooks: OAuth2Hooks = {};
-  for (const name of HOOK_NAMES) {
-    const channel = dc.channel(hookChannelName(name));
-    const forward = (event: object): void => {
-      emit(user, name, event as never);
-      if (channel.hasSubscribers) channel.publish({ cacheKey, ...event });
-    };
-    Object.defineProperty(hooks, name, {
-      enumerable: true,
-      get: () => (user[name] || channel.hasSubscribers ? forward : undefined),
-    });
-  }
-  return hooks;
-}
-
-/** One token fetch in the token trace of `observer`, or `fetch()` alone without one (see {@link Observer.traceFetch}). */
-export function traceTokenFetch<T extends { expiresAt?: number }>(
-  observer: Observer | undefined,
-  background: boolean,
-  fetch: () => Promise<T>,
-): Promise<T> {
-  return observer ? observer.traceFetch(background, fetch) : fetch();
-}
-
-/** A channel nobody can subscribe to: the cache channels of an interceptor made without an observer. */
-const SILENT: ChannelLike = Object.freeze({ hasSubscribers: false, publish: () => undefined });
-const NO_MESSAGE: CacheMessage = Object.freeze({ cacheKey: '' });
-
-/** The cache-hit and cache-miss channels of `observer` and their one message (silent ones without an observer). */
-export function cacheChannels(observer: Observer | undefined): {
-  hit: ChannelLike;
-  miss: ChannelLike;
-  message: CacheMessage;
-} {
-  return observer
-    ? { hit: observer.cacheHit, miss: observer.cacheMiss, message: observer.cacheMessage }
-    : { hit: SILENT, miss: SILENT, message: NO_MESSAGE };
+/** A cache channel as a probe: `publish()` sends the attachment's one frozen message. */
+function probe(channel: ChannelLike, message: CacheMessage): Probe {
+  return {
+    get hasSubscribers() {
+      return channel.hasSubscribers;
+    },
+    publish: () => channel.publish(message),
+  };
 }
