@@ -8,6 +8,7 @@ import axios from 'axios';
 import { generateKeyPairSync } from 'node:crypto';
 import { attachOAuth2, type OAuth2Handle } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { privateKeyJwt } from '../src/features/client-auth';
 
 let server: AuthServer;
 let auth: OAuth2Handle | undefined;
@@ -67,8 +68,7 @@ test('private_key_jwt with discovery: the assertion is for the issuer, accepted;
   auth = attachOAuth2(api, {
     issuer: server.issuer,
     clientId: server.clientId,
-    clientAuthentication: 'private_key_jwt',
-    privateKey,
+    clientAuthentication: privateKeyJwt(privateKey),
   });
 
   const answers = await Promise.all(Array.from({ length: 10 }, () => api.get('/users')));
@@ -88,8 +88,7 @@ test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a n
   auth = attachOAuth2(api, {
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
-    clientAuthentication: 'private_key_jwt',
-    privateKey,
+    clientAuthentication: privateKeyJwt(privateKey),
     dpop: true,
   });
 

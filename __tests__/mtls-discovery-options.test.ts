@@ -2,6 +2,7 @@ import { Agent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, OAuth2OptionsError, type OAuth2Options } from '../src';
 import { makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
+import { selfSignedTlsClientAuth, tlsClientAuth } from '../src/features/client-auth';
 
 /** Attach-time checks of `issuer` and of the mutual-TLS methods. */
 let pki: MtlsPki;
@@ -27,7 +28,7 @@ function optionError(options: Record<string, unknown>, instance: AxiosInstance =
   throw new Error('attachOAuth2 did not throw');
 }
 
-const TLS = { tokenUrl: 'https://as.example.com/token', clientId: 'c', clientAuthentication: 'tls_client_auth' };
+const TLS = { tokenUrl: 'https://as.example.com/token', clientId: 'c', clientAuthentication: tlsClientAuth() };
 
 describe('issuer', () => {
   it.each([
@@ -73,7 +74,8 @@ describe('mutual TLS methods', () => {
   it.each(['tls_client_auth', 'self_signed_tls_client_auth'])(
     '%s: no clientSecret needed with a client certificate on the instance',
     (method) => {
-      attachOAuth2(withCert(), { ...TLS, clientAuthentication: method } as OAuth2Options).detach();
+      const clientAuthentication = method === 'tls_client_auth' ? tlsClientAuth() : selfSignedTlsClientAuth();
+      attachOAuth2(withCert(), { ...TLS, clientAuthentication } as OAuth2Options).detach();
     },
   );
 

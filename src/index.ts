@@ -10,7 +10,6 @@ export type {
   OAuth2Options,
   GrantOptions,
   CustomGrantOptions,
-  ClientAssertionAlgorithm,
   PrivateJwk,
   KeyObjectLike,
   ClientAuthentication,
@@ -20,6 +19,7 @@ export type {
   RejectionOptions,
   DPoPOptions,
 } from './options/options';
+export type { ClientAuth, ClientAuthRequest, ClientCredentials, TokenRequestFormat } from './contracts/client-auth';
 export type {
   OAuth2Hooks,
   TokenEvent,

@@ -1,6 +1,5 @@
 import type { DiscoveryFailureReason } from './discovery-error';
 import { isSecureEnough, type ResolvedOptions } from '../options/validate-options';
-import { isTlsMethod } from '../client-auth/mutual-tls';
 import { originOf } from '../util/url';
 
 /** The token endpoint chosen from a metadata document, or why none could be. */
@@ -29,11 +28,12 @@ function quote(value: unknown): string {
 /**
  * Checks a metadata document (RFC 8414 §2–3.3) against the options and picks the token endpoint:
  * - its `issuer` must equal the configured one exactly (RFC 8414 §3.3, OpenID Discovery §4.3);
- * - with a mutual-TLS method, `mtls_endpoint_aliases.token_endpoint` (RFC 8705 §5) when present,
- *   else `token_endpoint`; with any other method, `token_endpoint`;
+ * - with a mutual-TLS method (`clientAuthentication.mutualTls`), `mtls_endpoint_aliases.token_endpoint`
+ *   (RFC 8705 §5) when present, else `token_endpoint`; with any other method, `token_endpoint`;
  * - that URL must be https (loopback aside, or with `allowInsecureHttp`);
  * - when the document lists `token_endpoint_auth_methods_supported`, it must include the configured
- *   `clientAuthentication` (not checked for the non-standard `query` method; an absent list is not checked).
+ *   the client-authentication method's name (not checked with the non-standard `query` format; an
+ *   absent list is not checked).
  */
 export function chooseTokenEndpoint(document: Metadata, options: ResolvedOptions): EndpointChoice {
   const issuer = options.issuer as string;
@@ -41,9 +41,9 @@ export function chooseTokenEndpoint(document: Metadata, options: ResolvedOptions
     const why = `the metadata names the issuer ${quote(document.issuer)}, not the configured ${quote(issuer)}`;
     return { kind: 'refused', reason: 'issuer_mismatch', why };
   }
-  const method = options.clientAuthentication;
+  const { method, mutualTls } = options.clientAuthentication;
   const aliases = document.mtls_endpoint_aliases as Metadata | undefined;
-  const alias = isTlsMethod(method) && aliases && typeof aliases === 'object' ? aliases.token_endpoint : undefined;
+  const alias = mutualTls && aliases && typeof aliases === 'object' ? aliases.token_endpoint : undefined;
   const field = alias !== undefined ? 'mtls_endpoint_aliases.token_endpoint' : 'token_endpoint';
   const raw = alias ?? document.token_endpoint;
   const url = usableUrl(raw, options.allowInsecureHttp);
@@ -52,7 +52,7 @@ export function chooseTokenEndpoint(document: Metadata, options: ResolvedOptions
     return { kind: 'refused', reason: 'invalid_metadata', why: `the metadata's ${field} ${quote(raw)} is not ${rule}` };
   }
   const supported = document.token_endpoint_auth_methods_supported;
-  if (method !== 'query' && Array.isArray(supported) && !supported.includes(method)) {
+  if (options.tokenRequestFormat !== 'query' && Array.isArray(supported) && !supported.includes(method)) {
     const why =
       `the server does not support clientAuthentication "${method}" ` +
       `(token_endpoint_auth_methods_supported: ${quote(supported.join(', '))})`;

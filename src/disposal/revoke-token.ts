@@ -1,8 +1,10 @@
 import axios, { type AxiosInstance } from 'axios';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
-import { clientAssertion } from '../token/attempt-extras';
-import { clientAuthParams, mainGrant, tokenHeaders } from '../token/token-request';
+import { clientCredentials } from '../token/client-credentials';
+import { startDeadline } from '../http/deadline';
+import { raceSignal } from '../util/abort';
+import { mainGrant, tokenHeaders } from '../token/token-request';
 import { serverTransport } from '../http/server-transport';
 import { send, tooLarge, type ServerAnswer } from '../http/send';
 import { requestSecrets, type Secrets } from '../security/secrets';
@@ -43,20 +45,24 @@ export async function revokeToken(
   instance: AxiosInstance,
 ): Promise<boolean> {
   const url = options.revocationUrl as string;
-  // Authenticated as the token request is (the legacy `query` method's server gets a form body here).
-  const params = new URLSearchParams({
-    token: accessToken,
-    token_type_hint: 'access_token',
-    ...clientAuthParams(options),
-  });
-  const headers = { ...tokenHeaders(options), 'Content-Type': 'application/x-www-form-urlencoded' };
+  // Authenticated as the token request is (with the legacy `query` format, the server gets a form body here).
+  const params = new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' });
   const secrets = requestSecrets(options, mainGrant(options)).add(accessToken);
   const transport = serverTransport(instance, options);
   let answer: ServerAnswer;
   try {
-    const assertion = await clientAssertion(options);
-    secrets.add(assertion);
-    if (assertion !== undefined) params.set('client_assertion', assertion);
+    // The method's credentials for this request (a fresh assertion), bounded by the request's time-out.
+    const deadline = startDeadline(transport.timeoutMs);
+    const credentials = await raceSignal(
+      Promise.resolve(clientCredentials(options, deadline.signal, secrets)),
+      deadline.signal,
+    ).finally(() => deadline.clear());
+    for (const [name, value] of Object.entries(credentials.params ?? {})) params.set(name, value);
+    const headers = {
+      ...tokenHeaders(options),
+      ...credentials.headers,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    };
     // Sent like a token request, through the one path: the same transport (a client certificate
     // included), deadline and size cap, never redirected.
     answer = await send(

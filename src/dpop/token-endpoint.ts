@@ -24,10 +24,10 @@ function asksForNonce(result: ExchangeResult): boolean {
  */
 export async function dpopExchange(
   session: DPoPSession,
-  options: Pick<ResolvedOptions, 'clientAuthentication'>,
+  options: Pick<ResolvedOptions, 'tokenRequestFormat'>,
   send: (extras: ProofExtras) => Promise<ExchangeResult>,
 ): Promise<ExchangeResult> {
-  const method = options.clientAuthentication === 'query' ? 'GET' : 'POST';
+  const method = options.tokenRequestFormat === 'query' ? 'GET' : 'POST';
   const extras: ProofExtras = {
     // Made when sent, so every attempt has its own proof (new jti, the latest nonce).
     headersFor: (url) => ({ DPoP: session.tokenRequestProof(method, url) }),
