@@ -32,20 +32,13 @@ function refuse(option: string, message: string): never {
  * removed strings (`'private_key_jwt'`…) and `'query'` are refused with what replaces them.
  * Throws {@link OAuth2OptionsError}.
  */
-export function resolveClientAuth(
-  value: unknown,
-  secret: unknown,
-  context: ClientAuthContext,
-): { clientAuthentication: ClientAuth; clientSecret: string } {
+export function resolveClientAuth(value: unknown, secret: unknown, context: ClientAuthContext): ClientAuth {
   if (value === undefined || value === 'client_secret_basic' || value === 'client_secret_post') {
     if (typeof secret !== 'string' || secret.trim() === '')
       refuse('clientSecret', `must be a non-empty string, got ${describe(secret, false)}`);
     const fallback = context.tokenRequestFormat === 'query' ? 'client_secret_post' : 'client_secret_basic';
     const method: ClientSecretMethod = value ?? fallback;
-    return {
-      clientAuthentication: clientSecretAuth(method, context.clientId, secret, context.basicEncoding),
-      clientSecret: secret,
-    };
+    return clientSecretAuth(method, context.clientId, secret, context.basicEncoding);
   }
   if (!isClientAuth(value)) {
     if (value === 'query')
@@ -68,5 +61,5 @@ export function resolveClientAuth(
   const attached = value.attach ? value.attach({ clientId, tokenRequestFormat, instance, tokenHttpClient }) : value;
   if (!isClientAuth(attached))
     refuse('clientAuthentication', `'${value.method}': attach() must return a client-authentication value`);
-  return { clientAuthentication: attached, clientSecret: '' };
+  return attached;
 }

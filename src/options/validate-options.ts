@@ -34,8 +34,6 @@ export interface ResolvedOptions {
   /** The configured issuer, exactly as given (compared as is with the metadata's). */
   issuer?: string;
   clientId: string;
-  /** The client secret of `client_secret_basic` / `client_secret_post`; `''` with a `ClientAuth` value (which holds its own). */
-  clientSecret: string;
   scope?: string;
   /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
   resource?: string;
@@ -348,7 +346,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     "'rfc6749' or 'raw'",
     'rfc6749',
   );
-  const { clientAuthentication, clientSecret } = resolveClientAuth(o.clientAuthentication, o.clientSecret, {
+  const clientAuthentication = resolveClientAuth(o.clientAuthentication, o.clientSecret, {
     clientId,
     tokenRequestFormat,
     instance,
@@ -362,7 +360,6 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     tokenUrl,
     issuer,
     clientId,
-    clientSecret,
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
     resource: resolveResource('resource', o.resource),
     grant: resolveGrant(o.grant),
