@@ -16,6 +16,7 @@ import {
   TOKEN_TRACE_CHANNEL,
 } from 'axios-oauth2-bearer';
 import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
+import { privateKeyJwt, tlsClientAuth, type ClientAuth } from 'axios-oauth2-bearer/client-auth';
 
 const preset = mangopay({ environment: 'sandbox', clientId: 'id', apiKey: 'key' });
 const api = axios.create({ baseURL: preset.baseURL });
@@ -45,4 +46,10 @@ const channels: readonly string[] = [...CHANNEL_NAMES, TOKEN_TRACE_CHANNEL];
 const traced = (message: TokenTraceMessage): string => `${message.cacheKey} ${message.outcome ?? ''}`;
 export { closed, dispose, channels, traced };
 const server: Promise<AuthServer> = startAuthServer();
-export { options, m, token, describe, store, server };
+const viaKey: OAuth2Options = {
+  tokenUrl: 'https://x.example/token',
+  clientId: 'a',
+  clientAuthentication: privateKeyJwt('-----BEGIN PRIVATE KEY-----', { alg: 'ES256', kid: 'k' }),
+};
+const viaTls: ClientAuth = tlsClientAuth();
+export { options, m, token, describe, store, server, viaKey, viaTls };
