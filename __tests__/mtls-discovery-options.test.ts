@@ -75,7 +75,7 @@ describe('mutual TLS methods', () => {
     '%s: no clientSecret needed with a client certificate on the instance',
     (method) => {
       const clientAuthentication = method === 'tls_client_auth' ? tlsClientAuth() : selfSignedTlsClientAuth();
-      attachOAuth2(withCert(), { ...TLS, clientAuthentication } as OAuth2Options).detach();
+      attachOAuth2(withCert(), { ...TLS, clientAuthentication }).detach();
     },
   );
 
@@ -100,9 +100,9 @@ describe('mutual TLS methods', () => {
   });
 
   it('accepts a tokenHttpClient, or a fetch dispatcher', () => {
-    attachOAuth2(axios.create(), { ...TLS, tokenHttpClient: withCert() } as OAuth2Options).detach();
+    attachOAuth2(axios.create(), { ...TLS, tokenHttpClient: withCert() }).detach();
     const fetchInstance = axios.create({ adapter: 'fetch', fetchOptions: { dispatcher: {} } } as never);
-    attachOAuth2(fetchInstance, TLS as OAuth2Options).detach();
+    attachOAuth2(fetchInstance, TLS).detach();
   });
 
   it("refuses a tokenHttpClient presenting another certificate than the instance's agent, naming both thumbprints", () => {
@@ -110,12 +110,12 @@ describe('mutual TLS methods', () => {
     expect(error.option).toBe('tokenHttpClient');
     expect(error.message).toContain(certA.thumbprint);
     expect(error.message).toContain(certB.thumbprint);
-    attachOAuth2(withCert(certA), { ...TLS, tokenHttpClient: withCert(certA) } as OAuth2Options).detach();
+    attachOAuth2(withCert(certA), { ...TLS, tokenHttpClient: withCert(certA) }).detach();
   });
 
   it('the client certificate is part of the cache key (bound tokens are never served to another certificate)', () => {
     const key = (cert: ClientCertificate) => {
-      const auth = attachOAuth2(withCert(cert), TLS as OAuth2Options);
+      const auth = attachOAuth2(withCert(cert), TLS);
       auth.detach();
       return auth.cacheKey;
     };
