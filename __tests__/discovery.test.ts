@@ -269,7 +269,7 @@ describe('discovery: failures are retried after a doubling back-off, never in a 
     const { auth } = attach({ issuer, clock: () => clock.now });
     const first = (await rejectionOf(auth.getAccessToken())) as DiscoveryError;
     expect(first).toMatchObject({ reason: 'unreachable', status: 404 });
-    expect(first.retryAt.getTime()).toBe(clock.now + 1000);
+    expect(first.retryAt).toBe(clock.now + 1000);
     expect(discoveryPaths(server)).toHaveLength(2);
     // Within the back-off: the same error, no request.
     clock.now += 999;
@@ -279,7 +279,7 @@ describe('discovery: failures are retried after a doubling back-off, never in a 
     clock.now += 1;
     const second = (await rejectionOf(auth.getAccessToken())) as DiscoveryError;
     expect(second).not.toBe(first);
-    expect(second.retryAt.getTime()).toBe(clock.now + 2000);
+    expect(second.retryAt).toBe(clock.now + 2000);
     expect(discoveryPaths(server)).toHaveLength(4);
     clock.now += 1999;
     await expect(auth.getAccessToken()).rejects.toBe(second);

@@ -7,6 +7,7 @@
 import axios from 'axios';
 import { generateKeyPairSync } from 'node:crypto';
 import { attachOAuth2, type OAuth2Handle } from '../src';
+import { dpop } from '../src/features/dpop';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { privateKeyJwt } from '../src/features/client-auth';
 
@@ -27,7 +28,7 @@ test('DPoP with a discovered token endpoint: proofs name that endpoint, nonces a
     issuer: server.issuer,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/users/${i}`)));
@@ -45,7 +46,7 @@ test('DPoP and several tokens: each resource gets its own DPoP-bound token, both
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   const [a, b] = await Promise.all([
@@ -89,7 +90,7 @@ test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a n
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
     clientAuthentication: privateKeyJwt(privateKey),
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   expect((await api.get('/users')).status).toBe(200);

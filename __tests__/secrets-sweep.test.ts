@@ -48,6 +48,7 @@ import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from '
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../src/features/client-auth';
 import { hookChannelName } from '../src/observability';
+import { dpop } from '../src/features/dpop';
 
 interface Run {
   lb: Loopback;
@@ -706,7 +707,7 @@ describe('DPoP paths', () => {
       clientSecret: SECRET,
       retry: { retries: 0 },
       hooks: recordingHooks(events),
-      dpop: { privateKey: path.key as string },
+      senderConstraint: dpop({ privateKey: path.key as string }),
     });
     const error = await api.post('/payins', { amount: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(path.outcome as new () => Error);

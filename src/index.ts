@@ -17,9 +17,17 @@ export type {
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
-  DPoPOptions,
 } from './options/options';
 export type { ClientAuth, ClientAuthRequest, ClientCredentials, TokenRequestFormat } from './contracts/client-auth';
+export type {
+  SenderConstraint,
+  BoundSenderConstraint,
+  ConstraintSession,
+  ConstraintAttachment,
+  ConstrainedRequest,
+  ConstrainedHeaders,
+  ConstraintTokenFailure,
+} from './contracts/sender-constraint';
 export type {
   OAuth2Hooks,
   TokenEvent,

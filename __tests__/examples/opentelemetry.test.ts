@@ -94,6 +94,8 @@ test('a lockout: the span ends in error with the error code; one lockout counted
   const badAuth = attachOAuth2(bad, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: 'wrong' });
   await bad.get('/users').catch(() => undefined);
   badAuth.detach();
+  // The same client (the cache key holds no secret): only the locked attachment's spans are read below.
+  spans.reset();
 
   auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret });
   await expect(api.get('/users')).rejects.toMatchObject({ code: 'OAUTH2_ACCOUNT_LOCKED' });

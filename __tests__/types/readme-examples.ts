@@ -16,6 +16,7 @@ import {
 } from '../../src';
 import { startAuthServer } from '../../src/testing';
 import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../../src/features/client-auth';
+import { dpop } from '../../src/features/dpop';
 import { instrumentOAuth2 } from '../../examples/opentelemetry/instrument';
 
 declare const tokenUrl: string;
@@ -112,9 +113,10 @@ export async function severalTokens(): Promise<void> {
   await auth.invalidate({ resource: 'https://billing.example.com' }); // that token only
 }
 
-export function dpop(): void {
-  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, dpop: true }); // a fresh ES256 key per attachment
-  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, dpop: { privateKey: process.env.DPOP_KEY_PEM! } });
+export function senderConstraint(): void {
+  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, senderConstraint: dpop() }); // a fresh ES256 key
+  const senderConstraint = dpop({ privateKey: process.env.DPOP_KEY_PEM! }); // PEM, KeyObject or private JWK
+  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, senderConstraint });
 }
 
 export function observability(): () => void {

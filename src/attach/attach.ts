@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { registerAttachment } from './attachments';
-import type { AxiosLike } from './axios-like';
+import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from '../options/options';
@@ -29,18 +29,20 @@ declare global {
 import { Cooldown } from '../policy/cooldown';
 import { TokenEntries } from '../token/token-entries';
 import { handleSelector, type TokenSelector } from '../token/token-selector';
-import { notingNonces } from '../dpop/response-nonces';
-import { schemeOf, type DPoPBinding } from '../dpop/dpop-binding';
+import { notingResponses } from '../interceptors/constraint-responses';
+import { tokenScheme } from '../token/token-scheme';
+import type { SenderConstraint } from '../contracts/sender-constraint';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
   /** The access token. */
   accessToken: string;
   /**
-   * The scheme the plugin sends the token with: `'DPoP'` for a DPoP token (with the `dpop` option),
-   * else `'Bearer'`, whatever the server's `token_type` said.
+   * The scheme the plugin sends the token with: the sender constraint's for a token it binds
+   * (`'DPoP'` for a DPoP token with `senderConstraint: dpop()`), else `'Bearer'`, whatever the
+   * server's `token_type` said.
    */
-  tokenType: 'Bearer' | 'DPoP';
+  tokenType: 'Bearer' | 'DPoP' | (string & {});
   /**
    * When the token expires, in epoch milliseconds on the plugin's `clock`: from the server's
    * `expires_in` (counted from when the request was sent), else the `exp` of a JWT access token,
@@ -114,10 +116,11 @@ export interface OAuth2Handle {
 export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): OAuth2Handle {
   // The plugin uses only what AxiosLike declares; this copy's types stand for any copy's.
   const instance = axiosInstance as unknown as AxiosInstance;
-  if (!instance || typeof instance.request !== 'function' || !instance.interceptors) {
+  const notAxios = notAxiosLike(instance);
+  if (notAxios !== undefined) {
     throw new OAuth2OptionsError(
       'instance',
-      'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument',
+      `axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument, ${notAxios}`,
     );
   }
   const resolved = resolveOptions(instance, options);
@@ -159,11 +162,11 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const onRejected = createResponseInterceptor(instance, entries, resolved);
   const onFulfilled = createResolvedRejectionHandler(onRejected, entries);
   const responseId = instance.interceptors.response.use(
-    resolved.dpop ? notingNonces(onFulfilled, resolved.dpop) : onFulfilled,
+    resolved.senderConstraint ? notingResponses(onFulfilled, resolved.senderConstraint) : onFulfilled,
     onRejected,
   );
-  // DPoP: the signing module starts loading now (its own chunk); requests wait for it if need be.
-  resolved.dpop?.load().catch(() => undefined);
+  // A sender constraint: its session (signing code, its own chunk) starts loading now; requests wait for it if need be.
+  resolved.senderConstraint?.load().catch(() => undefined);
   /** The entry a handle call selects; a bad selector rejects the call. */
   const entryFor = (method: string, selector: unknown, extra?: readonly string[]) =>
     entries.forSelector(handleSelector(method, selector, extra));
@@ -175,7 +178,10 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     getAccessToken: async (selector) => (await entryFor('getAccessToken', selector).getToken()).accessToken,
     getToken: async (getOptions) => {
       const source = entryFor('getToken', getOptions, ['forceRefresh']);
-      return tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()), resolved.dpop);
+      return tokenInfo(
+        await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()),
+        resolved.senderConstraint?.constraint,
+      );
     },
     invalidate: async (selector) => entryFor('invalidate', selector).invalidate(),
     detach() {
@@ -203,8 +209,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   return handle as OAuth2Handle;
 }
 
-function tokenInfo(token: StoredToken, dpop: DPoPBinding | undefined): TokenInfo {
-  const info: TokenInfo = { accessToken: token.accessToken, tokenType: schemeOf(token, dpop) };
+function tokenInfo(token: StoredToken, constraint: SenderConstraint | undefined): TokenInfo {
+  const info: TokenInfo = { accessToken: token.accessToken, tokenType: tokenScheme(token, constraint).scheme };
   if (token.expiresAt !== undefined) info.expiresAt = token.expiresAt;
   if (token.scope !== undefined) info.scope = token.scope;
   return info;

@@ -1,4 +1,4 @@
-import { OAuth2Error, type OAuth2ErrorOptions } from '../errors';
+import { keepName, OAuth2Error, type OAuth2ErrorOptions } from '../errors';
 
 // Its own module (not errors.ts) so that the core entry, which never creates one, does not ship it:
 // only the lazily loaded discovery does (see "Pay only for what you use").
@@ -23,6 +23,9 @@ export type DiscoveryFailureReason = 'issuer_mismatch' | 'unreachable' | 'invali
 export class DiscoveryError extends OAuth2Error {
   static override readonly kind: string = 'DiscoveryError';
   override name = 'DiscoveryError';
+  static {
+    keepName(this, 'DiscoveryError');
+  }
   /** What went wrong (see {@link DiscoveryFailureReason}). */
   readonly reason: DiscoveryFailureReason;
   /** The configured issuer. */
@@ -31,8 +34,8 @@ export class DiscoveryError extends OAuth2Error {
   readonly urls: string[];
   /** HTTP status of the last metadata response, when one was received. */
   readonly status?: number;
-  /** When the metadata may be fetched again. */
-  readonly retryAt: Date;
+  /** When the metadata may be fetched again, in whole epoch milliseconds on the plugin's clock. */
+  readonly retryAt: number;
 
   constructor(
     message: string,
@@ -48,6 +51,6 @@ export class DiscoveryError extends OAuth2Error {
     this.issuer = details.issuer;
     this.urls = details.urls;
     if (details.status !== undefined) this.status = details.status;
-    this.retryAt = new Date(details.retryAt);
+    this.retryAt = details.retryAt;
   }
 }

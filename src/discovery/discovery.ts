@@ -40,7 +40,7 @@ export class Discovery {
   tokenEndpoint(transport: MetadataTransport): Promise<string | DiscoveryError> {
     if (this.endpoint !== undefined) return Promise.resolve(this.endpoint);
     const failure = this.failure;
-    if (failure && failure.retryAt.getTime() > this.options.clock()) return Promise.resolve(failure);
+    if (failure && failure.retryAt > this.options.clock()) return Promise.resolve(failure);
     this.inflight ??= this.discover(transport).finally(() => {
       this.inflight = undefined;
     });

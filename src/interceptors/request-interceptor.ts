@@ -15,7 +15,7 @@ import type { ResolvedOptions } from '../options/validate-options';
 import type { FastPathRoute } from './fast-path';
 import { cacheChannels } from '../observability/observer';
 import './request-options';
-import { schemeOf } from '../dpop/dpop-binding';
+import { tokenScheme } from '../token/token-scheme';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
@@ -25,7 +25,7 @@ interface Marked {
   token: StoredToken;
   header: string;
   marker: InjectedMarker;
-  /** Whether requests sent with it carry a DPoP proof. */
+  /** Whether requests sent with it are signed by the sender constraint (a DPoP proof). */
   proof: boolean;
 }
 
@@ -52,11 +52,14 @@ export interface RequestInterceptors {
  */
 export function createRequestInterceptors(
   entries: TokenEntries,
-  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer' | 'dpop'>,
+  options: Pick<
+    ResolvedOptions,
+    'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer' | 'senderConstraint'
+  >,
   /** With `issuer` and no `tokenUrl`: where the token endpoints come from once discovered. */
   discoverEndpoints?: EndpointDiscovery,
 ): RequestInterceptors {
-  const { apiOrigins, hooks, dpop } = options;
+  const { apiOrigins, hooks, senderConstraint: constraint } = options;
   const { hit, miss, message: cacheMessage } = cacheChannels(options.observer);
   /**
    * Whether a request targets the token endpoint (it then never gets a bearer). Undefined while a
@@ -157,8 +160,8 @@ export function createRequestInterceptors(
     if (!(entry instanceof TokenCache)) return 'async';
     // Discovery: until the token endpoint is known, requests wait for it on the async route.
     if (isTokenRequest === undefined) return 'async';
-    // DPoP: until the signing module is loaded, requests wait for it on the async route.
-    if (dpop !== undefined && dpop.session === undefined) return 'async';
+    // A sender constraint: until its session (the signing code) is loaded, requests wait for it on the async route.
+    if (constraint !== undefined && constraint.session === undefined) return 'async';
     const cached = entry.peek(config);
     if (!cached) return 'async';
     lastCached = cached;
@@ -216,15 +219,15 @@ export function createRequestInterceptors(
       // Requests alternating between entries (several tokens) find each token's header made already.
       let made = markedByToken.get(token);
       if (!made) {
-        const scheme = schemeOf(token, dpop);
+        const { scheme, bound } = tokenScheme(token, constraint?.constraint);
         const header = `${scheme} ${token.accessToken}`;
-        made = { token, header, marker: injectedMarker(header, entries, entry), proof: scheme === 'DPoP' };
+        made = { token, header, marker: injectedMarker(header, entries, entry), proof: bound };
         markedByToken.set(token, made);
       }
       marked = made;
     }
-    // DPoP: a fresh proof for this request (one signature), bound to the token by `ath`.
-    if (marked.proof) dpop?.session?.signRequest(config, headers, token.accessToken);
+    // A bound token: the constraint signs this request (DPoP: a fresh proof, bound to the token by `ath`).
+    if (marked.proof) constraint?.session?.signRequest(config, headers, token.accessToken);
     const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
     // write does; a retry of an injected request, or 'replace', overwrites the header by name.
@@ -256,8 +259,8 @@ export function createRequestInterceptors(
       return inject(config, headers, token, entry);
     },
     injectFetched(config) {
-      if (dpop !== undefined && dpop.session === undefined) {
-        return dpop.load().then(
+      if (constraint !== undefined && constraint.session === undefined) {
+        return constraint.load().then(
           () => interceptors.injectFetched(config),
           (error: unknown) => {
             throw forRequest(error, config);

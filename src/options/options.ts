@@ -3,6 +3,7 @@ import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from '../store/token-store';
 import type { ClientAuth } from '../contracts/client-auth';
+import type { SenderConstraint } from '../contracts/sender-constraint';
 
 /**
  * A grant type the plugin does not know by name (e.g. the JWT bearer grant of RFC 7523 §2.1,
@@ -127,16 +128,6 @@ export interface PrivateJwk {
   [member: string]: unknown;
 }
 
-/** `dpop: { privateKey }`: the key DPoP proofs are signed with. */
-export interface DPoPOptions {
-  /**
-   * The private key: a PEM string (PKCS#8, SEC1 or PKCS#1), a private `KeyObject` or a private JWK.
-   * EC P-256 (ES256), P-384 (ES384), P-521 (ES512) or Ed25519/Ed448 (EdDSA). Imported at attach
-   * time; a key that cannot be used is an `OAuth2OptionsError` (which never shows the key).
-   */
-  privateKey: string | KeyObjectLike | PrivateJwk;
-}
-
 export interface OAuth2Options {
   /**
    * Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`).
@@ -192,21 +183,20 @@ export interface OAuth2Options {
   /**
    * The `token_type` values accepted in a token response (compared case-insensitively), for servers
    * that answer a non-standard one (e.g. `['Bearer', 'access_token']`). Whatever the server says,
-   * the token is sent to the API as `Authorization: Bearer …`, except a `DPoP` token (with the
-   * `dpop` option), sent as `Authorization: DPoP …` with a proof. A token response with any other
-   * `token_type` fails with `InvalidTokenResponseError` (field `token_type`).
-   * @default ['Bearer'], or ['DPoP'] with the `dpop` option (which then must list `DPoP`)
+   * the token is sent to the API as `Authorization: Bearer …`, except a token bound by the
+   * `senderConstraint` (`DPoP` with `dpop()`), sent in its scheme with a proof. A token response with
+   * any other `token_type` fails with `InvalidTokenResponseError` (field `token_type`).
+   * @default ['Bearer'], or the constraint's token types (`['DPoP']`) with `senderConstraint` (which then must list one)
    */
   acceptTokenTypes?: string[];
   /**
-   * Sender-constrained tokens (DPoP, RFC 9449): token and API requests carry a `DPoP` proof signed
-   * with the attachment's key, and DPoP tokens are sent as `Authorization: DPoP …`. `true` generates
-   * an ES256 key for this attachment (refused with a fleet `store`: each process would get its own
-   * key and token; pass a shared `privateKey` instead). With DPoP on, `acceptTokenTypes` defaults to
-   * `['DPoP']`: a token response with another `token_type` fails with `InvalidTokenResponseError`.
-   * @default undefined (off)
+   * Sender-constrained tokens: a value such as `dpop()` from `axios-oauth2-bearer/dpop` (DPoP, RFC
+   * 9449: token and API requests carry a `DPoP` proof, DPoP tokens are sent as `Authorization: DPoP …`).
+   * `acceptTokenTypes` then defaults to the constraint's token types (`['DPoP']`): a token response
+   * with another `token_type` fails with `InvalidTokenResponseError`.
+   * @default undefined (none)
    */
-  dpop?: boolean | DPoPOptions;
+  senderConstraint?: SenderConstraint;
   /**
    * How token requests are encoded: `'form'` (a POST with an application/x-www-form-urlencoded body),
    * `'json'` (a POST with a JSON body), or `'query'`: a GET with every parameter in the query string,
@@ -340,6 +330,7 @@ export interface OAuth2Options {
   /**
    * Clock in epoch milliseconds, for tests. The default follows a monotonic clock, so steps of the
    * wall clock (NTP, a changed system time) do not stretch or cut cool-downs and token lifetimes.
+   * Read as whole milliseconds (rounded down), so every time the plugin shows is an integer.
    * @default `Date.now()` read once at attach time, advanced by `performance.now()`
    */
   clock?: () => number;

@@ -8,13 +8,14 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
+import { didYouMean } from './suggest';
 import { resolveCustomGrant } from './custom-grant';
 import { resolveClientAuth } from './client-auth-option';
 import type { ClientAuth, TokenRequestFormat } from '../contracts/client-auth';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
 import { OAuth2RequestOptionsError } from '../errors';
-import { DPoPBinding } from '../dpop/dpop-binding';
-import { dpopTokenTypes, resolveDPoPOption } from '../dpop/dpop-option';
+import type { BoundSenderConstraint, SenderConstraint } from '../contracts/sender-constraint';
+import { constrainedTokenTypes, resolveSenderConstraint } from './sender-constraint-option';
 import {
   API_ORIGIN_KEYS,
   checkKeys,
@@ -54,8 +55,8 @@ export interface ResolvedOptions {
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
-  /** DPoP (RFC 9449): the attachment's key and lazily loaded signer; undefined when off. */
-  dpop?: DPoPBinding;
+  /** The sender constraint (`dpop()`), bound to this attachment, its session loaded lazily; undefined when none. */
+  senderConstraint?: BoundSenderConstraint;
   tokenRequestFormat: TokenRequestFormat;
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
@@ -171,8 +172,9 @@ function resolveGrant(value: unknown): GrantOptions {
   return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
 }
 
-function resolveTokenTypes(value: unknown, dpop: boolean): ReadonlySet<string> {
-  if (dpop) return dpopTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, false));
+function resolveTokenTypes(value: unknown, constraint: SenderConstraint | undefined): ReadonlySet<string> {
+  if (constraint)
+    return constrainedTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, undefined), constraint);
   if (value === undefined) return new Set(['bearer']);
   if (!Array.isArray(value) || value.length === 0) fail('acceptTokenTypes', 'a non-empty array of strings', value);
   return new Set(
@@ -311,7 +313,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   if (!isObject(options)) fail('options', 'an object', options);
   for (const key of Object.keys(options)) {
     if (!isListed(OPTION_KEYS, key) && !isListed(PRESET_KEYS, key)) {
-      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"`);
+      const known = [...OPTION_KEYS, ...PRESET_KEYS];
+      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"${didYouMean(key, known)}`);
     }
   }
   const o = options as unknown as Record<string, unknown>;
@@ -354,8 +357,11 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     basicEncoding,
   });
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
-  const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
-  const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  const readClock: () => number =
+    optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  // Whole milliseconds: every time the plugin shows (expiresAt, retryAt, hook payloads) is an integer.
+  const clock = () => Math.floor(readClock());
+  const senderConstraint = resolveSenderConstraint(o.senderConstraint, { sharedStore: o.store !== undefined, clock });
   return {
     tokenUrl,
     issuer,
@@ -373,8 +379,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
         DEFAULT_TOKEN_LIFETIME_SECONDS,
       ) * 1000,
     basicEncoding,
-    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, dpopKey !== undefined),
-    dpop: dpopKey && new DPoPBinding(dpopKey, clock),
+    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, senderConstraint?.constraint),
+    senderConstraint,
     tokenRequestFormat,
     tokenRequestHeaders: optional(
       'tokenRequestHeaders',

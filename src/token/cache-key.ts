@@ -60,9 +60,9 @@ function endpointIdentity(url: string): unknown[] {
  *   the request shape (method, body format), the client-authentication method's public identity
  *   (`ClientAuth.identity`: its name, the Basic encoding, a client certificate's thumbprint), the
  *   client id, the grant type and the username (password grant), every parameter of the request by
- *   name (`tokenRequestParams`, scope, resource, audience…) with its value unless it may be a secret, every
- *   `tokenRequestHeaders` name with its value unless it may be a secret, and the DPoP key's thumbprint
- *   (public).
+ *   name (`tokenRequestParams`, scope, resource, audience…) with its value unless it may be a secret,
+ *   every `tokenRequestHeaders` name with its value unless it may be a secret, and the sender
+ *   constraint's part (a DPoP key's thumbprint; all public).
  * - Not counted: the client secret (every method, `client_secret_jwt` included), the assertion key
  *   of `private_key_jwt` (the token is the client's, not bound to the key), the password, values
  *   of secret-looking parameter and header names (`Authorization`, `X-Api-Key`, `client_secret`…) and
@@ -91,7 +91,8 @@ export function cacheKey(options: ResolvedOptions): string {
     identityEntries(Object.entries({ Accept: 'application/json', ...options.tokenRequestHeaders }), true),
     identityEntries(Object.entries(tokenParams(options, grant)), false),
   ];
-  // A DPoP token is bound to one key: only a client holding that key (RFC 7638 thumbprint) may use it.
-  if (options.dpop) parts.push([['dpop', options.dpop.key.thumbprint]]);
+  // A sender-constrained token is bound to one key: only a client holding it (its public part) may use the token.
+  const constraint = options.senderConstraint?.constraint;
+  if (constraint) parts.push([constraint.cacheKeyPart]);
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

@@ -16,7 +16,7 @@ import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { Discovery } from '../discovery/discovery';
-import { dpopExchange } from '../dpop/token-endpoint';
+import type { ConstraintSession } from '../contracts/sender-constraint';
 
 export { DEFAULT_TOKEN_TIMEOUT_MS } from '../http/server-transport';
 export { isRedirect } from '../http/send';
@@ -126,9 +126,9 @@ export class EndpointExchange {
       return this.exchange(grant, endpoint, route, deadline.signal, attempt.secrets, extras, credentials);
     };
     try {
-      const { dpop } = options;
-      // DPoP: a proof per request (and the one nonce retry) around the exchange.
-      return dpop ? await dpopExchange(await dpop.load(), options, once) : await once();
+      const constraint = options.senderConstraint;
+      // A sender constraint: its headers (a DPoP proof) per request, and the one resend on its challenge.
+      return constraint ? await this.constrained(await constraint.load(), once) : await once();
     } catch (error) {
       if (!deadline.expired) throw error;
       const cause = attempt.secrets.safeCause(deadline.signal.reason);
@@ -206,6 +206,26 @@ export class EndpointExchange {
     }
     if ('failure' in result) return { kind: 'failure', failure: { ...result.failure, statusText, headers: headers() } };
     return { kind: 'token', token: result.token };
+  }
+
+  /**
+   * One token request under a sender constraint: fresh headers for every request sent (a DPoP proof
+   * with a new `jti` and the endpoint's last nonce), the answer's headers noted, and the
+   * constraint's challenge (DPoP's `use_dpop_nonce`) answered by one more request. That resend is
+   * part of the exchange: the grant runner sees only its outcome, so it is neither a retry, a
+   * lockout step nor a cached failure. A second challenge is returned as the failure it is.
+   */
+  private async constrained(
+    session: ConstraintSession,
+    send: (extras: Pick<AttemptExtras, 'headersFor' | 'onHeaders'>) => Promise<ExchangeResult>,
+  ): Promise<ExchangeResult> {
+    const method = this.options.tokenRequestFormat === 'query' ? 'GET' : 'POST';
+    const extras = {
+      headersFor: (url: string) => session.tokenRequestHeaders(method, url),
+      onHeaders: (url: string, headers: unknown) => session.noteResponse(url, headers),
+    };
+    const first = await send(extras);
+    return first.kind === 'failure' && session.isTokenEndpointChallenge(first.failure) ? send(extras) : first;
   }
 
   /** The discovered token endpoint (discovery code loaded on first use), or why there is none. */

@@ -1,8 +1,8 @@
 import { sleep } from '../util/abort';
 import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
 import {
-  DPoPNonceError,
   GrantParametersError,
+  type OAuth2Error,
   InvalidTokenResponseError,
   TokenEndpointError,
   type ErrorResponse,
@@ -35,7 +35,7 @@ import type { ResolvedOptions } from '../options/validate-options';
 export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
-  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | DPoPNonceError }
+  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | OAuth2Error }
   | { kind: 'discovery'; error: DiscoveryError };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
@@ -72,9 +72,7 @@ function scrubbedInvalidResponse(error: InvalidTokenResponseError, secrets: Secr
 const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type', 'unauthorized_client']);
 
 /** The error code of a failed refresh grant that the main grant answers (see {@link REFRESH_FALLBACK_ERRORS}), else undefined. */
-function refreshRefusal(
-  error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | DPoPNonceError,
-): string | undefined {
+function refreshRefusal(error: OAuth2Error): string | undefined {
   const code = error instanceof TokenEndpointError ? error.error : undefined;
   return code !== undefined && REFRESH_FALLBACK_ERRORS.has(code) ? code : undefined;
 }
@@ -180,10 +178,12 @@ export class GrantRunner {
     grant: GrantParams,
     attempts: number,
     secrets: Secrets,
-  ): TokenEndpointError | DPoPNonceError {
-    // The exchange already retried the nonce challenge once (see dpopExchange): this one is final.
-    if (this.options.dpop && failure.error === 'use_dpop_nonce')
-      return new DPoPNonceError('token_endpoint', failure.status, { response: failureAnswer(failure) });
+  ): OAuth2Error {
+    // The exchange already resent once on the sender constraint's challenge: this answer is final.
+    const constrained = this.options.senderConstraint?.session?.challengeError('token_endpoint', failure, {
+      response: failureAnswer(failure),
+    });
+    if (constrained) return constrained;
     // The failure's fields were scrubbed already; the message also holds the transport error's text.
     const transient = failure.kind === 'transient';
     const tries = transient && attempts > 1 ? ` after ${attempts} attempts` : '';

@@ -16,6 +16,7 @@ import {
   TOKEN_TRACE_CHANNEL,
 } from 'axios-oauth2-bearer';
 import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
+import { dpop, type DPoPConstraint, type DPoPOptions } from 'axios-oauth2-bearer/dpop';
 import { privateKeyJwt, tlsClientAuth, type ClientAuth } from 'axios-oauth2-bearer/client-auth';
 
 const preset = mangopay({ environment: 'sandbox', clientId: 'id', apiKey: 'key' });
@@ -33,7 +34,7 @@ const m = musement({ environment: 'production', clientId: 'a', clientSecret: 'b'
 void api.get('/users', { oauth2: { skip: true } }); // the per-request option is typed through module augmentation
 const token: Promise<string> = handle.getAccessToken();
 function describe(e: unknown): string {
-  if (e instanceof AccountLockedError) return `retry in ${e.retryAfterMs} ms at ${e.retryAt.toISOString()}`;
+  if (e instanceof AccountLockedError) return `retry in ${e.retryAfterMs} ms at ${new Date(e.retryAt).toISOString()}`;
   if (e instanceof TokenEndpointError) return `${e.code} ${e.error ?? ''} ${e.status ?? ''}`;
   if (e instanceof InvalidTokenResponseError) return e.field;
   return e instanceof OAuth2Error ? e.code : 'other';
@@ -46,10 +47,21 @@ const channels: readonly string[] = [...CHANNEL_NAMES, TOKEN_TRACE_CHANNEL];
 const traced = (message: TokenTraceMessage): string => `${message.cacheKey} ${message.outcome ?? ''}`;
 export { closed, dispose, channels, traced };
 const server: Promise<AuthServer> = startAuthServer();
+export { options, m, token, describe, store, server };
+
+// The dpop subpath: a sender constraint value given to the senderConstraint option.
+const dpopOptions: DPoPOptions = { privateKey: '-----BEGIN PRIVATE KEY-----' };
+export const makeConstraint = (): DPoPConstraint => dpop(dpopOptions);
+export const constrained: OAuth2Options = {
+  tokenUrl: 'https://x.example/token',
+  clientId: 'a',
+  clientSecret: 'b',
+  senderConstraint: dpop(),
+};
 const viaKey: OAuth2Options = {
   tokenUrl: 'https://x.example/token',
   clientId: 'a',
   clientAuthentication: privateKeyJwt('-----BEGIN PRIVATE KEY-----', { alg: 'ES256', kid: 'k' }),
 };
 const viaTls: ClientAuth = tlsClientAuth();
-export { options, m, token, describe, store, server, viaKey, viaTls };
+export { viaKey, viaTls };

@@ -1,7 +1,13 @@
-import type { AxiosHeaders } from 'axios';
-import { headerValue } from '../util/headers';
-import { requestUrl, type RequestTarget } from '../util/url';
-import { parseWwwAuthenticate } from '../policy/www-authenticate';
+import type {
+  ConstrainedHeaders,
+  ConstrainedRequest,
+  ConstraintSession,
+  ConstraintTokenFailure,
+} from '../../contracts/sender-constraint';
+import { DPoPNonceError, type OAuth2ErrorOptions } from '../../errors';
+import { headerValue } from '../../util/headers';
+import { requestUrl, type RequestTarget } from '../../util/url';
+import { parseWwwAuthenticate } from '../../policy/www-authenticate';
 import type { DPoPKey } from './dpop-key';
 import { NonceMemory } from './nonce-memory';
 import { accessTokenHash, ProofSigner } from './proof-signer';
@@ -26,7 +32,7 @@ function parseTarget(url: string): Target | undefined {
  * The signing half of DPoP for one attachment, loaded on first use (see `DPoPBinding.load`): proofs
  * for token and API requests, the nonces servers gave, and the `ath` of the current token.
  */
-export class DPoPSession {
+export class DPoPSession implements ConstraintSession {
   private readonly signer: ProofSigner;
   private readonly nonces = new NonceMemory();
   /** The `ath` of the last token a proof was made for: one hash per token, not per request. */
@@ -47,6 +53,11 @@ export class DPoPSession {
     return parsed;
   }
 
+  /** The `DPoP` header of a token request (`method` and `url` as sent): a fresh proof. */
+  tokenRequestHeaders(method: string, url: string): Record<string, string> {
+    return { DPoP: this.tokenRequestProof(method, url) };
+  }
+
   /** A proof for a token request (`method` and `url` as sent), with the token endpoint's nonce if known. */
   tokenRequestProof(method: string, url: string): string {
     const at = this.target(url);
@@ -55,11 +66,7 @@ export class DPoPSession {
   }
 
   /** Sets a fresh `DPoP` proof for `accessToken` on an API request's headers. */
-  signRequest(
-    config: RequestTarget & { method?: string; beforeRedirect?: unknown } & Parameters<typeof guardFetchRedirects>[0],
-    headers: AxiosHeaders,
-    accessToken: string,
-  ): void {
+  signRequest(config: ConstrainedRequest, headers: ConstrainedHeaders, accessToken: string): void {
     const url = requestUrl(config);
     headers.set('DPoP', this.apiProof((config.method ?? 'get').toUpperCase(), url, accessToken), true);
     // Never forwarded to another origin along a redirect, like `Authorization`.
@@ -86,7 +93,7 @@ export class DPoPSession {
    * Remembers the `DPoP-Nonce` a response carries, for the origin of `from` (a URL, or the request
    * config, resolved only when there is a nonce); returns it (undefined when none).
    */
-  noteNonce(from: string | RequestTarget, headers: unknown): string | undefined {
+  noteResponse(from: string | RequestTarget, headers: unknown): string | undefined {
     const nonce = headerValue(headers, 'dpop-nonce');
     if (nonce === undefined) return undefined;
     const at = this.target(typeof from === 'string' ? from : requestUrl(from));
@@ -94,8 +101,26 @@ export class DPoPSession {
     return nonce;
   }
 
+  /** The token endpoint asked for a nonce (RFC 9449 §8): `use_dpop_nonce` with a `DPoP-Nonce` header to retry with. */
+  isTokenEndpointChallenge(failure: ConstraintTokenFailure): boolean {
+    return failure.error === 'use_dpop_nonce' && failure.headers?.['dpop-nonce'] !== undefined;
+  }
+
+  /**
+   * A {@link DPoPNonceError}: for the token endpoint, when its final failure is `use_dpop_nonce` (the
+   * one resend with the nonce was made); for the API, always (the core asks after a second challenge).
+   */
+  challengeError(
+    source: 'token_endpoint' | 'api',
+    failure: ConstraintTokenFailure,
+    options: OAuth2ErrorOptions,
+  ): DPoPNonceError | undefined {
+    if (source === 'token_endpoint' && failure.error !== 'use_dpop_nonce') return undefined;
+    return new DPoPNonceError(source, failure.status, options);
+  }
+
   /** Whether an API response is a resource server's nonce challenge: 401 `DPoP error="use_dpop_nonce"`. */
-  isNonceChallenge(status: number | undefined, headers: unknown): boolean {
+  isApiChallenge(status: number | undefined, headers: unknown): boolean {
     if (status !== 401) return false;
     const header = headerValue(headers, 'www-authenticate');
     if (header === undefined || !/use_dpop_nonce/i.test(header)) return false;

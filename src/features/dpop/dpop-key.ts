@@ -6,7 +6,7 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { OAuth2OptionsError } from '../errors';
+import { OAuth2OptionsError } from '../../errors';
 
 /** The JWS algorithms the plugin signs DPoP proofs with, by key type. */
 export type DPoPAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
@@ -20,7 +20,7 @@ export interface DPoPPublicJwk {
 }
 
 /**
- * A DPoP key, imported (or generated) once at attach time. The private key is a `KeyObject` kept
+ * A DPoP key, imported (or generated) once, when `dpop()` is called. The private key is a `KeyObject` kept
  * behind a function, so neither `JSON.stringify` nor `util.inspect` of anything holding this reaches it.
  */
 export interface DPoPKey {
@@ -80,7 +80,7 @@ function describeKey(privateKey: KeyObject): { alg: DPoPAlgorithm; publicJwk: DP
 }
 
 /**
- * A fresh ES256 key for `dpop: true`. Generated as PEM, then imported: exporting a JWK from a
+ * A fresh ES256 key for `dpop()`. Generated as PEM, then imported: exporting a JWK from a
  * `generateKeyPairSync` key object can hang Node 20 when a garbage collection hits at that moment.
  */
 function generatedKey(): KeyObject {
@@ -92,7 +92,7 @@ function generatedKey(): KeyObject {
   return createPrivateKey(privateKey);
 }
 
-/** The attachment's DPoP key: `dpop: true` generates one, `dpop: { privateKey }` imports the one given. */
+/** The DPoP key: `dpop()` generates one (`generate`), `dpop({ privateKey })` imports the one given. */
 export function resolveDPoPKey(privateKeyOption: unknown, generate: boolean): DPoPKey {
   const privateKey = generate ? generatedKey() : importPrivateKey(privateKeyOption);
   const { alg, publicJwk } = describeKey(privateKey);

@@ -1,19 +1,20 @@
-import type { StoredToken } from '../store/token-store';
+import type { BoundSenderConstraint, SenderConstraint } from '../../contracts/sender-constraint';
 import type { DPoPKey } from './dpop-key';
 import type { DPoPSession } from './dpop-session';
 
 /**
- * An attachment's DPoP state: its key (imported at attach time, for the cache key and early errors)
- * and the signing session, whose module is loaded with a dynamic import on first use, so users
- * without DPoP never load (nor bundle into their entry chunk) the signing code.
+ * An attachment's DPoP state: its key (imported when `dpop()` was called) and the signing session,
+ * whose module is loaded with a dynamic import on first use, so the signing code is loaded (and, in
+ * an ESM bundle, fetched) only once a request needs it.
  */
-export class DPoPBinding {
+export class DPoPBinding implements BoundSenderConstraint {
   /** The loaded session; undefined until {@link load} resolved (the hot path then takes the async route). */
   session?: DPoPSession;
   private loading?: Promise<DPoPSession>;
 
   constructor(
-    readonly key: DPoPKey,
+    readonly constraint: SenderConstraint,
+    private readonly key: DPoPKey,
     private readonly clock: () => number,
   ) {}
 
@@ -31,12 +32,4 @@ export class DPoPBinding {
     );
     return this.loading;
   }
-}
-
-/**
- * The scheme a token is sent with: `DPoP` when DPoP is on and the server issued a DPoP token
- * (`token_type: DPoP`, any case), else `Bearer` (the scheme follows the token type returned).
- */
-export function schemeOf(token: StoredToken, dpop: DPoPBinding | undefined): 'DPoP' | 'Bearer' {
-  return dpop !== undefined && token.tokenType?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
 }
