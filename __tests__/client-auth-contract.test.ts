@@ -183,3 +183,10 @@ describe("the legacy 'query' format", () => {
     expect(fullUrl(call)).toBe(`${TOKEN_URL}?grant_type=client_credentials`);
   });
 });
+
+test('a value whose attach() returns something else is refused at attach time, naming clientAuthentication', () => {
+  const broken = { ...assertionProvider(() => Promise.resolve('x')), attach: () => ({}) as ClientAuth };
+  expect(() =>
+    attachOAuth2(axios.create(), { tokenUrl: lb.tokenUrl, clientId: 'workload', clientAuthentication: broken }),
+  ).toThrow(expect.objectContaining({ name: 'OAuth2OptionsError', option: 'clientAuthentication' }));
+});
