@@ -10,6 +10,7 @@ import { attachOAuth2, type OAuth2Handle } from '../src';
 import { dpop } from '../src/features/dpop';
 import { discover } from '../src/features/discovery';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { privateKeyJwt } from '../src/features/client-auth';
 
 let server: AuthServer;
 let auth: OAuth2Handle | undefined;
@@ -69,8 +70,7 @@ test('private_key_jwt with discovery: the assertion is for the issuer, accepted;
   auth = attachOAuth2(api, {
     tokenUrl: discover(server.issuer as string),
     clientId: server.clientId,
-    clientAuthentication: 'private_key_jwt',
-    privateKey,
+    clientAuthentication: privateKeyJwt(privateKey),
   });
 
   const answers = await Promise.all(Array.from({ length: 10 }, () => api.get('/users')));
@@ -90,8 +90,7 @@ test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a n
   auth = attachOAuth2(api, {
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
-    clientAuthentication: 'private_key_jwt',
-    privateKey,
+    clientAuthentication: privateKeyJwt(privateKey),
     senderConstraint: dpop(),
   });
 

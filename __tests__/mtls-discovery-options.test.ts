@@ -3,6 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, OAuth2OptionsError, type OAuth2Options } from '../src';
 import { discover } from '../src/features/discovery';
 import { makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
+import { selfSignedTlsClientAuth, tlsClientAuth } from '../src/features/client-auth';
 
 /** Checks of `discover(issuer)` (when called, and at attach time) and of the mutual-TLS methods. */
 let pki: MtlsPki;
@@ -32,7 +33,7 @@ function optionError(
   throw new Error('attachOAuth2 did not throw');
 }
 
-const TLS = { tokenUrl: 'https://as.example.com/token', clientId: 'c', clientAuthentication: 'tls_client_auth' };
+const TLS = { tokenUrl: 'https://as.example.com/token', clientId: 'c', clientAuthentication: tlsClientAuth() };
 
 describe('discover(issuer)', () => {
   it.each([
@@ -90,7 +91,8 @@ describe('mutual TLS methods', () => {
   it.each(['tls_client_auth', 'self_signed_tls_client_auth'])(
     '%s: no clientSecret needed with a client certificate on the instance',
     (method) => {
-      attachOAuth2(withCert(), { ...TLS, clientAuthentication: method } as OAuth2Options).detach();
+      const clientAuthentication = method === 'tls_client_auth' ? tlsClientAuth() : selfSignedTlsClientAuth();
+      attachOAuth2(withCert(), { ...TLS, clientAuthentication }).detach();
     },
   );
 
@@ -115,9 +117,9 @@ describe('mutual TLS methods', () => {
   });
 
   it('accepts a tokenHttpClient, or a fetch dispatcher', () => {
-    attachOAuth2(axios.create(), { ...TLS, tokenHttpClient: withCert() } as OAuth2Options).detach();
+    attachOAuth2(axios.create(), { ...TLS, tokenHttpClient: withCert() }).detach();
     const fetchInstance = axios.create({ adapter: 'fetch', fetchOptions: { dispatcher: {} } } as never);
-    attachOAuth2(fetchInstance, TLS as OAuth2Options).detach();
+    attachOAuth2(fetchInstance, TLS).detach();
   });
 
   it("refuses a tokenHttpClient presenting another certificate than the instance's agent, naming both thumbprints", () => {
@@ -125,12 +127,12 @@ describe('mutual TLS methods', () => {
     expect(error.option).toBe('tokenHttpClient');
     expect(error.message).toContain(certA.thumbprint);
     expect(error.message).toContain(certB.thumbprint);
-    attachOAuth2(withCert(certA), { ...TLS, tokenHttpClient: withCert(certA) } as OAuth2Options).detach();
+    attachOAuth2(withCert(certA), { ...TLS, tokenHttpClient: withCert(certA) }).detach();
   });
 
   it('the client certificate is part of the cache key (bound tokens are never served to another certificate)', () => {
     const key = (cert: ClientCertificate) => {
-      const auth = attachOAuth2(withCert(cert), TLS as OAuth2Options);
+      const auth = attachOAuth2(withCert(cert), TLS);
       auth.detach();
       return auth.cacheKey;
     };

@@ -226,8 +226,10 @@ describe('musement()', () => {
     expect(preset.apiOrigins).toEqual(['https://api.musement.com']);
   });
 
-  test('legacyLogin → query mode', () => {
-    expect(musement({ environment: 'sandbox', ...base, legacyLogin: true }).clientAuthentication).toBe('query');
+  test('legacyLogin → the query format, with client_secret_post credentials', () => {
+    const preset = musement({ environment: 'sandbox', ...base, legacyLogin: true });
+    expect(preset.tokenRequestFormat).toBe('query');
+    expect(preset.clientAuthentication).toBe('client_secret_post');
   });
 
   test('a custom baseURL (trailing slash removed) and extra token headers kept', () => {

@@ -48,6 +48,7 @@ import { startAuthServer, type AuthServer } from '../src/testing';
 import { diagnosticsChannels, hookChannelName } from '../src/features/diagnostics';
 import { discover, DiscoveryError } from '../src/features/discovery';
 import { revokeOnClose } from '../src/features/revocation';
+import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../src/features/client-auth';
 import { dpop } from '../src/features/dpop';
 
 interface Run {
@@ -383,10 +384,13 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['Basic (rfc6749)', { basicEncoding: 'rfc6749' }],
   ['Basic (raw)', { basicEncoding: 'raw' }],
   ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
-  ['private_key_jwt (PEM)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_PEM }],
-  ['private_key_jwt (JWK)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK }],
+  ['private_key_jwt (PEM)', { clientAuthentication: privateKeyJwt(RSA_PEM), clientSecret: undefined }],
+  ['private_key_jwt (JWK)', { clientAuthentication: privateKeyJwt(RSA_JWK), clientSecret: undefined }],
   // RFC 7518 §3.2: 32 bytes at least for HS256; SECRET inside it, so a leak of it is still found by the sweep.
-  ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt', clientSecret: `${SECRET}${'-'.repeat(32)}` }],
+  [
+    'client_secret_jwt',
+    { clientAuthentication: clientSecretJwt(`${SECRET}${'-'.repeat(32)}`), clientSecret: undefined },
+  ],
   // A custom grant's parameter values are secrets (here the password's forms are the swept value).
   [
     'custom grant (JWT bearer), Basic',
@@ -457,7 +461,8 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
     );
 
     const secrets = [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms), ...KEY_FORMS, ...assertionsSent(lb)];
-    if (clientAuth.clientAuthentication?.endsWith('_jwt') && lb.tokenCalls.length > 0) {
+    const method = clientAuth.clientAuthentication;
+    if (typeof method === 'object' && method.method.endsWith('_jwt') && lb.tokenCalls.length > 0) {
       expect(assertionsSent(lb)).toHaveLength(lb.tokenCalls.length); // the sweep covers the assertions sent
     }
     if (path.outcome === 'resolves') {
@@ -539,7 +544,7 @@ describe('mutual TLS and discovery', () => {
         setup.deadIssuer ? `https://127.0.0.1:${deadOrigin.split(':')[2]}/t` : (server.issuer as string),
       ),
       clientId: CLIENT_ID,
-      clientAuthentication: 'tls_client_auth',
+      clientAuthentication: tlsClientAuth(),
       retry: { retries: 0 },
       hooks: recordingHooks(events),
     });

@@ -2,6 +2,7 @@ import axios from 'axios';
 import { attachOAuth2, TokenEndpointError } from '../src';
 import { discover } from '../src/features/discovery';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { selfSignedTlsClientAuth, tlsClientAuth } from '../src/features/client-auth';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 
 /**
@@ -49,7 +50,7 @@ it('tls_client_auth with discovery: metadata at the RFC 8414 location, the mTLS 
   const auth = attachOAuth2(api, {
     tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'tls_client_auth',
+    clientAuthentication: tlsClientAuth(),
   });
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => api.get(`/users/${i}`)));
   expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -75,7 +76,7 @@ it('self_signed_tls_client_auth, OpenID Discovery only (the RFC 8414 location an
   const auth = attachOAuth2(api, {
     tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'self_signed_tls_client_auth',
+    clientAuthentication: selfSignedTlsClientAuth(),
   });
   await expect(api.get('/users/1')).resolves.toMatchObject({ status: 200 });
   expect(s.metadataRequests()).toEqual(['/.well-known/openid-configuration']);
@@ -91,7 +92,7 @@ it('a certificate the server does not accept: invalid_client once for a burst', 
   const auth = attachOAuth2(api, {
     tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'tls_client_auth',
+    clientAuthentication: tlsClientAuth(),
   });
   const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => api.get(`/users/${i}`)));
   for (const outcome of outcomes) {
@@ -111,7 +112,7 @@ it('a stated issuer that is not the real one: OAUTH2_ISSUER_MISMATCH and no toke
   const auth = attachOAuth2(api, {
     tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'tls_client_auth',
+    clientAuthentication: tlsClientAuth(),
   });
   await expect(api.get('/users/1')).rejects.toMatchObject({ code: 'OAUTH2_ISSUER_MISMATCH' });
   expect(s.counters.tokenCalls).toBe(0);

@@ -10,7 +10,6 @@ export type {
   OAuth2Options,
   GrantOptions,
   CustomGrantOptions,
-  ClientAssertionAlgorithm,
   PrivateJwk,
   KeyObjectLike,
   ClientAuthentication,
@@ -19,6 +18,7 @@ export type {
   LockoutOptions,
   RejectionOptions,
 } from './options/options';
+export type { ClientAuth, ClientAuthRequest, ClientCredentials, TokenRequestFormat } from './contracts/client-auth';
 export type {
   SenderConstraint,
   BoundSenderConstraint,

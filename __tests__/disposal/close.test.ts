@@ -19,6 +19,7 @@ import {
 import { startAuthServer, type AuthServer } from '../../src/testing';
 import { revokeOnClose } from '../../src/features/revocation';
 import { discover } from '../../src/features/discovery';
+import { privateKeyJwt, tlsClientAuth } from '../../src/features/client-auth';
 
 let server: AuthServer;
 let api: AxiosInstance;
@@ -101,7 +102,7 @@ test('private_key_jwt: the revocation request carries a fresh client assertion, 
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   server = await startAuthServer({ tokenLifetimeSeconds: 600, clientAssertion: { publicKey } });
   api = axios.create({ baseURL: server.apiBaseUrl });
-  const auth = attach({ clientAuthentication: 'private_key_jwt', privateKey, clientSecret: undefined });
+  const auth = attach({ clientAuthentication: privateKeyJwt(privateKey), clientSecret: undefined });
   const token = await auth.getAccessToken();
 
   await auth.close();
@@ -120,7 +121,7 @@ test("tls_client_auth: the revocation request presents the instance's client cer
       mtls: { subjectDn: client.subjectDn },
     });
     api = axios.create({ baseURL: server.apiBaseUrl, httpsAgent: clientAgent(pki.ca, client) });
-    const auth = attach({ clientAuthentication: 'tls_client_auth', clientSecret: undefined });
+    const auth = attach({ clientAuthentication: tlsClientAuth(), clientSecret: undefined });
     await api.get('/users');
     expect(server.counters.tokenCalls).toBe(1);
 

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, TokenEndpointError, type OAuth2Options } from '../../src';
 import { discover } from '../../src/features/discovery';
+import { selfSignedTlsClientAuth, tlsClientAuth } from '../../src/features/client-auth';
 import { startProvider, type RunningProvider } from '../helpers/oidc/start-provider';
 import { startMtlsResourceServer, type MtlsResourceServer } from '../helpers/oidc/mtls-resource-server';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from '../helpers/mtls-pki';
@@ -82,7 +83,7 @@ describe('oidc-provider over mutual TLS', () => {
     return attachOAuth2(instance, {
       tokenUrl: discover(provider.issuer),
       clientId: 'tls-client',
-      clientAuthentication: 'tls_client_auth',
+      clientAuthentication: tlsClientAuth(),
       ...options,
     });
   }
@@ -121,7 +122,7 @@ describe('oidc-provider over mutual TLS', () => {
     const auth = attach(instance, {
       tokenUrl: provider.tokenUrl,
       clientId: 'self-signed-client',
-      clientAuthentication: 'self_signed_tls_client_auth',
+      clientAuthentication: selfSignedTlsClientAuth(),
     });
     const answers = await Promise.all(Array.from({ length: 50 }, () => instance.get('/resource')));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
@@ -139,7 +140,8 @@ describe('oidc-provider over mutual TLS', () => {
     '%s with a certificate the server does not know: one invalid_client error for a burst, 1 token request',
     async (method, clientId, cert) => {
       const instance = client(cert());
-      const auth = attach(instance, { clientId, clientAuthentication: method });
+      const clientAuthentication = method === 'tls_client_auth' ? tlsClientAuth() : selfSignedTlsClientAuth();
+      const auth = attach(instance, { clientId, clientAuthentication });
       const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => instance.get('/resource')));
       const errors = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as unknown) : undefined));
       expect(errors.every((e) => e instanceof TokenEndpointError && e.error === 'invalid_client')).toBe(true);

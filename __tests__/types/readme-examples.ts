@@ -17,6 +17,7 @@ import {
 } from '../../src/features/diagnostics';
 import { revokeOnClose } from '../../src/features/revocation';
 import { startAuthServer } from '../../src/testing';
+import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../../src/features/client-auth';
 import { dpop } from '../../src/features/dpop';
 import { instrumentOAuth2 } from '../../examples/opentelemetry/instrument';
 
@@ -44,12 +45,11 @@ export function clientAuthentication(): void {
   attachOAuth2(api, {
     tokenUrl: 'https://auth.example.com/oauth2/token',
     clientId: 'my-service',
-    clientAuthentication: 'private_key_jwt',
-    privateKey: process.env.CLIENT_PRIVATE_KEY_PEM!, // PEM, a KeyObject, or a private JWK
-    privateKeyId: 'key-2025-01', // the JWS kid (a JWK's own kid otherwise)
-    // clientAssertionAlgorithm: 'PS256', // when the server registered another algorithm
+    // PEM, a KeyObject, or a private JWK; kid: the JWS kid (a JWK's own kid otherwise);
+    // alg: when the server registered another algorithm than the key's default (e.g. 'PS256')
+    clientAuthentication: privateKeyJwt(process.env.CLIENT_PRIVATE_KEY_PEM!, { kid: 'key-2025-01' }),
   });
-  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, clientAuthentication: 'client_secret_jwt' });
+  attachOAuth2(axios.create(), { tokenUrl, clientId, clientAuthentication: clientSecretJwt(clientSecret) });
 }
 
 export function mutualTls(): void {
@@ -60,7 +60,7 @@ export function mutualTls(): void {
   attachOAuth2(api, {
     tokenUrl: discover('https://as.bank.example'), // or the token URL
     clientId: 'my-client',
-    clientAuthentication: 'tls_client_auth', // or 'self_signed_tls_client_auth'
+    clientAuthentication: tlsClientAuth(), // or selfSignedTlsClientAuth()
   });
 }
 

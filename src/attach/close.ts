@@ -3,7 +3,7 @@ import type { AttachedExtension, CloseContext } from '../contracts/extension';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { StoredToken } from '../store/token-store';
 import { emit } from '../options/hooks';
-import { authenticatedPost } from '../http/authenticated-post';
+import { authenticatedPost } from '../token/authenticated-post';
 import { serverTransport } from '../http/server-transport';
 
 /** Options of `OAuth2Handle.close()`. */

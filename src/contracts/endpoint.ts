@@ -38,8 +38,11 @@ export interface EndpointRequestContext {
 export interface EndpointAttachContext {
   /** The attachment's `allowInsecureHttp`: http is allowed on loopback hosts only without it. */
   readonly allowInsecureHttp: boolean;
-  /** The client authentication method's registered name (`client_secret_basic`, `private_key_jwt`, …). */
-  readonly authMethod: string;
+  /**
+   * The client authentication method's registered name (`client_secret_basic`, `private_key_jwt`, …),
+   * checked against the metadata's list; undefined with the non-standard `query` request format (not checked).
+   */
+  readonly authMethod?: string;
   /** Whether the client authenticates with its TLS certificate (RFC 8705): the mutual-TLS aliases apply. */
   readonly mutualTls: boolean;
   /** The attachment's clock (epoch ms), for back-off. */

@@ -2,6 +2,7 @@ import type { AxiosError } from 'axios';
 import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from '../store/token-store';
+import type { ClientAuth } from '../contracts/client-auth';
 import type { SenderConstraint } from '../contracts/sender-constraint';
 import type { EndpointSource } from '../contracts/endpoint';
 import type { Extension } from '../contracts/extension';
@@ -32,22 +33,6 @@ export interface CustomGrantOptions {
 export type GrantOptions =
   { type: 'client_credentials' } | { type: 'password'; username: string; password: string } | CustomGrantOptions;
 
-/** The JWS algorithms of a client assertion (`private_key_jwt`: asymmetric; `client_secret_jwt`: HMAC). */
-export type ClientAssertionAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'HS256'
-  | 'HS384'
-  | 'HS512';
-
 /**
  * A `KeyObject` of `node:crypto` (`createPrivateKey(…)`, `generateKeyPairSync(…).privateKey`), described
  * structurally so that the plugin's types do not need `@types/node`. It must be a private key.
@@ -58,25 +43,17 @@ export interface KeyObjectLike {
 }
 
 /**
- * How the client authenticates at the token endpoint.
- * - `client_secret_basic`: `Authorization: Basic …` (RFC 6749 §2.3.1), form body. The default.
- * - `client_secret_post`: `client_id` and `client_secret` in the request body, never in the URL.
- * - `query`: a GET with every parameter in the query string (legacy APIs such as Musement's old `/login`).
- * - `private_key_jwt`: a client assertion (RFC 7523 §2.2, OpenID Connect Core §9) signed with
- *   `privateKey`, sent in the form body with `client_id`; no client secret.
- * - `client_secret_jwt`: the same assertion signed with the client secret (HMAC, HS256 by default).
- * - `tls_client_auth` / `self_signed_tls_client_auth` (mutual TLS, RFC 8705): `client_id` in the form
- *   body and no secret; the client proves itself with the certificate of the TLS connection, which
- *   comes from the transport (the instance's `httpsAgent` with `cert`/`pfx`, or `tokenHttpClient`).
+ * How the client authenticates at the token endpoint (RFC 6749 §2.3).
+ * - `'client_secret_basic'`: `Authorization: Basic …` with `clientId` and `clientSecret`
+ *   (RFC 6749 §2.3.1, see `basicEncoding`). The default (with the `query` format: `client_secret_post`).
+ * - `'client_secret_post'`: `client_id` and `client_secret` in the request body (in the URL only with
+ *   `tokenRequestFormat: 'query'`).
+ * - A {@link ClientAuth} value from `axios-oauth2-bearer/client-auth`: `privateKeyJwt(key)`,
+ *   `clientSecretJwt(secret)`, `tlsClientAuth()`, `selfSignedTlsClientAuth()`, or your own
+ *   implementation of the contract. Such a value holds its own credentials: `clientSecret` is then
+ *   left out.
  */
-export type ClientAuthentication =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'query'
-  | 'private_key_jwt'
-  | 'client_secret_jwt'
-  | 'tls_client_auth'
-  | 'self_signed_tls_client_auth';
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | ClientAuth;
 
 /**
  * Retries of transient token-endpoint failures (network error, time-out, 5xx). One token fetch makes
@@ -163,9 +140,9 @@ export interface OAuth2Options {
   /** The client identifier (Mangopay: ClientId). */
   clientId: string;
   /**
-   * The client secret (Mangopay: API key). Required for the shared-secret methods and
-   * `client_secret_jwt`; not used by `private_key_jwt` (which signs with `privateKey`); refused with the
-   * mutual-TLS methods (`tls_client_auth`, `self_signed_tls_client_auth`), which send none.
+   * The client secret (Mangopay: API key), for `client_secret_basic` and `client_secret_post`.
+   * Left out when `clientAuthentication` is a value from `axios-oauth2-bearer/client-auth` (it holds
+   * its own credentials: `clientSecretJwt(secret)` takes the secret).
    */
   clientSecret?: string;
   /** Space-separated scopes to request. @default undefined (none sent) */
@@ -179,25 +156,8 @@ export interface OAuth2Options {
   resource?: string;
   /** @default { type: 'client_credentials' } */
   grant?: GrantOptions;
-  /** @default 'client_secret_basic' */
+  /** See {@link ClientAuthentication}. @default 'client_secret_basic' (`'client_secret_post'` with the `query` format) */
   clientAuthentication?: ClientAuthentication;
-  /**
-   * The key that signs client assertions with `private_key_jwt` (and only then): a PEM string
-   * (PKCS#8, PKCS#1 or SEC1), a private `KeyObject`, or a private JWK. RSA (2048 bits or more), EC
-   * (P-256, P-384, P-521) and Ed25519 keys. Imported and checked at attach time; the plugin keeps only
-   * the imported `KeyObject`, never shows it.
-   * @default undefined
-   */
-  privateKey?: string | KeyObjectLike | PrivateJwk;
-  /** The `kid` header of client assertions. @default the JWK's own `kid`, else none */
-  privateKeyId?: string;
-  /**
-   * The JWS algorithm of client assertions, when the server registered another one than the default
-   * (e.g. `PS256` for an RSA key). It must fit the key (RS/PS for RSA, the curve's ES for EC, EdDSA for
-   * Ed25519, HS for `client_secret_jwt`).
-   * @default the JWK's `alg`, else RS256 (RSA), ES256/ES384/ES512 (by curve), EdDSA (Ed25519), HS256 (`client_secret_jwt`)
-   */
-  clientAssertionAlgorithm?: ClientAssertionAlgorithm;
   /**
    * The lifetime assumed for a token whose response has no `expires_in` and that is not a JWT with a
    * numeric `exp` (which is used when present, decoded but not verified). Never "until rejected".
@@ -227,8 +187,15 @@ export interface OAuth2Options {
    * @default undefined (none)
    */
   senderConstraint?: SenderConstraint;
-  /** Body format of POST token requests. @default 'form' (application/x-www-form-urlencoded) */
-  tokenRequestFormat?: 'form' | 'json';
+  /**
+   * How token requests are encoded: `'form'` (a POST with an application/x-www-form-urlencoded body),
+   * `'json'` (a POST with a JSON body), or `'query'`: a GET with every parameter in the query string,
+   * the credentials included (`client_secret_post`'s `client_id` and `client_secret`), for legacy APIs
+   * such as Musement's old `/login`. The client-authentication values of
+   * `axios-oauth2-bearer/client-auth` need `'form'`.
+   * @default 'form'
+   */
+  tokenRequestFormat?: 'form' | 'json' | 'query';
   /** Extra headers sent on every token request (e.g. `X-Musement-Application`). @default {} */
   tokenRequestHeaders?: Record<string, string>;
   /** Extra parameters sent on every token request (e.g. `audience`). @default {} */

@@ -146,8 +146,8 @@ export function musement(options: MusementPresetOptions): Preset {
   ).replace(/\/+$/, '');
   const headers = { 'X-Musement-Application': need('application', application) };
   return {
-    clientAuthentication: legacyLogin ? 'query' : 'client_secret_post',
-    tokenRequestFormat: 'json',
+    clientAuthentication: 'client_secret_post',
+    tokenRequestFormat: legacyLogin ? 'query' : 'json',
     ...rest,
     tokenUrl: `${apiBase}/login`,
     clientId: need('clientId', clientId),

@@ -3,7 +3,7 @@ import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
 import type { AttachmentEvents } from '../events/attachment-events';
 import type { Extension } from '../contracts/extension';
-import type { ClientAuthentication, GrantOptions, OAuth2Options } from './options';
+import type { GrantOptions, OAuth2Options } from './options';
 import { isTokenRejected } from '../policy/token-rejection';
 import { isEndpointSource, type EndpointResolver, type EndpointSource } from '../contracts/endpoint';
 import type { TokenStore } from '../store/token-store';
@@ -11,9 +11,9 @@ import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
 import { didYouMean } from './suggest';
-import { checkClientCertificate, isTlsMethod } from '../client-auth/mutual-tls';
-import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
-import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
+import { resolveCustomGrant } from './custom-grant';
+import { resolveClientAuth } from './client-auth-option';
+import type { ClientAuth, TokenRequestFormat } from '../contracts/client-auth';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
 import { OAuth2RequestOptionsError } from '../errors';
 import type { BoundSenderConstraint, SenderConstraint } from '../contracts/sender-constraint';
@@ -39,10 +39,6 @@ export interface ResolvedOptions {
   /** The attachment's resolver of its endpoint source; undefined with a `tokenUrl` string. */
   endpoint?: EndpointResolver;
   clientId: string;
-  /** The client secret; `''` when the method sends none (mutual TLS) or `private_key_jwt` was given none. */
-  clientSecret: string;
-  /** With a mutual-TLS method: the `x5t#S256` thumbprint of the token requests' client certificate (PEM or pfx), when seen. */
-  clientCertificate?: string;
   scope?: string;
   /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
   resource?: string;
@@ -53,9 +49,11 @@ export interface ResolvedOptions {
    */
   selection?: { scope?: string; resource?: string };
   grant: GrantOptions;
-  clientAuthentication: ClientAuthentication;
-  /** Signs client assertions (`private_key_jwt`, `client_secret_jwt`); undefined for the other methods. */
-  assertionSigner?: AssertionSigner;
+  /**
+   * The client-authentication method, as this attachment uses it (checked against the attachment,
+   * see `ClientAuth.attach`): the built-in shared-secret one, or the value given.
+   */
+  clientAuthentication: ClientAuth;
   /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`. */
   defaultTokenLifetimeMs: number;
   basicEncoding: 'rfc6749' | 'raw';
@@ -63,7 +61,7 @@ export interface ResolvedOptions {
   acceptTokenTypes: ReadonlySet<string>;
   /** The sender constraint (`dpop()`), bound to this attachment, its session loaded lazily; undefined when none. */
   senderConstraint?: BoundSenderConstraint;
-  tokenRequestFormat: 'form' | 'json';
+  tokenRequestFormat: TokenRequestFormat;
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
   apiOrigins: ReadonlySet<string>;
@@ -103,16 +101,6 @@ export interface ResolvedOptions {
 
 /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes. */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 600;
-
-const CLIENT_AUTHENTICATIONS: ClientAuthentication[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'query',
-  'private_key_jwt',
-  'client_secret_jwt',
-  'tls_client_auth',
-  'self_signed_tls_client_auth',
-];
 
 /** Default cap on a token response body: 1 MiB, far above any real token response (large JWTs included). */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 1_048_576;
@@ -352,16 +340,12 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const tokenUrl = typeof endpointOption === 'string' ? endpointOption : undefined;
   const source = typeof endpointOption === 'string' ? undefined : endpointOption;
   const issuer = source?.issuer;
-  const clientAuthentication = optional(
-    'clientAuthentication',
-    o.clientAuthentication,
-    oneOf<ClientAuthentication>(...CLIENT_AUTHENTICATIONS),
-    CLIENT_AUTHENTICATIONS.map((m) => `'${m}'`).join(', '),
-    'client_secret_basic',
-  );
-  const tokenRequestFormat = checkAuthenticationFormat(
-    clientAuthentication,
-    optional('tokenRequestFormat', o.tokenRequestFormat, oneOf('form', 'json'), "'form' or 'json'", 'form'),
+  const tokenRequestFormat = optional(
+    'tokenRequestFormat',
+    o.tokenRequestFormat,
+    oneOf<TokenRequestFormat>('form', 'json', 'query'),
+    "'form', 'json' or 'query'",
+    'form',
   );
   const tokenHttpClient = optional(
     'tokenHttpClient',
@@ -370,10 +354,6 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     'an axios instance',
     undefined,
   );
-  const mutualTls = isTlsMethod(clientAuthentication);
-  // RFC 8705 §2: client_id in a form body, no secret (the certificate authenticates the client).
-  if (mutualTls && o.clientSecret !== undefined)
-    fail('clientSecret', `left out with "${clientAuthentication}" (mutual TLS sends none)`, o.clientSecret, false);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
   checkKeys('retry', retry, RETRY_KEYS);
@@ -381,12 +361,20 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
   const clientId = requireString('clientId', o.clientId);
-  // private_key_jwt authenticates with the key: a secret is optional (and then not sent); mutual TLS sends none.
-  const clientSecret =
-    mutualTls || (clientAuthentication === 'private_key_jwt' && o.clientSecret === undefined)
-      ? ''
-      : requireString('clientSecret', o.clientSecret);
-  const clientCertificate = checkClientCertificate(clientAuthentication, instance, tokenHttpClient);
+  const basicEncoding = optional(
+    'basicEncoding',
+    o.basicEncoding,
+    oneOf('rfc6749', 'raw'),
+    "'rfc6749' or 'raw'",
+    'rfc6749',
+  );
+  const clientAuthentication = resolveClientAuth(o.clientAuthentication, o.clientSecret, {
+    clientId,
+    tokenRequestFormat,
+    instance,
+    tokenHttpClient,
+    basicEncoding,
+  });
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
   const readClock: () => number =
     optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
@@ -395,8 +383,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const senderConstraint = resolveSenderConstraint(o.senderConstraint, { sharedStore: o.store !== undefined, clock });
   const endpoint = source?.attach({
     allowInsecureHttp,
-    authMethod: clientAuthentication,
-    mutualTls,
+    authMethod: tokenRequestFormat === 'query' ? undefined : clientAuthentication.method,
+    mutualTls: clientAuthentication.mutualTls,
     clock,
   });
   return {
@@ -404,19 +392,10 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     issuer,
     endpoint,
     clientId,
-    clientSecret,
-    clientCertificate,
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
     resource: resolveResource('resource', o.resource),
     grant: resolveGrant(o.grant),
     clientAuthentication,
-    assertionSigner: resolveAssertionSigner({
-      clientAuthentication,
-      clientSecret,
-      privateKey: o.privateKey,
-      privateKeyId: o.privateKeyId,
-      clientAssertionAlgorithm: o.clientAssertionAlgorithm,
-    }),
     defaultTokenLifetimeMs:
       optional(
         'defaultTokenLifetimeSeconds',
@@ -425,7 +404,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
         `a positive number of seconds up to ${Math.floor(MAX_TIMER_MS / 1000)}`,
         DEFAULT_TOKEN_LIFETIME_SECONDS,
       ) * 1000,
-    basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
+    basicEncoding,
     acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, senderConstraint?.constraint),
     senderConstraint,
     tokenRequestFormat,

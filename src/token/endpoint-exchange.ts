@@ -9,6 +9,8 @@ import { startDeadline } from '../http/deadline';
 import { send, tooLarge } from '../http/send';
 import { serverTransport, type ServerTransport } from '../http/server-transport';
 import { buildTokenRequest, type AttemptExtras, type GrantParams } from './token-request';
+import { clientCredentials } from './client-credentials';
+import type { ClientCredentials } from '../contracts/client-auth';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../interceptors/transport';
@@ -72,7 +74,7 @@ export class EndpointExchange {
    * the instance's defaults (not with `tokenHttpClient`).
    *
    * The attempt has one deadline (`tokenRequestTimeoutMs`) over everything it runs: the user's
-   * callbacks (a custom grant's parameters, a client assertion), each request and the DPoP nonce
+   * callbacks (a custom grant's parameters, the client's credentials), each request and the DPoP nonce
    * retry. A callback still pending at the deadline fails the attempt as a time-out (transient).
    */
   async request(
@@ -100,7 +102,10 @@ export class EndpointExchange {
     const once = async (proof?: Pick<AttemptExtras, 'headersFor' | 'onHeaders'>): Promise<ExchangeResult> => {
       const made = attempt.extras ? await raceSignal(attempt.extras(deadline.signal), deadline.signal) : undefined;
       const extras = proof ? { params: {}, ...made, ...proof } : made;
-      return this.exchange(grant, endpoint, route, deadline.signal, attempt.secrets, extras);
+      // The client's credentials, made for this request (a fresh assertion per request, retries included).
+      const pending = clientCredentials(options, deadline.signal, attempt.secrets);
+      const credentials = pending instanceof Promise ? await raceSignal(pending, deadline.signal) : pending;
+      return this.exchange(grant, endpoint, route, deadline.signal, attempt.secrets, extras, credentials);
     };
     try {
       const constraint = options.senderConstraint;
@@ -122,6 +127,7 @@ export class EndpointExchange {
     signal: AbortSignal,
     secrets: Secrets,
     extras: AttemptExtras | undefined,
+    credentials: ClientCredentials,
   ): Promise<ExchangeResult> {
     const { options } = this;
     const limit = options.maxTokenResponseBytes;
@@ -133,6 +139,7 @@ export class EndpointExchange {
       grant,
       url,
       extras && { ...extras, headersFor: () => extraHeaders ?? {} },
+      credentials,
     );
     const sentAt = options.clock();
     const answer = await send(request, { client: this.bare, transport: route, maxBytes: limit, signal, secrets });
@@ -194,7 +201,7 @@ export class EndpointExchange {
     session: ConstraintSession,
     send: (extras: Pick<AttemptExtras, 'headersFor' | 'onHeaders'>) => Promise<ExchangeResult>,
   ): Promise<ExchangeResult> {
-    const method = this.options.clientAuthentication === 'query' ? 'GET' : 'POST';
+    const method = this.options.tokenRequestFormat === 'query' ? 'GET' : 'POST';
     const extras = {
       headersFor: (url: string) => session.tokenRequestHeaders(method, url),
       onHeaders: (url: string, headers: unknown) => session.noteResponse(url, headers),

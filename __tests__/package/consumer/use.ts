@@ -22,6 +22,7 @@ import { discover, DiscoveryError } from 'axios-oauth2-bearer/discovery';
 import { revokeOnClose } from 'axios-oauth2-bearer/revocation';
 import { startAuthServer, type AuthServer } from 'axios-oauth2-bearer/testing';
 import { dpop, type DPoPConstraint, type DPoPOptions } from 'axios-oauth2-bearer/dpop';
+import { privateKeyJwt, tlsClientAuth, type ClientAuth } from 'axios-oauth2-bearer/client-auth';
 
 const preset = mangopay({ environment: 'sandbox', clientId: 'id', apiKey: 'key' });
 const api = axios.create({ baseURL: preset.baseURL });
@@ -64,3 +65,10 @@ export const constrained: OAuth2Options = {
   clientSecret: 'b',
   senderConstraint: dpop(),
 };
+const viaKey: OAuth2Options = {
+  tokenUrl: 'https://x.example/token',
+  clientId: 'a',
+  clientAuthentication: privateKeyJwt('-----BEGIN PRIVATE KEY-----', { alg: 'ES256', kid: 'k' }),
+};
+const viaTls: ClientAuth = tlsClientAuth();
+export { viaKey, viaTls };

@@ -54,7 +54,7 @@ export function chooseEndpoints(document: Metadata, issuer: string, attachment: 
   }
   const method = attachment.authMethod;
   const supported = document.token_endpoint_auth_methods_supported;
-  if (method !== 'query' && Array.isArray(supported) && !supported.includes(method)) {
+  if (method !== undefined && Array.isArray(supported) && !supported.includes(method)) {
     const why =
       `the server does not support clientAuthentication "${method}" ` +
       `(token_endpoint_auth_methods_supported: ${quote(supported.join(', '))})`;

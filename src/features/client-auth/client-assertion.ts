@@ -1,5 +1,9 @@
 import { constants, createHmac, randomUUID, sign } from 'node:crypto';
 import type { AssertionSigner } from './assertion-key';
+import type { ClientAuthRequest, ClientCredentials } from '../../contracts/client-auth';
+
+/** `client_assertion_type` of RFC 7523 §2.2. */
+export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Lifetime of a client assertion: it is used at once, for one request. */
 export const ASSERTION_LIFETIME_SECONDS = 60;
@@ -53,4 +57,29 @@ export function signClientAssertion(signer: AssertionSigner, claims: AssertionCl
   };
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   return `${input}.${base64url(signature(signer, Buffer.from(input, 'ascii')))}`;
+}
+
+/**
+ * The credentials of an assertion method for one request (RFC 7523 §2.2): `client_id`, the assertion
+ * type and `assertion`, which is a secret of that request (scrubbed wherever the answer shows).
+ */
+export function assertionCredentials(request: ClientAuthRequest, assertion: string): ClientCredentials {
+  return {
+    params: {
+      client_id: request.clientId,
+      client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+      client_assertion: assertion,
+    },
+    secrets: [assertion],
+  };
+}
+
+/** The credentials of `signer`'s method for one request: a new assertion (new `jti`) for `request.audience`. */
+export function signedCredentials(signer: AssertionSigner, request: ClientAuthRequest): ClientCredentials {
+  const assertion = signClientAssertion(signer, {
+    clientId: request.clientId,
+    audience: request.audience,
+    now: request.now,
+  });
+  return assertionCredentials(request, assertion);
 }

@@ -1,15 +1,10 @@
-import type { AxiosInstance } from 'axios';
-import { OAuth2OptionsError } from '../errors';
-import type { ClientAuthentication } from '../options/options';
+import type { ClientAuth, ClientAuthAttachment, ClientAuthTransport } from '../../contracts/client-auth';
+import { OAuth2OptionsError } from '../../errors';
 import { certificateThumbprint, type CertificateSource } from './certificate-thumbprint';
+import { requireFormBody } from './form-body';
 
 /** The mutual-TLS client authentication methods of RFC 8705 §2. */
 export type TlsClientAuthentication = 'tls_client_auth' | 'self_signed_tls_client_auth';
-
-/** Whether `method` authenticates the client with its TLS certificate (RFC 8705). */
-export function isTlsMethod(method: ClientAuthentication): method is TlsClientAuthentication {
-  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
-}
 
 /** What an https.Agent (or a look-alike) exposes of its TLS settings. */
 interface AgentLike {
@@ -23,8 +18,8 @@ function agentCertificate(agent: unknown): CertificateSource | undefined {
   return options;
 }
 
-function transportOf(client: AxiosInstance | undefined): { agent?: unknown; fetchOptions?: unknown } {
-  const defaults = (client?.defaults ?? {}) as { httpsAgent?: unknown; fetchOptions?: unknown };
+function transportOf(client: ClientAuthTransport | undefined): { agent?: unknown; fetchOptions?: unknown } {
+  const defaults = client?.defaults ?? {};
   return { agent: defaults.httpsAgent, fetchOptions: defaults.fetchOptions };
 }
 
@@ -39,11 +34,12 @@ function thumbprintOf(agent: unknown, option: 'instance' | 'tokenHttpClient'): s
 }
 
 /**
- * With a mutual-TLS method, reads at attach time the client certificate the token requests will
+ * Reads at attach time the client certificate the token requests will
  * present (the `tokenHttpClient`'s agent, else the instance's: PEM `cert`, or `pfx` with its
  * `passphrase`) and returns its thumbprint, which goes into the cache key: a token bound to one
  * certificate (RFC 8705 §3) is never served to a client presenting another, whatever form the
- * certificate is given in. Undefined for the other methods (their key does not depend on the agent).
+ * certificate is given in. Undefined when the certificate cannot be read from the transport (a fetch
+ * `dispatcher`).
  *
  * - A `pfx` that cannot be opened: {@link OAuth2OptionsError} on `instance` or `tokenHttpClient`.
  *
@@ -55,11 +51,9 @@ function thumbprintOf(agent: unknown, option: 'instance' | 'tokenHttpClient'): s
  *   {@link OAuth2OptionsError} on `tokenHttpClient`.
  */
 export function checkClientCertificate(
-  method: ClientAuthentication,
-  instance: AxiosInstance,
-  tokenHttpClient: AxiosInstance | undefined,
+  method: TlsClientAuthentication,
+  { instance, tokenHttpClient }: ClientAuthAttachment,
 ): string | undefined {
-  if (!isTlsMethod(method)) return undefined;
   const api = transportOf(instance);
   const token = tokenHttpClient ? transportOf(tokenHttpClient) : api;
   const tokenThumbprint = thumbprintOf(token.agent, tokenHttpClient ? 'tokenHttpClient' : 'instance');
@@ -80,4 +74,27 @@ export function checkClientCertificate(
     );
   }
   return tokenThumbprint;
+}
+
+/**
+ * A mutual-TLS method (RFC 8705 §2) as a value: `client_id` in the form body and no secret; the
+ * certificate of the TLS connection authenticates the client. At attach time it checks the transport
+ * ({@link checkClientCertificate}) and the body format, and returns a copy whose cache-key identity
+ * holds the certificate's `x5t#S256` thumbprint (public).
+ */
+export function mutualTlsAuth(method: TlsClientAuthentication): ClientAuth {
+  const unbound: ClientAuth = {
+    method,
+    mutualTls: true,
+    identity: Object.freeze([method]),
+    secrets: Object.freeze([]),
+    attach(attachment) {
+      requireFormBody(method, 'RFC 8705 §2', attachment);
+      const thumbprint = checkClientCertificate(method, attachment);
+      const identity = thumbprint === undefined ? [method] : [method, `x5t#S256:${thumbprint}`];
+      return Object.freeze({ ...unbound, identity: Object.freeze(identity), attach: undefined });
+    },
+    credentials: (request) => ({ params: { client_id: request.clientId } }),
+  };
+  return Object.freeze(unbound);
 }
