@@ -3,6 +3,7 @@ import axios from 'axios';
 import { attachOAuth2, type OAuth2Options } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { clientSecretJwt } from '../src/features/client-auth';
+import { diagnosticsChannels } from '../src/features/diagnostics';
 
 /**
  * The cache key (in `handle.cacheKey`, every channel message and hook-free Redis key name) names whose
@@ -55,7 +56,12 @@ function candidates(observed: string, guess: (word: string) => Partial<OAuth2Opt
 describe('the cache key gives no secret away', () => {
   test('a weak client secret: the token-acquired message and handle.cacheKey rule out no word of a dictionary', async () => {
     const api = axios.create({ baseURL: server.apiBaseUrl });
-    const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: 'fleet-client', clientSecret: WEAK_SECRET });
+    const auth = attachOAuth2(api, {
+      tokenUrl: server.tokenUrl,
+      clientId: 'fleet-client',
+      clientSecret: WEAK_SECRET,
+      extensions: [diagnosticsChannels()],
+    });
     const observed = await observedKey(() => api.get('/users/1'));
     expect(auth.cacheKey).toBe(observed);
     const started = Date.now();

@@ -28,7 +28,7 @@ const ARGS: Record<string, unknown[]> = {
   RedisStoreError: ['GET', 'm', 'ECONNREFUSED'],
 };
 
-/** Reports, per exported `…Error` class of the entry and the redis subpath, its names and inspect line. */
+/** Reports, per exported `…Error` class of the entries (see ENTRIES), its names and inspect line. */
 const REPORT = `
 const util = require('node:util');
 const ARGS = ${JSON.stringify(ARGS)};
@@ -41,20 +41,18 @@ for (const [key, value] of Object.entries(m)) {
 process.stdout.write(JSON.stringify(out));
 `;
 
+/** The built entries whose error classes are checked: the main entry and every subpath that exports one. */
+const ENTRIES = ['index', 'redis/index', 'discovery/index'];
+
 function load(format: 'cjs' | 'esm'): Record<string, { className: string; instanceName: string; inspect: string }> {
-  const [ext, args, head] =
-    format === 'cjs'
-      ? ['js', ['-e'], (f: string) => `const m = { ...require(${JSON.stringify(f)}) };`]
-      : ['mjs', ['--input-type=module', '-e'], (f: string) => `const m = { ...(await import(${JSON.stringify(f)})) };`];
-  const files = ['index', 'redis/index'].map((f) => path.join(outDir, `${f}.${ext}`));
-  const loads = files
-    .map(head)
-    .join('\n')
-    .replace(/const m = \{ (.*) \};\nconst m = \{ (.*) \};/, 'const m = { $1, $2 };');
+  const ext = format === 'cjs' ? 'js' : 'mjs';
+  const files = JSON.stringify(ENTRIES.map((f) => path.join(outDir, `${f}.${ext}`)));
   const script =
     format === 'cjs'
-      ? `${loads}\n${REPORT}`
-      : `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${loads}\n${REPORT}`;
+      ? `const m = Object.assign({}, ...${files}.map((f) => require(f)));\n${REPORT}`
+      : `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n` +
+        `const m = Object.assign({}, ...(await Promise.all(${files}.map((f) => import(f)))));\n${REPORT}`;
+  const args = format === 'cjs' ? ['-e'] : ['--input-type=module', '-e'];
   return JSON.parse(execFileSync(process.execPath, [...args, script], { cwd: repo, encoding: 'utf8' }));
 }
 
