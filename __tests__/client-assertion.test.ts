@@ -14,15 +14,18 @@ function bodyOf(call: { data?: unknown }): Record<string, string> {
   return Object.fromEntries(formPairs(call));
 }
 
-async function verify(assertion: string, key: KeyObject | Uint8Array, alg: string) {
+async function verify(assertion: string, key: KeyObject | Uint8Array, alg: string, audience = TOKEN_URL) {
   return jose.jwtVerify(assertion, key, {
     algorithms: [alg],
     issuer: CLIENT_ID,
     subject: CLIENT_ID,
-    audience: TOKEN_URL,
+    audience,
     currentDate: new Date(T0),
   });
 }
+
+/** A client_secret_jwt secret long enough for HS512 (64 bytes, RFC 7518 §3.2). */
+const HMAC_SECRET = `${CLIENT_SECRET}${'-'.repeat(64 - CLIENT_SECRET.length)}`;
 
 describe('private_key_jwt: every algorithm verified by jose, the claims exact', () => {
   const rsaPair = rsa();
@@ -115,7 +118,6 @@ describe('private_key_jwt: key formats', () => {
 
 describe('client_secret_jwt', () => {
   /** 64 bytes: long enough for HS512 (RFC 7518 §3.2), and the harness's secret inside it. */
-  const HMAC_SECRET = `${CLIENT_SECRET}${'-'.repeat(64 - CLIENT_SECRET.length)}`;
   it.each(['HS256', 'HS384', 'HS512'] as const)('%s with the client secret, verified by jose', async (alg) => {
     const core = createCore({
       options: {
@@ -156,6 +158,40 @@ describe('a fresh assertion per attempt', () => {
       ),
     );
     expect(new Set(jtis).size).toBe(2);
+  });
+
+  test('an audience option of the factory is the aud of every assertion (a static token URL, an issuer identifier)', async () => {
+    const pair = ec('P-256');
+    const audience = 'https://as.example.com/tenant';
+    const core = createCore({
+      options: { clientSecret: undefined, clientAuthentication: privateKeyJwt(pair.privateKey, { audience }) },
+    });
+    await core.api.get('/a');
+    const { payload } = await verify(bodyOf(core.tokenCalls[0]).client_assertion, pair.publicKey, 'ES256', audience);
+    expect(payload.aud).toBe(audience);
+    const hmac = createCore({
+      options: { clientSecret: undefined, clientAuthentication: clientSecretJwt(HMAC_SECRET, { audience }) },
+    });
+    await hmac.api.get('/a');
+    const signed = await verify(
+      bodyOf(hmac.tokenCalls[0]).client_assertion,
+      new TextEncoder().encode(HMAC_SECRET),
+      'HS256',
+      audience,
+    );
+    expect(signed.payload.aud).toBe(audience);
+  });
+
+  test('a bad audience option is refused by the factory, naming it', () => {
+    const pair = ec('P-256');
+    for (const audience of ['', 'has space', 42]) {
+      expect(() => privateKeyJwt(pair.privateKey, { audience: audience as string })).toThrow(
+        expect.objectContaining({ name: 'OAuth2OptionsError', option: 'privateKeyJwt.audience' }),
+      );
+      expect(() => clientSecretJwt(HMAC_SECRET, { audience: audience as string })).toThrow(
+        expect.objectContaining({ name: 'OAuth2OptionsError', option: 'clientSecretJwt.audience' }),
+      );
+    }
   });
 
   test('the issuer, when set, is the audience (a single string)', async () => {

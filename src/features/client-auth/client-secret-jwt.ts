@@ -1,12 +1,18 @@
 import type { ClientAuth } from '../../contracts/client-auth';
 import { hmacSigner } from './assertion-key';
 import { signedCredentials } from './client-assertion';
+import { assertionAudience } from './assertion-audience';
 import { requireFormBody } from './form-body';
 
 /** Options of {@link clientSecretJwt}. */
 export interface ClientSecretJwtOptions {
   /** The HMAC algorithm of the assertions. @default 'HS256' */
   alg?: 'HS256' | 'HS384' | 'HS512';
+  /**
+   * The `aud` of every assertion, when the server wants its issuer identifier while `tokenUrl` is a
+   * URL. @default the issuer of `discover(issuer)`, else the token URL
+   */
+  audience?: string;
 }
 
 /**
@@ -35,6 +41,7 @@ export interface ClientSecretJwtOptions {
  */
 export function clientSecretJwt(secret: string, options: ClientSecretJwtOptions = {}): ClientAuth {
   const signer = hmacSigner(secret, options?.alg);
+  const toSign = assertionAudience('clientSecretJwt', options?.audience);
   const method = 'client_secret_jwt';
   const auth: ClientAuth = Object.freeze<ClientAuth>({
     method,
@@ -45,7 +52,7 @@ export function clientSecretJwt(secret: string, options: ClientSecretJwtOptions 
       requireFormBody(method, 'RFC 7523 §2.2', attachment);
       return auth;
     },
-    credentials: (request) => signedCredentials(signer, request),
+    credentials: (request) => signedCredentials(signer, toSign(request)),
   });
   return auth;
 }

@@ -2,6 +2,7 @@ import type { ClientAuth } from '../../contracts/client-auth';
 import type { KeyObjectLike, PrivateJwk } from '../../options/options';
 import { privateKeySigner, type ClientAssertionAlgorithm } from './assertion-key';
 import { signedCredentials } from './client-assertion';
+import { assertionAudience } from './assertion-audience';
 import { requireFormBody } from './form-body';
 
 /** Options of {@link privateKeyJwt}. */
@@ -14,13 +15,19 @@ export interface PrivateKeyJwtOptions {
   alg?: Exclude<ClientAssertionAlgorithm, 'HS256' | 'HS384' | 'HS512'>;
   /** The `kid` header of the assertions. @default the JWK's own `kid`, else none */
   kid?: string;
+  /**
+   * The `aud` of every assertion, when the server wants its issuer identifier while `tokenUrl` is a
+   * URL. @default the issuer of `discover(issuer)`, else the token URL
+   */
+  audience?: string;
 }
 
 /**
  * `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): each request to the authorization
  * server (every token request attempt, retries and the DPoP nonce retry included, and the revocation)
  * carries `client_id` and a new client assertion signed with `privateKey`: `iss` = `sub` = the
- * client id, `aud` the issuer when configured (else the token URL), a fresh `jti`, a 60 s lifetime.
+ * client id, `aud` the `audience` option, else the issuer of `discover(issuer)`, else the token URL,
+ * a fresh `jti`, a 60 s lifetime.
  * No client secret (leave `clientSecret` out).
  *
  * The key (a PEM string: PKCS#8, PKCS#1 or SEC1; a private `KeyObject`; or a private JWK; RSA of
@@ -46,6 +53,7 @@ export function privateKeyJwt(
   options: PrivateKeyJwtOptions = {},
 ): ClientAuth {
   const signer = privateKeySigner(privateKey, options?.alg, options?.kid);
+  const toSign = assertionAudience('privateKeyJwt', options?.audience);
   const method = 'private_key_jwt';
   const auth: ClientAuth = Object.freeze<ClientAuth>({
     method,
@@ -57,7 +65,7 @@ export function privateKeyJwt(
       requireFormBody(method, 'RFC 7523 §2.2', attachment);
       return auth;
     },
-    credentials: (request) => signedCredentials(signer, request),
+    credentials: (request) => signedCredentials(signer, toSign(request)),
   });
   return auth;
 }
