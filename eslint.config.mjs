@@ -44,4 +44,10 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false }, globals: { process: 'readonly', Buffer: 'readonly' } },
   },
+  {
+    // CommonJS tool configs (.dependency-cruiser.cjs): no type information.
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false }, globals: { module: 'writable', require: 'readonly' } },
+  },
 );

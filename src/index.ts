@@ -39,8 +39,8 @@ export {
   type TokenTraceMessage,
 } from './observability';
 export type { CloseOptions } from './disposal/close';
-export type { OAuth2RequestOptions } from './interceptors/request-options';
-export type { RequestTransport } from './interceptors/transport';
+export type { OAuth2RequestOptions } from './http/request-options';
+export type { RequestTransport } from './http/transport';
 export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './store/token-store';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './store/memory';
 export {

@@ -8,6 +8,8 @@
  * and the bundle's text (no string only that feature's code has: a wire name or header of its RFC),
  * so a feature's code copied into a core file is caught too.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { wholeBundle } from '../../bench/size';
 
 interface Feature {
@@ -84,9 +86,9 @@ test('the bundle is the real one: the core and the preset are in it', () => {
 });
 
 test('no file from src/features/ is in it (presets aside, which are the simple path)', () => {
-  expect(inputs.filter((name) => name.startsWith('src/features/') && !name.startsWith('src/features/presets/'))).toEqual(
-    [],
-  );
+  expect(
+    inputs.filter((name) => name.startsWith('src/features/') && !name.startsWith('src/features/presets/')),
+  ).toEqual([]);
 });
 
 describe.each(FEATURES)('$name', (feature) => {
@@ -105,8 +107,10 @@ test('every marker is in the code of the whole main entry and the subpath export
   // Guards the markers themselves: a marker no code has would make the checks above pass vacuously.
   // The main entry holds every feature until it moves; then its subpath export (a tsup entry) does.
   // Not the embedded test server (`testing`) nor the Redis store: they are not the features' code.
-  const entries: Record<string, string> = (require('../../package.json') as { tsup: { entry: Record<string, string> } })
-    .tsup.entry;
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    tsup: { entry: Record<string, string> };
+  };
+  const entries = pkg.tsup.entry;
   const sources = Object.entries(entries)
     .filter(([name]) => !name.startsWith('testing/') && !name.startsWith('redis/'))
     .map(([, source]) => wholeBundle(source).text);

@@ -146,8 +146,9 @@ function optional<T>(option: string, value: unknown, check: (v: unknown) => v is
 const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isPositive = (v: unknown): v is number => isNonNegative(v) && v > 0;
 const isInteger = (v: unknown): v is number => isNonNegative(v) && Number.isInteger(v);
-/** Longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
+// The lower layers (src/http) need it too, and may not import src/options.
+import { MAX_TIMER_MS } from '../util/timers';
+export { MAX_TIMER_MS };
 const isTimerDelay = (v: unknown): v is number => isNonNegative(v) && v > 0 && v <= MAX_TIMER_MS;
 const isPositiveInteger = (v: unknown): v is number => isInteger(v) && v > 0;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked for callability only

@@ -11,7 +11,7 @@ import { serverTransport, type ServerTransport } from '../http/server-transport'
 import { buildTokenRequest, type AttemptExtras, type GrantParams } from './token-request';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
-import type { RequestTransport } from '../interceptors/transport';
+import type { RequestTransport } from '../http/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { Discovery } from '../discovery/discovery';
 import { dpopExchange } from '../dpop/token-endpoint';

@@ -1,4 +1,4 @@
-import type { OAuth2RequestOptions } from '../interceptors/request-options';
+import type { OAuth2RequestOptions } from '../http/request-options';
 import { OAuth2RequestOptionsError } from '../errors';
 import { describe } from '../options/describe';
 
