@@ -1,6 +1,6 @@
 /**
  * A/B of the plugin's own per-request work with a cached token, two versions of `src/` in one process:
- * `npx ts-node --transpile-only bench/ab-hot-path.ts <dir with the other src/>`, e.g. after
+ * `npx ts-node --transpile-only bench/ab-hot-path.ts <dir with the other src/> [rounds] [count]`, e.g. after
  * `git archive main src | tar -x -C /tmp/before` (run with `NODE_PATH=node_modules`, so both versions
  * share this checkout's axios).
  *
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     after: await prepare(path.join(__dirname, '..', 'src')),
     baseline: () => void makeConfig(1),
   };
-  const count = 50_000;
+  const count = Number(process.argv[4] ?? 50_000);
   const rounds = Number(process.argv[3] ?? 41);
   for (const run of Object.values(variants)) time(run, count); // warm-up
   const ns: Record<string, number[]> = { before: [], after: [], baseline: [] };
