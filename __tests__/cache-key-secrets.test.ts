@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import axios from 'axios';
 import { attachOAuth2, type OAuth2Options } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { clientSecretJwt } from '../src/features/client-auth';
 
 /**
  * The cache key (in `handle.cacheKey`, every channel message and hook-free Redis key name) names whose
@@ -65,13 +66,20 @@ describe('the cache key gives no secret away', () => {
 
   test.each([
     ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
-    ['query', { clientAuthentication: 'query' }],
+    ['query', { tokenRequestFormat: 'query' }],
     ['client_secret_basic, raw', { basicEncoding: 'raw' }],
-    ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt' }],
   ] as Array<[string, Partial<OAuth2Options>]>)('%s: the secret does not change the key', (_name, method) => {
-    const long = (word: string) => (method.clientAuthentication === 'client_secret_jwt' ? word.padEnd(32, '!') : word);
-    const observed = keyOf({ ...method, clientSecret: long(WEAK_SECRET) });
-    expect(candidates(observed, (word) => ({ ...method, clientSecret: long(word) }))).toHaveLength(DICTIONARY.length);
+    const observed = keyOf({ ...method, clientSecret: WEAK_SECRET });
+    expect(candidates(observed, (word) => ({ ...method, clientSecret: word }))).toHaveLength(DICTIONARY.length);
+  });
+
+  test('clientSecretJwt: the secret does not change the key', () => {
+    const jwt = (word: string) => ({
+      clientSecret: undefined,
+      clientAuthentication: clientSecretJwt(word.padEnd(32, '!')),
+    });
+    const observed = keyOf(jwt(WEAK_SECRET));
+    expect(candidates(observed, jwt)).toHaveLength(DICTIONARY.length);
   });
 
   test('a weak password (password grant): nothing recovered, the username still tells users apart', () => {

@@ -105,7 +105,7 @@ describe('cache key', () => {
     ['tokenRequestParams', { tokenRequestParams: { audience: 'a' } }, { tokenRequestParams: { audience: 'b' } }],
     ['tokenRequestParams (one more)', {}, { tokenRequestParams: { resource: 'https://r.example' } }],
     ['clientAuthentication', {}, { clientAuthentication: 'client_secret_post' }],
-    ['clientAuthentication (query)', { clientAuthentication: 'client_secret_post' }, { clientAuthentication: 'query' }],
+    ['tokenRequestFormat (query)', { clientAuthentication: 'client_secret_post' }, { tokenRequestFormat: 'query' }],
     ['basicEncoding', { clientSecret: 'a b/c+d' }, { clientSecret: 'a b/c+d', basicEncoding: 'raw' }],
     [
       'tokenRequestFormat',

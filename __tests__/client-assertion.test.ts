@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import * as jose from 'jose';
 import { CLIENT_ID, CLIENT_SECRET, createCore, formPairs, headerOf, T0, TOKEN_URL } from './helpers/harness';
-import type { ClientAssertionAlgorithm } from '../src';
+import { clientSecretJwt, privateKeyJwt, type ClientAssertionAlgorithm } from '../src/features/client-auth';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -37,10 +37,10 @@ describe('private_key_jwt: every algorithm verified by jose, the claims exact', 
     const core = createCore({
       options: {
         clientSecret: undefined,
-        clientAuthentication: 'private_key_jwt',
-        privateKey: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-        privateKeyId: 'key-1',
-        ...(override ? { clientAssertionAlgorithm: override as ClientAssertionAlgorithm } : {}),
+        clientAuthentication: privateKeyJwt(pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), {
+          kid: 'key-1',
+          ...(override ? { alg: override as Exclude<ClientAssertionAlgorithm, `HS${string}`> } : {}),
+        }),
       },
     });
     await core.api.get('/a');
@@ -73,22 +73,22 @@ describe('private_key_jwt: key formats', () => {
   test('a KeyObject', async () => {
     const pair = ec('P-256');
     const core = createCore({
-      options: { clientAuthentication: 'private_key_jwt', privateKey: pair.privateKey },
+      options: { clientSecret: undefined, clientAuthentication: privateKeyJwt(pair.privateKey) },
     });
     await core.api.get('/a');
     const { protectedHeader } = await verify(bodyOf(core.tokenCalls[0]).client_assertion, pair.publicKey, 'ES256');
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT' }); // no kid given, none sent
   });
 
-  test('a private JWK: its own alg and kid; privateKeyId overrides the kid', async () => {
+  test('a private JWK: its own alg and kid; the kid option overrides the kid', async () => {
     const pair = rsa();
     const jwk = { ...pair.privateKey.export({ format: 'jwk' }), alg: 'PS384', kid: 'jwk-kid' };
-    for (const [privateKeyId, kid] of [
+    for (const [kidOption, kid] of [
       [undefined, 'jwk-kid'],
       ['explicit', 'explicit'],
     ] as const) {
       const core = createCore({
-        options: { clientAuthentication: 'private_key_jwt', privateKey: jwk as never, privateKeyId },
+        options: { clientSecret: undefined, clientAuthentication: privateKeyJwt(jwk, { kid: kidOption }) },
       });
       await core.api.get('/a');
       const { protectedHeader } = await verify(bodyOf(core.tokenCalls[0]).client_assertion, pair.publicKey, 'PS384');
@@ -103,8 +103,8 @@ describe('private_key_jwt: key formats', () => {
     ] as const) {
       const core = createCore({
         options: {
-          clientAuthentication: 'private_key_jwt',
-          privateKey: pair.privateKey.export({ format: 'pem', type }).toString(),
+          clientSecret: undefined,
+          clientAuthentication: privateKeyJwt(pair.privateKey.export({ format: 'pem', type }).toString()),
         },
       });
       await core.api.get('/a');
@@ -119,9 +119,8 @@ describe('client_secret_jwt', () => {
   it.each(['HS256', 'HS384', 'HS512'] as const)('%s with the client secret, verified by jose', async (alg) => {
     const core = createCore({
       options: {
-        clientAuthentication: 'client_secret_jwt',
-        clientSecret: HMAC_SECRET,
-        ...(alg === 'HS256' ? {} : { clientAssertionAlgorithm: alg }),
+        clientSecret: undefined,
+        clientAuthentication: clientSecretJwt(HMAC_SECRET, alg === 'HS256' ? {} : { alg }),
       },
     });
     await core.api.get('/a');
@@ -143,8 +142,8 @@ describe('a fresh assertion per attempt', () => {
     const pair = ec('P-256');
     const core = createCore({
       options: {
-        clientAuthentication: 'private_key_jwt',
-        privateKey: pair.privateKey,
+        clientSecret: undefined,
+        clientAuthentication: privateKeyJwt(pair.privateKey),
         retry: { retries: 1, baseDelayMs: 0 },
       },
     });
@@ -161,25 +160,25 @@ describe('a fresh assertion per attempt', () => {
 
   test('the issuer, when set, is the audience (a single string)', async () => {
     const pair = ec('P-256');
-    const { attemptExtras } = await import('../src/token/attempt-extras');
+    const { clientCredentials } = await import('../src/token/client-credentials');
     const { Secrets } = await import('../src/security/secrets');
     const { resolveOptions } = await import('../src/options/validate-options');
     const axios = (await import('axios')).default;
     const options = resolveOptions(axios.create(), {
       tokenUrl: TOKEN_URL,
       clientId: CLIENT_ID,
-      clientAuthentication: 'private_key_jwt',
-      privateKey: pair.privateKey,
+      clientAuthentication: privateKeyJwt(pair.privateKey),
       clock: () => T0,
     });
     const withIssuer = { ...options, issuer: 'https://as.example.com/tenant' };
     const secrets = new Secrets();
-    const extras = await attemptExtras(withIssuer, { grant_type: 'client_credentials' }, undefined, secrets);
-    const { payload } = await jose.jwtVerify(extras!.params.client_assertion, pair.publicKey, {
+    const credentials = await clientCredentials(withIssuer, new AbortController().signal, secrets);
+    const assertion = credentials.params!.client_assertion;
+    const { payload } = await jose.jwtVerify(assertion, pair.publicKey, {
       audience: 'https://as.example.com/tenant',
       currentDate: new Date(T0),
     });
     expect(payload.aud).toBe('https://as.example.com/tenant');
-    expect(secrets.list).toEqual([extras!.params.client_assertion]); // the assertion is a secret of the attempt
+    expect(secrets.list).toEqual([assertion]); // the assertion is a secret of the attempt
   });
 });

@@ -2,6 +2,7 @@ import { generateKeyPairSync, createSecretKey } from 'node:crypto';
 import { inspect } from 'node:util';
 import axios from 'axios';
 import { attachOAuth2, OAuth2OptionsError, type OAuth2Options } from '../src';
+import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../src/features/client-auth';
 
 const SECRET = 'zz-Secret-Value-9931';
 const base: OAuth2Options = { tokenUrl: 'https://auth.example.com/oauth/token', clientId: 'client-1' };
@@ -11,17 +12,21 @@ const EC_JWK = ecPair.privateKey.export({ format: 'jwk' });
 const D = String(EC_JWK.d);
 const PEM_BODY = EC_PEM.split('\n')[1];
 
-function attachError(options: Record<string, unknown>): OAuth2OptionsError {
+function thrown(fn: () => unknown): OAuth2OptionsError {
   try {
-    attachOAuth2(axios.create(), { ...base, ...options });
+    fn();
   } catch (error) {
     return error as OAuth2OptionsError;
   }
-  throw new Error('attachOAuth2 did not throw');
+  throw new Error('it did not throw');
 }
 
-function expectOptionError(options: Record<string, unknown>, option: string, says: RegExp) {
-  const error = attachError(options);
+function attachError(options: Record<string, unknown>): OAuth2OptionsError {
+  return thrown(() => attachOAuth2(axios.create(), { ...base, ...options }));
+}
+
+function expectOptionError(options: Record<string, unknown> | (() => unknown), option: string, says: RegExp) {
+  const error = typeof options === 'function' ? thrown(options) : attachError(options);
   expect(error).toBeInstanceOf(OAuth2OptionsError);
   expect(error.option).toBe(option);
   expect(error.message).toMatch(says);
@@ -29,150 +34,97 @@ function expectOptionError(options: Record<string, unknown>, option: string, say
   for (const secret of [SECRET, D, PEM_BODY]) expect(shown).not.toContain(secret);
 }
 
-describe('client assertion options at attach time', () => {
-  test('private_key_jwt needs no clientSecret; client_secret_jwt and the others still do', () => {
-    expect(() =>
-      attachOAuth2(axios.create(), { ...base, clientAuthentication: 'private_key_jwt', privateKey: EC_PEM }),
-    ).not.toThrow();
-    expectOptionError({ clientAuthentication: 'client_secret_jwt' }, 'clientSecret', /non-empty string/);
+describe('client authentication values: each factory checks its input when called', () => {
+  test('a value holds its own credentials: clientSecret is refused with one, required without', () => {
+    expect(() => attachOAuth2(axios.create(), { ...base, clientAuthentication: privateKeyJwt(EC_PEM) })).not.toThrow();
+    expectOptionError(
+      { clientAuthentication: privateKeyJwt(EC_PEM), clientSecret: SECRET },
+      'clientSecret',
+      /left out with clientAuthentication 'private_key_jwt'/,
+    );
+    expectOptionError(
+      { clientAuthentication: clientSecretJwt(SECRET.repeat(2)), clientSecret: SECRET },
+      'clientSecret',
+      /left out/,
+    );
     expectOptionError({}, 'clientSecret', /non-empty string/);
+    expectOptionError({ clientAuthentication: 'client_secret_post' }, 'clientSecret', /non-empty string/);
   });
 
   test.each<[string, Record<string, unknown>, string, RegExp]>([
-    ['private_key_jwt without privateKey', { clientAuthentication: 'private_key_jwt' }, 'privateKey', /required/],
-    ['privateKey without private_key_jwt', { clientSecret: SECRET, privateKey: EC_PEM }, 'privateKey', /only with/],
     [
-      'privateKey with client_secret_jwt',
-      { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', privateKey: EC_PEM },
-      'privateKey',
-      /only with clientAuthentication 'private_key_jwt'/,
+      "'private_key_jwt' (removed)",
+      { clientAuthentication: 'private_key_jwt' },
+      'clientAuthentication',
+      /privateKeyJwt\(privateKey\) from 'axios-oauth2-bearer\/client-auth'/,
     ],
     [
-      'clientAssertionAlgorithm without an assertion method',
+      "'client_secret_jwt' (removed)",
+      { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt' },
+      'clientAuthentication',
+      /clientSecretJwt\(secret\)/,
+    ],
+    [
+      "'tls_client_auth' (removed)",
+      { clientAuthentication: 'tls_client_auth' },
+      'clientAuthentication',
+      /tlsClientAuth\(\)/,
+    ],
+    [
+      "'self_signed_tls_client_auth' (removed)",
+      { clientAuthentication: 'self_signed_tls_client_auth' },
+      'clientAuthentication',
+      /selfSignedTlsClientAuth\(\)/,
+    ],
+    [
+      "'query' (now a format)",
+      { clientSecret: SECRET, clientAuthentication: 'query' },
+      'clientAuthentication',
+      /tokenRequestFormat: 'query'/,
+    ],
+    ['privateKey (removed)', { clientSecret: SECRET, privateKey: EC_PEM }, 'privateKey', /unknown option/],
+    [
+      'clientAssertionAlgorithm (removed)',
       { clientSecret: SECRET, clientAssertionAlgorithm: 'RS256' },
       'clientAssertionAlgorithm',
-      /only with/,
+      /unknown option/,
     ],
+    ['privateKeyId (removed)', { clientSecret: SECRET, privateKeyId: 'k' }, 'privateKeyId', /unknown option/],
     [
-      'privateKeyId without an assertion method',
-      { clientSecret: SECRET, privateKeyId: 'k' },
-      'privateKeyId',
-      /only with/,
+      'a look-alike object',
+      { clientAuthentication: { method: 'x' } },
+      'clientAuthentication',
+      /'client_secret_basic', 'client_secret_post' or a value/,
     ],
     [
       'an assertion with a JSON body',
-      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, tokenRequestFormat: 'json' },
+      { clientAuthentication: privateKeyJwt(EC_PEM), tokenRequestFormat: 'json' },
       'tokenRequestFormat',
-      /must be 'form'/,
+      /must be 'form' with 'private_key_jwt'/,
     ],
     [
       'client_secret_jwt with a JSON body',
-      { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', tokenRequestFormat: 'json' },
+      { clientAuthentication: clientSecretJwt(SECRET.repeat(2)), tokenRequestFormat: 'json' },
       'tokenRequestFormat',
       /RFC 7523/,
     ],
     [
-      'a public PEM',
-      {
-        clientAuthentication: 'private_key_jwt',
-        privateKey: ecPair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-      },
-      'privateKey',
-      /public key/,
+      'an assertion with the query format',
+      { clientAuthentication: privateKeyJwt(EC_PEM), tokenRequestFormat: 'query' },
+      'tokenRequestFormat',
+      /must be 'form'/,
     ],
     [
-      'a public KeyObject',
-      { clientAuthentication: 'private_key_jwt', privateKey: ecPair.publicKey },
-      'privateKey',
-      /public KeyObject/,
-    ],
-    [
-      'a secret KeyObject',
-      { clientAuthentication: 'private_key_jwt', privateKey: createSecretKey(Buffer.from(SECRET)) },
-      'privateKey',
-      /secret KeyObject/,
-    ],
-    [
-      'a public JWK',
-      { clientAuthentication: 'private_key_jwt', privateKey: ecPair.publicKey.export({ format: 'jwk' }) },
-      'privateKey',
-      /must be a private key, got a public key/,
-    ],
-    [
-      'a broken JWK',
-      { clientAuthentication: 'private_key_jwt', privateKey: { ...EC_JWK, crv: 'P-384' } },
-      'privateKey',
-      /could not be read/,
-    ],
-    [
-      'garbage PEM',
-      {
-        clientAuthentication: 'private_key_jwt',
-        privateKey: `-----BEGIN PRIVATE KEY-----\n${PEM_BODY.slice(0, 20)}\n-----END PRIVATE KEY-----`,
-      },
-      'privateKey',
-      /could not be read/,
-    ],
-    ['a number', { clientAuthentication: 'private_key_jwt', privateKey: 42 }, 'privateKey', /PEM string/],
-    [
-      'an Ed448 key',
-      { clientAuthentication: 'private_key_jwt', privateKey: generateKeyPairSync('ed448').privateKey },
-      'privateKey',
-      /got ed448/,
-    ],
-    [
-      'a secp256k1 key',
-      {
-        clientAuthentication: 'private_key_jwt',
-        privateKey: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey,
-      },
-      'privateKey',
-      /got ec secp256k1/,
-    ],
-    [
-      'a 1024-bit RSA key',
-      {
-        clientAuthentication: 'private_key_jwt',
-        privateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey,
-      },
-      'privateKey',
-      /2048 bits or more/,
-    ],
-    [
-      'RS256 for an EC key',
-      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, clientAssertionAlgorithm: 'RS256' },
-      'clientAssertionAlgorithm',
-      /must be one of ES256 for this key, got "RS256"/,
-    ],
-    [
-      'ES384 for a P-256 key',
-      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, clientAssertionAlgorithm: 'ES384' },
-      'clientAssertionAlgorithm',
-      /ES256/,
-    ],
-    [
-      'a JWK whose alg does not fit',
-      { clientAuthentication: 'private_key_jwt', privateKey: { ...EC_JWK, alg: 'RS256' } },
-      'privateKey',
-      /got "RS256"/,
-    ],
-    [
-      'ES256 with client_secret_jwt',
-      { clientSecret: SECRET, clientAuthentication: 'client_secret_jwt', clientAssertionAlgorithm: 'ES256' },
-      'clientAssertionAlgorithm',
-      /HS256, HS384, HS512/,
-    ],
-    [
-      'an empty privateKeyId',
-      { clientAuthentication: 'private_key_jwt', privateKey: EC_PEM, privateKeyId: '' },
-      'privateKeyId',
-      /non-empty/,
+      'mutual TLS with a JSON body',
+      { clientAuthentication: tlsClientAuth(), tokenRequestFormat: 'json' },
+      'tokenRequestFormat',
+      /RFC 8705/,
     ],
     [
       'an unknown method',
       { clientSecret: SECRET, clientAuthentication: 'tls_client_auth_typo' },
       'clientAuthentication',
-      /'private_key_jwt', 'client_secret_jwt'/,
+      /'client_secret_basic', 'client_secret_post' or a value from 'axios-oauth2-bearer\/client-auth'/,
     ],
     [
       'defaultTokenLifetimeSeconds 0',
@@ -188,41 +140,101 @@ describe('client assertion options at attach time', () => {
     ],
   ])('%s', (_what, options, option, says) => expectOptionError(options, option, says));
 
-  describe('client_secret_jwt: the secret is at least as long as the hash output (RFC 7518 §3.2)', () => {
-    const jwt = { clientAuthentication: 'client_secret_jwt' };
+  const key = (value: unknown) => () => privateKeyJwt(value as string);
+  test.each<[string, () => unknown, string, RegExp]>([
+    [
+      'privateKeyJwt without a key',
+      key(undefined),
+      'privateKeyJwt.privateKey',
+      /^axios-oauth2-bearer: privateKeyJwt: privateKey is required/,
+    ],
+    [
+      'a public PEM',
+      key(ecPair.publicKey.export({ format: 'pem', type: 'spki' }).toString()),
+      'privateKeyJwt.privateKey',
+      /public key/,
+    ],
+    ['a public KeyObject', key(ecPair.publicKey), 'privateKeyJwt.privateKey', /public KeyObject/],
+    ['a secret KeyObject', key(createSecretKey(Buffer.from(SECRET))), 'privateKeyJwt.privateKey', /secret KeyObject/],
+    [
+      'a public JWK',
+      key(ecPair.publicKey.export({ format: 'jwk' })),
+      'privateKeyJwt.privateKey',
+      /must be a private key, got a public key/,
+    ],
+    ['a broken JWK', key({ ...EC_JWK, crv: 'P-384' }), 'privateKeyJwt.privateKey', /could not be read/],
+    [
+      'garbage PEM',
+      key(`-----BEGIN PRIVATE KEY-----\n${PEM_BODY.slice(0, 20)}\n-----END PRIVATE KEY-----`),
+      'privateKeyJwt.privateKey',
+      /could not be read/,
+    ],
+    ['a number', key(42), 'privateKeyJwt.privateKey', /PEM string/],
+    ['an Ed448 key', key(generateKeyPairSync('ed448').privateKey), 'privateKeyJwt.privateKey', /got ed448/],
+    [
+      'a secp256k1 key',
+      key(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey),
+      'privateKeyJwt.privateKey',
+      /got ec secp256k1/,
+    ],
+    [
+      'a 1024-bit RSA key',
+      key(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey),
+      'privateKeyJwt.privateKey',
+      /2048 bits or more/,
+    ],
+    [
+      'RS256 for an EC key',
+      () => privateKeyJwt(EC_PEM, { alg: 'RS256' }),
+      'privateKeyJwt.alg',
+      /must be one of ES256, got "RS256"/,
+    ],
+    ['ES384 for a P-256 key', () => privateKeyJwt(EC_PEM, { alg: 'ES384' }), 'privateKeyJwt.alg', /ES256/],
+    ['a JWK whose alg does not fit', key({ ...EC_JWK, alg: 'RS256' }), 'privateKeyJwt.privateKey', /got "RS256"/],
+    [
+      'ES256 with clientSecretJwt',
+      () => clientSecretJwt(SECRET.repeat(4), { alg: 'ES256' as 'HS256' }),
+      'clientSecretJwt.alg',
+      /HS256, HS384, HS512/,
+    ],
+    ['an empty kid', () => privateKeyJwt(EC_PEM, { kid: '' }), 'privateKeyJwt.kid', /non-empty/],
+    [
+      'clientSecretJwt without a secret',
+      () => clientSecretJwt(undefined as unknown as string),
+      'clientSecretJwt.secret',
+      /non-empty string/,
+    ],
+  ])('%s', (_what, make, option, says) => expectOptionError(make, option, says));
+
+  describe('clientSecretJwt: the secret is at least as long as the hash output (RFC 7518 §3.2)', () => {
     test.each<[string, number, number]>([
       ['HS256', 32, 31],
       ['HS384', 48, 47],
       ['HS512', 64, 63],
-    ])('%s: %i bytes accepted, %i refused naming clientSecret', (alg, enough, short) => {
+    ])('%s: %i bytes accepted, %i refused naming clientSecretJwt.secret', (alg, enough, short) => {
       const secret = (n: number) => 'k'.repeat(n);
-      const options = (n: number) => ({ ...base, ...jwt, clientAssertionAlgorithm: alg, clientSecret: secret(n) });
-      expect(() => attachOAuth2(axios.create(), options(enough) as OAuth2Options)).not.toThrow();
-      const error = attachError(options(short));
+      const make = (n: number) => clientSecretJwt(secret(n), { alg: alg as 'HS256' });
+      expect(() => make(enough)).not.toThrow();
+      const error = thrown(() => make(short));
       expect(error).toBeInstanceOf(OAuth2OptionsError);
-      expect(error.option).toBe('clientSecret');
+      expect(error.option).toBe('clientSecretJwt.secret');
       expect(error.message).toMatch(new RegExp(`at least ${enough} bytes.*${alg}`));
       const shown = [error.message, JSON.stringify(error), inspect(error, { depth: Infinity })].join('\n');
       expect(shown).not.toContain(secret(short));
     });
 
     test('a 12-byte secret is refused for the default HS256; bytes are counted in UTF-8', () => {
-      expectOptionError({ ...jwt, clientSecret: 'weak-secret!' }, 'clientSecret', /at least 32 bytes/);
+      expectOptionError(() => clientSecretJwt('weak-secret!'), 'clientSecretJwt.secret', /at least 32 bytes/);
       // 16 two-byte characters: 32 bytes, enough for HS256.
-      expect(() =>
-        attachOAuth2(axios.create(), { ...base, ...jwt, clientSecret: 'é'.repeat(16) } as OAuth2Options),
-      ).not.toThrow();
+      expect(() => clientSecretJwt('é'.repeat(16))).not.toThrow();
     });
   });
 
-  test('the handle shows no key material', () => {
-    const handle = attachOAuth2(axios.create(), {
-      ...base,
-      clientAuthentication: 'private_key_jwt',
-      privateKey: EC_JWK,
-    });
-    const shown = inspect(handle, { depth: Infinity, showHidden: true });
-    expect(shown).not.toContain(D);
+  test('neither the handle nor the value shows key material', () => {
+    const auth = privateKeyJwt(EC_JWK);
+    const handle = attachOAuth2(axios.create(), { ...base, clientAuthentication: auth });
+    for (const shown of [inspect(handle, { depth: Infinity, showHidden: true }), inspect(auth), JSON.stringify(auth)])
+      expect(shown).not.toContain(D);
   });
 });
 

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { attachOAuth2, type OAuth2Options } from '../src';
+import { discover } from '../src/features/discovery';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { MTLS_TOKEN_PATH } from '../src/testing/discovery-document';
 import { recordingHooks } from './helpers/secrets';
@@ -34,7 +35,7 @@ const form = { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } 
 function attached(extra: Partial<OAuth2Options> = {}) {
   const api = axios.create({ baseURL: server.apiBaseUrl });
   const auth = attachOAuth2(api, {
-    issuer: server.issuer,
+    tokenUrl: discover(server.issuer as string),
     clientId: server.clientId,
     clientSecret: server.clientSecret,
     ...extra,
@@ -90,7 +91,7 @@ describe('a request to the discovered token endpoint never gets a bearer', () =>
   test('tokenHttpClient is the attached instance: discovery and the token call pass, nothing waits on itself', async () => {
     const api = axios.create({ baseURL: server.apiBaseUrl });
     const auth = attachOAuth2(api, {
-      issuer: server.issuer,
+      tokenUrl: discover(server.issuer as string),
       clientId: server.clientId,
       clientSecret: server.clientSecret,
       tokenHttpClient: api,
@@ -122,7 +123,7 @@ test('a request waiting for the discovery stops waiting when it is aborted (Canc
     json(res, 200, { authorization: req.headers.authorization ?? null });
   });
   const api = axios.create({ baseURL: metadata.url });
-  const auth = attachOAuth2(api, { issuer: metadata.url, clientId: 'c', clientSecret: 's' });
+  const auth = attachOAuth2(api, { tokenUrl: discover(metadata.url), clientId: 'c', clientSecret: 's' });
   const controller = new AbortController();
   const aborted = api.get('/api/a', { signal: controller.signal }).catch((error: Error) => error);
   const other = api.get('/api/b');

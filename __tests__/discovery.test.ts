@@ -1,10 +1,11 @@
 import axios from 'axios';
-import { attachOAuth2, DiscoveryError, OAuth2Error, type OAuth2Options } from '../src';
+import { attachOAuth2, OAuth2Error, type OAuth2Options } from '../src';
+import { discover, DiscoveryError } from '../src/features/discovery';
 import { json, startRawServer, type RawServer, type RecordedRequest } from './helpers/raw-server';
 import { rejectionOf } from './helpers/harness';
 
 /**
- * Discovery (`issuer`, RFC 8414 then OpenID Discovery) against a real loopback server that records
+ * Discovery (`tokenUrl: discover(issuer)`, RFC 8414 then OpenID Discovery) against a real loopback server that records
  * every path asked, in order.
  */
 type Route = (req: RecordedRequest, server: RawServer) => [number, unknown?, Record<string, string>?] | undefined;
@@ -51,9 +52,15 @@ afterEach(async () => {
   tokens = 0;
 });
 
-function attach(options: Partial<OAuth2Options> & { issuer?: string }) {
+/** Attaches with `tokenUrl: discover(issuer)` (or the `tokenUrl` given). */
+function attach({ issuer, ...options }: Partial<OAuth2Options> & { issuer?: string }) {
   const api = axios.create({ baseURL: `${server.url}/api` });
-  const auth = attachOAuth2(api, { clientId: 'client-1', clientSecret: 'discovery-secret-123', ...options });
+  const auth = attachOAuth2(api, {
+    tokenUrl: discover(issuer as string),
+    clientId: 'client-1',
+    clientSecret: 'discovery-secret-123',
+    ...options,
+  });
   return { api, auth };
 }
 
@@ -124,7 +131,7 @@ describe('discovery: where the metadata is asked for', () => {
     auth.detach();
   });
 
-  it('an explicit tokenUrl wins: no discovery request at all', async () => {
+  it('a tokenUrl string: no discovery request at all', async () => {
     server = await serve(() => undefined);
     const { api, auth } = attach({ issuer: `${server.url}/tenant`, tokenUrl: `${server.url}/explicit/token` });
     await api.get('/x');
@@ -269,7 +276,7 @@ describe('discovery: failures are retried after a doubling back-off, never in a 
     const { auth } = attach({ issuer, clock: () => clock.now });
     const first = (await rejectionOf(auth.getAccessToken())) as DiscoveryError;
     expect(first).toMatchObject({ reason: 'unreachable', status: 404 });
-    expect(first.retryAt.getTime()).toBe(clock.now + 1000);
+    expect(first.retryAt).toBe(clock.now + 1000);
     expect(discoveryPaths(server)).toHaveLength(2);
     // Within the back-off: the same error, no request.
     clock.now += 999;
@@ -279,7 +286,7 @@ describe('discovery: failures are retried after a doubling back-off, never in a 
     clock.now += 1;
     const second = (await rejectionOf(auth.getAccessToken())) as DiscoveryError;
     expect(second).not.toBe(first);
-    expect(second.retryAt.getTime()).toBe(clock.now + 2000);
+    expect(second.retryAt).toBe(clock.now + 2000);
     expect(discoveryPaths(server)).toHaveLength(4);
     clock.now += 1999;
     await expect(auth.getAccessToken()).rejects.toBe(second);
@@ -302,7 +309,7 @@ describe('discovery: transport', () => {
     // apiOrigins default: the issuer's origin here (no baseURL), so the discovery request would get a bearer.
     const api = axios.create();
     const auth = attachOAuth2(api, {
-      issuer,
+      tokenUrl: discover(issuer),
       clientId: 'client-1',
       clientSecret: 'discovery-secret-123',
       tokenHttpClient: api,

@@ -6,6 +6,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, type OAuth2Handle } from '../src';
+import { dpop } from '../src/features/dpop';
 import { AXIOS_VERSIONS } from './helpers/axios-versions';
 import { startDPoPServer, type DPoPServer } from './helpers/dpop-server';
 import { json, startRawServer, type RawServer } from './helpers/raw-server';
@@ -54,7 +55,7 @@ afterEach(() => {
 });
 
 function attached(api: AxiosInstance): AxiosInstance {
-  auth = attachOAuth2(api, { tokenUrl: as.tokenUrl, clientId: 'c', clientSecret: 's', dpop: true });
+  auth = attachOAuth2(api, { tokenUrl: as.tokenUrl, clientId: 'c', clientSecret: 's', senderConstraint: dpop() });
   return api;
 }
 

@@ -11,6 +11,7 @@ import {
   type OAuth2Handle,
   type OAuth2Options,
 } from '../src';
+import { dpop } from '../src/features/dpop';
 import { startDPoPServer, type DPoPServer } from './helpers/dpop-server';
 
 /** An EC P-256 and an Ed25519 key as PEM, generated once. */
@@ -43,13 +44,13 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
       tokenUrl: server.tokenUrl,
       clientId: 'dpop-client',
       clientSecret: 'dpop-client-secret',
-      dpop: true,
+      senderConstraint: dpop(),
       ...extra,
     });
     return auth;
   }
 
-  it('dpop: true — a cold burst of 30 costs 1 token request; every request carries a valid proof with a distinct jti', async () => {
+  it('dpop() — a cold burst of 30 costs 1 token request; every request carries a valid proof with a distinct jti', async () => {
     attach();
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => api.get(`/items/${i}?q=${i}#frag`)));
     expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
@@ -87,8 +88,8 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
         }) as string,
       'ES384',
     ],
-  ] as const)('dpop: { privateKey } — %s signs %s proofs', async (_name, key, alg) => {
-    attach({ dpop: { privateKey: key() as string } });
+  ] as const)('dpop({ privateKey }) — %s signs %s proofs', async (_name, key, alg) => {
+    attach({ senderConstraint: dpop({ privateKey: key() as string }) });
     await api.post('/things', { a: 1 });
     expect(server.tokenCalls.map((c) => c.proof.alg)).toEqual([alg]);
     expect(server.apiCalls.map((c) => [c.method, c.proof.ok, c.proof.alg])).toEqual([['POST', true, alg]]);
@@ -96,9 +97,9 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
 
   it('the same key gives the same cache key, another key another one (the RFC 7638 thumbprint is in it)', () => {
     const base = { tokenUrl: 'https://auth.example.com/token', clientId: 'c', clientSecret: 's' };
-    const a = attachOAuth2(axios.create(), { ...base, dpop: { privateKey: ecPem } });
-    const b = attachOAuth2(axios.create(), { ...base, dpop: { privateKey: ecPem } });
-    const c = attachOAuth2(axios.create(), { ...base, dpop: { privateKey: edPem } });
+    const a = attachOAuth2(axios.create(), { ...base, senderConstraint: dpop({ privateKey: ecPem }) });
+    const b = attachOAuth2(axios.create(), { ...base, senderConstraint: dpop({ privateKey: ecPem }) });
+    const c = attachOAuth2(axios.create(), { ...base, senderConstraint: dpop({ privateKey: edPem }) });
     const plain = attachOAuth2(axios.create(), base);
     expect(a.cacheKey).toBe(b.cacheKey);
     expect(new Set([a.cacheKey, c.cacheKey, plain.cacheKey]).size).toBe(3);
@@ -303,7 +304,7 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
       tokenUrl: server.tokenUrl,
       clientId: 'c',
       clientSecret: 's',
-      dpop: true,
+      senderConstraint: dpop(),
       acceptTokenTypes: ['DPoP', 'Bearer'],
     });
     await other.get('/r').catch(() => undefined);
@@ -320,7 +321,7 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
         (e: unknown) => payloads.push(e),
       ]),
     );
-    const handle = attach({ dpop: { privateKey: jwk }, hooks });
+    const handle = attach({ senderConstraint: dpop({ privateKey: jwk }), hooks });
     await api.get('/r');
     server.alwaysDemandApiNonce = true;
     const error = await api.get('/r').catch((e: unknown) => e);
@@ -346,12 +347,18 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
 
   describe('options', () => {
     const base = { tokenUrl: 'https://auth.example.com/token', clientId: 'c', clientSecret: 's' };
-    it('dpop: true with a fleet store is refused, naming dpop.privateKey as the way', () => {
-      const attempt = () => attachOAuth2(axios.create(), { ...base, dpop: true, store: new MemoryTokenStore() });
+    it('a generated key (dpop()) with a fleet store is refused, naming dpop({ privateKey }) as the way', () => {
+      const attempt = () =>
+        attachOAuth2(axios.create(), { ...base, senderConstraint: dpop(), store: new MemoryTokenStore() });
       expect(attempt).toThrow(OAuth2OptionsError);
-      expect(attempt).toThrow(/dpop: \{ privateKey \}/);
+      expect(attempt).toThrow(expect.objectContaining({ option: 'senderConstraint' }));
+      expect(attempt).toThrow(/dpop\(\{ privateKey \}\)/);
       expect(() =>
-        attachOAuth2(axios.create(), { ...base, dpop: { privateKey: ecPem }, store: new MemoryTokenStore() }).detach(),
+        attachOAuth2(axios.create(), {
+          ...base,
+          senderConstraint: dpop({ privateKey: ecPem }),
+          store: new MemoryTokenStore(),
+        }).detach(),
       ).not.toThrow();
     });
 
@@ -360,29 +367,53 @@ describe('DPoP (RFC 9449) against a loopback server verifying proofs with jose',
       [{ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'BBBB' }, 'dpop.privateKey'], // public JWK
       [generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, 'dpop.privateKey'],
       [42, 'dpop.privateKey'],
-    ])('a bad key (%#) is an OAuth2OptionsError naming %s, never showing the key', (privateKey, option) => {
-      let error: unknown;
-      try {
-        attachOAuth2(axios.create(), { ...base, dpop: { privateKey: privateKey as string } });
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(OAuth2OptionsError);
-      expect(error).toMatchObject({ option });
-    });
+    ])(
+      'a bad key (%#) is an OAuth2OptionsError naming %s when dpop() is called, never showing the key',
+      (privateKey, option) => {
+        let error: unknown;
+        try {
+          dpop({ privateKey: privateKey as string });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(OAuth2OptionsError);
+        expect(error).toMatchObject({ option });
+        if (typeof privateKey === 'string') expect(String(error)).not.toContain(privateKey);
+      },
+    );
 
-    it('unknown dpop keys, wrong types, and acceptTokenTypes without DPoP are refused', () => {
-      expect(() =>
-        attachOAuth2(axios.create(), { ...base, dpop: { privateKey: ecPem, alg: 'ES256' } as never }),
-      ).toThrow(expect.objectContaining({ option: 'dpop.alg' }));
-      expect(() => attachOAuth2(axios.create(), { ...base, dpop: 'yes' as never })).toThrow(
+    it('unknown dpop() keys, wrong types, the former dpop option, and acceptTokenTypes without DPoP are refused', () => {
+      expect(() => dpop({ privateKey: ecPem, alg: 'ES256' } as never)).toThrow(
+        expect.objectContaining({ option: 'dpop.alg' }),
+      );
+      expect(() => dpop('yes' as never)).toThrow(expect.objectContaining({ option: 'dpop' }));
+      for (const value of [true, 'yes', { privateKey: ecPem }]) {
+        expect(() => attachOAuth2(axios.create(), { ...base, senderConstraint: value as never })).toThrow(
+          expect.objectContaining({ option: 'senderConstraint' }),
+        );
+      }
+      // The former option is an unknown option now (see CHANGELOG).
+      expect(() => attachOAuth2(axios.create(), { ...base, dpop: true } as never)).toThrow(
         expect.objectContaining({ option: 'dpop' }),
       );
-      expect(() => attachOAuth2(axios.create(), { ...base, dpop: true, acceptTokenTypes: ['Bearer'] })).toThrow(
-        expect.objectContaining({ option: 'acceptTokenTypes' }),
-      );
-      const off = attachOAuth2(axios.create(), { ...base, dpop: false });
+      expect(() =>
+        attachOAuth2(axios.create(), { ...base, senderConstraint: dpop(), acceptTokenTypes: ['Bearer'] }),
+      ).toThrow(expect.objectContaining({ option: 'acceptTokenTypes' }));
+      const off = attachOAuth2(axios.create(), { ...base, senderConstraint: undefined });
       off.detach();
+    });
+
+    it('one dpop() value serves two attachments, each with its own state; the value is frozen', async () => {
+      const constraint = dpop({ privateKey: ecPem });
+      expect(Object.isFrozen(constraint)).toBe(true);
+      expect(constraint).toMatchObject({ name: 'DPoP', scheme: 'DPoP', alg: 'ES256' });
+      expect(constraint.cacheKeyPart).toEqual(['dpop', constraint.thumbprint]);
+      expect(JSON.stringify(constraint)).not.toMatch(/PRIVATE|"d"/);
+      const a = attachOAuth2(axios.create(), { ...base, senderConstraint: constraint });
+      const b = attachOAuth2(axios.create(), { ...base, senderConstraint: constraint });
+      expect(a.cacheKey).toBe(b.cacheKey);
+      a.detach();
+      b.detach();
     });
   });
 });

@@ -7,7 +7,10 @@
 import axios from 'axios';
 import { generateKeyPairSync } from 'node:crypto';
 import { attachOAuth2, type OAuth2Handle } from '../src';
+import { dpop } from '../src/features/dpop';
+import { discover } from '../src/features/discovery';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { privateKeyJwt } from '../src/features/client-auth';
 
 let server: AuthServer;
 let auth: OAuth2Handle | undefined;
@@ -23,10 +26,10 @@ test('DPoP with a discovered token endpoint: proofs name that endpoint, nonces a
   });
   const api = axios.create({ baseURL: server.apiBaseUrl });
   auth = attachOAuth2(api, {
-    issuer: server.issuer,
+    tokenUrl: discover(server.issuer as string),
     clientId: server.clientId,
     clientSecret: server.clientSecret,
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/users/${i}`)));
@@ -44,7 +47,7 @@ test('DPoP and several tokens: each resource gets its own DPoP-bound token, both
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
-    dpop: true,
+    senderConstraint: dpop(),
   });
 
   const [a, b] = await Promise.all([
@@ -65,10 +68,9 @@ test('private_key_jwt with discovery: the assertion is for the issuer, accepted;
   server = await startAuthServer({ discovery: {}, clientAssertion: { publicKey } });
   const api = axios.create({ baseURL: server.apiBaseUrl });
   auth = attachOAuth2(api, {
-    issuer: server.issuer,
+    tokenUrl: discover(server.issuer as string),
     clientId: server.clientId,
-    clientAuthentication: 'private_key_jwt',
-    privateKey,
+    clientAuthentication: privateKeyJwt(privateKey),
   });
 
   const answers = await Promise.all(Array.from({ length: 10 }, () => api.get('/users')));
@@ -88,9 +90,8 @@ test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a n
   auth = attachOAuth2(api, {
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
-    clientAuthentication: 'private_key_jwt',
-    privateKey,
-    dpop: true,
+    clientAuthentication: privateKeyJwt(privateKey),
+    senderConstraint: dpop(),
   });
 
   expect((await api.get('/users')).status).toBe(200);
@@ -106,7 +107,11 @@ test('private_key_jwt with DPoP: the nonce retry at the token endpoint sends a n
 test('discovery with several tokens: one metadata request for the attachment, whatever the entries', async () => {
   server = await startAuthServer({ discovery: {} });
   const api = axios.create({ baseURL: server.apiBaseUrl });
-  auth = attachOAuth2(api, { issuer: server.issuer, clientId: server.clientId, clientSecret: server.clientSecret });
+  auth = attachOAuth2(api, {
+    tokenUrl: discover(server.issuer as string),
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+  });
 
   await Promise.all([
     api.get('/users'),

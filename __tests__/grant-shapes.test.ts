@@ -20,7 +20,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const basic = `Basic ${Buffer.from(`${ID}:${SECRET}`).toString('base64')}`;
 const fullUrl = (config: AxiosRequestConfig) => axios.getUri(config);
 
-type Case = { grant: GrantOptions; auth: ClientAuthentication; grantPairs: Array<[string, string]> };
+type Case = { grant: GrantOptions; auth: ClientAuthentication | 'query'; grantPairs: Array<[string, string]> };
 const grants: Array<Pick<Case, 'grant' | 'grantPairs'>> = [
   { grant: { type: 'client_credentials' }, grantPairs: [['grant_type', 'client_credentials']] },
   {
@@ -32,12 +32,17 @@ const grants: Array<Pick<Case, 'grant' | 'grantPairs'>> = [
     ],
   },
 ];
-const auths: ClientAuthentication[] = ['client_secret_basic', 'client_secret_post', 'query'];
+const auths: Array<ClientAuthentication | 'query'> = ['client_secret_basic', 'client_secret_post', 'query'];
 const cases: Case[] = grants.flatMap((g) => auths.map((auth) => ({ ...g, auth })));
 
 describe('grant × client authentication', () => {
   test.each(cases.map((c) => [c.grant.type, c.auth, c] as const))('%s × %s', async (_g, _a, c) => {
-    const core = createCore({ options: { grant: c.grant, clientAuthentication: c.auth } });
+    const core = createCore({
+      options: {
+        grant: c.grant,
+        ...(c.auth === 'query' ? { tokenRequestFormat: 'query' } : { clientAuthentication: c.auth }),
+      },
+    });
     expect((await core.api.get('/me')).data.authorization).toBe('Bearer tok-1');
     expect(core.tokenCalls).toHaveLength(1);
     const call = core.tokenCalls[0];
@@ -123,7 +128,7 @@ describe('token request options', () => {
   });
 
   test('scope in query mode', async () => {
-    const core = createCore({ options: { scope: 'read', clientAuthentication: 'query' } });
+    const core = createCore({ options: { scope: 'read', tokenRequestFormat: 'query' } });
     await core.auth.getAccessToken();
     expect(fullUrl(core.tokenCalls[0])).toBe(
       `${TOKEN_URL}?grant_type=client_credentials&scope=read&client_id=client-1&client_secret=sup3r-s3cret-api-key`,
@@ -207,7 +212,7 @@ describe('refresh tokens (RFC 6749 §6)', () => {
   });
 
   test('refresh in query mode is a GET with the refresh token in the query', async () => {
-    const core = setup({ clientAuthentication: 'query' });
+    const core = setup({ tokenRequestFormat: 'query' });
     core.tokenQueue.push([200, tokenBody('a1', 3600, { refresh_token: 'rt-1' })]);
     await core.auth.getAccessToken();
     expire(core);

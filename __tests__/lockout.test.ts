@@ -53,7 +53,7 @@ describe('lockout from the token endpoint', () => {
     expect(error).toBeInstanceOf(OAuth2Error);
     expect(error.code).toBe('OAUTH2_ACCOUNT_LOCKED');
     expect(error.retryAfterMs).toBe(60_000);
-    expect(error.retryAt).toEqual(new Date(T0 + 60_000));
+    expect(error.retryAt).toBe(T0 + 60_000);
     expect(error.error).toBe('unauthorized_client');
     expect(error.status).toBe(400);
     expect(h.tokenCalls).toHaveLength(1);
@@ -79,7 +79,7 @@ describe('lockout from the token endpoint', () => {
     for (const r of settled) {
       const e = (r as { error: AccountLockedError }).error;
       expect(e.retryAfterMs).toBe(50_000);
-      expect(e.retryAt.getTime()).toBe(T0 + 60_000);
+      expect(e.retryAt).toBe(T0 + 60_000);
     }
   });
 
@@ -88,7 +88,7 @@ describe('lockout from the token endpoint', () => {
     h.tokenReplies.push(locked({ 'Retry-After': '120' }));
     const error = await lockedErrorOf(h);
     expect(error.retryAfterMs).toBe(120_000);
-    expect(error.retryAt.getTime()).toBe(T0 + 120_000);
+    expect(error.retryAt).toBe(T0 + 120_000);
 
     await jest.advanceTimersByTimeAsync(119_999);
     expect((await lockedErrorOf(h)).retryAfterMs).toBe(1);
@@ -106,7 +106,7 @@ describe('lockout from the token endpoint', () => {
     h.tokenReplies.push(locked({ 'Retry-After': new Date(T0 + 90_000).toUTCString() }));
     const error = await lockedErrorOf(h);
     expect(error.retryAfterMs).toBe(90_000);
-    expect(error.retryAt.getTime()).toBe(T0 + 90_000);
+    expect(error.retryAt).toBe(T0 + 90_000);
 
     await jest.advanceTimersByTimeAsync(89_999);
     await lockedErrorOf(h);
@@ -176,7 +176,7 @@ describe('lockout from the token endpoint', () => {
     for (let i = 0; i < expected.length; i++) {
       const error = await lockedErrorOf(h);
       expect(error.retryAfterMs).toBe(expected[i]);
-      expect(error.retryAt.getTime()).toBe(now + expected[i]);
+      expect(error.retryAt).toBe(now + expected[i]);
       expect(h.tokenCalls).toHaveLength(i + 1);
       expect(h.tokenCalls[i].at).toBe(now);
       // One millisecond before the end: still locked, no call.

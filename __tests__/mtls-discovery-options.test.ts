@@ -1,9 +1,11 @@
 import { Agent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, OAuth2OptionsError, type OAuth2Options } from '../src';
+import { discover } from '../src/features/discovery';
 import { makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
+import { selfSignedTlsClientAuth, tlsClientAuth } from '../src/features/client-auth';
 
-/** Attach-time checks of `issuer` and of the mutual-TLS methods. */
+/** Checks of `discover(issuer)` (when called, and at attach time) and of the mutual-TLS methods. */
 let pki: MtlsPki;
 let certA: ClientCertificate;
 let certB: ClientCertificate;
@@ -17,9 +19,13 @@ afterAll(() => pki.dispose());
 const agentWith = (cert: ClientCertificate) => new Agent({ key: cert.key, cert: cert.cert, ca: pki.ca });
 const withCert = (cert: ClientCertificate = certA) => axios.create({ httpsAgent: agentWith(cert) });
 
-function optionError(options: Record<string, unknown>, instance: AxiosInstance = axios.create()): OAuth2OptionsError {
+function optionError(
+  options: Record<string, unknown> | (() => Record<string, unknown>),
+  instance: AxiosInstance = axios.create(),
+): OAuth2OptionsError {
   try {
-    attachOAuth2(instance, options as unknown as OAuth2Options).detach();
+    const given = typeof options === 'function' ? options() : options;
+    attachOAuth2(instance, given as unknown as OAuth2Options).detach();
   } catch (error) {
     expect(error).toBeInstanceOf(OAuth2OptionsError);
     return error as OAuth2OptionsError;
@@ -27,9 +33,9 @@ function optionError(options: Record<string, unknown>, instance: AxiosInstance =
   throw new Error('attachOAuth2 did not throw');
 }
 
-const TLS = { tokenUrl: 'https://as.example.com/token', clientId: 'c', clientAuthentication: 'tls_client_auth' };
+const TLS = { tokenUrl: 'https://as.example.com/token', clientId: 'c', clientAuthentication: tlsClientAuth() };
 
-describe('issuer', () => {
+describe('discover(issuer)', () => {
   it.each([
     ['http on a public host', 'http://as.example.com', /must use https/],
     ['a relative URL', '/tenant', /absolute URL/],
@@ -37,25 +43,37 @@ describe('issuer', () => {
     ['a fragment', 'https://as.example.com/t#f', /without query or fragment/],
     ['an empty string', '', /non-empty string/],
   ])('refuses %s', (_, issuer, message) => {
-    const error = optionError({ issuer, clientId: 'c', clientSecret: 's' });
+    const error = optionError(() => ({ tokenUrl: discover(issuer), clientId: 'c', clientSecret: 's' }));
     expect(error.option).toBe('issuer');
     expect(error.message).toMatch(message);
   });
 
   it('accepts http on loopback, and anywhere with allowInsecureHttp', () => {
-    attachOAuth2(axios.create(), { issuer: 'http://127.0.0.1:9/t', clientId: 'c', clientSecret: 's' }).detach();
-    const options = { issuer: 'http://as.internal/t', clientId: 'c', clientSecret: 's', allowInsecureHttp: true };
+    attachOAuth2(axios.create(), {
+      tokenUrl: discover('http://127.0.0.1:9/t'),
+      clientId: 'c',
+      clientSecret: 's',
+    }).detach();
+    const options = {
+      tokenUrl: discover('http://as.internal/t'),
+      clientId: 'c',
+      clientSecret: 's',
+      allowInsecureHttp: true,
+    };
     attachOAuth2(axios.create(), options).detach();
   });
 
-  it('tokenUrl is required without issuer', () => {
+  it('tokenUrl is required: a URL or discover(issuer); another object is refused', () => {
     const error = optionError({ clientId: 'c', clientSecret: 's' });
     expect(error.option).toBe('tokenUrl');
-    expect(error.message).toContain('or give issuer');
+    expect(error.message).toContain('discover(issuer)');
+    expect(
+      optionError({ tokenUrl: { issuer: 'https://as.example.com' }, clientId: 'c', clientSecret: 's' }).option,
+    ).toBe('tokenUrl');
   });
 
-  it('apiOrigins default without tokenUrl: the baseURL origin, else the issuer origin', async () => {
-    const options = { issuer: 'https://as.example.com/tenant', clientId: 'c', clientSecret: 's' };
+  it('apiOrigins default with discover(issuer): the baseURL origin, else the issuer origin', async () => {
+    const options = { tokenUrl: discover('https://as.example.com/tenant'), clientId: 'c', clientSecret: 's' };
     // Another attachment on the same origin is refused: that is how the default origin shows.
     const bare = axios.create();
     const first = attachOAuth2(bare, options);
@@ -73,7 +91,8 @@ describe('mutual TLS methods', () => {
   it.each(['tls_client_auth', 'self_signed_tls_client_auth'])(
     '%s: no clientSecret needed with a client certificate on the instance',
     (method) => {
-      attachOAuth2(withCert(), { ...TLS, clientAuthentication: method } as OAuth2Options).detach();
+      const clientAuthentication = method === 'tls_client_auth' ? tlsClientAuth() : selfSignedTlsClientAuth();
+      attachOAuth2(withCert(), { ...TLS, clientAuthentication }).detach();
     },
   );
 
@@ -98,9 +117,9 @@ describe('mutual TLS methods', () => {
   });
 
   it('accepts a tokenHttpClient, or a fetch dispatcher', () => {
-    attachOAuth2(axios.create(), { ...TLS, tokenHttpClient: withCert() } as OAuth2Options).detach();
+    attachOAuth2(axios.create(), { ...TLS, tokenHttpClient: withCert() }).detach();
     const fetchInstance = axios.create({ adapter: 'fetch', fetchOptions: { dispatcher: {} } } as never);
-    attachOAuth2(fetchInstance, TLS as OAuth2Options).detach();
+    attachOAuth2(fetchInstance, TLS).detach();
   });
 
   it("refuses a tokenHttpClient presenting another certificate than the instance's agent, naming both thumbprints", () => {
@@ -108,12 +127,12 @@ describe('mutual TLS methods', () => {
     expect(error.option).toBe('tokenHttpClient');
     expect(error.message).toContain(certA.thumbprint);
     expect(error.message).toContain(certB.thumbprint);
-    attachOAuth2(withCert(certA), { ...TLS, tokenHttpClient: withCert(certA) } as OAuth2Options).detach();
+    attachOAuth2(withCert(certA), { ...TLS, tokenHttpClient: withCert(certA) }).detach();
   });
 
   it('the client certificate is part of the cache key (bound tokens are never served to another certificate)', () => {
     const key = (cert: ClientCertificate) => {
-      const auth = attachOAuth2(withCert(cert), TLS as OAuth2Options);
+      const auth = attachOAuth2(withCert(cert), TLS);
       auth.detach();
       return auth.cacheKey;
     };

@@ -2,6 +2,7 @@ import { Agent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, MemoryTokenStore, OAuth2OptionsError, type OAuth2Options } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { selfSignedTlsClientAuth } from '../src/features/client-auth';
 import { makeMtlsPki, toPfx, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 
 /**
@@ -32,8 +33,8 @@ const pemAgent = (cert: ClientCertificate) => new Agent({ key: cert.key, cert: c
 const TLS = {
   tokenUrl: 'https://as.example.com/token',
   clientId: 'c',
-  clientAuthentication: 'self_signed_tls_client_auth',
-} as const;
+  clientAuthentication: selfSignedTlsClientAuth(),
+};
 
 function keyOf(instance: AxiosInstance, options: Partial<OAuth2Options> = {}): string {
   const handle = attachOAuth2(instance, { ...TLS, ...options });
@@ -98,7 +99,7 @@ describe('a pfx client certificate in the cache key', () => {
       const auth = attachOAuth2(api, {
         tokenUrl: s.tokenUrl,
         clientId: 'mtls-client',
-        clientAuthentication: 'self_signed_tls_client_auth',
+        clientAuthentication: selfSignedTlsClientAuth(),
         store,
       });
       return { api, auth };

@@ -78,18 +78,23 @@ describe('required options', () => {
       expect(error).toBeInstanceOf(TypeError);
       expect(error).toBeInstanceOf(OAuth2Error);
       expect(error).toMatchObject({ code: 'OAUTH2_INVALID_OPTIONS', option: 'instance' });
-      expect((error as Error).message).toBe(
-        'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument',
+      expect((error as Error).message).toMatch(
+        /^axios-oauth2-bearer: attachOAuth2 needs an axios instance \(from axios\.create\(\)\) as its first argument, got /,
       );
     }
   });
 });
 
 describe('unknown option names', () => {
-  test.each(['clientID', 'token_url', 'secret', 'refreshSkew'])('%s is rejected', (name) => {
+  test.each([
+    ['clientID', '; did you mean "clientId"?'],
+    ['token_url', '; did you mean "tokenUrl"?'],
+    ['secret', ''],
+    ['refreshSkew', ''],
+  ])('%s is rejected', (name, guess) => {
     const error = attachError({ ...valid, [name]: 'x' });
     expectOptionError(error, name);
-    expect(error.message).toBe(`axios-oauth2-bearer: unknown option "${name}"`);
+    expect(error.message).toBe(`axios-oauth2-bearer: unknown option "${name}"${guess}`);
   });
 
   test.each<[string, Record<string, unknown>]>([
@@ -203,9 +208,9 @@ describe('optional options', () => {
         ...valid,
         scope: 'read write',
         grant: { type: 'password', username: 'u', password: 'p' },
-        clientAuthentication: 'query',
+        clientAuthentication: 'client_secret_post',
         basicEncoding: 'raw',
-        tokenRequestFormat: 'json',
+        tokenRequestFormat: 'query',
         tokenRequestHeaders: { 'X-A': '1' },
         tokenRequestParams: { audience: 'x' },
         apiOrigins: ['https://api.example.com', 'http://localhost:3000'],

@@ -40,12 +40,20 @@ describe('mangopay()', () => {
     });
   });
 
-  test("the SDK's baseUrl alone (no environment) gives the same preset", () => {
-    const fromBaseUrl = mangopay({ baseUrl: 'https://api.sandbox.mangopay.com', clientId: 'my-client', apiKey: 'k' });
-    expect(fromBaseUrl).toEqual(mangopay({ environment: 'sandbox', clientId: 'my-client', apiKey: 'k' }));
-    const prod = mangopay({ baseUrl: 'https://api.mangopay.com/', clientId: 'c', apiKey: 'k' });
+  test('baseURL alone (no environment) gives the same preset', () => {
+    const fromBaseURL = mangopay({ baseURL: 'https://api.sandbox.mangopay.com', clientId: 'my-client', apiKey: 'k' });
+    expect(fromBaseURL).toEqual(mangopay({ environment: 'sandbox', clientId: 'my-client', apiKey: 'k' }));
+    const prod = mangopay({ baseURL: 'https://api.mangopay.com/', clientId: 'c', apiKey: 'k' });
     expect(prod.tokenUrl).toBe('https://api.mangopay.com/v2.01/oauth/token');
     expect(prod.apiOrigins).toEqual(['https://api.mangopay.com']);
+  });
+
+  test('the old spelling baseUrl is an unknown option that suggests baseURL, even without environment', () => {
+    const error = presetError(() =>
+      mangopay({ baseUrl: 'https://api.sandbox.mangopay.com', clientId: 'c', apiKey: 'k' } as never),
+    );
+    expect(error.option).toBe('baseUrl');
+    expect(error.message).toBe('axios-oauth2-bearer: unknown option "baseUrl" of mangopay(); did you mean "baseURL"?');
   });
 
   test('origin alone (no environment) is enough', () => {
@@ -57,10 +65,10 @@ describe('mangopay()', () => {
 
   test.each<[string, Record<string, unknown>]>([
     ['environment', {}],
-    ['baseUrl', { baseUrl: 'https://api.mangopay.com', origin: 'https://api.mangopay.com' }],
-    ['baseUrl', { baseUrl: '/v2.01' }],
-    ['baseUrl', { baseUrl: 42 }],
-  ])('without a usable environment, baseUrl or origin → TypeError naming %s', (option, change) => {
+    ['baseURL', { baseURL: 'https://api.mangopay.com', origin: 'https://api.mangopay.com' }],
+    ['baseURL', { baseURL: '/v2.01' }],
+    ['baseURL', { baseURL: 42 }],
+  ])('without a usable environment, baseURL or origin → TypeError naming %s', (option, change) => {
     const error = presetError(() => mangopay({ clientId: 'c', apiKey: 'k', ...change }));
     expect(error.option).toBe(option);
   });
@@ -124,10 +132,16 @@ describe('mangopay()', () => {
     presetError(() => mangopay(undefined as never));
   });
 
-  test('an unknown extra option is rejected at attach time', () => {
-    const preset = mangopay({ environment: 'sandbox', clientId: 'c', apiKey: 'k', typo: 1 } as never);
-    const error = presetError(() => attachOAuth2(axios.create(), preset));
+  test('an unknown extra option is rejected by the preset itself', () => {
+    const error = presetError(() => mangopay({ environment: 'sandbox', clientId: 'c', apiKey: 'k', typo: 1 } as never));
     expect(error.option).toBe('typo');
+    expect(error.message).toBe('axios-oauth2-bearer: unknown option "typo" of mangopay()');
+  });
+
+  test('clientSecret and tokenUrl are not options of the preset (apiKey; the endpoint is fixed)', () => {
+    const base = { environment: 'sandbox', clientId: 'c', apiKey: 'k' };
+    expect(presetError(() => mangopay({ ...base, clientSecret: 'k' } as never)).option).toBe('clientSecret');
+    expect(presetError(() => mangopay({ ...base, tokenUrl: 'https://x.example' } as never)).option).toBe('tokenUrl');
   });
 
   test('end to end: token call shape, bearer on /v2.01 and /V3.0 paths, none elsewhere', async () => {
@@ -212,8 +226,10 @@ describe('musement()', () => {
     expect(preset.apiOrigins).toEqual(['https://api.musement.com']);
   });
 
-  test('legacyLogin → query mode', () => {
-    expect(musement({ environment: 'sandbox', ...base, legacyLogin: true }).clientAuthentication).toBe('query');
+  test('legacyLogin → the query format, with client_secret_post credentials', () => {
+    const preset = musement({ environment: 'sandbox', ...base, legacyLogin: true });
+    expect(preset.tokenRequestFormat).toBe('query');
+    expect(preset.clientAuthentication).toBe('client_secret_post');
   });
 
   test('a custom baseURL (trailing slash removed) and extra token headers kept', () => {
@@ -228,8 +244,26 @@ describe('musement()', () => {
     expect(preset.tokenRequestHeaders).toEqual({ 'X-Extra': '1', 'X-Musement-Application': 'my-app' });
   });
 
+  test('baseURL alone (no environment) is enough; with both, baseURL wins', () => {
+    const preset = musement({ ...base, baseURL: 'http://127.0.0.1:9999/api/v3' });
+    expect(preset.tokenUrl).toBe('http://127.0.0.1:9999/api/v3/login');
+    expect(preset.baseURL).toBe('http://127.0.0.1:9999/api/v3');
+    expect(musement({ environment: 'production', ...base, baseURL: 'http://127.0.0.1:9999/api/v3' })).toEqual(preset);
+  });
+
+  test('an unknown option is named, with the nearest known one', () => {
+    const error = presetError(() => musement({ environment: 'sandbox', ...base, applicaton: 'x' } as never));
+    expect(error.option).toBe('applicaton');
+    expect(error.message).toBe(
+      'axios-oauth2-bearer: unknown option "applicaton" of musement(); did you mean "application"?',
+    );
+  });
+
   test.each<[string, Record<string, unknown>]>([
     ['environment', { environment: 'prod' }],
+    ['environment', { environment: undefined }],
+    ['environment', { environment: 'prod', baseURL: 'http://127.0.0.1:9999/api/v3' }],
+    ['baseURL', { baseURL: 42 }],
     ['clientId', { clientId: undefined }],
     ['clientSecret', { clientSecret: 99887766 }],
     ['application', { application: '' }],

@@ -17,7 +17,6 @@ import {
   attachOAuth2,
   DPoPNonceError,
   DetachedError,
-  DiscoveryError,
   GrantParametersError,
   InvalidTokenResponseError,
   OAuth2RequestOptionsError,
@@ -46,7 +45,11 @@ import {
 import { basicAuthorization, formEncode } from '../src/token/token-request';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 import { startAuthServer, type AuthServer } from '../src/testing';
-import { hookChannelName } from '../src/observability';
+import { diagnosticsChannels, hookChannelName } from '../src/features/diagnostics';
+import { discover, DiscoveryError } from '../src/features/discovery';
+import { revokeOnClose } from '../src/features/revocation';
+import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../src/features/client-auth';
+import { dpop } from '../src/features/dpop';
 
 interface Run {
   lb: Loopback;
@@ -99,7 +102,7 @@ const PATHS: Path[] = [
   {
     // close() revokes the token: a revocation endpoint that echoes the credentials and the token.
     name: 'revocation refused, the answer echoing the credentials and the token (close())',
-    options: () => ({ revocationUrl: `${currentLb().origin}/revoke` }),
+    options: () => ({ extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentLb().origin}/revoke` })] }),
     arrange: (lb) =>
       (lb.onApi = (call, res) =>
         echoError({ authorization: call.authorization, body: call.body, connection: call.connection }, res, 400)),
@@ -112,7 +115,7 @@ const PATHS: Path[] = [
   },
   {
     name: 'revocation refused with the token itself as the error code (close())',
-    options: () => ({ revocationUrl: `${currentLb().origin}/revoke` }),
+    options: () => ({ extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentLb().origin}/revoke` })] }),
     arrange: (lb) =>
       (lb.onApi = (call, res) => sendJson(res, 400, { error: new URLSearchParams(call.body).get('token') ?? 'none' })),
     act: async ({ auth }) => {
@@ -124,7 +127,7 @@ const PATHS: Path[] = [
   },
   {
     name: 'revocation endpoint unreachable (close())',
-    options: () => ({ revocationUrl: `${currentDeadOrigin()}/revoke` }),
+    options: () => ({ extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentDeadOrigin()}/revoke` })] }),
     act: async ({ auth }) => {
       await auth.getAccessToken();
       await auth.close();
@@ -135,7 +138,10 @@ const PATHS: Path[] = [
   {
     // The revocation request has the token request's deadline: a trickling answer cannot hold close().
     name: 'revocation endpoint never answers (close(), its deadline)',
-    options: () => ({ revocationUrl: `${currentLb().origin}/revoke`, tokenRequestTimeoutMs: 200 }),
+    options: () => ({
+      extensions: [diagnosticsChannels(), revokeOnClose({ url: `${currentLb().origin}/revoke` })],
+      tokenRequestTimeoutMs: 200,
+    }),
     arrange: (lb) => (lb.onApi = hang),
     act: async ({ auth }) => {
       await auth.getAccessToken();
@@ -378,10 +384,13 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['Basic (rfc6749)', { basicEncoding: 'rfc6749' }],
   ['Basic (raw)', { basicEncoding: 'raw' }],
   ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
-  ['private_key_jwt (PEM)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_PEM }],
-  ['private_key_jwt (JWK)', { clientAuthentication: 'private_key_jwt', clientSecret: undefined, privateKey: RSA_JWK }],
+  ['private_key_jwt (PEM)', { clientAuthentication: privateKeyJwt(RSA_PEM), clientSecret: undefined }],
+  ['private_key_jwt (JWK)', { clientAuthentication: privateKeyJwt(RSA_JWK), clientSecret: undefined }],
   // RFC 7518 §3.2: 32 bytes at least for HS256; SECRET inside it, so a leak of it is still found by the sweep.
-  ['client_secret_jwt', { clientAuthentication: 'client_secret_jwt', clientSecret: `${SECRET}${'-'.repeat(32)}` }],
+  [
+    'client_secret_jwt',
+    { clientAuthentication: clientSecretJwt(`${SECRET}${'-'.repeat(32)}`), clientSecret: undefined },
+  ],
   // A custom grant's parameter values are secrets (here the password's forms are the swept value).
   [
     'custom grant (JWT bearer), Basic',
@@ -441,6 +450,7 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
       apiOrigins: [lb.origin, deadOrigin],
       retry: { retries: 0 },
       hooks,
+      extensions: [diagnosticsChannels()],
       ...clientAuth,
       ...path.options?.({ hooks }),
     });
@@ -451,7 +461,8 @@ describe.each(CLIENT_AUTH)('client authentication %s', (_, clientAuth) => {
     );
 
     const secrets = [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms), ...KEY_FORMS, ...assertionsSent(lb)];
-    if (clientAuth.clientAuthentication?.endsWith('_jwt') && lb.tokenCalls.length > 0) {
+    const method = clientAuth.clientAuthentication;
+    if (typeof method === 'object' && method.method.endsWith('_jwt') && lb.tokenCalls.length > 0) {
       expect(assertionsSent(lb)).toHaveLength(lb.tokenCalls.length); // the sweep covers the assertions sent
     }
     if (path.outcome === 'resolves') {
@@ -529,9 +540,11 @@ describe('mutual TLS and discovery', () => {
     const events: Array<[string, unknown]> = [];
     const api = axios.create({ baseURL: server.apiBaseUrl, httpsAgent: clientAgent(pki.ca, cert) });
     const auth = attachOAuth2(api, {
-      issuer: setup.deadIssuer ? `https://127.0.0.1:${deadOrigin.split(':')[2]}/t` : server.issuer,
+      tokenUrl: discover(
+        setup.deadIssuer ? `https://127.0.0.1:${deadOrigin.split(':')[2]}/t` : (server.issuer as string),
+      ),
       clientId: CLIENT_ID,
-      clientAuthentication: 'tls_client_auth',
+      clientAuthentication: tlsClientAuth(),
       retry: { retries: 0 },
       hooks: recordingHooks(events),
     });
@@ -554,7 +567,7 @@ describe('mutual TLS and discovery', () => {
     lb.onApi = (call, res) => sendJson(res, 200, { issuer: `${lb.origin}/other`, token_endpoint: lb.tokenUrl });
     const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
     const auth = attachOAuth2(api, {
-      issuer: `${lb.origin}/t`,
+      tokenUrl: discover(`${lb.origin}/t`),
       clientId: CLIENT_ID,
       clientSecret: SECRET,
       grant: { type: 'password', username: USERNAME, password: PASSWORD },
@@ -701,7 +714,8 @@ describe('DPoP paths', () => {
       clientSecret: SECRET,
       retry: { retries: 0 },
       hooks: recordingHooks(events),
-      dpop: { privateKey: path.key as string },
+      extensions: [diagnosticsChannels()],
+      senderConstraint: dpop({ privateKey: path.key as string }),
     });
     const error = await api.post('/payins', { amount: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(path.outcome as new () => Error);

@@ -89,11 +89,15 @@ function echoing(status: number) {
   };
 }
 
+/** A client-authentication case: a method, or the legacy `query` format (with `client_secret_post`'s credentials). */
+const method = (m: 'client_secret_basic' | 'client_secret_post' | 'query') =>
+  m === 'query' ? { tokenRequestFormat: 'query' as const } : { clientAuthentication: m };
+
 describe('TokenEndpointError', () => {
   test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)(
     'from a §5.2 body that echoes the credentials (%s)',
     async (clientAuthentication) => {
-      const { auth } = setup((mock, p) => mock.onAny(p).reply(echoing(401)), { clientAuthentication });
+      const { auth } = setup((mock, p) => mock.onAny(p).reply(echoing(401)), method(clientAuthentication));
       const error = await failWith(auth.getAccessToken());
       expect(error).toBeInstanceOf(TokenEndpointError);
       expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
@@ -115,7 +119,7 @@ describe('TokenEndpointError', () => {
   test.each(['client_secret_basic', 'client_secret_post', 'query'] as const)(
     'from a network error (%s)',
     async (clientAuthentication) => {
-      const { auth } = setup((mock, p) => mock.onAny(p).networkError(), { clientAuthentication });
+      const { auth } = setup((mock, p) => mock.onAny(p).networkError(), method(clientAuthentication));
       const error = await failWith(auth.getAccessToken());
       expect(error).toBeInstanceOf(TokenEndpointError);
       expect(error).toMatchObject({ transient: true, status: undefined });
@@ -132,7 +136,7 @@ describe('TokenEndpointError', () => {
     'from a time-out (%s)',
     async (clientAuthentication) => {
       const { auth } = setup((mock, p) => mock.onAny(p).timeout(), {
-        clientAuthentication,
+        ...method(clientAuthentication),
         tokenRequestTimeoutMs: 1234,
       });
       const error = await failWith(auth.getAccessToken());
@@ -156,7 +160,7 @@ describe('TokenEndpointError', () => {
             config as never,
           );
         }),
-      { clientAuthentication: 'query' },
+      { tokenRequestFormat: 'query' },
     );
     const error = await failWith(auth.getAccessToken());
     expect(error).toBeInstanceOf(TokenEndpointError);

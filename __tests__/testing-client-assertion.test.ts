@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import axios from 'axios';
 import { attachOAuth2, TokenEndpointError, type OAuth2Options } from '../src';
-import { signClientAssertion } from '../src/client-auth/client-assertion';
+import { signClientAssertion } from '../src/features/client-auth/client-assertion';
+import { clientSecretJwt, privateKeyJwt } from '../src/features/client-auth';
 import { startAuthServer, type AuthServer, type ClientAssertionOptions } from '../src/testing';
 
 /** `axios-oauth2-bearer/testing` verifies client assertions, so SDK authors can test private_key_jwt and client_secret_jwt. */
@@ -40,7 +41,7 @@ describe('embedded test server: client assertions', () => {
 
   test('private_key_jwt: a burst of 20 → 1 token call, accepted; the API accepts the token', async () => {
     await start({ publicKey: pair.publicKey.export({ format: 'jwk' }) });
-    const { api, auth } = client({ clientAuthentication: 'private_key_jwt', privateKey: pair.privateKey });
+    const { api, auth } = client({ clientAuthentication: privateKeyJwt(pair.privateKey) });
     const answers = await Promise.all(Array.from({ length: 20 }, () => api.get('/users/1')));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(server.counters.tokenCalls).toBe(1);
@@ -51,13 +52,11 @@ describe('embedded test server: client assertions', () => {
   test('client_secret_jwt: accepted with the right secret, invalid_client with a wrong one', async () => {
     await start({});
     const good = client({
-      clientAuthentication: 'client_secret_jwt',
-      clientSecret: 'sdk-secret-0123456789-0123456789ab',
+      clientAuthentication: clientSecretJwt('sdk-secret-0123456789-0123456789ab'),
     });
     expect((await good.api.get('/users/1')).status).toBe(200);
     const bad = client({
-      clientAuthentication: 'client_secret_jwt',
-      clientSecret: 'wrong-secret-0123456789-0123456789',
+      clientAuthentication: clientSecretJwt('wrong-secret-0123456789-0123456789'),
     });
     const error = await bad.api.get('/users/1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenEndpointError);

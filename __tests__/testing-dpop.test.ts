@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { attachOAuth2, type OAuth2Handle } from '../src';
+import { dpop } from '../src/features/dpop';
 import { startAuthServer, type AuthServer } from '../src/testing';
 
 /** The embedded test server (`axios-oauth2-bearer/testing`) requiring DPoP, with nonces at both ends. */
@@ -12,13 +13,13 @@ describe('testing server: dpop option', () => {
     await server.close();
   });
 
-  function client(dpop: boolean) {
+  function client(constrained: boolean) {
     const api = axios.create({ baseURL: server.apiBaseUrl });
     auth = attachOAuth2(api, {
       tokenUrl: server.tokenUrl,
       clientId: server.clientId,
       clientSecret: server.clientSecret,
-      ...(dpop ? { dpop: true } : {}),
+      ...(constrained ? { senderConstraint: dpop() } : {}),
     });
     return api;
   }

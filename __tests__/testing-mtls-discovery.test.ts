@@ -1,6 +1,8 @@
 import axios from 'axios';
 import { attachOAuth2, TokenEndpointError } from '../src';
+import { discover } from '../src/features/discovery';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { selfSignedTlsClientAuth, tlsClientAuth } from '../src/features/client-auth';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 
 /**
@@ -46,9 +48,9 @@ it('tls_client_auth with discovery: metadata at the RFC 8414 location, the mTLS 
   expect(s.issuer).toBe(`${s.url}/tenant`);
   const api = sdk(s, registered);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'tls_client_auth',
+    clientAuthentication: tlsClientAuth(),
   });
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => api.get(`/users/${i}`)));
   expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -72,9 +74,9 @@ it('self_signed_tls_client_auth, OpenID Discovery only (the RFC 8414 location an
   const s = await start({ discovery: { serve: ['openid-configuration'] } });
   const api = sdk(s, selfSigned);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'self_signed_tls_client_auth',
+    clientAuthentication: selfSignedTlsClientAuth(),
   });
   await expect(api.get('/users/1')).resolves.toMatchObject({ status: 200 });
   expect(s.metadataRequests()).toEqual(['/.well-known/openid-configuration']);
@@ -88,9 +90,9 @@ it('a certificate the server does not accept: invalid_client once for a burst', 
   const s = await start();
   const api = sdk(s, other);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'tls_client_auth',
+    clientAuthentication: tlsClientAuth(),
   });
   const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => api.get(`/users/${i}`)));
   for (const outcome of outcomes) {
@@ -108,9 +110,9 @@ it('a stated issuer that is not the real one: OAUTH2_ISSUER_MISMATCH and no toke
   const s = await start({ discovery: { issuerPath: '/tenant', issuer: 'https://impostor.example/tenant' } });
   const api = sdk(s, registered);
   const auth = attachOAuth2(api, {
-    issuer: s.issuer,
+    tokenUrl: discover(s.issuer as string),
     clientId: 'mtls-client',
-    clientAuthentication: 'tls_client_auth',
+    clientAuthentication: tlsClientAuth(),
   });
   await expect(api.get('/users/1')).rejects.toMatchObject({ code: 'OAUTH2_ISSUER_MISMATCH' });
   expect(s.counters.tokenCalls).toBe(0);

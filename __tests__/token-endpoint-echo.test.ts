@@ -58,7 +58,7 @@ const methods: Array<[string, Partial<OAuth2Options>]> = [
   ['client_secret_basic, rfc6749', {}],
   ['client_secret_basic, raw', { basicEncoding: 'raw' }],
   ['client_secret_post', { clientAuthentication: 'client_secret_post' }],
-  ['query', { clientAuthentication: 'query' }],
+  ['query', { tokenRequestFormat: 'query' }],
 ];
 
 test.each(methods)('a permanent refusal echoing the credentials everywhere (%s)', async (_, options) => {

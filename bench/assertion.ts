@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import axios from 'axios';
 import { attachOAuth2, type OAuth2Options } from '../src';
 import { startAuthServer } from '../src/testing';
+import { clientSecretJwt, privateKeyJwt } from '../src/features/client-auth';
 import { compare, type Comparison } from './measure';
 
 export async function tokenRequestCost(count: number, rounds: number): Promise<Comparison> {
@@ -27,9 +28,13 @@ export async function tokenRequestCost(count: number, rounds: number): Promise<C
   ]);
   const variants: Array<[string, number, Partial<OAuth2Options>]> = [
     ['Basic', 0, {}],
-    ['private_key_jwt ES256', 1, { clientAuthentication: 'private_key_jwt', privateKey: ec.privateKey }],
-    ['private_key_jwt RS256', 2, { clientAuthentication: 'private_key_jwt', privateKey: rsa.privateKey }],
-    ['client_secret_jwt HS256', 3, { clientAuthentication: 'client_secret_jwt' }],
+    ['private_key_jwt ES256', 1, { clientAuthentication: privateKeyJwt(ec.privateKey), clientSecret: undefined }],
+    ['private_key_jwt RS256', 2, { clientAuthentication: privateKeyJwt(rsa.privateKey), clientSecret: undefined }],
+    [
+      'client_secret_jwt HS256',
+      3,
+      { clientAuthentication: clientSecretJwt('bench-secret-0123456789-0123456789'), clientSecret: undefined },
+    ],
   ];
   const handles = variants.map(([name, i, options]) => {
     const auth = attachOAuth2(axios.create(), {

@@ -1,11 +1,11 @@
 /**
- * Hot-path cost of the diagnostics channels: the plugin with a cached token and nobody subscribed,
+ * Hot-path cost of the diagnostics channels: the plugin (with `diagnosticsChannels()`) with a cached token and nobody subscribed,
  * vs the same with a subscriber on every channel the plugin publishes to (the token trace included),
  * both against a static header in the same interleaved rounds.
  */
 import dc from 'node:diagnostics_channel';
-import { CHANNEL_NAMES, TOKEN_TRACE_CHANNEL } from '../src';
-import { TRACE_EVENTS } from '../src/observability/channels';
+import { CHANNEL_NAMES, diagnosticsChannels, TOKEN_TRACE_CHANNEL } from '../src/features/diagnostics';
+import { TRACE_EVENTS } from '../src/features/diagnostics/channels';
 import { instantAdapter, staticHeader, withPlugin } from './hot-path';
 import { compare } from './measure';
 
@@ -23,7 +23,7 @@ function subscribeEverywhere(counter: { messages: number }): () => void {
 export async function channelCost(count: number, rounds: number) {
   const base = 'https://api.bench.local/v2.01/bench';
   const floor = staticHeader(base, instantAdapter);
-  const plugin = await withPlugin(base, instantAdapter);
+  const plugin = await withPlugin(base, instantAdapter, undefined, { extensions: [diagnosticsChannels()] });
   const counter = { messages: 0 };
   // Channels are process-wide: the subscribers are on only while the subscribed variant runs (a
   // round runs one variant `count` times in a row, so the switch costs once per round).

@@ -1,5 +1,5 @@
 /**
- * DPoP's per-request cost (issue 14): the plugin with `dpop: true` vs the plugin with a bearer token,
+ * DPoP's per-request cost (issue 14): the plugin with `senderConstraint: dpop()` vs the plugin with a bearer token,
  * both in process with an instant adapter, against one bare ES256 signature (node:crypto) measured in
  * the same rounds. Target: the DPoP path costs at most 1.2× one bare signature more than the bearer path.
  *
@@ -10,6 +10,7 @@
 import axios, { type AxiosAdapter, type AxiosInstance } from 'axios';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { attachOAuth2 } from '../src';
+import { dpop as dpopConstraint } from '../src/features/dpop';
 import { instantAdapter, withPlugin } from './hot-path';
 import { median } from './measure';
 
@@ -32,7 +33,7 @@ async function withDPoP(): Promise<AxiosInstance> {
     clientSecret: 'bench-secret',
     apiOrigins: [new URL(BASE).origin],
     tokenHttpClient: axios.create({ adapter: dpopTokenAdapter }),
-    dpop: true,
+    senderConstraint: dpopConstraint(),
   });
   await auth.getAccessToken();
   await api.get('/warm'); // the signing module is loaded

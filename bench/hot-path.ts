@@ -3,7 +3,7 @@ import axios, { type AxiosAdapter, type AxiosInstance } from 'axios';
 import createAuthRefreshInterceptor from 'axios-auth-refresh';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
-import { attachOAuth2 } from '../src';
+import { attachOAuth2, type OAuth2Options } from '../src';
 import { compare } from './measure';
 
 const TOKEN_URL = 'https://auth.bench.local/oauth/token';
@@ -35,7 +35,12 @@ export function staticHeader(baseURL: string, adapter?: AxiosAdapter, agent?: ht
   return axios.create({ baseURL, adapter, httpAgent: agent, headers: { Authorization: 'Bearer bench-token' } });
 }
 
-export async function withPlugin(baseURL: string, adapter?: AxiosAdapter, agent?: http.Agent): Promise<AxiosInstance> {
+export async function withPlugin(
+  baseURL: string,
+  adapter?: AxiosAdapter,
+  agent?: http.Agent,
+  extra: Partial<OAuth2Options> = {},
+): Promise<AxiosInstance> {
   const api = axios.create({ baseURL, adapter, httpAgent: agent });
   const auth = attachOAuth2(api, {
     tokenUrl: TOKEN_URL,
@@ -43,6 +48,7 @@ export async function withPlugin(baseURL: string, adapter?: AxiosAdapter, agent?
     clientSecret: 'bench-secret',
     apiOrigins: [new URL(baseURL).origin],
     tokenHttpClient: axios.create({ adapter: tokenAdapter }),
+    ...extra,
   });
   await auth.getAccessToken();
   return api;

@@ -116,7 +116,7 @@ async function lockout(server: AuthServer): Promise<void> {
   if (locked instanceof AccountLockedError) {
     process.stdout.write(
       dim(
-        `  ${locked.message}\n  retry at ${locked.retryAt.toISOString()} (in ${Math.round(locked.retryAfterMs / 1000)} s)\n`,
+        `  ${locked.message}\n  retry at ${new Date(locked.retryAt).toISOString()} (in ${Math.round(locked.retryAfterMs / 1000)} s)\n`,
       ),
     );
   }

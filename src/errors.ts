@@ -50,6 +50,15 @@ function isInstance(ctor: ErrorClass, value: unknown): boolean {
   return Array.isArray(kinds) && kinds.includes(ctor.kind);
 }
 
+/**
+ * Gives a class its own `name` (`AccountLockedError.name`), which bundlers lose: the CommonJS build
+ * assigns anonymous classes (`exports.X = class extends …`) and may rename others (`_X`). Called from
+ * each error class's static block, so the name is in the source, not left to the bundler.
+ */
+export function keepName(ctor: object, name: string): void {
+  Object.defineProperty(ctor, 'name', { value: name, enumerable: false, writable: false, configurable: true });
+}
+
 /** Defines `key` on `target` as a non-enumerable property: readable, but skipped by JSON and inspect. */
 export function hide(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
@@ -86,6 +95,9 @@ export class OAuth2Error extends Error {
   /** The brand `instanceof` checks (see the class docs): each plugin error class has its own. */
   static readonly kind: string = 'OAuth2Error';
   override name = 'OAuth2Error';
+  static {
+    keepName(this, 'OAuth2Error');
+  }
   readonly code: OAuth2ErrorCode;
   /**
    * What the server answered (see {@link ErrorResponse}); non-enumerable. Set on token-endpoint
@@ -120,6 +132,9 @@ export class OAuth2Error extends Error {
 export class OAuth2OptionsError extends TypeError {
   static readonly kind: string = 'OAuth2OptionsError';
   override name = 'OAuth2OptionsError';
+  static {
+    keepName(this, 'OAuth2OptionsError');
+  }
   readonly code = 'OAUTH2_INVALID_OPTIONS' as const;
   /** The option path at fault, e.g. `grant.username`. */
   readonly option: string;
@@ -145,6 +160,9 @@ export class OAuth2OptionsError extends TypeError {
 export class OAuth2RequestOptionsError extends TypeError {
   static readonly kind: string = 'OAuth2RequestOptionsError';
   override name = 'OAuth2RequestOptionsError';
+  static {
+    keepName(this, 'OAuth2RequestOptionsError');
+  }
   readonly code = 'OAUTH2_INVALID_REQUEST_OPTIONS' as const;
   /** The per-request option at fault, e.g. `oauth2.resorce`. */
   readonly option: string;
@@ -181,6 +199,9 @@ export interface TokenEndpointErrorDetails {
 export class TokenEndpointError extends OAuth2Error {
   static override readonly kind: string = 'TokenEndpointError';
   override name = 'TokenEndpointError';
+  static {
+    keepName(this, 'TokenEndpointError');
+  }
   readonly error?: string;
   readonly errorDescription?: string;
   readonly errorUri?: string;
@@ -202,7 +223,7 @@ export class TokenEndpointError extends OAuth2Error {
 
 /** How long a cool-down ending at `retryAt` has left at `now`, and how a message says it. */
 function coolDown(retryAt: number, now: number): { retryAfterMs: number; text: string } {
-  const retryAfterMs = Math.max(0, retryAt - now);
+  const retryAfterMs = Math.max(0, Math.ceil(retryAt - now));
   const text = `no token request until ${new Date(retryAt).toISOString()} (retry in ${Math.ceil(retryAfterMs / 1000)} s)`;
   return { retryAfterMs, text };
 }
@@ -211,10 +232,13 @@ function coolDown(retryAt: number, now: number): { retryAfterMs: number; text: s
 export class AccountLockedError extends OAuth2Error {
   static override readonly kind: string = 'AccountLockedError';
   override name = 'AccountLockedError';
+  static {
+    keepName(this, 'AccountLockedError');
+  }
   /** Milliseconds from when this error was created until the cool-down ends. */
   readonly retryAfterMs: number;
-  /** When the cool-down ends. */
-  readonly retryAt: Date;
+  /** When the cool-down ends, in whole epoch milliseconds on the plugin's clock. */
+  readonly retryAt: number;
   /** The token endpoint's `error` code that opened the cool-down, if any. */
   readonly error?: string;
   readonly status?: number;
@@ -228,7 +252,7 @@ export class AccountLockedError extends OAuth2Error {
     const { retryAfterMs, text } = coolDown(retryAt, now);
     super('OAUTH2_ACCOUNT_LOCKED', `The token endpoint locked this client out; ${text}`, options);
     this.retryAfterMs = retryAfterMs;
-    this.retryAt = new Date(retryAt);
+    this.retryAt = retryAt;
     this.error = details.error;
     this.status = details.status;
   }
@@ -238,6 +262,9 @@ export class AccountLockedError extends OAuth2Error {
 export class InvalidTokenResponseError extends OAuth2Error {
   static override readonly kind: string = 'InvalidTokenResponseError';
   override name = 'InvalidTokenResponseError';
+  static {
+    keepName(this, 'InvalidTokenResponseError');
+  }
   /** The response field at fault (`access_token`, `token_type`, `expires_in`, or `body`). */
   readonly field: string;
   readonly status?: number;
@@ -254,6 +281,9 @@ export class InvalidTokenResponseError extends OAuth2Error {
 export class ReplayNotPossibleError extends OAuth2Error {
   static override readonly kind: string = 'ReplayNotPossibleError';
   override name = 'ReplayNotPossibleError';
+  static {
+    keepName(this, 'ReplayNotPossibleError');
+  }
   constructor(message: string, options: { cause: unknown }) {
     super('OAUTH2_REPLAY_NOT_POSSIBLE', message, options);
   }
@@ -268,10 +298,13 @@ export class ReplayNotPossibleError extends OAuth2Error {
 export class TokenRejectedError extends OAuth2Error {
   static override readonly kind: string = 'TokenRejectedError';
   override name = 'TokenRejectedError';
+  static {
+    keepName(this, 'TokenRejectedError');
+  }
   /** Milliseconds from when this error was created until the cool-down ends. */
   readonly retryAfterMs: number;
-  /** When the cool-down ends and one trial token may be fetched. */
-  readonly retryAt: Date;
+  /** When the cool-down ends and one trial token may be fetched, in whole epoch milliseconds on the plugin's clock. */
+  readonly retryAt: number;
   /** HTTP status of the rejection (401). */
   readonly status?: number;
   /** Cool-downs in a row without a token being accepted in between (drives the doubling). */
@@ -292,7 +325,7 @@ export class TokenRejectedError extends OAuth2Error {
       options,
     );
     this.retryAfterMs = retryAfterMs;
-    this.retryAt = new Date(retryAt);
+    this.retryAt = retryAt;
     this.status = details.status;
     this.consecutive = details.consecutive;
   }
@@ -305,6 +338,9 @@ export class TokenRejectedError extends OAuth2Error {
 export class DetachedError extends OAuth2Error {
   static override readonly kind: string = 'DetachedError';
   override name = 'DetachedError';
+  static {
+    keepName(this, 'DetachedError');
+  }
   constructor() {
     super(
       'OAUTH2_DETACHED',
@@ -320,6 +356,9 @@ export class DetachedError extends OAuth2Error {
 export class StoreTimeoutError extends OAuth2Error {
   static override readonly kind: string = 'StoreTimeoutError';
   override name = 'StoreTimeoutError';
+  static {
+    keepName(this, 'StoreTimeoutError');
+  }
   /** The store operation that timed out. */
   readonly operation: string;
   readonly timeoutMs: number;
@@ -338,6 +377,9 @@ export class StoreTimeoutError extends OAuth2Error {
 export class GrantParametersError extends OAuth2Error {
   static override readonly kind: string = 'GrantParametersError';
   override name = 'GrantParametersError';
+  static {
+    keepName(this, 'GrantParametersError');
+  }
 
   constructor(message: string, cause?: Error) {
     super('OAUTH2_GRANT_PARAMETERS', message, { cause });
@@ -353,6 +395,9 @@ export class GrantParametersError extends OAuth2Error {
 export class DPoPNonceError extends OAuth2Error {
   static override readonly kind: string = 'DPoPNonceError';
   override name = 'DPoPNonceError';
+  static {
+    keepName(this, 'DPoPNonceError');
+  }
   /** Who asked: the token endpoint or the API. */
   readonly source: 'token_endpoint' | 'api';
   /** HTTP status of the repeated challenge (400 from a token endpoint, 401 from an API). */

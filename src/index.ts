@@ -10,7 +10,6 @@ export type {
   OAuth2Options,
   GrantOptions,
   CustomGrantOptions,
-  ClientAssertionAlgorithm,
   PrivateJwk,
   KeyObjectLike,
   ClientAuthentication,
@@ -18,8 +17,17 @@ export type {
   RetryOptions,
   LockoutOptions,
   RejectionOptions,
-  DPoPOptions,
 } from './options/options';
+export type { ClientAuth, ClientAuthRequest, ClientCredentials, TokenRequestFormat } from './contracts/client-auth';
+export type {
+  SenderConstraint,
+  BoundSenderConstraint,
+  ConstraintSession,
+  ConstraintAttachment,
+  ConstrainedRequest,
+  ConstrainedHeaders,
+  ConstraintTokenFailure,
+} from './contracts/sender-constraint';
 export type {
   OAuth2Hooks,
   TokenEvent,
@@ -30,15 +38,9 @@ export type {
   RequestSkippedEvent,
   RevocationFailedEvent,
 } from './options/hooks';
-export {
-  CACHE_HIT_CHANNEL,
-  CACHE_MISS_CHANNEL,
-  CHANNEL_NAMES,
-  TOKEN_TRACE_CHANNEL,
-  type CacheMessage,
-  type TokenTraceMessage,
-} from './observability';
-export type { CloseOptions } from './disposal/close';
+export type { CloseOptions } from './attach/close';
+export type { EndpointSource, ResolvedEndpoint } from './contracts/endpoint';
+export type { Extension } from './contracts/extension';
 export type { OAuth2RequestOptions } from './http/request-options';
 export type { RequestTransport } from './http/transport';
 export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './store/token-store';
@@ -61,7 +63,6 @@ export {
   type OAuth2ErrorOptions,
   type TokenEndpointErrorDetails,
 } from './errors';
-export { DiscoveryError, type DiscoveryFailureReason } from './discovery/discovery-error';
 export { isTokenRejected } from './policy/token-rejection';
 export { parseWwwAuthenticate, type Challenge } from './policy/www-authenticate';
 export {

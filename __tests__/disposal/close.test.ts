@@ -6,6 +6,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { generateKeyPairSync } from 'node:crypto';
 import { clientAgent, makeMtlsPki } from '../helpers/mtls-pki';
+import { json, startRawServer } from '../helpers/raw-server';
 import {
   attachOAuth2,
   DetachedError,
@@ -16,6 +17,9 @@ import {
   type RevocationFailedEvent,
 } from '../../src';
 import { startAuthServer, type AuthServer } from '../../src/testing';
+import { revokeOnClose } from '../../src/features/revocation';
+import { discover } from '../../src/features/discovery';
+import { privateKeyJwt, tlsClientAuth } from '../../src/features/client-auth';
 
 let server: AuthServer;
 let api: AxiosInstance;
@@ -28,13 +32,17 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function attach(extra: Partial<OAuth2Options> = {}): OAuth2Handle {
+/** Attached with `revokeOnClose({ url })` (`revocationUrl: undefined`: no extension). */
+function attach({
+  revocationUrl = server.revocationUrl,
+  ...extra
+}: Partial<OAuth2Options> & { revocationUrl?: string } = {}): OAuth2Handle {
   return attachOAuth2(api, {
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
-    revocationUrl: server.revocationUrl,
     hooks: { onRevocationFailed: (event) => void failures.push(event) },
+    extensions: revocationUrl === undefined ? [] : [revokeOnClose({ url: revocationUrl })],
     ...extra,
   });
 }
@@ -94,7 +102,7 @@ test('private_key_jwt: the revocation request carries a fresh client assertion, 
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   server = await startAuthServer({ tokenLifetimeSeconds: 600, clientAssertion: { publicKey } });
   api = axios.create({ baseURL: server.apiBaseUrl });
-  const auth = attach({ clientAuthentication: 'private_key_jwt', privateKey, clientSecret: undefined });
+  const auth = attach({ clientAuthentication: privateKeyJwt(privateKey), clientSecret: undefined });
   const token = await auth.getAccessToken();
 
   await auth.close();
@@ -113,7 +121,7 @@ test("tls_client_auth: the revocation request presents the instance's client cer
       mtls: { subjectDn: client.subjectDn },
     });
     api = axios.create({ baseURL: server.apiBaseUrl, httpsAgent: clientAgent(pki.ca, client) });
-    const auth = attach({ clientAuthentication: 'tls_client_auth', clientSecret: undefined });
+    const auth = attach({ clientAuthentication: tlsClientAuth(), clientSecret: undefined });
     await api.get('/users');
     expect(server.counters.tokenCalls).toBe(1);
 
@@ -177,8 +185,12 @@ test('a store passed in may be shared: its token is never revoked (not even a Me
   second.detach();
 });
 
-test('without revocationUrl close() only detaches', async () => {
-  const auth = attach({ revocationUrl: undefined });
+test('without the revokeOnClose() extension close() only detaches', async () => {
+  const auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+  });
   const token = await auth.getAccessToken();
   await auth.close();
   expect(server.counters.revocationCalls).toBe(0);
@@ -228,9 +240,63 @@ test('an unreachable revocation endpoint: close() resolves, onRevocationFailed w
   expect(failures).toEqual([{ message: 'the revocation endpoint could not be reached (ECONNREFUSED)' }]);
 });
 
-test('revocationUrl is checked at attach time like tokenUrl', () => {
-  expect(() => attach({ revocationUrl: 'not a url' })).toThrow(OAuth2OptionsError);
-  expect(() => attach({ revocationUrl: 'http://auth.example.com/revoke' })).toThrow(
-    expect.objectContaining({ option: 'revocationUrl' }),
+test('revokeOnClose({ url }) is checked when called (not a URL) and at attach time (https), naming revokeOnClose.url', () => {
+  expect(() => revokeOnClose({ url: 'not a url' })).toThrow(OAuth2OptionsError);
+  expect(() => revokeOnClose({ url: 'not a url' })).toThrow(expect.objectContaining({ option: 'revokeOnClose.url' }));
+  expect(() => revokeOnClose({ uri: 'https://a.example' } as never)).toThrow(
+    expect.objectContaining({ option: 'revokeOnClose.uri' }),
   );
+  expect(() => attach({ revocationUrl: 'http://auth.example.com/revoke' })).toThrow(
+    expect.objectContaining({ option: 'revokeOnClose.url' }),
+  );
+  // With a tokenUrl string, nothing can find the revocation endpoint: the url is required.
+  expect(() => attach({ extensions: [revokeOnClose()] })).toThrow(
+    expect.objectContaining({ option: 'revokeOnClose.url', message: expect.stringContaining('discover(issuer)') }),
+  );
+});
+
+test('with discover(issuer) and no url: the metadata names the revocation endpoint, close() revokes there', async () => {
+  const discovered = await startAuthServer({ tokenLifetimeSeconds: 600, discovery: {} });
+  try {
+    const instance = axios.create({ baseURL: discovered.apiBaseUrl });
+    const auth = attachOAuth2(instance, {
+      tokenUrl: discover(discovered.issuer as string),
+      clientId: discovered.clientId,
+      clientSecret: discovered.clientSecret,
+      hooks: { onRevocationFailed: (event) => void failures.push(event) },
+      extensions: [revokeOnClose()],
+    });
+    await instance.get('/users');
+    await auth.close();
+    expect(discovered.counters.tokenCalls).toBe(1);
+    expect(discovered.counters.revocationCalls).toBe(1);
+    expect(discovered.counters.revokedTokens).toBe(1);
+    expect(failures).toEqual([]);
+  } finally {
+    await discovered.close();
+  }
+});
+
+test('with discover(issuer), no url, and metadata naming no revocation endpoint: onRevocationFailed says so', async () => {
+  const metadata = await startRawServer((req, res, raw) => {
+    if (req.url === '/.well-known/oauth-authorization-server') {
+      return json(res, 200, { issuer: raw.url, token_endpoint: `${raw.url}/token` });
+    }
+    json(res, 200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 60 });
+  });
+  try {
+    const auth = attachOAuth2(axios.create(), {
+      tokenUrl: discover(metadata.url),
+      clientId: 'c',
+      clientSecret: 's',
+      hooks: { onRevocationFailed: (event) => void failures.push(event) },
+      extensions: [revokeOnClose()],
+    });
+    await auth.getAccessToken();
+    await auth.close();
+    expect(failures).toEqual([{ message: "the authorization server's metadata names no usable revocation_endpoint" }]);
+    expect(metadata.requests.map((r) => r.url)).toEqual(['/.well-known/oauth-authorization-server', '/token']);
+  } finally {
+    await metadata.close();
+  }
 });

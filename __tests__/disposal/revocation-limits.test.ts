@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { attachOAuth2, type RevocationFailedEvent } from '../../src';
 import { ADAPTERS, AXIOS_VERSIONS } from '../helpers/axios-versions';
 import { json, startRawServer, type RawServer } from '../helpers/raw-server';
+import { revokeOnClose } from '../../src/features/revocation';
 
 const SECRET = 'revocation-limits-secret-9';
 const CHUNK = 16 * 1024;
@@ -51,7 +52,7 @@ describe.each(AXIOS_VERSIONS)('axios %s: the revocation request is fenced', (_ve
   function attach(adapter: string, failures: RevocationFailedEvent[]) {
     return attachOAuth2(axiosCopy.create({ baseURL: auth.url, adapter: axiosCopy.getAdapter(adapter) }), {
       tokenUrl: `${auth.url}/token`,
-      revocationUrl: `${auth.url}/revoke`,
+      extensions: [revokeOnClose({ url: `${auth.url}/revoke` })],
       clientId: 'client-1',
       clientSecret: SECRET,
       tokenRequestTimeoutMs: 200,

@@ -6,6 +6,7 @@
 import { attachOAuth2, type RevocationFailedEvent } from '../../src';
 import { ADAPTERS, AXIOS_VERSIONS } from '../helpers/axios-versions';
 import { json, startRawServer, type RawServer } from '../helpers/raw-server';
+import { revokeOnClose } from '../../src/features/revocation';
 
 const SECRET = 'revocation-redirect-secret-7';
 
@@ -30,7 +31,7 @@ describe.each(AXIOS_VERSIONS)('axios %s: a revocation endpoint answering 307', (
     const client = axiosCopy.create({ adapter });
     const handle = attachOAuth2(axiosCopy.create({ baseURL: auth.url }), {
       tokenUrl: `${auth.url}/token`,
-      revocationUrl: `${auth.url}/revoke`,
+      extensions: [revokeOnClose({ url: `${auth.url}/revoke` })],
       clientId: 'client-1',
       clientSecret: SECRET,
       clientAuthentication: 'client_secret_post',

@@ -9,6 +9,7 @@ import { DataPointType, MeterProvider, MetricReader, type MetricData } from '@op
 import { instrumentOAuth2 } from '../../examples/opentelemetry/instrument';
 import { attachOAuth2, type OAuth2Handle } from '../../src';
 import { startAuthServer, type AuthServer } from '../../src/testing';
+import { diagnosticsChannels } from '../../src/features/diagnostics';
 
 /** A metric reader the test pulls from. */
 class PullReader extends MetricReader {
@@ -52,7 +53,12 @@ function total(all: Map<string, MetricData>, name: string): number {
 }
 
 test('20 concurrent cold requests, 5 warm ones, then a revoked token: 2 token spans, exact counters', async () => {
-  auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret });
+  auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    extensions: [diagnosticsChannels()],
+  });
   await Promise.all(Array.from({ length: 20 }, () => api.get('/users')));
   await Promise.all(Array.from({ length: 5 }, () => api.get('/users')));
 
@@ -91,11 +97,19 @@ test('20 concurrent cold requests, 5 warm ones, then a revoked token: 2 token sp
 
 test('a lockout: the span ends in error with the error code; one lockout counted', async () => {
   const bad = axios.create({ baseURL: server.apiBaseUrl });
+  // Without diagnosticsChannels(): this attachment publishes nothing, so nothing of it is recorded.
   const badAuth = attachOAuth2(bad, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: 'wrong' });
   await bad.get('/users').catch(() => undefined);
   badAuth.detach();
+  // The same client (the cache key holds no secret): only the locked attachment's spans are read below.
+  spans.reset();
 
-  auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret });
+  auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    extensions: [diagnosticsChannels()],
+  });
   await expect(api.get('/users')).rejects.toMatchObject({ code: 'OAUTH2_ACCOUNT_LOCKED' });
 
   const finished = spans.getFinishedSpans().filter((s) => s.attributes['oauth2.cache_key'] === auth.cacheKey);
@@ -105,13 +119,19 @@ test('a lockout: the span ends in error with the error code; one lockout counted
   expect(finished[0].events.map((e) => e.name)).toEqual(['exception']);
   const metrics = await collect();
   expect(total(metrics, 'oauth2.lockouts')).toBe(1);
-  // Both attachments' fetches are counted: the refused one and the locked one.
-  expect(total(metrics, 'oauth2.token.calls')).toBe(2);
+  // Only the attachment with diagnosticsChannels() is observed: its locked fetch, not the refused one.
+  expect(total(metrics, 'oauth2.token.calls')).toBe(1);
+  expect(server.counters.tokenCalls).toBe(2);
 });
 
 test('uninstrumented: nothing more is recorded', async () => {
   uninstrument();
-  auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: server.clientSecret });
+  auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+    extensions: [diagnosticsChannels()],
+  });
   await api.get('/users');
   expect(spans.getFinishedSpans()).toHaveLength(0);
   expect(total(await collect(), 'oauth2.token.calls')).toBe(0);

@@ -155,7 +155,7 @@ export function createCore(setup: CoreSetup = {}): Core {
   const api = axios.create(baseURL === undefined ? {} : { baseURL });
   const mock = new MockAdapter(api);
   const clock = { now: T0 };
-  const endpoint = mockTokenEndpoint(mock, setup.options?.tokenUrl ?? TOKEN_URL, setup);
+  const endpoint = mockTokenEndpoint(mock, (setup.options?.tokenUrl as string | undefined) ?? TOKEN_URL, setup);
   const core = {
     api,
     mock,

@@ -1,8 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import axios from 'axios';
-import { attachOAuth2, TokenEndpointError, type ClientAssertionAlgorithm, type OAuth2Options } from '../../src';
-import { resolveOptions } from '../../src/options/validate-options';
-import { signClientAssertion } from '../../src/client-auth/client-assertion';
+import { attachOAuth2, TokenEndpointError, type OAuth2Options } from '../../src';
+import { clientSecretJwt, privateKeyJwt, type ClientAssertionAlgorithm } from '../../src/features/client-auth';
 import { startProvider, type ClientMetadata, type RunningProvider } from '../helpers/oidc/start-provider';
 import { startIntrospectingResourceServer, type ResourceServer } from '../helpers/oidc/resource-server';
 
@@ -15,7 +14,11 @@ import { startIntrospectingResourceServer, type ResourceServer } from '../helper
 const INTROSPECTOR = { id: 'introspector', secret: 'introspector-secret-0123456789abcdef' };
 const HMAC_SECRET = 'jwt-client-secret-0123456789abcdef-0123456789abcdef-0123456789ab';
 
-type KeyCase = { name: string; alg: ClientAssertionAlgorithm; pair: { privateKey: KeyObject; publicKey: KeyObject } };
+type KeyCase = {
+  name: string;
+  alg: Exclude<ClientAssertionAlgorithm, `HS${string}`>;
+  pair: { privateKey: KeyObject; publicKey: KeyObject };
+};
 const KEY_CASES: KeyCase[] = [
   { name: 'rs256', alg: 'RS256', pair: generateKeyPairSync('rsa', { modulusLength: 2048 }) },
   { name: 'ps256', alg: 'PS256', pair: generateKeyPairSync('rsa', { modulusLength: 2048 }) },
@@ -91,18 +94,18 @@ describe('oidc-provider: private_key_jwt and client_secret_jwt', () => {
       `private_key_jwt ${alg}`,
       {
         clientId: `pkjwt-${name}`,
-        clientAuthentication: 'private_key_jwt',
-        privateKey: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-        privateKeyId: `${name}-key`,
-        ...(alg === 'PS256' ? { clientAssertionAlgorithm: alg } : {}),
+        clientAuthentication: privateKeyJwt(pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), {
+          kid: `${name}-key`,
+          ...(alg === 'PS256' ? { alg } : {}),
+        }),
       },
       // The same key type, another key: the signature does not verify.
-      { privateKey: otherKey(pair.privateKey) },
+      { clientAuthentication: privateKeyJwt(otherKey(pair.privateKey), { kid: `${name}-key` }) },
     ]),
     [
       'client_secret_jwt HS256',
-      { clientId: 'secret-jwt', clientAuthentication: 'client_secret_jwt', clientSecret: HMAC_SECRET },
-      { clientSecret: `${HMAC_SECRET.slice(0, -4)}XXXX` },
+      { clientId: 'secret-jwt', clientAuthentication: clientSecretJwt(HMAC_SECRET) },
+      { clientAuthentication: clientSecretJwt(`${HMAC_SECRET.slice(0, -4)}XXXX`) },
     ],
   ];
 
@@ -143,21 +146,17 @@ describe('oidc-provider: private_key_jwt and client_secret_jwt', () => {
 
   test('the audience oidc-provider accepts: its issuer identifier as well as the token URL (the default when no issuer is known)', async () => {
     const { alg, pair, name } = KEY_CASES[2];
-    const resolved = resolveOptions(axios.create(), {
-      tokenUrl: provider.tokenUrl,
-      clientId: `pkjwt-${name}`,
-      clientAuthentication: 'private_key_jwt',
-      privateKey: pair.privateKey,
-      privateKeyId: `${name}-key`,
-    });
-    expect(resolved.assertionSigner?.alg).toBe(alg);
+    const method = privateKeyJwt(pair.privateKey, { kid: `${name}-key` });
     const statuses: number[] = [];
     for (const audience of [provider.issuer, provider.tokenUrl, 'https://elsewhere.example.com']) {
-      const assertion = signClientAssertion(resolved.assertionSigner!, {
+      const credentials = await method.credentials({
         clientId: `pkjwt-${name}`,
         audience,
         now: Date.now(),
+        signal: new AbortController().signal,
       });
+      const assertion = credentials.params!.client_assertion;
+      expect(JSON.parse(Buffer.from(assertion.split('.')[0], 'base64url').toString()).alg).toBe(alg);
       const answer = await axios.post(
         provider.tokenUrl,
         new URLSearchParams({

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, type OAuth2Handle } from '../../src';
+import { dpop } from '../../src/features/dpop';
 import { startProvider, type RunningProvider } from '../helpers/oidc/start-provider';
 import { startDPoPResourceServer, type DPoPResourceServer } from '../helpers/oidc/dpop-resource-server';
 
@@ -50,7 +51,7 @@ describe('oidc-provider: DPoP with nonces required at the token endpoint and at 
       clientId: CLIENT.id,
       clientSecret: CLIENT.secret,
       scope: 'read',
-      dpop: true,
+      senderConstraint: dpop(),
     });
   }
 

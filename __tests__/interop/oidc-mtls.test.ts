@@ -1,5 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, TokenEndpointError, type OAuth2Options } from '../../src';
+import { discover } from '../../src/features/discovery';
+import { selfSignedTlsClientAuth, tlsClientAuth } from '../../src/features/client-auth';
 import { startProvider, type RunningProvider } from '../helpers/oidc/start-provider';
 import { startMtlsResourceServer, type MtlsResourceServer } from '../helpers/oidc/mtls-resource-server';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from '../helpers/mtls-pki';
@@ -78,7 +80,12 @@ describe('oidc-provider over mutual TLS', () => {
   }
 
   function attach(instance: AxiosInstance, options: Partial<OAuth2Options>) {
-    return attachOAuth2(instance, { clientId: 'tls-client', clientAuthentication: 'tls_client_auth', ...options });
+    return attachOAuth2(instance, {
+      tokenUrl: discover(provider.issuer),
+      clientId: 'tls-client',
+      clientAuthentication: tlsClientAuth(),
+      ...options,
+    });
   }
 
   /** The API answer to `token` sent with `cert`. */
@@ -92,7 +99,7 @@ describe('oidc-provider over mutual TLS', () => {
 
   it('tls_client_auth with discovery: RFC 8414 metadata, the mTLS alias, 1 token request for a cold burst of 50, bound to the certificate', async () => {
     const instance = client(registered);
-    const auth = attach(instance, { issuer: provider.issuer, scope: 'read' });
+    const auth = attach(instance, { scope: 'read' });
     const answers = await Promise.all(Array.from({ length: 50 }, () => instance.get('/resource')));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(await provider.tokenRequests()).toEqual([{ status: 200, dpop: false, basic: false, mtlsAlias: true }]);
@@ -115,7 +122,7 @@ describe('oidc-provider over mutual TLS', () => {
     const auth = attach(instance, {
       tokenUrl: provider.tokenUrl,
       clientId: 'self-signed-client',
-      clientAuthentication: 'self_signed_tls_client_auth',
+      clientAuthentication: selfSignedTlsClientAuth(),
     });
     const answers = await Promise.all(Array.from({ length: 50 }, () => instance.get('/resource')));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
@@ -133,7 +140,8 @@ describe('oidc-provider over mutual TLS', () => {
     '%s with a certificate the server does not know: one invalid_client error for a burst, 1 token request',
     async (method, clientId, cert) => {
       const instance = client(cert());
-      const auth = attach(instance, { issuer: provider.issuer, clientId, clientAuthentication: method });
+      const clientAuthentication = method === 'tls_client_auth' ? tlsClientAuth() : selfSignedTlsClientAuth();
+      const auth = attach(instance, { clientId, clientAuthentication });
       const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => instance.get('/resource')));
       const errors = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as unknown) : undefined));
       expect(errors.every((e) => e instanceof TokenEndpointError && e.error === 'invalid_client')).toBe(true);
@@ -170,7 +178,7 @@ describe('oidc-provider: discovery', () => {
   const options = { clientId: 'basic-client', clientSecret: 'basic-client-secret-0123456789abcdef' };
 
   it('an issuer with a path: RFC 8414 location first (404 here), then OpenID Discovery, then the discovered token endpoint', async () => {
-    const auth = attachOAuth2(axios.create(), { issuer: provider.issuer, ...options });
+    const auth = attachOAuth2(axios.create(), { tokenUrl: discover(provider.issuer), ...options });
     await auth.getAccessToken();
     expect(await provider.requests()).toEqual([
       '/.well-known/oauth-authorization-server/tenant-b',
@@ -182,7 +190,7 @@ describe('oidc-provider: discovery', () => {
   });
 
   it('a configured issuer that differs from the one the server states: OAUTH2_ISSUER_MISMATCH, no token request', async () => {
-    const auth = attachOAuth2(axios.create(), { issuer: `${provider.issuer}/`, ...options });
+    const auth = attachOAuth2(axios.create(), { tokenUrl: discover(`${provider.issuer}/`), ...options });
     const burst = await Promise.allSettled(Array.from({ length: 20 }, () => auth.getAccessToken()));
     for (const outcome of burst) {
       expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'OAUTH2_ISSUER_MISMATCH' } });

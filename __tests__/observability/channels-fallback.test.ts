@@ -7,7 +7,8 @@ import dc from 'node:diagnostics_channel';
 import axios from 'axios';
 import { startAuthServer, type AuthServer } from '../../src/testing';
 import type * as Plugin from '../../src';
-import { tokenTraceChannels, type ChannelLike, type DiagnosticsModule } from '../../src/observability/channels';
+import type * as Diagnostics from '../../src/features/diagnostics';
+import { tokenTraceChannels, type ChannelLike, type DiagnosticsModule } from '../../src/features/diagnostics/channels';
 
 interface FakeChannel extends ChannelLike {
   readonly name: string;
@@ -51,14 +52,17 @@ afterEach(async () => {
   await server.close();
 });
 
-/** The plugin's entry point, loaded afresh against `fake` as its `node:diagnostics_channel`. */
-function pluginWith(fake: DiagnosticsModule): typeof Plugin {
-  let plugin: typeof Plugin | undefined;
+/** The plugin's entry point and its diagnostics extension, loaded afresh against `fake` as their `node:diagnostics_channel`. */
+function pluginWith(fake: DiagnosticsModule): typeof Plugin & typeof Diagnostics {
+  let plugin: (typeof Plugin & typeof Diagnostics) | undefined;
   jest.isolateModules(() => {
     jest.doMock('node:diagnostics_channel', () => fake);
-    plugin = jest.requireActual<typeof Plugin>('../../src');
+    plugin = {
+      ...jest.requireActual<typeof Plugin>('../../src'),
+      ...jest.requireActual<typeof Diagnostics>('../../src/features/diagnostics'),
+    };
   });
-  return plugin as typeof Plugin;
+  return plugin as typeof Plugin & typeof Diagnostics;
 }
 
 test('with tracingChannel: the trace uses Node’s tracing:axios-oauth2-bearer:token:* channels', () => {
@@ -70,7 +74,7 @@ test('with tracingChannel: the trace uses Node’s tracing:axios-oauth2-bearer:t
 test('without tracingChannel: plain channels axios-oauth2-bearer:token:<event>, same messages, same order', async () => {
   const log: Array<[string, unknown]> = [];
   const fake = fakeDiagnostics(log);
-  const { attachOAuth2 } = pluginWith(fake.module);
+  const { attachOAuth2, diagnosticsChannels } = pluginWith(fake.module);
   for (const channel of fake.channels.values()) channel.listening = true;
   // Channels the plugin has not asked for yet listen too, once it does.
   const channel = fake.module.channel.bind(fake.module);
@@ -81,6 +85,7 @@ test('without tracingChannel: plain channels axios-oauth2-bearer:token:<event>, 
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
+    extensions: [diagnosticsChannels()],
   });
   await Promise.all([api.get('/users'), api.get('/users')]);
   auth.detach();
@@ -100,13 +105,14 @@ test('without tracingChannel: plain channels axios-oauth2-bearer:token:<event>, 
 test('nobody subscribed: not one publication through cold fetch, hits, a replay and a failure', async () => {
   const log: Array<[string, unknown]> = [];
   const fake = fakeDiagnostics(log);
-  const { attachOAuth2 } = pluginWith(fake.module);
+  const { attachOAuth2, diagnosticsChannels } = pluginWith(fake.module);
 
   const api = axios.create({ baseURL: server.apiBaseUrl });
   const auth = attachOAuth2(api, {
     tokenUrl: server.tokenUrl,
     clientId: server.clientId,
     clientSecret: server.clientSecret,
+    extensions: [diagnosticsChannels()],
   });
   await Promise.all(Array.from({ length: 5 }, () => api.get('/users')));
   const hit = fake.channels.get('axios-oauth2-bearer:cache-hit') as FakeChannel;

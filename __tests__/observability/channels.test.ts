@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, type OAuth2Handle, type OAuth2Options } from '../../src';
 import { startAuthServer, type AuthServer } from '../../src/testing';
-import { CHANNEL_NAMES, TOKEN_TRACE_CHANNEL } from '../../src/observability';
+import { CHANNEL_NAMES, diagnosticsChannels, TOKEN_TRACE_CHANNEL } from '../../src/features/diagnostics';
 
 type Recorded = Array<[string, Record<string, unknown>]>;
 
@@ -49,6 +49,7 @@ function attach(extra: Partial<OAuth2Options> = {}): OAuth2Handle {
     clientId: server.clientId,
     clientSecret: server.clientSecret,
     clock: () => now,
+    extensions: [diagnosticsChannels()],
     ...extra,
   });
   return auth;
@@ -225,6 +226,25 @@ test('hooks and channels together: the user hook is called (with its own this), 
   expect(calls).toHaveLength(1);
   const published = events.find(([n]) => n === 'axios-oauth2-bearer:token-acquired')?.[1];
   expect(published).toEqual({ cacheKey, ...(calls[0] as object) });
+});
+
+test('without the diagnosticsChannels() extension: nothing published, subscribers or not', async () => {
+  auth = attachOAuth2((api = axios.create({ baseURL: server.apiBaseUrl })), {
+    tokenUrl: server.tokenUrl,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
+  });
+  await Promise.all(Array.from({ length: 3 }, () => api.get('/users')));
+  server.revokeAllTokens();
+  await api.get('/users');
+  expect(server.counters.tokenCalls).toBe(2);
+  expect(events).toEqual([]);
+});
+
+test('the extension is given once: a second diagnosticsChannels() is an OAuth2OptionsError naming extensions[1]', () => {
+  expect(() => attach({ extensions: [diagnosticsChannels(), diagnosticsChannels()] })).toThrow(
+    expect.objectContaining({ name: 'OAuth2OptionsError', option: 'extensions[1]' }),
+  );
 });
 
 // (That nothing is published without a subscriber is checked with a fake module in channels-fallback.test.ts.)

@@ -73,6 +73,16 @@ describe.each([
     expect(out).toEqual({ ok: true, tokenCalls: 3, axios: axiosVersion });
   });
 
+  test('the dpop subpath: not loaded by the main entry, DPoP tokens once required, a bad key refused by dpop()', () => {
+    const out = JSON.parse(run(process.execPath, ['dpop.cjs'], project));
+    expect(out).toEqual({ before: false, after: true, tokenType: 'DPoP', tokenCalls: 1, badKey: true });
+  });
+
+  test('the client-auth subpath via require(): not loaded by the main entry; a privateKeyJwt client, 1 token for 10 calls', () => {
+    const out = JSON.parse(run(process.execPath, ['client-auth.cjs'], project));
+    expect(out).toEqual({ mainLoadsNone: true, subpathLoads: true, tokenCalls: 1, typed: true });
+  });
+
   test('the CommonJS and ESM builds loaded together: errors of one match the classes of the other', () => {
     const out = JSON.parse(run(process.execPath, ['dual.mjs'], project));
     expect(out).toEqual({

@@ -67,12 +67,13 @@ async function fleetBehaves(connect: () => Promise<Connection>): Promise<void> {
   await announced;
   stopListening();
 
-  // A permanent failure is shared: the second process gets it without a token call.
-  const wrong = { ...options, clientSecret: 'wrong-secret', clientId: 'other-client' };
-  const failing = (store: TokenStore) => attachOAuth2(axios.create(), { ...wrong, store });
+  // A permanent failure of the request is shared: the second process gets it without a token call.
+  const other = { ...options, clientId: 'other-client' };
+  const failing = (store: TokenStore) => attachOAuth2(axios.create(), { ...other, store });
   const calls = auth.counters.tokenCalls;
+  auth.injectTokenFaults([{ type: 'status', status: 400, body: { error: 'invalid_scope' } }]);
   await expect(failing(storeA).getAccessToken()).rejects.toBeInstanceOf(TokenEndpointError);
-  await expect(failing(storeB).getAccessToken()).rejects.toMatchObject({ error: 'invalid_client' });
+  await expect(failing(storeB).getAccessToken()).rejects.toMatchObject({ error: 'invalid_scope' });
   expect(auth.counters.tokenCalls).toBe(calls + 1);
 }
 

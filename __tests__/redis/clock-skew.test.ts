@@ -87,14 +87,14 @@ test("a reader is locked out at most its own cap, even while the writer's key li
 });
 
 test("a writer a day ahead shares a permanent failure: the reader's negative cache ends with the key", async () => {
-  fleet.auth.injectTokenFaults([{ type: 'status', status: 400, body: { error: 'invalid_client' } }]);
+  fleet.auth.injectTokenFaults([{ type: 'status', status: 400, body: { error: 'invalid_scope' } }]);
   const writer = processWith(() => Date.now() + DAY, { failureCacheMs: 1_000 });
   expect(await failure(writer.getAccessToken())).toBeInstanceOf(TokenEndpointError);
   let now = 1_000_000_000;
   const reader = processWith(() => now, { failureCacheMs: 60_000 });
   const ttl = await fleet.connect().pttl(redisKeys(DEFAULT_PREFIX, reader.cacheKey).failure);
   expect(ttl).toBeGreaterThan(0);
-  expect(await failure(reader.getAccessToken())).toMatchObject({ name: 'TokenEndpointError', error: 'invalid_client' });
+  expect(await failure(reader.getAccessToken())).toMatchObject({ name: 'TokenEndpointError', error: 'invalid_scope' });
   expect(fleet.auth.counters.tokenCalls).toBe(1);
 
   await expired(redisKeys(DEFAULT_PREFIX, reader.cacheKey).failure);
@@ -104,7 +104,7 @@ test("a writer a day ahead shares a permanent failure: the reader's negative cac
 });
 
 test("a reader serves another's permanent failure at most its own failureCacheMs", async () => {
-  fleet.auth.injectTokenFaults([{ type: 'status', status: 400, body: { error: 'invalid_client' } }]);
+  fleet.auth.injectTokenFaults([{ type: 'status', status: 400, body: { error: 'invalid_scope' } }]);
   const writer = processWith(() => Date.now() + DAY, { failureCacheMs: 60_000 });
   expect(await failure(writer.getAccessToken())).toBeInstanceOf(TokenEndpointError);
   let now = 1_000_000_000;

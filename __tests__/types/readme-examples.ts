@@ -7,14 +7,18 @@ import axios from 'axios';
 import * as fs from 'node:fs';
 import { Agent } from 'node:https';
 import dc from 'node:diagnostics_channel';
+import { attachOAuth2 } from '../../src';
+import { discover, DiscoveryError } from '../../src/features/discovery';
 import {
-  attachOAuth2,
-  DiscoveryError,
+  diagnosticsChannels,
   TOKEN_TRACE_CHANNEL,
   type TokenTraceMessage,
   type CacheMessage,
-} from '../../src';
+} from '../../src/features/diagnostics';
+import { revokeOnClose } from '../../src/features/revocation';
 import { startAuthServer } from '../../src/testing';
+import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../../src/features/client-auth';
+import { dpop } from '../../src/features/dpop';
 import { instrumentOAuth2 } from '../../examples/opentelemetry/instrument';
 
 declare const tokenUrl: string;
@@ -41,12 +45,11 @@ export function clientAuthentication(): void {
   attachOAuth2(api, {
     tokenUrl: 'https://auth.example.com/oauth2/token',
     clientId: 'my-service',
-    clientAuthentication: 'private_key_jwt',
-    privateKey: process.env.CLIENT_PRIVATE_KEY_PEM!, // PEM, a KeyObject, or a private JWK
-    privateKeyId: 'key-2025-01', // the JWS kid (a JWK's own kid otherwise)
-    // clientAssertionAlgorithm: 'PS256', // when the server registered another algorithm
+    // PEM, a KeyObject, or a private JWK; kid: the JWS kid (a JWK's own kid otherwise);
+    // alg: when the server registered another algorithm than the key's default (e.g. 'PS256')
+    clientAuthentication: privateKeyJwt(process.env.CLIENT_PRIVATE_KEY_PEM!, { kid: 'key-2025-01' }),
   });
-  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, clientAuthentication: 'client_secret_jwt' });
+  attachOAuth2(axios.create(), { tokenUrl, clientId, clientAuthentication: clientSecretJwt(clientSecret) });
 }
 
 export function mutualTls(): void {
@@ -55,9 +58,9 @@ export function mutualTls(): void {
     httpsAgent: new Agent({ key: fs.readFileSync('client.key'), cert: fs.readFileSync('client.crt') }),
   });
   attachOAuth2(api, {
-    issuer: 'https://as.bank.example', // or tokenUrl
+    tokenUrl: discover('https://as.bank.example'), // or the token URL
     clientId: 'my-client',
-    clientAuthentication: 'tls_client_auth', // or 'self_signed_tls_client_auth'
+    clientAuthentication: tlsClientAuth(), // or selfSignedTlsClientAuth()
   });
 }
 
@@ -79,7 +82,7 @@ export function customGrant(): void {
 
 export async function discovery(): Promise<void> {
   const api = axios.create({ baseURL: 'https://api.example.com' });
-  attachOAuth2(api, { issuer: 'https://login.example.com/tenant-a', clientId, clientSecret });
+  attachOAuth2(api, { tokenUrl: discover('https://login.example.com/tenant-a'), clientId, clientSecret });
   try {
     await api.get('/users');
   } catch (error) {
@@ -112,12 +115,15 @@ export async function severalTokens(): Promise<void> {
   await auth.invalidate({ resource: 'https://billing.example.com' }); // that token only
 }
 
-export function dpop(): void {
-  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, dpop: true }); // a fresh ES256 key per attachment
-  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, dpop: { privateKey: process.env.DPOP_KEY_PEM! } });
+export function senderConstraint(): void {
+  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, senderConstraint: dpop() }); // a fresh ES256 key
+  const senderConstraint = dpop({ privateKey: process.env.DPOP_KEY_PEM! }); // PEM, KeyObject or private JWK
+  attachOAuth2(axios.create(), { tokenUrl, clientId, clientSecret, senderConstraint });
 }
 
 export function observability(): () => void {
+  const api = axios.create({ baseURL: 'https://api.example.com' });
+  attachOAuth2(api, { tokenUrl, clientId, clientSecret, extensions: [diagnosticsChannels()] });
   dc.subscribe('axios-oauth2-bearer:cache-miss', (message) => misses.inc(message as CacheMessage));
   const started = new WeakMap<object, number>();
   dc.tracingChannel<TokenTraceMessage>(TOKEN_TRACE_CHANNEL).subscribe({
@@ -137,7 +143,7 @@ export async function closing(): Promise<void> {
     tokenUrl,
     clientId,
     clientSecret,
-    revocationUrl: 'https://auth.example.com/oauth/revoke',
+    extensions: [revokeOnClose({ url: 'https://auth.example.com/oauth/revoke' })],
     hooks: { onRevocationFailed: ({ status, error, message }) => console.warn(message, status, error) },
   });
   await auth.close(); // or close({ revoke: false })

@@ -48,7 +48,7 @@ export function createMangopayClient(
   const auth = attachOAuth2(
     sdkAxios(),
     mangopay({
-      baseUrl: sdk.config.baseUrl,
+      baseURL: sdk.config.baseUrl,
       clientId: config.clientId,
       apiKey: config.clientApiKey,
       authorizationHeader: 'replace',

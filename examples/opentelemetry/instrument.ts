@@ -6,8 +6,11 @@
  *   `oauth2.cache.misses` (hit ratio = hits / (hits + misses)),
  * - a histogram `oauth2.token.fetch.duration` (seconds).
  *
+ * The attachments publish only with the `diagnosticsChannels()` extension
+ * (`extensions: [diagnosticsChannels()]`, from 'axios-oauth2-bearer/diagnostics').
+ *
  * Only `@opentelemetry/api` is needed here; the application brings its SDK (exporters, readers).
- * In an application, import from 'axios-oauth2-bearer' instead of '../../src'.
+ * In an application, import from 'axios-oauth2-bearer/diagnostics' instead of '../../src/features/diagnostics'.
  */
 import dc from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +23,7 @@ import {
   type Span,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { TOKEN_TRACE_CHANNEL, type CacheMessage, type TokenTraceMessage } from '../../src';
+import { TOKEN_TRACE_CHANNEL, type CacheMessage, type TokenTraceMessage } from '../../src/features/diagnostics';
 
 export interface InstrumentOptions {
   /** @default the global tracer provider (`trace.getTracerProvider()`) */

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { registerAttachment } from './attachments';
-import type { AxiosLike } from './axios-like';
+import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from '../options/options';
@@ -12,12 +12,14 @@ import { Lifecycle } from '../util/lifecycle';
 import { createResolvedRejectionHandler } from '../interceptors/resolved-rejection';
 import { SafeStore } from '../store/safe-store';
 import type { StoredToken } from '../store/token-store';
-import { EndpointExchange, lazyDiscovery } from '../token/endpoint-exchange';
+import { EndpointExchange } from '../token/endpoint-exchange';
 import { GrantRunner } from '../token/grant-runner';
 import { TokenCache } from '../token/token-cache';
 import { resolveOptions } from '../options/validate-options';
-import { Observer } from '../observability/observer';
-import { closeAttachment, type CloseOptions } from '../disposal/close';
+import { attachmentEvents } from '../events/attachment-events';
+import { closeAttachment, type CloseOptions } from './close';
+import type { AttachedExtension } from '../contracts/extension';
+import type { EndpointResolver } from '../contracts/endpoint';
 
 declare global {
   // Declared as @types/node and lib.esnext.disposable do (identical declarations merge), so the
@@ -29,18 +31,20 @@ declare global {
 import { Cooldown } from '../policy/cooldown';
 import { TokenEntries } from '../token/token-entries';
 import { handleSelector, type TokenSelector } from '../token/token-selector';
-import { notingNonces } from '../dpop/response-nonces';
-import { schemeOf, type DPoPBinding } from '../dpop/dpop-binding';
+import { notingResponses } from '../interceptors/constraint-responses';
+import { tokenScheme } from '../token/token-scheme';
+import type { SenderConstraint } from '../contracts/sender-constraint';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
   /** The access token. */
   accessToken: string;
   /**
-   * The scheme the plugin sends the token with: `'DPoP'` for a DPoP token (with the `dpop` option),
-   * else `'Bearer'`, whatever the server's `token_type` said.
+   * The scheme the plugin sends the token with: the sender constraint's for a token it binds
+   * (`'DPoP'` for a DPoP token with `senderConstraint: dpop()`), else `'Bearer'`, whatever the
+   * server's `token_type` said.
    */
-  tokenType: 'Bearer' | 'DPoP';
+  tokenType: 'Bearer' | 'DPoP' | (string & {});
   /**
    * When the token expires, in epoch milliseconds on the plugin's `clock`: from the server's
    * `expires_in` (counted from when the request was sent), else the `exp` of a JWT access token,
@@ -84,10 +88,11 @@ export interface OAuth2Handle {
    */
   detach(): void;
   /**
-   * Ends the attachment: everything {@link OAuth2Handle.detach} does (at once), then, with a
-   * `revocationUrl` option, revokes (RFC 7009) the access token this process holds, unless it may be
-   * shared (a `store` option) or `revoke: false`. Never rejects: a failed revocation is reported
-   * through the `onRevocationFailed` hook. Idempotent: later calls return the first call's promise.
+   * Ends the attachment: everything {@link OAuth2Handle.detach} does (at once), then each extension's
+   * close step: with `revokeOnClose()`, revokes (RFC 7009) the access tokens this process holds,
+   * unless they may be shared (a `store` option) or `revoke: false`. Never rejects: a failed
+   * revocation is reported through the `onRevocationFailed` hook. Idempotent: later calls return the
+   * first call's promise.
    */
   close(options?: CloseOptions): Promise<void>;
   /**
@@ -114,24 +119,34 @@ export interface OAuth2Handle {
 export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): OAuth2Handle {
   // The plugin uses only what AxiosLike declares; this copy's types stand for any copy's.
   const instance = axiosInstance as unknown as AxiosInstance;
-  if (!instance || typeof instance.request !== 'function' || !instance.interceptors) {
+  const notAxios = notAxiosLike(instance);
+  if (notAxios !== undefined) {
     throw new OAuth2OptionsError(
       'instance',
-      'axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument',
+      `axios-oauth2-bearer: attachOAuth2 needs an axios instance (from axios.create()) as its first argument, ${notAxios}`,
     );
   }
-  const resolved = resolveOptions(instance, options);
+  const checked = resolveOptions(instance, options);
+  const key = cacheKey(checked);
+  // Extensions attach once the options are checked and the key known; one may refuse the attachment.
+  const extensions: AttachedExtension[] = checked.extensions.map((extension) =>
+    extension.attach({
+      cacheKey: key,
+      grant: checked.grant.type,
+      allowInsecureHttp: checked.allowInsecureHttp,
+      endpointSource: checked.endpoint !== undefined,
+    }),
+  );
+  const events = attachmentEvents(checked.hooks, extensions);
+  // The attachment's options: every component reads these; the core emits through `events` alone.
+  const resolved = { ...checked, hooks: events.hooks, events };
   // One clock: a store that reads the time (Redis TTLs and error pause) reads the plugin's.
   resolved.store.useClock?.(resolved.clock);
   const unregister = registerAttachment(instance, resolved.apiOrigins);
-  const key = cacheKey(resolved);
-  resolved.observer = new Observer(key, resolved.hooks, resolved.grant.type);
-  resolved.hooks = resolved.observer.hooks;
   const lifecycle = new Lifecycle();
   const cooldown = new Cooldown(resolved);
   // One token cache per (scope, resource): its own store key and token requests; one lifecycle and
   // one lockout cool-down (shared under the attachment's key) for all.
-  const discovery = lazyDiscovery(resolved);
   const entries = new TokenEntries(resolved, (entryOptions) => {
     const store = new SafeStore(
       resolved.store,
@@ -141,14 +156,16 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       options.store === undefined,
       key,
     );
-    const exchange = new EndpointExchange(instance, entryOptions, discovery);
+    const exchange = new EndpointExchange(instance, entryOptions);
     const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
     return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
   });
   const request = createRequestInterceptors(
     entries,
     resolved,
-    resolved.tokenUrl === undefined ? endpointDiscovery(instance, resolved, discovery, lifecycle.signal) : undefined,
+    resolved.tokenUrl === undefined
+      ? endpointDiscovery(instance, resolved, resolved.endpoint as EndpointResolver, lifecycle.signal)
+      : undefined,
   );
   const ejectRequest = registerFastPath(
     instance.interceptors.request,
@@ -159,11 +176,11 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const onRejected = createResponseInterceptor(instance, entries, resolved);
   const onFulfilled = createResolvedRejectionHandler(onRejected, entries);
   const responseId = instance.interceptors.response.use(
-    resolved.dpop ? notingNonces(onFulfilled, resolved.dpop) : onFulfilled,
+    resolved.senderConstraint ? notingResponses(onFulfilled, resolved.senderConstraint) : onFulfilled,
     onRejected,
   );
-  // DPoP: the signing module starts loading now (its own chunk); requests wait for it if need be.
-  resolved.dpop?.load().catch(() => undefined);
+  // A sender constraint: its session (signing code, its own chunk) starts loading now; requests wait for it if need be.
+  resolved.senderConstraint?.load().catch(() => undefined);
   /** The entry a handle call selects; a bad selector rejects the call. */
   const entryFor = (method: string, selector: unknown, extra?: readonly string[]) =>
     entries.forSelector(handleSelector(method, selector, extra));
@@ -175,7 +192,10 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     getAccessToken: async (selector) => (await entryFor('getAccessToken', selector).getToken()).accessToken,
     getToken: async (getOptions) => {
       const source = entryFor('getToken', getOptions, ['forceRefresh']);
-      return tokenInfo(await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()), resolved.dpop);
+      return tokenInfo(
+        await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()),
+        resolved.senderConstraint?.constraint,
+      );
     },
     invalidate: async (selector) => entryFor('invalidate', selector).invalidate(),
     detach() {
@@ -189,6 +209,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     close(closeOptions) {
       closing ??= closeAttachment(
         resolved,
+        extensions,
         () => entries.heldTokens(),
         options.store === undefined,
         () => handle.detach(),
@@ -203,8 +224,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   return handle as OAuth2Handle;
 }
 
-function tokenInfo(token: StoredToken, dpop: DPoPBinding | undefined): TokenInfo {
-  const info: TokenInfo = { accessToken: token.accessToken, tokenType: schemeOf(token, dpop) };
+function tokenInfo(token: StoredToken, constraint: SenderConstraint | undefined): TokenInfo {
+  const info: TokenInfo = { accessToken: token.accessToken, tokenType: tokenScheme(token, constraint).scheme };
   if (token.expiresAt !== undefined) info.expiresAt = token.expiresAt;
   if (token.scope !== undefined) info.scope = token.scope;
   return info;

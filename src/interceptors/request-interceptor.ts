@@ -14,9 +14,9 @@ import { hasHeader } from '../util/headers';
 import { emit } from '../options/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { FastPathRoute } from './fast-path';
-import { cacheChannels } from '../observability/observer';
+import { cacheProbes } from '../events/attachment-events';
 import './request-options';
-import { schemeOf } from '../dpop/dpop-binding';
+import { tokenScheme } from '../token/token-scheme';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
@@ -26,7 +26,7 @@ interface Marked {
   token: StoredToken;
   header: string;
   marker: InjectedMarker;
-  /** Whether requests sent with it carry a DPoP proof. */
+  /** Whether requests sent with it are signed by the sender constraint (a DPoP proof). */
   proof: boolean;
 }
 
@@ -53,12 +53,15 @@ export interface RequestInterceptors {
  */
 export function createRequestInterceptors(
   entries: TokenEntries,
-  options: Pick<ResolvedOptions, 'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'observer' | 'dpop'>,
-  /** With `issuer` and no `tokenUrl`: where the token endpoints come from once discovered. */
+  options: Pick<
+    ResolvedOptions,
+    'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'events' | 'senderConstraint'
+  >,
+  /** With an endpoint source (`discover(issuer)`): where the token endpoints come from once found. */
   discoverEndpoints?: EndpointDiscovery,
 ): RequestInterceptors {
-  const { apiOrigins, hooks, dpop } = options;
-  const { hit, miss, message: cacheMessage } = cacheChannels(options.observer);
+  const { apiOrigins, hooks, senderConstraint: constraint } = options;
+  const { hit, miss } = cacheProbes(options.events);
   /**
    * Whether a request targets the token endpoint (it then never gets a bearer). Undefined while a
    * discovered endpoint is not known yet: a request that would get a bearer first waits for the
@@ -158,8 +161,8 @@ export function createRequestInterceptors(
     if (!(entry instanceof TokenCache)) return 'async';
     // Discovery: until the token endpoint is known, requests wait for it on the async route.
     if (isTokenRequest === undefined) return 'async';
-    // DPoP: until the signing module is loaded, requests wait for it on the async route.
-    if (dpop !== undefined && dpop.session === undefined) return 'async';
+    // A sender constraint: until its session (the signing code) is loaded, requests wait for it on the async route.
+    if (constraint !== undefined && constraint.session === undefined) return 'async';
     const cached = entry.peek(config);
     if (!cached) return 'async';
     lastCached = cached;
@@ -222,15 +225,15 @@ export function createRequestInterceptors(
       // Requests alternating between entries (several tokens) find each token's header made already.
       let made = markedByToken.get(token);
       if (!made) {
-        const scheme = schemeOf(token, dpop);
+        const { scheme, bound } = tokenScheme(token, constraint?.constraint);
         const header = `${scheme} ${token.accessToken}`;
-        made = { token, header, marker: injectedMarker(header, entries, entry), proof: scheme === 'DPoP' };
+        made = { token, header, marker: injectedMarker(header, entries, entry), proof: bound };
         markedByToken.set(token, made);
       }
       marked = made;
     }
-    // DPoP: a fresh proof for this request (one signature), bound to the token by `ath`.
-    if (marked.proof) dpop?.session?.signRequest(config, headers, token.accessToken);
+    // A bound token: the constraint signs this request (DPoP: a fresh proof, bound to the token by `ath`).
+    if (marked.proof) constraint?.session?.signRequest(config, headers, token.accessToken);
     const value = marked.header;
     // First injection: headersFor found no Authorization header (in any case), so a plain property
     // write does; a retry of an injected request, or 'replace', overwrites the header by name.
@@ -248,7 +251,7 @@ export function createRequestInterceptors(
         // Just routed: the token `route` saw is still the one to send (no time has passed).
         const headers = headersFor(config);
         if (!headers || !lastCached) return config;
-        if (hit.hasSubscribers) hit.publish(cacheMessage);
+        if (hit.hasSubscribers) hit.publish();
         return inject(config, headers, lastCached, lastEntry as TokenCache);
       }
       const entry = entryFor(config);
@@ -258,12 +261,12 @@ export function createRequestInterceptors(
       // is sent (a rejection of it is handled by the response side), if it is this entry's.
       const token = entry.peek() ?? (entry === lastEntry ? lastCached : undefined);
       if (!headers || !token) return config;
-      if (hit.hasSubscribers) hit.publish(cacheMessage);
+      if (hit.hasSubscribers) hit.publish();
       return inject(config, headers, token, entry);
     },
     injectFetched(config) {
-      if (dpop !== undefined && dpop.session === undefined) {
-        return dpop.load().then(
+      if (constraint !== undefined && constraint.session === undefined) {
+        return constraint.load().then(
           () => interceptors.injectFetched(config),
           (error: unknown) => {
             throw forRequest(error, config);
@@ -299,10 +302,10 @@ export function createRequestInterceptors(
     if (!headers) return config;
     const cached = entry.peek();
     if (cached) {
-      if (hit.hasSubscribers) hit.publish(cacheMessage);
+      if (hit.hasSubscribers) hit.publish();
       return inject(config, headers, cached, entry);
     }
-    if (miss.hasSubscribers) miss.publish(cacheMessage);
+    if (miss.hasSubscribers) miss.publish();
     return entry.getTokenFor(config, cancelSignals(config)).then(
       (token) => inject(config, headers, token, entry),
       (error: unknown) => {

@@ -7,7 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { cancelSignals } from '../util/abort';
-import { DPoPNonceError, OAuth2Error, ReplayNotPossibleError } from '../errors';
+import { OAuth2Error, ReplayNotPossibleError } from '../errors';
 import { answerOf } from '../token/http-answer';
 import { apiRequestSecrets, type Secrets } from '../security/secrets';
 import { forRequest } from './request-error';
@@ -22,7 +22,8 @@ import type { TokenEntries } from '../token/token-entries';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
 import { pathOnly } from '../util/url';
-import { schemeOf } from '../dpop/dpop-binding';
+import { tokenScheme } from '../token/token-scheme';
+import type { ConstraintSession } from '../contracts/sender-constraint';
 import './request-options';
 
 const keepBody = (data: unknown) => data;
@@ -38,16 +39,18 @@ const keepBody = (data: unknown) => data;
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
 export function createResponseInterceptor(instance: AxiosInstance, entries: TokenEntries, options: ResolvedOptions) {
-  const { dpop } = options;
+  const constraint = options.senderConstraint;
 
   /**
-   * Sends `config` again with `token` of `source` (in `scheme`; a DPoP token with a fresh proof).
-   * `flags`: which replay this is, the one after a token rejection (`replayed`) or the one after a
-   * DPoP nonce challenge (`dpopNonceRetried`); each happens at most once per request.
+   * Sends `config` again with `token` of `source` (in `scheme`; a `bound` token signed anew by the
+   * sender constraint, e.g. a fresh DPoP proof). `flags`: which replay this is, the one after a token
+   * rejection (`replayed`) or the one after the constraint's challenge (`dpopNonceRetried`); each
+   * happens at most once per request.
    */
   async function replay(
     config: InternalAxiosRequestConfig,
-    scheme: 'Bearer' | 'DPoP',
+    scheme: string,
+    bound: boolean,
     token: string,
     source: TokenCache,
     flags: { replayed?: true; dpopNonceRetried?: true } = { replayed: true },
@@ -55,7 +58,7 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     const headers = AxiosHeaders.from(config.headers);
     const authorization = `${scheme} ${token}`;
     headers.set('Authorization', authorization);
-    if (scheme === 'DPoP') dpop?.session?.signRequest(config, headers, token);
+    if (bound) constraint?.session?.signRequest(config, headers, token);
     const replayConfig = {
       ...config,
       headers,
@@ -73,34 +76,37 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
       response = await replayClient.request(replayConfig);
     } catch (error) {
       if (isAxiosError(error)) {
-        // DPoP: a nonce challenge after a rejection replay, or a rejection after a nonce replay, has its own turn.
-        if (dpop && followsUp(error, replayConfig.oauth2)) return replayOnRejection(error);
+        // A constraint's challenge after a rejection replay, or a rejection after a challenge replay, has its own turn.
+        if (constraint && followsUp(error, replayConfig.oauth2)) return replayOnRejection(error);
         redactAxiosError(error, authorization);
       }
       throw replayFailure(error, token, source);
     }
-    if (dpop) dpop.session?.noteNonce(replayConfig, response.headers);
+    if (constraint) constraint.session?.noteResponse(replayConfig, response.headers);
     noteReplayResponse(response, token, source);
     return response;
   }
 
   /**
-   * DPoP: whether a replay's error has a replay of the other kind still due (`done`: the replays this
-   * request had; each kind happens at most once, a second nonce challenge becomes a DPoPNonceError).
+   * A sender constraint: whether a replay's error has a replay of the other kind still due (`done`:
+   * the replays this request had; each kind happens at most once, a second challenge becomes the
+   * constraint's error, a DPoPNonceError).
    */
   function followsUp(error: AxiosError, done: { replayed?: boolean }): boolean {
     const response = error.response;
     if (!response) return false;
-    if (dpop?.session?.isNonceChallenge(response.status, response.headers)) return true;
+    if (constraint?.session?.isApiChallenge(response.status, response.headers)) return true;
     return !done.replayed && rejectsToken(error);
   }
 
   /**
-   * DPoP: the API asked for a nonce (401 `DPoP error="use_dpop_nonce"`; the nonce was noted). The
-   * request is sent once more with the same token and a new proof carrying the nonce; no token is
-   * renewed. A second challenge for the same request is a {@link DPoPNonceError}.
+   * The sender constraint challenged the request (DPoP: 401 `DPoP error="use_dpop_nonce"`; the nonce
+   * was noted). The request is sent once more with the same token, signed anew (a new proof carrying
+   * the nonce); no token is renewed. A second challenge for the same request is the constraint's
+   * error (a `DPoPNonceError`).
    */
-  function replayWithNonce(
+  function replayOnChallenge(
+    session: ConstraintSession,
     error: AxiosError,
     config: InternalAxiosRequestConfig,
     token: string,
@@ -108,18 +114,24 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     sent: Secrets,
   ): Promise<AxiosResponse> {
     const answer = error.response && answerOf(error.response, sent.list);
+    const { name, scheme } = (constraint as NonNullable<typeof constraint>).constraint;
     if (config.oauth2?.dpopNonceRetried) {
-      throw forRequest(new DPoPNonceError('api', error.response?.status, { cause: error, response: answer }), config);
+      const again = session.challengeError(
+        'api',
+        { status: error.response?.status },
+        { cause: error, response: answer },
+      );
+      throw forRequest(again ?? error, config);
     }
     if (!isReplayableBody(config.data)) {
       const notReplayed = new ReplayNotPossibleError(
-        'The API asked for a DPoP nonce (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body',
+        `The API asked for a ${name} nonce (401) but the request body is a stream, which cannot be sent twice; retry the request with a fresh body`,
         { cause: error },
       );
       throw forRequest(notReplayed, config, answer);
     }
     releaseBody(error.response);
-    return replay(config, 'DPoP', token, source, { dpopNonceRetried: true });
+    return replay(config, scheme, true, token, source, { dpopNonceRetried: true });
   }
 
   function rejectsToken(error: AxiosError): boolean {
@@ -151,10 +163,12 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
     const rejected = injected.slice(injected.indexOf(' ') + 1);
     // The entry (scope, resource) whose token this was: only its token is renewed, and the replay uses it.
     const source = entries.entryOf(config) ?? entries.defaultEntry;
-    if (dpop?.session && error.response) {
-      dpop.session.noteNonce(config, error.response.headers);
-      if (injected.startsWith('DPoP ') && dpop.session.isNonceChallenge(error.response.status, error.response.headers))
-        return replayWithNonce(error, config, rejected, source, sent);
+    const session = constraint?.session;
+    if (session && error.response) {
+      session.noteResponse(config, error.response.headers);
+      const challenged = session.isApiChallenge(error.response.status, error.response.headers);
+      if (challenged && injected.startsWith(`${constraint.constraint.scheme} `))
+        return replayOnChallenge(session, error, config, rejected, source, sent);
     }
     if (config.oauth2?.replayed || !options.isTokenRejected(error as AxiosError)) throw error;
     if (!isReplayableBody(config.data)) {
@@ -179,7 +193,8 @@ export function createResponseInterceptor(instance: AxiosInstance, entries: Toke
       url: pathOnly(config.url),
       fetched,
     });
-    return replay(config, schemeOf(token, dpop), token.accessToken, source);
+    const { scheme, bound } = tokenScheme(token, constraint?.constraint);
+    return replay(config, scheme, bound, token.accessToken, source);
   }
 
   return replayOnRejection;

@@ -37,7 +37,7 @@ export interface OAuth2Hooks {
    */
   onRequestSkipped?(event: RequestSkippedEvent): void;
   /**
-   * `close()` could not revoke the token at `revocationUrl` (RFC 7009): the server refused it or could
+   * `close()` (with `revokeOnClose()`) could not revoke the token (RFC 7009): the server refused it or could
    * not be reached. `close()` still resolves; the token stays valid until it expires.
    */
   onRevocationFailed?(event: RevocationFailedEvent): void;

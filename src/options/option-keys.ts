@@ -1,15 +1,8 @@
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
-import type {
-  ApiOrigin,
-  DPoPOptions,
-  GrantOptions,
-  LockoutOptions,
-  OAuth2Options,
-  RejectionOptions,
-  RetryOptions,
-} from './options';
-import type { Preset } from './presets';
+import type { ApiOrigin, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
+import type { MangopayPresetOptions, MusementPresetOptions, Preset } from './presets';
+import { didYouMean } from './suggest';
 
 /**
  * One entry per key of `T`, optional ones included. Written as an object literal, it fails to compile
@@ -25,20 +18,16 @@ function keysOf<T>(registry: KeyRegistry<T>): readonly (keyof T & string)[] {
 /** Every key of {@link OAuth2Options}; any other key given to `attachOAuth2` is an unknown option. */
 export const OPTION_KEYS = keysOf<OAuth2Options>({
   tokenUrl: true,
-  issuer: true,
   clientId: true,
   clientSecret: true,
   scope: true,
   resource: true,
   grant: true,
   clientAuthentication: true,
-  privateKey: true,
-  privateKeyId: true,
-  clientAssertionAlgorithm: true,
   defaultTokenLifetimeSeconds: true,
   basicEncoding: true,
   acceptTokenTypes: true,
-  dpop: true,
+  senderConstraint: true,
   tokenRequestFormat: true,
   tokenRequestHeaders: true,
   tokenRequestParams: true,
@@ -59,7 +48,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   storeTimeoutMs: true,
   failureCacheMs: true,
   hooks: true,
-  revocationUrl: true,
+  extensions: true,
   clock: true,
   random: true,
 });
@@ -67,14 +56,45 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
 /** Keys a {@link Preset} adds for `axios.create` (not options of the plugin): accepted and ignored by `attachOAuth2`. */
 export const PRESET_KEYS = keysOf<Omit<Preset, keyof OAuth2Options>>({ baseURL: true, headers: true });
 
+/** Keys of `mangopay(options)`: the plugin's options but `tokenUrl` and `clientSecret` (`apiKey` instead), and its own. */
+export const MANGOPAY_KEYS: readonly string[] = [
+  ...OPTION_KEYS.filter((key) => key !== 'tokenUrl' && key !== 'clientSecret'),
+  ...keysOf<Omit<MangopayPresetOptions, keyof OAuth2Options>>({
+    environment: true,
+    apiKey: true,
+    baseURL: true,
+    origin: true,
+  }),
+];
+
+/** Keys of `musement(options)`: the plugin's options but `tokenUrl`, and its own. */
+export const MUSEMENT_KEYS: readonly string[] = [
+  ...OPTION_KEYS.filter((key) => key !== 'tokenUrl'),
+  ...keysOf<Omit<MusementPresetOptions, keyof OAuth2Options>>({
+    environment: true,
+    application: true,
+    legacyLogin: true,
+    baseURL: true,
+  }),
+];
+
+/** Throws `OAuth2OptionsError` for the first key of a preset's `options` not in `known`, with the nearest known key. */
+export function checkPresetKeys(preset: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) return; // the required options then name the problem
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key))
+      throw new OAuth2OptionsError(
+        key,
+        `axios-oauth2-bearer: unknown option "${key}" of ${preset}()${didYouMean(key, known)}`,
+      );
+  }
+}
+
 /** Keys of an `apiOrigins` entry given as an object. */
 export const API_ORIGIN_KEYS = keysOf<ApiOrigin>({ origin: true, scope: true, resource: true });
 
 /** Keys of `retry`. */
 export const RETRY_KEYS = keysOf<RetryOptions>({ retries: true, baseDelayMs: true, maxDelayMs: true });
-
-/** Keys of `dpop` (the object form). */
-export const DPOP_KEYS = keysOf<DPoPOptions>({ privateKey: true });
 
 /** Keys of `lockout`. */
 export const LOCKOUT_KEYS = keysOf<LockoutOptions>({
@@ -113,10 +133,16 @@ export const HOOK_NAMES = keysOf<OAuth2Hooks>({
   onRevocationFailed: true,
 });
 
-/** Throws `OAuth2OptionsError` naming the first key of `value` (the option `option`) not in `known`: a typo is an error. */
+/**
+ * Throws `OAuth2OptionsError` naming the first key of `value` (the option `option`) not in `known`: a
+ * typo is an error, and the message suggests the nearest known key.
+ */
 export function checkKeys(option: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key))
-      throw new OAuth2OptionsError(`${option}.${key}`, `axios-oauth2-bearer: unknown option "${option}.${key}"`);
+      throw new OAuth2OptionsError(
+        `${option}.${key}`,
+        `axios-oauth2-bearer: unknown option "${option}.${key}"${didYouMean(key, known, `${option}.`)}`,
+      );
   }
 }

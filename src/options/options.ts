@@ -2,6 +2,10 @@ import type { AxiosError } from 'axios';
 import type { AxiosLike } from '../attach/axios-like';
 import type { OAuth2Hooks } from './hooks';
 import type { TokenStore } from '../store/token-store';
+import type { ClientAuth } from '../contracts/client-auth';
+import type { SenderConstraint } from '../contracts/sender-constraint';
+import type { EndpointSource } from '../contracts/endpoint';
+import type { Extension } from '../contracts/extension';
 
 /**
  * A grant type the plugin does not know by name (e.g. the JWT bearer grant of RFC 7523 §2.1,
@@ -29,22 +33,6 @@ export interface CustomGrantOptions {
 export type GrantOptions =
   { type: 'client_credentials' } | { type: 'password'; username: string; password: string } | CustomGrantOptions;
 
-/** The JWS algorithms of a client assertion (`private_key_jwt`: asymmetric; `client_secret_jwt`: HMAC). */
-export type ClientAssertionAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'HS256'
-  | 'HS384'
-  | 'HS512';
-
 /**
  * A `KeyObject` of `node:crypto` (`createPrivateKey(…)`, `generateKeyPairSync(…).privateKey`), described
  * structurally so that the plugin's types do not need `@types/node`. It must be a private key.
@@ -55,25 +43,17 @@ export interface KeyObjectLike {
 }
 
 /**
- * How the client authenticates at the token endpoint.
- * - `client_secret_basic`: `Authorization: Basic …` (RFC 6749 §2.3.1), form body. The default.
- * - `client_secret_post`: `client_id` and `client_secret` in the request body, never in the URL.
- * - `query`: a GET with every parameter in the query string (legacy APIs such as Musement's old `/login`).
- * - `private_key_jwt`: a client assertion (RFC 7523 §2.2, OpenID Connect Core §9) signed with
- *   `privateKey`, sent in the form body with `client_id`; no client secret.
- * - `client_secret_jwt`: the same assertion signed with the client secret (HMAC, HS256 by default).
- * - `tls_client_auth` / `self_signed_tls_client_auth` (mutual TLS, RFC 8705): `client_id` in the form
- *   body and no secret; the client proves itself with the certificate of the TLS connection, which
- *   comes from the transport (the instance's `httpsAgent` with `cert`/`pfx`, or `tokenHttpClient`).
+ * How the client authenticates at the token endpoint (RFC 6749 §2.3).
+ * - `'client_secret_basic'`: `Authorization: Basic …` with `clientId` and `clientSecret`
+ *   (RFC 6749 §2.3.1, see `basicEncoding`). The default (with the `query` format: `client_secret_post`).
+ * - `'client_secret_post'`: `client_id` and `client_secret` in the request body (in the URL only with
+ *   `tokenRequestFormat: 'query'`).
+ * - A {@link ClientAuth} value from `axios-oauth2-bearer/client-auth`: `privateKeyJwt(key)`,
+ *   `clientSecretJwt(secret)`, `tlsClientAuth()`, `selfSignedTlsClientAuth()`, or your own
+ *   implementation of the contract. Such a value holds its own credentials: `clientSecret` is then
+ *   left out.
  */
-export type ClientAuthentication =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'query'
-  | 'private_key_jwt'
-  | 'client_secret_jwt'
-  | 'tls_client_auth'
-  | 'self_signed_tls_client_auth';
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | ClientAuth;
 
 /**
  * Retries of transient token-endpoint failures (network error, time-out, 5xx). One token fetch makes
@@ -150,41 +130,19 @@ export interface PrivateJwk {
   [member: string]: unknown;
 }
 
-/** `dpop: { privateKey }`: the key DPoP proofs are signed with. */
-export interface DPoPOptions {
-  /**
-   * The private key: a PEM string (PKCS#8, SEC1 or PKCS#1), a private `KeyObject` or a private JWK.
-   * EC P-256 (ES256), P-384 (ES384), P-521 (ES512) or Ed25519/Ed448 (EdDSA). Imported at attach
-   * time; a key that cannot be used is an `OAuth2OptionsError` (which never shows the key).
-   */
-  privateKey: string | KeyObjectLike | PrivateJwk;
-}
-
 export interface OAuth2Options {
   /**
-   * Absolute URL of the token endpoint. Must be https, except on loopback hosts (or with `allowInsecureHttp`).
-   * Optional when `issuer` is given (the endpoint is then discovered); when both are given, this one
-   * is used and no discovery request is made.
-   * @default the discovered `token_endpoint` (required without `issuer`)
+   * The token endpoint: its absolute URL (https, except on loopback hosts or with `allowInsecureHttp`),
+   * or an endpoint source that finds it, e.g. `discover(issuer)` from `axios-oauth2-bearer/discovery`
+   * (the authorization server's metadata, fetched on the first need of a token).
    */
-  tokenUrl?: string;
-  /**
-   * The authorization server's issuer identifier (RFC 8414 §2), e.g. `https://login.example.com/tenant`:
-   * https (except on loopback hosts, or with `allowInsecureHttp`), no query or fragment. Without
-   * `tokenUrl`, the token endpoint is discovered from the server's metadata, fetched on the first need
-   * of a token (once, shared by every caller): `/.well-known/oauth-authorization-server` inserted between
-   * the origin and the issuer's path (RFC 8414), then `{issuer}/.well-known/openid-configuration`
-   * (OpenID Connect Discovery). The document's `issuer` must equal this one exactly, else
-   * `DiscoveryError` (`OAUTH2_ISSUER_MISMATCH`) and no token request.
-   * @default undefined (no discovery)
-   */
-  issuer?: string;
+  tokenUrl: string | EndpointSource;
   /** The client identifier (Mangopay: ClientId). */
   clientId: string;
   /**
-   * The client secret (Mangopay: API key). Required for the shared-secret methods and
-   * `client_secret_jwt`; not used by `private_key_jwt` (which signs with `privateKey`); refused with the
-   * mutual-TLS methods (`tls_client_auth`, `self_signed_tls_client_auth`), which send none.
+   * The client secret (Mangopay: API key), for `client_secret_basic` and `client_secret_post`.
+   * Left out when `clientAuthentication` is a value from `axios-oauth2-bearer/client-auth` (it holds
+   * its own credentials: `clientSecretJwt(secret)` takes the secret).
    */
   clientSecret?: string;
   /** Space-separated scopes to request. @default undefined (none sent) */
@@ -198,25 +156,8 @@ export interface OAuth2Options {
   resource?: string;
   /** @default { type: 'client_credentials' } */
   grant?: GrantOptions;
-  /** @default 'client_secret_basic' */
+  /** See {@link ClientAuthentication}. @default 'client_secret_basic' (`'client_secret_post'` with the `query` format) */
   clientAuthentication?: ClientAuthentication;
-  /**
-   * The key that signs client assertions with `private_key_jwt` (and only then): a PEM string
-   * (PKCS#8, PKCS#1 or SEC1), a private `KeyObject`, or a private JWK. RSA (2048 bits or more), EC
-   * (P-256, P-384, P-521) and Ed25519 keys. Imported and checked at attach time; the plugin keeps only
-   * the imported `KeyObject`, never shows it.
-   * @default undefined
-   */
-  privateKey?: string | KeyObjectLike | PrivateJwk;
-  /** The `kid` header of client assertions. @default the JWK's own `kid`, else none */
-  privateKeyId?: string;
-  /**
-   * The JWS algorithm of client assertions, when the server registered another one than the default
-   * (e.g. `PS256` for an RSA key). It must fit the key (RS/PS for RSA, the curve's ES for EC, EdDSA for
-   * Ed25519, HS for `client_secret_jwt`).
-   * @default the JWK's `alg`, else RS256 (RSA), ES256/ES384/ES512 (by curve), EdDSA (Ed25519), HS256 (`client_secret_jwt`)
-   */
-  clientAssertionAlgorithm?: ClientAssertionAlgorithm;
   /**
    * The lifetime assumed for a token whose response has no `expires_in` and that is not a JWT with a
    * numeric `exp` (which is used when present, decoded but not verified). Never "until rejected".
@@ -232,23 +173,29 @@ export interface OAuth2Options {
   /**
    * The `token_type` values accepted in a token response (compared case-insensitively), for servers
    * that answer a non-standard one (e.g. `['Bearer', 'access_token']`). Whatever the server says,
-   * the token is sent to the API as `Authorization: Bearer …`, except a `DPoP` token (with the
-   * `dpop` option), sent as `Authorization: DPoP …` with a proof. A token response with any other
-   * `token_type` fails with `InvalidTokenResponseError` (field `token_type`).
-   * @default ['Bearer'], or ['DPoP'] with the `dpop` option (which then must list `DPoP`)
+   * the token is sent to the API as `Authorization: Bearer …`, except a token bound by the
+   * `senderConstraint` (`DPoP` with `dpop()`), sent in its scheme with a proof. A token response with
+   * any other `token_type` fails with `InvalidTokenResponseError` (field `token_type`).
+   * @default ['Bearer'], or the constraint's token types (`['DPoP']`) with `senderConstraint` (which then must list one)
    */
   acceptTokenTypes?: string[];
   /**
-   * Sender-constrained tokens (DPoP, RFC 9449): token and API requests carry a `DPoP` proof signed
-   * with the attachment's key, and DPoP tokens are sent as `Authorization: DPoP …`. `true` generates
-   * an ES256 key for this attachment (refused with a fleet `store`: each process would get its own
-   * key and token; pass a shared `privateKey` instead). With DPoP on, `acceptTokenTypes` defaults to
-   * `['DPoP']`: a token response with another `token_type` fails with `InvalidTokenResponseError`.
-   * @default undefined (off)
+   * Sender-constrained tokens: a value such as `dpop()` from `axios-oauth2-bearer/dpop` (DPoP, RFC
+   * 9449: token and API requests carry a `DPoP` proof, DPoP tokens are sent as `Authorization: DPoP …`).
+   * `acceptTokenTypes` then defaults to the constraint's token types (`['DPoP']`): a token response
+   * with another `token_type` fails with `InvalidTokenResponseError`.
+   * @default undefined (none)
    */
-  dpop?: boolean | DPoPOptions;
-  /** Body format of POST token requests. @default 'form' (application/x-www-form-urlencoded) */
-  tokenRequestFormat?: 'form' | 'json';
+  senderConstraint?: SenderConstraint;
+  /**
+   * How token requests are encoded: `'form'` (a POST with an application/x-www-form-urlencoded body),
+   * `'json'` (a POST with a JSON body), or `'query'`: a GET with every parameter in the query string,
+   * the credentials included (`client_secret_post`'s `client_id` and `client_secret`), for legacy APIs
+   * such as Musement's old `/login`. The client-authentication values of
+   * `axios-oauth2-bearer/client-auth` need `'form'`.
+   * @default 'form'
+   */
+  tokenRequestFormat?: 'form' | 'json' | 'query';
   /** Extra headers sent on every token request (e.g. `X-Musement-Application`). @default {} */
   tokenRequestHeaders?: Record<string, string>;
   /** Extra parameters sent on every token request (e.g. `audience`). @default {} */
@@ -361,18 +308,16 @@ export interface OAuth2Options {
   /** Observability callbacks; payloads hold no secret; a throwing hook is ignored. @default {} */
   hooks?: OAuth2Hooks;
   /**
-   * The authorization server's RFC 7009 revocation endpoint. When set, `handle.close()` revokes the
-   * access token this process holds (`token` + `token_type_hint=access_token`, the client
-   * authenticated as for the token request), unless the token may be shared: never with a `store`
-   * option (a store you pass is taken as shared with other processes or attachments), only with the
-   * in-memory store the plugin creates for itself. Must be https, except on loopback hosts (or with
-   * `allowInsecureHttp`). A failed revocation is reported through `onRevocationFailed`, never thrown.
-   * @default undefined (close() revokes nothing)
+   * Extensions of the attachment, values made by their factories: e.g. `revokeOnClose()` from
+   * `axios-oauth2-bearer/revocation` (RFC 7009 revocation on `close()`) and `diagnosticsChannels()`
+   * from `axios-oauth2-bearer/diagnostics` (`node:diagnostics_channel` publications). Each at most once.
+   * @default [] (none: nothing revoked on close, nothing published)
    */
-  revocationUrl?: string;
+  extensions?: Extension[];
   /**
    * Clock in epoch milliseconds, for tests. The default follows a monotonic clock, so steps of the
    * wall clock (NTP, a changed system time) do not stretch or cut cool-downs and token lifetimes.
+   * Read as whole milliseconds (rounded down), so every time the plugin shows is an integer.
    * @default `Date.now()` read once at attach time, advanced by `performance.now()`
    */
   clock?: () => number;

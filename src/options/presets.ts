@@ -1,6 +1,7 @@
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from './options';
 import { describe } from './describe';
+import { checkPresetKeys, MANGOPAY_KEYS, MUSEMENT_KEYS } from './option-keys';
 
 /** Options for `attachOAuth2`, plus what `axios.create` needs for the API. */
 export type Preset = OAuth2Options & {
@@ -43,18 +44,18 @@ function origin(option: string, value: string): string {
   }
 }
 
-/** Options of {@link mangopay}. Give one of `environment`, `baseUrl` or `origin`. */
+/** Options of {@link mangopay}. Give one of `environment`, `baseURL` or `origin`. */
 export interface MangopayPresetOptions extends Partial<Omit<OAuth2Options, 'tokenUrl' | 'clientId' | 'clientSecret'>> {
-  /** Which Mangopay host: `https://api.sandbox.mangopay.com` or `https://api.mangopay.com`. Not needed with `baseUrl` or `origin`. */
+  /** Which Mangopay host: `https://api.sandbox.mangopay.com` or `https://api.mangopay.com`. Not needed with `baseURL` or `origin`. */
   environment?: Environment;
   clientId: string;
   /** The Mangopay API key (the client secret). */
   apiKey: string;
   /**
-   * The SDK's `baseUrl` (e.g. `https://api.sandbox.mangopay.com`): its origin serves every call, the
-   * token call included. Same effect as `origin`; give one or the other.
+   * The API's base URL, e.g. the Mangopay SDK's `baseUrl` (`https://api.sandbox.mangopay.com`): its
+   * origin serves every call, the token call included. Same effect as `origin`; give one or the other.
    */
-  baseUrl?: string;
+  baseURL?: string;
   /**
    * Another host for every call, the token call included, e.g. the mTLS host
    * (`https://api-mtls.sandbox.mangopay.com`) of platforms using SCA proxy management.
@@ -63,15 +64,15 @@ export interface MangopayPresetOptions extends Partial<Omit<OAuth2Options, 'toke
   origin?: string;
 }
 
-function mangopayOrigin(env: unknown, baseUrl: unknown, host: unknown): string {
+function mangopayOrigin(env: unknown, baseURL: unknown, host: unknown): string {
   if (env !== undefined) environment(env);
-  if (baseUrl !== undefined && host !== undefined) {
+  if (baseURL !== undefined && host !== undefined) {
     throw new OAuth2OptionsError(
-      'baseUrl',
-      'axios-oauth2-bearer: preset options "baseUrl" and "origin" are the same thing; give one',
+      'baseURL',
+      'axios-oauth2-bearer: preset options "baseURL" and "origin" are the same thing; give one',
     );
   }
-  if (baseUrl !== undefined) return origin('baseUrl', need('baseUrl', baseUrl));
+  if (baseURL !== undefined) return origin('baseURL', need('baseURL', baseURL));
   if (host !== undefined) return origin('origin', need('origin', host));
   return environment(env) === 'sandbox' ? 'https://api.sandbox.mangopay.com' : 'https://api.mangopay.com';
 }
@@ -83,15 +84,16 @@ function mangopayOrigin(env: unknown, baseUrl: unknown, host: unknown): string {
  * (`basicEncoding: 'raw'`; pass `basicEncoding: 'rfc6749'` for the strict form).
  */
 export function mangopay(options: MangopayPresetOptions): Preset {
+  checkPresetKeys('mangopay', options, MANGOPAY_KEYS);
   const {
     environment: env,
     clientId,
     apiKey,
-    baseUrl,
+    baseURL,
     origin: host,
     ...rest
   } = options ?? ({} as MangopayPresetOptions);
-  const base = mangopayOrigin(env, baseUrl, host);
+  const base = mangopayOrigin(env, baseURL, host);
   const id = need('clientId', clientId);
   return {
     basicEncoding: 'raw',
@@ -107,14 +109,15 @@ export function mangopay(options: MangopayPresetOptions): Preset {
 
 /** Options of {@link musement}. */
 export interface MusementPresetOptions extends Partial<Omit<OAuth2Options, 'tokenUrl' | 'clientId' | 'clientSecret'>> {
-  environment: Environment;
+  /** Which Musement API: sandbox or production. Not needed with `baseURL`. */
+  environment?: Environment;
   clientId: string;
   clientSecret: string;
   /** Sent as `X-Musement-Application` on every call, `/login` included. */
   application: string;
   /** Use the legacy `GET /login?client_id=…` instead of `POST /login` with a JSON body. @default false */
   legacyLogin?: boolean;
-  /** Another API base URL (e.g. a local test server). @default the environment's `…/api/v3` */
+  /** The API base URL (e.g. a local test server); `environment` is then not needed. @default the environment's `…/api/v3` */
   baseURL?: string;
 }
 
@@ -123,6 +126,7 @@ export interface MusementPresetOptions extends Partial<Omit<OAuth2Options, 'toke
  * `X-Musement-Application` header on the token call and, through `headers`, on every API call.
  */
 export function musement(options: MusementPresetOptions): Preset {
+  checkPresetKeys('musement', options, MUSEMENT_KEYS);
   const {
     environment: env,
     clientId,
@@ -132,15 +136,18 @@ export function musement(options: MusementPresetOptions): Preset {
     baseURL,
     ...rest
   } = options ?? ({} as MusementPresetOptions);
+  if (env !== undefined) environment(env);
   const apiBase = (
-    baseURL ??
-    (environment(env) === 'sandbox' ? 'https://sandbox.musement.com/api/v3' : 'https://api.musement.com/api/v3')
+    baseURL === undefined
+      ? environment(env) === 'sandbox'
+        ? 'https://sandbox.musement.com/api/v3'
+        : 'https://api.musement.com/api/v3'
+      : need('baseURL', baseURL)
   ).replace(/\/+$/, '');
-  if (baseURL !== undefined) environment(env);
   const headers = { 'X-Musement-Application': need('application', application) };
   return {
-    clientAuthentication: legacyLogin ? 'query' : 'client_secret_post',
-    tokenRequestFormat: 'json',
+    clientAuthentication: 'client_secret_post',
+    tokenRequestFormat: legacyLogin ? 'query' : 'json',
     ...rest,
     tokenUrl: `${apiBase}/login`,
     clientId: need('clientId', clientId),

@@ -1,20 +1,23 @@
 import type { AxiosError, AxiosInstance } from 'axios';
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Hooks } from './hooks';
-import type { Observer } from '../observability/observer';
-import type { ClientAuthentication, GrantOptions, OAuth2Options } from './options';
+import type { AttachmentEvents } from '../events/attachment-events';
+import type { Extension } from '../contracts/extension';
+import type { GrantOptions, OAuth2Options } from './options';
 import { isTokenRejected } from '../policy/token-rejection';
+import { isEndpointSource, type EndpointResolver, type EndpointSource } from '../contracts/endpoint';
 import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isLoopbackHost } from '../util/url';
 import { describe } from './describe';
-import { checkClientCertificate, isTlsMethod } from '../client-auth/mutual-tls';
-import { resolveAssertionSigner, type AssertionSigner } from '../client-auth/assertion-key';
-import { checkAuthenticationFormat, resolveCustomGrant } from '../client-auth/auth-options';
+import { didYouMean } from './suggest';
+import { resolveCustomGrant } from './custom-grant';
+import { resolveClientAuth } from './client-auth-option';
+import type { ClientAuth, TokenRequestFormat } from '../contracts/client-auth';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
 import { OAuth2RequestOptionsError } from '../errors';
-import { DPoPBinding } from '../dpop/dpop-binding';
-import { dpopTokenTypes, resolveDPoPOption } from '../dpop/dpop-option';
+import type { BoundSenderConstraint, SenderConstraint } from '../contracts/sender-constraint';
+import { constrainedTokenTypes, resolveSenderConstraint } from './sender-constraint-option';
 import {
   API_ORIGIN_KEYS,
   checkKeys,
@@ -29,15 +32,13 @@ import {
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {
-  /** The configured token endpoint; undefined when it is discovered from `issuer`. */
+  /** The configured token endpoint; undefined when an endpoint source (`discover(issuer)`) finds it. */
   tokenUrl?: string;
-  /** The configured issuer, exactly as given (compared as is with the metadata's). */
+  /** The endpoint source's issuer, exactly as given (compared as is with the metadata's). */
   issuer?: string;
+  /** The attachment's resolver of its endpoint source; undefined with a `tokenUrl` string. */
+  endpoint?: EndpointResolver;
   clientId: string;
-  /** The client secret; `''` when the method sends none (mutual TLS) or `private_key_jwt` was given none. */
-  clientSecret: string;
-  /** With a mutual-TLS method: the `x5t#S256` thumbprint of the token requests' client certificate (PEM or pfx), when seen. */
-  clientCertificate?: string;
   scope?: string;
   /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
   resource?: string;
@@ -48,17 +49,19 @@ export interface ResolvedOptions {
    */
   selection?: { scope?: string; resource?: string };
   grant: GrantOptions;
-  clientAuthentication: ClientAuthentication;
-  /** Signs client assertions (`private_key_jwt`, `client_secret_jwt`); undefined for the other methods. */
-  assertionSigner?: AssertionSigner;
+  /**
+   * The client-authentication method, as this attachment uses it (checked against the attachment,
+   * see `ClientAuth.attach`): the built-in shared-secret one, or the value given.
+   */
+  clientAuthentication: ClientAuth;
   /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`. */
   defaultTokenLifetimeMs: number;
   basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
   acceptTokenTypes: ReadonlySet<string>;
-  /** DPoP (RFC 9449): the attachment's key and lazily loaded signer; undefined when off. */
-  dpop?: DPoPBinding;
-  tokenRequestFormat: 'form' | 'json';
+  /** The sender constraint (`dpop()`), bound to this attachment, its session loaded lazily; undefined when none. */
+  senderConstraint?: BoundSenderConstraint;
+  tokenRequestFormat: TokenRequestFormat;
   tokenRequestHeaders: Record<string, string>;
   tokenRequestParams: Record<string, string>;
   apiOrigins: ReadonlySet<string>;
@@ -88,26 +91,16 @@ export interface ResolvedOptions {
   rejectionMaxCooldownMs: number;
   storeTimeoutMs: number;
   hooks: OAuth2Hooks;
-  /** RFC 7009 endpoint `close()` revokes the token at (see `OAuth2Options.revocationUrl`). */
-  revocationUrl?: string;
-  /** Publishes to `node:diagnostics_channel`; set by `attachOAuth2` (see src/observability). */
-  observer?: Observer;
+  /** The extensions given at attach (`revokeOnClose()`, `diagnosticsChannels()`…), checked. */
+  extensions: readonly Extension[];
+  /** The attachment's event stream (hooks and extensions); made by `attachOAuth2` once the cache key is known. */
+  events?: AttachmentEvents;
   clock: () => number;
   random: () => number;
 }
 
 /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes. */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 600;
-
-const CLIENT_AUTHENTICATIONS: ClientAuthentication[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'query',
-  'private_key_jwt',
-  'client_secret_jwt',
-  'tls_client_auth',
-  'self_signed_tls_client_auth',
-];
 
 /** Default cap on a token response body: 1 MiB, far above any real token response (large JWTs included). */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 1_048_576;
@@ -184,8 +177,9 @@ function resolveGrant(value: unknown): GrantOptions {
   return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
 }
 
-function resolveTokenTypes(value: unknown, dpop: boolean): ReadonlySet<string> {
-  if (dpop) return dpopTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, false));
+function resolveTokenTypes(value: unknown, constraint: SenderConstraint | undefined): ReadonlySet<string> {
+  if (constraint)
+    return constrainedTokenTypes(value === undefined ? undefined : resolveTokenTypes(value, undefined), constraint);
   if (value === undefined) return new Set(['bearer']);
   if (!Array.isArray(value) || value.length === 0) fail('acceptTokenTypes', 'a non-empty array of strings', value);
   return new Set(
@@ -223,20 +217,11 @@ function secureUrl(option: string, value: unknown, allowInsecureHttp: boolean): 
   return url;
 }
 
-/**
- * `issuer` (RFC 8414 §2): an absolute https URL (http on loopback, or with `allowInsecureHttp`) with
- * no query or fragment, kept exactly as given: the metadata's `issuer` must equal it character for character.
- */
-function resolveIssuer(value: unknown, allowInsecureHttp: boolean): string | undefined {
-  if (value === undefined) return undefined;
-  secureUrl('issuer', value, allowInsecureHttp);
-  if (/[?#]/.test(value as string)) fail('issuer', 'a URL without query or fragment', value);
-  return value as string;
-}
-
-function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean, issuer: string | undefined): string | undefined {
-  if (value === undefined && issuer !== undefined) return undefined;
-  if (value === undefined) fail('tokenUrl', 'a non-empty string (or give issuer, to discover it)', value);
+/** `tokenUrl`: a token endpoint URL, kept as a string; or an endpoint source (`discover(issuer)`), returned as is. */
+function resolveTokenUrl(value: unknown, allowInsecureHttp: boolean): string | EndpointSource {
+  if (isEndpointSource(value)) return value;
+  if (value === undefined || (typeof value === 'object' && value !== null))
+    fail('tokenUrl', 'an absolute URL or an endpoint source such as discover(issuer)', value);
   return secureUrl('tokenUrl', value, allowInsecureHttp).toString();
 }
 
@@ -310,6 +295,28 @@ function resolveResource(option: string, value: unknown): string | undefined {
   }
 }
 
+/** `extensions`: an array of extension values (each made by its factory, which checked its own input); one of each name. */
+function resolveExtensions(value: unknown): readonly Extension[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail('extensions', 'an array of extensions such as revokeOnClose()', value);
+  const names = new Set<string>();
+  return Object.freeze(
+    value.map((item: unknown, i) => {
+      const extension = item as Partial<Extension> | null;
+      if (!isObject(item) || typeof extension?.name !== 'string' || !isFunction(extension.attach))
+        fail(`extensions[${i}]`, 'an extension such as revokeOnClose() or diagnosticsChannels()', item);
+      if (names.has(extension.name)) {
+        throw new OAuth2OptionsError(
+          `extensions[${i}]`,
+          `axios-oauth2-bearer: option "extensions[${i}]" gives ${extension.name}() a second time; give each extension once`,
+        );
+      }
+      names.add(extension.name);
+      return item as unknown as Extension;
+    }),
+  );
+}
+
 /**
  * The default clock: epoch milliseconds that follow `performance.now()` (monotonic) from an origin read
  * once, so a step of the wall clock does not move it. One per attachment, made at attach time.
@@ -324,23 +331,22 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   if (!isObject(options)) fail('options', 'an object', options);
   for (const key of Object.keys(options)) {
     if (!isListed(OPTION_KEYS, key) && !isListed(PRESET_KEYS, key)) {
-      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"`);
+      const known = [...OPTION_KEYS, ...PRESET_KEYS];
+      throw new OAuth2OptionsError(key, `axios-oauth2-bearer: unknown option "${key}"${didYouMean(key, known)}`);
     }
   }
   const o = options as unknown as Record<string, unknown>;
   const allowInsecureHttp = optional('allowInsecureHttp', o.allowInsecureHttp, isBoolean, 'a boolean', false);
-  const issuer = resolveIssuer(o.issuer, allowInsecureHttp);
-  const tokenUrl = resolveTokenUrl(o.tokenUrl, allowInsecureHttp, issuer);
-  const clientAuthentication = optional(
-    'clientAuthentication',
-    o.clientAuthentication,
-    oneOf<ClientAuthentication>(...CLIENT_AUTHENTICATIONS),
-    CLIENT_AUTHENTICATIONS.map((m) => `'${m}'`).join(', '),
-    'client_secret_basic',
-  );
-  const tokenRequestFormat = checkAuthenticationFormat(
-    clientAuthentication,
-    optional('tokenRequestFormat', o.tokenRequestFormat, oneOf('form', 'json'), "'form' or 'json'", 'form'),
+  const endpointOption = resolveTokenUrl(o.tokenUrl, allowInsecureHttp);
+  const tokenUrl = typeof endpointOption === 'string' ? endpointOption : undefined;
+  const source = typeof endpointOption === 'string' ? undefined : endpointOption;
+  const issuer = source?.issuer;
+  const tokenRequestFormat = optional(
+    'tokenRequestFormat',
+    o.tokenRequestFormat,
+    oneOf<TokenRequestFormat>('form', 'json', 'query'),
+    "'form', 'json' or 'query'",
+    'form',
   );
   const tokenHttpClient = optional(
     'tokenHttpClient',
@@ -349,10 +355,6 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     'an axios instance',
     undefined,
   );
-  const mutualTls = isTlsMethod(clientAuthentication);
-  // RFC 8705 §2: client_id in a form body, no secret (the certificate authenticates the client).
-  if (mutualTls && o.clientSecret !== undefined)
-    fail('clientSecret', `left out with "${clientAuthentication}" (mutual TLS sends none)`, o.clientSecret, false);
   const retry = optional('retry', o.retry, isObject, 'an object', {});
   const lockout = optional('lockout', o.lockout, isObject, 'an object', {});
   checkKeys('retry', retry, RETRY_KEYS);
@@ -360,32 +362,41 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
   const clientId = requireString('clientId', o.clientId);
-  // private_key_jwt authenticates with the key: a secret is optional (and then not sent); mutual TLS sends none.
-  const clientSecret =
-    mutualTls || (clientAuthentication === 'private_key_jwt' && o.clientSecret === undefined)
-      ? ''
-      : requireString('clientSecret', o.clientSecret);
-  const clientCertificate = checkClientCertificate(clientAuthentication, instance, tokenHttpClient);
+  const basicEncoding = optional(
+    'basicEncoding',
+    o.basicEncoding,
+    oneOf('rfc6749', 'raw'),
+    "'rfc6749' or 'raw'",
+    'rfc6749',
+  );
+  const clientAuthentication = resolveClientAuth(o.clientAuthentication, o.clientSecret, {
+    clientId,
+    tokenRequestFormat,
+    instance,
+    tokenHttpClient,
+    basicEncoding,
+  });
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
-  const dpopKey = resolveDPoPOption(o.dpop, o.store !== undefined);
-  const clock = optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  const readClock: () => number =
+    optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
+  // Whole milliseconds: every time the plugin shows (expiresAt, retryAt, hook payloads) is an integer.
+  const clock = () => Math.floor(readClock());
+  const senderConstraint = resolveSenderConstraint(o.senderConstraint, { sharedStore: o.store !== undefined, clock });
+  const endpoint = source?.attach({
+    allowInsecureHttp,
+    authMethod: tokenRequestFormat === 'query' ? undefined : clientAuthentication.method,
+    mutualTls: clientAuthentication.mutualTls,
+    clock,
+  });
   return {
     tokenUrl,
     issuer,
+    endpoint,
     clientId,
-    clientSecret,
-    clientCertificate,
     scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
     resource: resolveResource('resource', o.resource),
     grant: resolveGrant(o.grant),
     clientAuthentication,
-    assertionSigner: resolveAssertionSigner({
-      clientAuthentication,
-      clientSecret,
-      privateKey: o.privateKey,
-      privateKeyId: o.privateKeyId,
-      clientAssertionAlgorithm: o.clientAssertionAlgorithm,
-    }),
     defaultTokenLifetimeMs:
       optional(
         'defaultTokenLifetimeSeconds',
@@ -394,9 +405,9 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
         `a positive number of seconds up to ${Math.floor(MAX_TIMER_MS / 1000)}`,
         DEFAULT_TOKEN_LIFETIME_SECONDS,
       ) * 1000,
-    basicEncoding: optional('basicEncoding', o.basicEncoding, oneOf('rfc6749', 'raw'), "'rfc6749' or 'raw'", 'rfc6749'),
-    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, dpopKey !== undefined),
-    dpop: dpopKey && new DPoPBinding(dpopKey, clock),
+    basicEncoding,
+    acceptTokenTypes: resolveTokenTypes(o.acceptTokenTypes, senderConstraint?.constraint),
+    senderConstraint,
     tokenRequestFormat,
     tokenRequestHeaders: optional(
       'tokenRequestHeaders',
@@ -505,10 +516,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     ),
     storeTimeoutMs: optional('storeTimeoutMs', o.storeTimeoutMs, isPositive, 'a positive number', 3_000),
     hooks: resolveHooks(o.hooks),
-    revocationUrl:
-      o.revocationUrl === undefined
-        ? undefined
-        : secureUrl('revocationUrl', o.revocationUrl, allowInsecureHttp).toString(),
+    extensions: resolveExtensions(o.extensions),
     clock,
     random: optional('random', o.random, isFunction, 'a function', Math.random),
   };

@@ -49,7 +49,7 @@ export class Cooldown {
       retryAfter !== undefined
         ? Math.min(retryAfter, maxRetryAfterMs)
         : lockoutDelayMs(this.consecutive, initialCooldownMs, maxCooldownMs, random);
-    this.until = now + ms;
+    this.until = now + Math.ceil(ms); // whole ms (the jitter is fractional)
     this.error = failure.error;
     this.status = failure.status;
     this.answer = answer;

@@ -1,3 +1,4 @@
+import { keepName } from '../errors';
 import { scrub } from '../security/redact';
 import { redisErrorCode } from './error-codes';
 
@@ -9,6 +10,9 @@ import { redisErrorCode } from './error-codes';
  */
 export class RedisStoreError extends Error {
   override name = 'RedisStoreError';
+  static {
+    keepName(this, 'RedisStoreError');
+  }
   /** The Redis command that failed: `GET`, `SET`, `DEL`, `EVAL`, `PUBLISH` or `SUBSCRIBE`. */
   readonly command: string;
   /**

@@ -20,7 +20,7 @@ export class FailurePause {
     if (left > 0)
       throw new RedisStoreError(
         command,
-        `skipped for ${left} ms more: a Redis command failed less than ${this.pauseMs} ms ago`,
+        `skipped for ${Math.ceil(left)} ms more: a Redis command failed less than ${this.pauseMs} ms ago`,
         'EPAUSED',
       );
   }

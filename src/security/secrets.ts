@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../options/validate-options';
 import type { GrantParams } from '../token/token-request';
-import { basicAuthorization, formEncode } from '../token/token-request';
+import { formEncode } from '../token/token-request';
 import { headerValue } from '../util/headers';
 import { safeCause, scrub, scrubDeep, withoutSecrets } from './redact';
 
@@ -64,15 +64,12 @@ export class Secrets {
 
 /**
  * What a request to the authorization server for `grant` carries before this attempt adds anything:
- * the client secret and its Basic credentials (both encodings), the password, the refresh token.
- * The attempt then adds what it makes (assertions, a custom grant's parameters, DPoP proofs).
+ * the secrets the client-authentication method holds (a client secret and its Basic credentials, both
+ * encodings), the password, the refresh token. The attempt then adds what it makes (assertions, a
+ * custom grant's parameters, DPoP proofs).
  */
-export function requestSecrets(options: ResolvedOptions, grant?: GrantParams): Secrets {
-  const secrets = new Secrets().add(options.clientSecret);
-  const { clientId, clientSecret } = options;
-  if (clientSecret)
-    for (const encoding of ['rfc6749', 'raw'] as const)
-      secrets.add(basicAuthorization(clientId, clientSecret, encoding).slice('Basic '.length));
+export function requestSecrets(options: Pick<ResolvedOptions, 'clientAuthentication'>, grant?: GrantParams): Secrets {
+  const secrets = new Secrets().add(...options.clientAuthentication.secrets);
   if (grant && 'password' in grant) secrets.add(grant.password);
   if (grant && 'refresh_token' in grant) secrets.add(grant.refresh_token);
   return secrets;

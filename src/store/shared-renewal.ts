@@ -126,10 +126,21 @@ export class SharedRenewal {
 
   /** What stops a renewal, as shared by other processes: a permanent failure, or an open cool-down. Both read at once. */
   private async sharedStop(policy: RenewalPolicy): Promise<RenewalStart | undefined> {
-    const [failure, lockout] = await Promise.all([this.store.getFailure(), this.store.getLockout()]);
+    const asked = this.clock();
+    const [storedFailure, storedLockout] = await Promise.all([this.store.getFailure(), this.store.getLockout()]);
     const now = this.clock();
+    // What remained when Redis answered is counted from when it was asked, so the end here is never
+    // later than the key's own (a slow reply on a loaded machine does not lengthen it).
+    const failure = sinceAsked(storedFailure, now - asked);
+    const lockout = sinceAsked(storedLockout, now - asked);
     const stops = (f: StoredFailure) => (policy.failed ? policy.failed(f, now) : sharedEnd(f, now, Infinity) > now);
     if (failure && stops(failure)) return { kind: 'failure', failure };
     return policy.lockedOut(lockout, now) ? { kind: 'locked' } : undefined;
   }
+}
+
+/** `shared` with what remains of it counted `elapsedMs` later (the time its read took). */
+function sinceAsked<T extends { remainingMs?: number }>(shared: T | undefined, elapsedMs: number): T | undefined {
+  if (shared?.remainingMs === undefined || elapsedMs <= 0) return shared;
+  return { ...shared, remainingMs: Math.max(0, shared.remainingMs - elapsedMs) };
 }

@@ -1,7 +1,7 @@
 /** A token as the plugin caches it. Times are epoch milliseconds. */
 export interface StoredToken {
   accessToken: string;
-  /** `token_type` as the server sent it (compared case-insensitively): a bearer one, or `DPoP` with the `dpop` option. */
+  /** `token_type` as the server sent it (compared case-insensitively): a bearer one, or `DPoP` with `senderConstraint: dpop()`. */
   tokenType: string;
   /** When the token request was sent: the start of the token's life. */
   obtainedAt: number;

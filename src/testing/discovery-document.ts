@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { sendJson } from './http-utils';
+import { REVOKE_PATH } from './mangopay-revoke';
 
 /** Where the mutual-TLS alias of the token endpoint is served (with `discovery.mtlsAlias`). */
 export const MTLS_TOKEN_PATH = '/mtls/v2.01/oauth/token';
@@ -36,6 +37,7 @@ export function handleMetadata(ctx: ServerContext, req: IncomingMessage, res: Se
   const document: Record<string, unknown> = {
     issuer: discovery.issuer ?? issuerOf(ctx),
     token_endpoint: `${ctx.origin}/v2.01/oauth/token`,
+    revocation_endpoint: `${ctx.origin}${REVOKE_PATH}`,
     token_endpoint_auth_methods_supported: methods,
     grant_types_supported: ['client_credentials'],
   };

@@ -57,39 +57,42 @@ function endpointIdentity(url: string): unknown[] {
  * offline faster than by asking the token endpoint.
  *
  * - Counted: the token endpoint (or, before discovery, the issuer) with its public query parameters,
- *   the request shape (method, body format, Basic encoding), the client-authentication method, the
- *   client id, the grant type and the username (password grant), every parameter of the request by name
- *   (`tokenRequestParams`, scope, resource, audience…) with its value unless it may be a secret, every
- *   `tokenRequestHeaders` name with its value unless it may be a secret, the client certificate's
- *   thumbprint (mutual TLS) and the DPoP key's thumbprint (both public).
- * - Not counted: the client secret (every method, `client_secret_jwt` included), the password, values
+ *   the request shape (method, body format), the client-authentication method's public identity
+ *   (`ClientAuth.identity`: its name, the Basic encoding, a client certificate's thumbprint), the
+ *   client id, the grant type and the username (password grant), every parameter of the request by
+ *   name (`tokenRequestParams`, scope, resource, audience…) with its value unless it may be a secret,
+ *   every `tokenRequestHeaders` name with its value unless it may be a secret, and the sender
+ *   constraint's part (a DPoP key's thumbprint; all public).
+ * - Not counted: the client secret (every method, `client_secret_jwt` included), the assertion key
+ *   of `private_key_jwt` (the token is the client's, not bound to the key), the password, values
  *   of secret-looking parameter and header names (`Authorization`, `X-Api-Key`, `client_secret`…) and
  *   a password in the URL. Attachments differing only there share a key: they are the same client or
- *   user (a rotated secret keeps its token).
+ *   user (a rotated secret or assertion key keeps its token).
  * - Hashed: grant inputs that are high-entropy server-issued tokens (`refresh_token`, `subject_token`…),
  *   so that two users never share a token; see `GRANT_INPUTS`.
  *
- * Parameter and header order, and header name case, do not matter. `v3` marks this format.
+ * Parameter and header order, and header name case, do not matter. `v4` marks this format.
  */
 export function cacheKey(options: ResolvedOptions): string {
   const auth = options.clientAuthentication;
+  const format = options.tokenRequestFormat;
   const grant = mainGrant(options);
   const parts: unknown[] = [
-    'v3',
-    auth === 'query' ? 'GET' : 'POST',
+    'v4',
+    format === 'query' ? 'GET' : 'POST',
     // A discovered endpoint is not known yet: the issuer stands for it (one issuer, one token endpoint).
     options.tokenUrl === undefined ? `issuer:${options.issuer as string}` : endpointIdentity(options.tokenUrl),
-    auth === 'query' ? 'query' : options.tokenRequestFormat,
-    auth,
-    auth === 'client_secret_basic' ? options.basicEncoding : '',
+    format,
+    // The method's public identity: its name (and Basic encoding), a client certificate's thumbprint (mutual TLS:
+    // tokens may be bound to it, RFC 8705 §3). Never a secret (see ClientAuth.identity).
+    auth.identity,
     options.clientId,
     'username' in grant ? ['password', grant.username] : grant.grant_type,
     identityEntries(Object.entries({ Accept: 'application/json', ...options.tokenRequestHeaders }), true),
     identityEntries(Object.entries(tokenParams(options, grant)), false),
   ];
-  // Mutual TLS: tokens may be bound to the certificate (RFC 8705 §3), so it is part of the key (its public thumbprint).
-  if (options.clientCertificate !== undefined) parts.push(`x5t#S256:${options.clientCertificate}`);
-  // A DPoP token is bound to one key: only a client holding that key (RFC 7638 thumbprint) may use it.
-  if (options.dpop) parts.push([['dpop', options.dpop.key.thumbprint]]);
+  // A sender-constrained token is bound to one key: only a client holding it (its public part) may use the token.
+  const constraint = options.senderConstraint?.constraint;
+  if (constraint) parts.push([constraint.cacheKeyPart]);
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

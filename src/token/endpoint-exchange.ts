@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { InvalidTokenResponseError } from '../errors';
-import type { DiscoveryError } from '../discovery/discovery-error';
+import type { OAuth2Error } from '../errors';
 import { headerValue } from '../util/headers';
 import { raceSignal } from '../util/abort';
 import { safeHeaders } from './http-answer';
@@ -9,12 +9,14 @@ import { startDeadline } from '../http/deadline';
 import { send, tooLarge } from '../http/send';
 import { serverTransport, type ServerTransport } from '../http/server-transport';
 import { buildTokenRequest, type AttemptExtras, type GrantParams } from './token-request';
+import { clientCredentials } from './client-credentials';
+import type { ClientCredentials } from '../contracts/client-auth';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
 import type { RequestTransport } from '../http/transport';
 import type { ResolvedOptions } from '../options/validate-options';
-import type { Discovery } from '../discovery/discovery';
-import { dpopExchange } from '../dpop/token-endpoint';
+import type { EndpointResolver } from '../contracts/endpoint';
+import type { ConstraintSession } from '../contracts/sender-constraint';
 
 export { DEFAULT_TOKEN_TIMEOUT_MS } from '../http/server-transport';
 export { isRedirect } from '../http/send';
@@ -37,30 +39,13 @@ export interface Attempt {
  * - `failure`: an error answer, a redirect or a transport failure, classified (`transient`,
  *   `permanent`, `lockout`), with a secret-free `cause` for transport errors;
  * - `invalid`: a 2xx that is not a usable token response ({@link InvalidTokenResponseError}, permanent).
- * - `discovery`: with `issuer` and no `tokenUrl`, no token endpoint could be discovered: no token request was sent.
+ * - `discovery`: the endpoint source (`discover(issuer)`) found no token endpoint: no token request was sent.
  */
 export type ExchangeResult =
   | { kind: 'token'; token: StoredToken }
   | { kind: 'failure'; failure: TokenFailure & { cause?: Error } }
   | { kind: 'invalid'; error: InvalidTokenResponseError }
-  | { kind: 'discovery'; error: DiscoveryError };
-
-/**
- * The discovery of an attachment (`issuer` without `tokenUrl`): its code loaded on first use, one
- * instance (metadata, single flight, back-off) for every token entry of the attachment. A failed load
- * is tried again on the next need, not kept.
- */
-export function lazyDiscovery(options: ResolvedOptions): () => Promise<Discovery> {
-  let loading: Promise<Discovery> | undefined;
-  return () =>
-    (loading ??= import('../discovery/discovery').then(
-      (m) => new m.Discovery(options),
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    ));
-}
+  | { kind: 'discovery'; error: OAuth2Error };
 
 /**
  * Sends token requests outside the attached instance's interceptors. Unless `tokenHttpClient` is
@@ -78,8 +63,6 @@ export class EndpointExchange {
   constructor(
     private readonly instance: AxiosInstance,
     private readonly options: ResolvedOptions,
-    /** With `issuer` and no `tokenUrl`: the attachment's one discovery, shared by its token entries. */
-    private readonly discovery: () => Promise<Discovery> = lazyDiscovery(options),
   ) {
     this.bare = options.tokenHttpClient ?? axios.create();
   }
@@ -91,7 +74,7 @@ export class EndpointExchange {
    * the instance's defaults (not with `tokenHttpClient`).
    *
    * The attempt has one deadline (`tokenRequestTimeoutMs`) over everything it runs: the user's
-   * callbacks (a custom grant's parameters, a client assertion), each request and the DPoP nonce
+   * callbacks (a custom grant's parameters, the client's credentials), each request and the DPoP nonce
    * retry. A callback still pending at the deadline fails the attempt as a time-out (transient).
    */
   async request(
@@ -104,26 +87,30 @@ export class EndpointExchange {
     const route = serverTransport(this.instance, options, transport);
     let url = options.tokenUrl;
     if (url === undefined) {
-      const found = await this.discoveredEndpoint({
+      // An endpoint source (`discover(issuer)`): the attachment's one resolver, shared by its token entries.
+      const found = await (options.endpoint as EndpointResolver).resolve({
         client: this.bare,
         transport: route,
         maxBytes: options.maxTokenResponseBytes,
         signal,
       });
-      if (typeof found !== 'string') return { kind: 'discovery', error: found };
-      url = found;
+      if (!found.ok) return { kind: 'discovery', error: found.error };
+      url = found.endpoint.tokenEndpoint;
     }
     const endpoint = url;
     const deadline = startDeadline(route.timeoutMs, signal);
     const once = async (proof?: Pick<AttemptExtras, 'headersFor' | 'onHeaders'>): Promise<ExchangeResult> => {
       const made = attempt.extras ? await raceSignal(attempt.extras(deadline.signal), deadline.signal) : undefined;
       const extras = proof ? { params: {}, ...made, ...proof } : made;
-      return this.exchange(grant, endpoint, route, deadline.signal, attempt.secrets, extras);
+      // The client's credentials, made for this request (a fresh assertion per request, retries included).
+      const pending = clientCredentials(options, deadline.signal, attempt.secrets);
+      const credentials = pending instanceof Promise ? await raceSignal(pending, deadline.signal) : pending;
+      return this.exchange(grant, endpoint, route, deadline.signal, attempt.secrets, extras, credentials);
     };
     try {
-      const { dpop } = options;
-      // DPoP: a proof per request (and the one nonce retry) around the exchange.
-      return dpop ? await dpopExchange(await dpop.load(), options, once) : await once();
+      const constraint = options.senderConstraint;
+      // A sender constraint: its headers (a DPoP proof) per request, and the one resend on its challenge.
+      return constraint ? await this.constrained(await constraint.load(), once) : await once();
     } catch (error) {
       if (!deadline.expired) throw error;
       const cause = attempt.secrets.safeCause(deadline.signal.reason);
@@ -140,6 +127,7 @@ export class EndpointExchange {
     signal: AbortSignal,
     secrets: Secrets,
     extras: AttemptExtras | undefined,
+    credentials: ClientCredentials,
   ): Promise<ExchangeResult> {
     const { options } = this;
     const limit = options.maxTokenResponseBytes;
@@ -151,6 +139,7 @@ export class EndpointExchange {
       grant,
       url,
       extras && { ...extras, headersFor: () => extraHeaders ?? {} },
+      credentials,
     );
     const sentAt = options.clock();
     const answer = await send(request, { client: this.bare, transport: route, maxBytes: limit, signal, secrets });
@@ -201,10 +190,23 @@ export class EndpointExchange {
     return { kind: 'token', token: result.token };
   }
 
-  /** The discovered token endpoint (discovery code loaded on first use), or why there is none. */
-  private async discoveredEndpoint(
-    transport: Parameters<Discovery['tokenEndpoint']>[0],
-  ): Promise<string | DiscoveryError> {
-    return (await this.discovery()).tokenEndpoint(transport);
+  /**
+   * One token request under a sender constraint: fresh headers for every request sent (a DPoP proof
+   * with a new `jti` and the endpoint's last nonce), the answer's headers noted, and the
+   * constraint's challenge (DPoP's `use_dpop_nonce`) answered by one more request. That resend is
+   * part of the exchange: the grant runner sees only its outcome, so it is neither a retry, a
+   * lockout step nor a cached failure. A second challenge is returned as the failure it is.
+   */
+  private async constrained(
+    session: ConstraintSession,
+    send: (extras: Pick<AttemptExtras, 'headersFor' | 'onHeaders'>) => Promise<ExchangeResult>,
+  ): Promise<ExchangeResult> {
+    const method = this.options.tokenRequestFormat === 'query' ? 'GET' : 'POST';
+    const extras = {
+      headersFor: (url: string) => session.tokenRequestHeaders(method, url),
+      onHeaders: (url: string, headers: unknown) => session.noteResponse(url, headers),
+    };
+    const first = await send(extras);
+    return first.kind === 'failure' && session.isTokenEndpointChallenge(first.failure) ? send(extras) : first;
   }
 }

@@ -1,13 +1,12 @@
 import { sleep } from '../util/abort';
 import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
 import {
-  DPoPNonceError,
   GrantParametersError,
+  type OAuth2Error,
   InvalidTokenResponseError,
   TokenEndpointError,
   type ErrorResponse,
 } from '../errors';
-import type { DiscoveryError } from '../discovery/discovery-error';
 import { emit } from '../options/hooks';
 import { requestSecrets, type Secrets } from '../security/secrets';
 import type { StoredToken } from '../store/token-store';
@@ -27,7 +26,7 @@ import type { ResolvedOptions } from '../options/validate-options';
  * - `failed`: the renewal failed for good: a {@link TokenEndpointError} (permanent, or transient with
  *   the retries spent) or an {@link InvalidTokenResponseError}, scrubbed of the grant's secrets, ready
  *   to be thrown;
- * - `discovery`: no token endpoint could be discovered (`issuer` without `tokenUrl`): no token request
+ * - `discovery`: the endpoint source (`discover(issuer)`) found no token endpoint: no token request
  *   was made; not retried here, the discovery has its own back-off.
  *
  * Cancellation by `detach()` is not an outcome: the runner rejects with `DetachedError`.
@@ -35,8 +34,8 @@ import type { ResolvedOptions } from '../options/validate-options';
 export type GrantOutcome =
   | { kind: 'token'; token: StoredToken; grant: GrantParams['grant_type'] }
   | { kind: 'lockout'; failure: TokenFailure }
-  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | DPoPNonceError }
-  | { kind: 'discovery'; error: DiscoveryError };
+  | { kind: 'failed'; error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | OAuth2Error }
+  | { kind: 'discovery'; error: OAuth2Error };
 
 /** The token endpoint's answer behind a failure (already scrubbed), as `error.response`; none without one. */
 export function failureAnswer(failure: TokenFailure): ErrorResponse | undefined {
@@ -72,9 +71,7 @@ function scrubbedInvalidResponse(error: InvalidTokenResponseError, secrets: Secr
 const REFRESH_FALLBACK_ERRORS = new Set(['invalid_grant', 'unsupported_grant_type', 'unauthorized_client']);
 
 /** The error code of a failed refresh grant that the main grant answers (see {@link REFRESH_FALLBACK_ERRORS}), else undefined. */
-function refreshRefusal(
-  error: TokenEndpointError | InvalidTokenResponseError | GrantParametersError | DPoPNonceError,
-): string | undefined {
+function refreshRefusal(error: OAuth2Error): string | undefined {
   const code = error instanceof TokenEndpointError ? error.error : undefined;
   return code !== undefined && REFRESH_FALLBACK_ERRORS.has(code) ? code : undefined;
 }
@@ -180,10 +177,12 @@ export class GrantRunner {
     grant: GrantParams,
     attempts: number,
     secrets: Secrets,
-  ): TokenEndpointError | DPoPNonceError {
-    // The exchange already retried the nonce challenge once (see dpopExchange): this one is final.
-    if (this.options.dpop && failure.error === 'use_dpop_nonce')
-      return new DPoPNonceError('token_endpoint', failure.status, { response: failureAnswer(failure) });
+  ): OAuth2Error {
+    // The exchange already resent once on the sender constraint's challenge: this answer is final.
+    const constrained = this.options.senderConstraint?.session?.challengeError('token_endpoint', failure, {
+      response: failureAnswer(failure),
+    });
+    if (constrained) return constrained;
     // The failure's fields were scrubbed already; the message also holds the transport error's text.
     const transient = failure.kind === 'transient';
     const tries = transient && attempts > 1 ? ` after ${attempts} attempts` : '';

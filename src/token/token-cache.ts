@@ -13,7 +13,7 @@ import { failureAnswer, type GrantRunner } from './grant-runner';
 import type { RequestTransport } from '../http/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import { SharedRenewal } from '../store/shared-renewal';
-import { traceTokenFetch } from '../observability/observer';
+import { traceTokenFetch } from '../events/attachment-events';
 
 /** After a failed background refresh, the next one waits this long (the old token keeps serving). */
 export const BACKGROUND_RETRY_MS = 5_000;
@@ -292,7 +292,7 @@ export class TokenCache {
         throw fromStoredFailure(start.failure);
       }
       if (start.kind === 'locked') throw this.lockedError(this.options.clock());
-      return await traceTokenFetch(this.options.observer, background, () =>
+      return await traceTokenFetch(this.options.events, background, () =>
         this.fetchAndStore(previous, rejected, background),
       );
     } finally {

@@ -1,6 +1,6 @@
 import type { ServerRequest } from '../http/send';
 import type { ResolvedOptions } from '../options/validate-options';
-import { isTlsMethod } from '../client-auth/mutual-tls';
+import type { ClientCredentials } from '../contracts/client-auth';
 
 /** The grant parameters of one token request, named as on the wire. */
 export type GrantParams =
@@ -10,12 +10,9 @@ export type GrantParams =
   /** `grant: { type: 'custom' }`: its parameters are computed per attempt (see {@link AttemptExtras}). */
   | { grant_type: string };
 
-/** `client_assertion_type` of RFC 7523 §2.2. */
-export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
 /**
- * What one attempt adds to its token request, computed anew per request: a fresh client assertion,
- * a custom grant's parameters, a DPoP proof. Whoever makes them adds them to the attempt's `Secrets`.
+ * What one attempt adds to its token request, computed anew per request: a custom grant's
+ * parameters, a DPoP proof (the client credentials come from the method, see {@link ClientCredentials}). Whoever makes them adds them to the attempt's `Secrets`.
  */
 export interface AttemptExtras {
   params: Record<string, string>;
@@ -50,41 +47,21 @@ export function mainGrant(options: ResolvedOptions): GrantParams {
 }
 
 /**
- * The client's credentials as body parameters (RFC 6749 §2.3.1, RFC 7523 §2.2, RFC 8705 §2), for a
- * token request and a revocation alike: none with Basic (a header, see {@link tokenHeaders});
- * `client_id` and the assertion type with an assertion method (the assertion itself is made per
- * request, see `clientAssertion`); `client_id` alone with mutual TLS (the certificate authenticates);
- * else `client_id` and `client_secret`.
- */
-export function clientAuthParams(options: ResolvedOptions): Record<string, string> {
-  const auth = options.clientAuthentication;
-  if (auth === 'client_secret_basic') return {};
-  if (auth === 'private_key_jwt' || auth === 'client_secret_jwt')
-    return { client_id: options.clientId, client_assertion_type: JWT_BEARER_ASSERTION_TYPE };
-  if (isTlsMethod(auth)) return { client_id: options.clientId };
-  return { client_id: options.clientId, client_secret: options.clientSecret };
-}
-
-/**
- * The parameters of a token request for `grant`, as sent (body, or query string in `query` mode):
- * `tokenRequestParams`, then the grant, the scope, the resource indicator (RFC 8707) and the client
- * credentials ({@link clientAuthParams}).
+ * The parameters of a token request for `grant`, before the client credentials (body, or query string
+ * with the `query` format): `tokenRequestParams`, then the grant, the scope and the resource indicator
+ * (RFC 8707).
  */
 export function tokenParams(options: ResolvedOptions, grant: GrantParams): Record<string, string> {
   const params: Record<string, string> = { ...options.tokenRequestParams, ...grant };
   if (options.scope !== undefined) params.scope = options.scope;
   if (options.resource !== undefined) params.resource = options.resource;
-  return { ...params, ...clientAuthParams(options) };
+  return params;
 }
 
-/** The headers of every token request: `Accept`, `tokenRequestHeaders`, the Basic credentials and the body type. */
+/** The headers of every token request before the client credentials: `Accept`, `tokenRequestHeaders` and the body type. */
 export function tokenHeaders(options: ResolvedOptions): Record<string, string> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.tokenRequestHeaders };
-  const auth = options.clientAuthentication;
-  if (auth === 'client_secret_basic') {
-    headers.Authorization = basicAuthorization(options.clientId, options.clientSecret, options.basicEncoding);
-  }
-  if (auth !== 'query') {
+  if (options.tokenRequestFormat !== 'query') {
     headers['Content-Type'] =
       options.tokenRequestFormat === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
   }
@@ -93,20 +70,21 @@ export function tokenHeaders(options: ResolvedOptions): Record<string, string> {
 
 /**
  * Builds the token request for `grant`, sent to `url` (the configured `tokenUrl`, or the discovered
- * endpoint): one client-authentication method per request (RFC 6749 §2.3), credentials never in the
- * URL except in the legacy `query` mode. `extras` adds this attempt's parameters and headers (e.g. a
- * DPoP proof for `url`).
+ * endpoint): one client-authentication method per request (RFC 6749 §2.3): `credentials`, made by the
+ * attachment's method for this request, added last (a grant's parameters cannot override them);
+ * credentials never in the URL except with the legacy `query` format. `extras` adds this attempt's
+ * parameters and headers (e.g. a DPoP proof for `url`).
  */
 export function buildTokenRequest(
   options: ResolvedOptions,
   grant: GrantParams,
   url = options.tokenUrl as string,
   extras?: AttemptExtras,
+  credentials?: ClientCredentials,
 ): ServerRequest {
-  const base = tokenParams(options, grant);
-  const params = extras ? { ...base, ...extras.params } : base;
-  const headers = extras?.headersFor ? { ...tokenHeaders(options), ...extras.headersFor(url) } : tokenHeaders(options);
-  if (options.clientAuthentication === 'query') {
+  const params = { ...tokenParams(options, grant), ...extras?.params, ...credentials?.params };
+  const headers = { ...tokenHeaders(options), ...credentials?.headers, ...extras?.headersFor?.(url) };
+  if (options.tokenRequestFormat === 'query') {
     return { method: 'GET', url, params: new URLSearchParams(params), headers };
   }
   const data = options.tokenRequestFormat === 'json' ? JSON.stringify(params) : new URLSearchParams(params).toString();

@@ -163,10 +163,12 @@ export function parseTokenResponse(
       accessToken: body.access_token,
       tokenType: body.token_type,
       obtainedAt: sentAt,
-      expiresAt:
+      // Whole epoch ms, rounded down (a fractional `expires_in` or JWT `exp` expires a little early).
+      expiresAt: Math.floor(
         expiresIn !== undefined
           ? sentAt + expiresIn * 1000
           : (jwtExpiresAt(body.access_token, sentAt) ?? sentAt + defaultLifetimeMs),
+      ),
       refreshToken:
         typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
       scope: typeof body.scope === 'string' ? body.scope : undefined,

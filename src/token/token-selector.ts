@@ -1,6 +1,7 @@
 import type { OAuth2RequestOptions } from '../http/request-options';
 import { OAuth2RequestOptionsError } from '../errors';
 import { describe } from '../options/describe';
+import { didYouMean } from '../options/suggest';
 
 /**
  * Which token of an attachment a handle call (`getToken`, `getAccessToken`, `invalidate`) acts on: the
@@ -45,6 +46,8 @@ const REQUEST_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(REQUEST_OPT
 const BOOLEAN_REQUEST_OPTIONS = ['skip', 'injected', 'replayed', 'dpopNonceRetried'] as const satisfies ReadonlyArray<
   keyof OAuth2RequestOptions
 >;
+/** The keys a caller sets (the others are the plugin's markers): the ones a typo is compared with. */
+const PUBLIC_REQUEST_KEYS = ['skip', 'scope', 'resource'] as const;
 
 /** `scope` with its scopes sorted, deduplicated and separated by one space: equal sets give equal strings. */
 export function normaliseScope(scope: string): string {
@@ -97,7 +100,7 @@ export function requestSelector(options: unknown): NormalisedSelector | undefine
     if (!REQUEST_OPTION_KEYS.has(key)) {
       throw requestOptionsError(
         `oauth2.${key}`,
-        `unknown per-request option "oauth2.${key}" (known: skip, scope, resource)`,
+        `unknown per-request option "oauth2.${key}"${didYouMean(key, PUBLIC_REQUEST_KEYS, 'oauth2.')} (known: skip, scope, resource)`,
       );
     }
   }
@@ -124,7 +127,8 @@ export function handleSelector(
   }
   for (const key of Object.keys(options)) {
     if (key !== 'scope' && key !== 'resource' && !extra.includes(key)) {
-      throw requestOptionsError(`${method}.${key}`, `unknown option "${key}" of ${method}()`);
+      const known = ['scope', 'resource', ...extra];
+      throw requestOptionsError(`${method}.${key}`, `unknown option "${key}" of ${method}()${didYouMean(key, known)}`);
     }
   }
   const { scope, resource } = options as TokenSelector;

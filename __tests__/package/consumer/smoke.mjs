@@ -3,7 +3,9 @@
 import dc from 'node:diagnostics_channel';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import { attachOAuth2, CHANNEL_NAMES, TOKEN_TRACE_CHANNEL } from 'axios-oauth2-bearer';
+import { attachOAuth2 } from 'axios-oauth2-bearer';
+import { CHANNEL_NAMES, diagnosticsChannels, TOKEN_TRACE_CHANNEL } from 'axios-oauth2-bearer/diagnostics';
+import { revokeOnClose } from 'axios-oauth2-bearer/revocation';
 import { startAuthServer } from 'axios-oauth2-bearer/testing';
 
 const seen = [];
@@ -22,7 +24,7 @@ try {
     tokenUrl: server.tokenUrl,
     clientId: 'matrix',
     clientSecret: 'matrix-secret',
-    revocationUrl: server.revocationUrl,
+    extensions: [diagnosticsChannels(), revokeOnClose({ url: server.revocationUrl })],
   });
   await Promise.all(Array.from({ length: 20 }, () => api.get('/users')));
   assert.equal(server.counters.tokenCalls, 1);

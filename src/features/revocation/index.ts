@@ -1,0 +1,1 @@
+export { revokeOnClose, type RevokeOnCloseOptions } from './revoke-on-close';
