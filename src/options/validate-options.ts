@@ -8,7 +8,7 @@ import { isTokenRejected } from '../policy/token-rejection';
 import { isEndpointSource, type EndpointResolver, type EndpointSource } from '../contracts/endpoint';
 import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
-import { originOf, isLoopbackHost } from '../util/url';
+import { originOf, isSecureEnough } from '../util/url';
 import { describe } from './describe';
 import { didYouMean } from './suggest';
 import { resolveCustomGrant } from './custom-grant';
@@ -191,11 +191,7 @@ function resolveTokenTypes(value: unknown, constraint: SenderConstraint | undefi
   );
 }
 
-/** Whether `url` may carry credentials or a bearer: https, or http on a loopback host, or any http with the opt-in. */
-export function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname));
-}
+export { isSecureEnough };
 
 const HTTP_RULE = 'http is allowed only on loopback hosts, or everywhere with allowInsecureHttp: true';
 
