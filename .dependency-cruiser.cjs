@@ -16,8 +16,6 @@
  * the lead raises them to `error` once the work moving those files is merged.
  */
 
-/** Folders of features before they moved under src/features/ (gone once moved). */
-const LEGACY_FEATURES = '^src/(dpop|client-auth|discovery|disposal|observability)/';
 /** The core stages' internals: what a feature must reach through a contract instead. */
 const CORE_INTERNALS = '^src/(token|interceptors|attach|options|redis|testing)/';
 /** Everything above the lower layers. */
@@ -33,18 +31,9 @@ module.exports = {
       comment:
         'A cycle makes the load order decide what is undefined at import time, and ties two modules so ' +
         'neither can move or load alone (a feature in a cycle with the core is always bundled).',
-      from: { path: '^src/', pathNot: LEGACY_FEATURES },
+      from: { path: '^src/' },
       // Runtime cycles: a cycle through a type-only import loads nothing (the layer rules still see it).
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
-    },
-    {
-      name: 'no-circular-legacy-features',
-      severity: 'warn',
-      comment:
-        'Cycles through the feature folders not moved yet: src/dpop/token-endpoint.ts <-> ' +
-        'src/token/endpoint-exchange.ts (wt-dpop removes it). Drop this rule once src/dpop is gone.',
-      from: { path: LEGACY_FEATURES },
-      to: { circular: true },
     },
     {
       name: 'features-only-from-the-composition-root',
@@ -54,16 +43,6 @@ module.exports = {
         'the composition root (src/attach/, src/index.ts) and other feature files may name a feature module.',
       from: { path: '^src/', pathNot: '^src/(features/|attach/|index\\.ts$|testing/)' },
       to: { path: '^src/features/' },
-    },
-    {
-      name: 'legacy-features-only-from-the-composition-root',
-      severity: 'warn',
-      comment:
-        'The same for the feature folders not moved yet (src/dpop, src/client-auth, src/discovery, ' +
-        'src/disposal, src/observability), imported today by src/options, src/token, src/interceptors. ' +
-        'wt-dpop, wt-clientauth and wt-extensions move them; drop this rule once they are gone.',
-      from: { path: '^src/', pathNot: `^src/(attach/|index\\.ts$|testing/)|${LEGACY_FEATURES}` },
-      to: { path: LEGACY_FEATURES },
     },
     {
       name: 'features-reach-the-core-through-contracts',
@@ -118,7 +97,7 @@ module.exports = {
         'contract would load the core stages).',
       from: { path: '^src/contracts/' },
       to: {
-        path: `^src/(token|interceptors|attach|options|features|redis|testing)/|${LEGACY_FEATURES}`,
+        path: '^src/(token|interceptors|attach|options|features|redis|testing)/',
         dependencyTypesNot: ['type-only'],
       },
     },
@@ -133,7 +112,7 @@ module.exports = {
         path: LOWER,
         pathNot: '^src/(policy/rejection-breaker|store/safe-store|security/secrets)\\.ts$',
       },
-      to: { path: `${UPPER}|${LEGACY_FEATURES}` },
+      to: { path: UPPER },
     },
     {
       name: 'lower-layers-stay-lower-remaining',
@@ -145,7 +124,7 @@ module.exports = {
         'src/token/token-request.ts, ResolvedOptions). They wait for the events contract (wt-extensions) and ' +
         'the client-auth contract (wt-clientauth); then fold this rule into the one above.',
       from: { path: '^src/(policy/rejection-breaker|store/safe-store|security/secrets)\\.ts$' },
-      to: { path: `${UPPER}|${LEGACY_FEATURES}` },
+      to: { path: UPPER },
     },
     {
       name: 'token-below-the-request-side',
