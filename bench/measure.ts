@@ -20,7 +20,7 @@ async function timeConcurrent(run: Runner, count: number, concurrency: number): 
   return process.hrtime.bigint() - start;
 }
 
-function quantile(values: number[], q: number): number {
+export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (sorted.length - 1) * q;
   const low = Math.floor(at);
@@ -41,6 +41,8 @@ export interface Comparison {
   slowerPct: Record<string, number>;
   /** The same ratios' interquartile range, in %: the noise the median sits in. */
   slowerIqr: Record<string, [number, number]>;
+  /** Each round's time of the variant / time of the floor in that round, in round order: for paired differences. */
+  ratios: Record<string, number[]>;
   /** Median over rounds of this process's CPU time (user + system) per request relative to the floor's, − 1, in %. */
   cpuPct: Record<string, number>;
 }
@@ -81,10 +83,21 @@ export async function compare(
   }
   return {
     ops: Object.fromEntries(names.map((n) => [n, median(samples[n])])),
+    ratios,
     slowerPct: Object.fromEntries(names.map((n) => [n, (median(ratios[n]) - 1) * 100])),
     cpuPct: Object.fromEntries(names.map((n) => [n, (median(cpuRatios[n]) - 1) * 100])),
     slowerIqr: Object.fromEntries(
       names.map((n) => [n, [(quantile(ratios[n], 0.25) - 1) * 100, (quantile(ratios[n], 0.75) - 1) * 100]]),
     ),
   };
+}
+
+/**
+ * `a` against `b`, both relative to the floor of the same rounds: the median over rounds of
+ * (a/floor − b/floor), in percentage points of the floor's time, with its interquartile range. Paired
+ * by round, so a slow stretch of the machine hits both sides of each difference alike.
+ */
+export function pairedDifference(c: Comparison, a: string, b: string): { points: number; iqr: [number, number] } {
+  const diffs = c.ratios[a].map((ratio, round) => (ratio - c.ratios[b][round]) * 100);
+  return { points: median(diffs), iqr: [quantile(diffs, 0.25), quantile(diffs, 0.75)] };
 }

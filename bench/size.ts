@@ -100,3 +100,60 @@ export function bundleSize(module: string, only?: string[]): BundleSize {
     lazyGzipped: gz(lazy),
   };
 }
+
+/** One bundle holding everything `module` (or its exports `only`) can load, dynamic imports included. */
+export interface WholeBundle {
+  /** The bundle's text (one file: without code splitting, esbuild inlines what a dynamic `import()` loads). */
+  text: string;
+  /** Minified bytes. */
+  minified: number;
+  /** Gzipped bytes (level 9). */
+  gzipped: number;
+  /** Every source file in the bundle (relative to the repository, e.g. `src/token/token-cache.ts`), with its minified bytes in it. */
+  inputs: Record<string, number>;
+}
+
+/**
+ * Bundles `module` (a path relative to the repository), or only its named exports `only`, into one
+ * file with everything it can load, lazy chunks included: what a bundler ships for that import, and
+ * the figure the size target is about. Minified unless `minify` is false.
+ */
+export function wholeBundle(module: string, only?: string[], minify = true): WholeBundle {
+  const target = `./${module.replace(/\.ts$/, '')}`;
+  const result = buildSync({
+    stdin: {
+      contents: only ? `export { ${only.join(', ')} } from '${target}';` : `export * from '${target}';`,
+      resolveDir: ROOT,
+      sourcefile: 'entry.ts',
+      loader: 'ts',
+    },
+    bundle: true,
+    minify,
+    format: 'esm',
+    platform: 'node',
+    external: ['axios'],
+    outfile: path.join(ROOT, 'bundle-not-written.js'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const [file] = result.outputFiles;
+  const [output] = Object.values(result.metafile.outputs);
+  return {
+    text: file.text,
+    minified: file.contents.length,
+    gzipped: gzipSync(file.contents, { level: 9 }).length,
+    inputs: Object.fromEntries(Object.entries(output.inputs).map(([name, input]) => [name, input.bytesInOutput])),
+  };
+}
+
+/** Minified bytes per source folder (`src/token`, `src/options`…), largest first: what each part costs. */
+export function bytesByFolder(inputs: Record<string, number>): [folder: string, bytes: number][] {
+  const folders = new Map<string, number>();
+  for (const [name, bytes] of Object.entries(inputs)) {
+    if (bytes === 0) continue;
+    const folder = path.posix.dirname(name.split(path.sep).join('/'));
+    folders.set(folder, (folders.get(folder) ?? 0) + bytes);
+  }
+  return [...folders].sort((a, b) => b[1] - a[1]);
+}

@@ -41,8 +41,8 @@ export type {
 export type { CloseOptions } from './attach/close';
 export type { EndpointSource, ResolvedEndpoint } from './contracts/endpoint';
 export type { Extension } from './contracts/extension';
-export type { OAuth2RequestOptions } from './interceptors/request-options';
-export type { RequestTransport } from './interceptors/transport';
+export type { OAuth2RequestOptions } from './http/request-options';
+export type { RequestTransport } from './http/transport';
 export type { TokenStore, StoredToken, StoredLockout, StoredFailure } from './store/token-store';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './store/memory';
 export {

@@ -8,7 +8,7 @@ import { createRequestInterceptors } from '../interceptors/request-interceptor';
 import { endpointDiscovery } from '../interceptors/discovered-endpoint';
 import { registerFastPath } from '../interceptors/fast-path';
 import { createResponseInterceptor } from '../interceptors/response-interceptor';
-import { Lifecycle } from './lifecycle';
+import { Lifecycle } from '../util/lifecycle';
 import { createResolvedRejectionHandler } from '../interceptors/resolved-rejection';
 import { SafeStore } from '../store/safe-store';
 import type { StoredToken } from '../store/token-store';

@@ -4,7 +4,7 @@ import type { Secrets } from '../security/secrets';
 import { startDeadline } from './deadline';
 import { discardBody, readLimited, TOO_LARGE } from './read-limited';
 import type { ServerTransport } from './server-transport';
-import '../interceptors/request-options';
+import './request-options';
 
 export { TOO_LARGE } from './read-limited';
 

@@ -1,6 +1,12 @@
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
-import type { RequestTransport } from '../interceptors/transport';
-import { MAX_TIMER_MS, type ResolvedOptions } from '../options/validate-options';
+import type { RequestTransport } from './transport';
+import { MAX_TIMER_MS } from '../util/timers';
+
+/** The options a server transport reads (the attachment's `tokenHttpClient` and `tokenRequestTimeoutMs`). */
+export interface ServerTransportOptions {
+  tokenHttpClient?: AxiosInstance;
+  tokenRequestTimeoutMs?: number;
+}
 
 /** Time-out of a token request when neither the option nor the attached instance sets one. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
@@ -28,7 +34,7 @@ function attemptTimeout(instanceTimeout: number | undefined): number {
  */
 export function serverTransport(
   instance: AxiosInstance,
-  options: Pick<ResolvedOptions, 'tokenHttpClient' | 'tokenRequestTimeoutMs'>,
+  options: ServerTransportOptions,
   transport?: RequestTransport,
 ): ServerTransport {
   const defaults = instance.defaults;

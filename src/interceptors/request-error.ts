@@ -1,5 +1,5 @@
 import { hide, OAuth2Error, type ErrorResponse } from '../errors';
-import { noAnswer } from '../token/http-answer';
+import { noAnswer } from '../security/http-answer';
 import { safeValue, showAs } from '../security/safe-view';
 
 /**

@@ -8,7 +8,7 @@ import { isTokenRejected } from '../policy/token-rejection';
 import { isEndpointSource, type EndpointResolver, type EndpointSource } from '../contracts/endpoint';
 import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
-import { originOf, isLoopbackHost } from '../util/url';
+import { originOf, isSecureEnough } from '../util/url';
 import { describe } from './describe';
 import { didYouMean } from './suggest';
 import { resolveCustomGrant } from './custom-grant';
@@ -139,8 +139,9 @@ function optional<T>(option: string, value: unknown, check: (v: unknown) => v is
 const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isPositive = (v: unknown): v is number => isNonNegative(v) && v > 0;
 const isInteger = (v: unknown): v is number => isNonNegative(v) && Number.isInteger(v);
-/** Longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
+// The lower layers (src/http) need it too, and may not import src/options.
+import { MAX_TIMER_MS } from '../util/timers';
+export { MAX_TIMER_MS };
 const isTimerDelay = (v: unknown): v is number => isNonNegative(v) && v > 0 && v <= MAX_TIMER_MS;
 const isPositiveInteger = (v: unknown): v is number => isInteger(v) && v > 0;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked for callability only
@@ -190,11 +191,7 @@ function resolveTokenTypes(value: unknown, constraint: SenderConstraint | undefi
   );
 }
 
-/** Whether `url` may carry credentials or a bearer: https, or http on a loopback host, or any http with the opt-in. */
-export function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname));
-}
+export { isSecureEnough };
 
 const HTTP_RULE = 'http is allowed only on loopback hosts, or everywhere with allowInsecureHttp: true';
 

@@ -1,5 +1,5 @@
 import { TokenRejectedError, type ErrorResponse } from '../errors';
-import { answerOf } from '../token/http-answer';
+import { answerOf } from '../security/http-answer';
 import { emit } from '../options/hooks';
 import { Cooldown } from './cooldown';
 import type { StoredToken } from '../store/token-store';

@@ -1,5 +1,5 @@
 import { OAuth2OptionsError } from '../errors';
-import { describe } from '../options/describe';
+import { describe } from '../util/describe';
 import type { RedisClientLike, RedisSubscriberLike } from './client';
 import type { RedisEncryptionKey } from './encryption';
 import { DEFAULT_PREFIX } from './keys';

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { hasMediaType, parseForm, readBody, sendJson } from './http-utils';
-import { checkCredentials } from './mangopay-token';
-import { TOKEN_PATH } from './router';
+import { checkCredentials, TOKEN_PATH } from './mangopay-token';
 
 /** Path of the token revocation endpoint (RFC 7009), beside the token endpoint. */
 export const REVOKE_PATH = '/v2.01/oauth/revoke';

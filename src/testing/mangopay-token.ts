@@ -25,6 +25,9 @@ function checkTokenProof(
   return false;
 }
 
+/** Path of the Mangopay token endpoint. */
+export const TOKEN_PATH = '/v2.01/oauth/token';
+
 /** Exact description Mangopay sends with a lockout. */
 export const LOCKOUT_DESCRIPTION =
   'This account has been temporarily locked for security reasons. Please try again later.';

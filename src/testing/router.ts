@@ -2,14 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { sendJson } from './http-utils';
 import { handleMangopayApi, mangopayError } from './mangopay-api';
-import { handleMangopayToken } from './mangopay-token';
+import { handleMangopayToken, TOKEN_PATH } from './mangopay-token';
 import { handleMangopayRevoke, REVOKE_PATH } from './mangopay-revoke';
 import { handleMusementApi } from './musement-api';
 import { handleMusementLogin } from './musement-login';
 import { handleMetadata, MTLS_TOKEN_PATH } from './discovery-document';
 
-/** Path of the Mangopay token endpoint. */
-export const TOKEN_PATH = '/v2.01/oauth/token';
 /** Prefixes of the Mangopay API routes; the client id follows. */
 export const API_PREFIXES = ['/v2.01/', '/V3.0/'] as const;
 /** Prefix of the Musement-like routes. */

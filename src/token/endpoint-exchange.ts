@@ -13,7 +13,7 @@ import { clientCredentials } from './client-credentials';
 import type { ClientCredentials } from '../contracts/client-auth';
 import { parseTokenResponse, type TokenFailure } from './token-response';
 import type { StoredToken } from '../store/token-store';
-import type { RequestTransport } from '../interceptors/transport';
+import type { RequestTransport } from '../http/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { EndpointResolver } from '../contracts/endpoint';
 import type { ConstraintSession } from '../contracts/sender-constraint';

@@ -10,12 +10,12 @@ import {
 import { emit } from '../options/hooks';
 import { requestSecrets, type Secrets } from '../security/secrets';
 import type { StoredToken } from '../store/token-store';
-import type { Lifecycle } from '../attach/lifecycle';
+import type { Lifecycle } from '../util/lifecycle';
 import { isRedirect, type EndpointExchange, type ExchangeResult } from './endpoint-exchange';
 import { mainGrant, type GrantParams } from './token-request';
 import { attemptExtras } from './attempt-extras';
 import type { TokenFailure } from './token-response';
-import type { RequestTransport } from '../interceptors/transport';
+import type { RequestTransport } from '../http/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 
 /**

@@ -1,7 +1,7 @@
 import { raceSignal, sleep, type SignalLike } from '../util/abort';
 import { AccountLockedError, TokenEndpointError } from '../errors';
 import { emit } from '../options/hooks';
-import { Lifecycle } from '../attach/lifecycle';
+import { Lifecycle } from '../util/lifecycle';
 import { Cooldown } from '../policy/cooldown';
 import { RejectionBreaker } from '../policy/rejection-breaker';
 import type { SafeStore } from '../store/safe-store';
@@ -10,7 +10,7 @@ import { sharedEnd, sharedIdentity } from '../store/shared-end';
 import type { StoredFailure, StoredToken } from '../store/token-store';
 import { freshness, freshnessIn, tokenWindows, type Freshness, type TokenWindows } from './windows';
 import { failureAnswer, type GrantRunner } from './grant-runner';
-import type { RequestTransport } from '../interceptors/transport';
+import type { RequestTransport } from '../http/transport';
 import type { ResolvedOptions } from '../options/validate-options';
 import { SharedRenewal } from '../store/shared-renewal';
 import { traceTokenFetch } from '../events/attachment-events';

@@ -1,7 +1,7 @@
 import { InvalidTokenResponseError } from '../errors';
 import type { StoredToken } from '../store/token-store';
 import { scrub, scrubDeep } from '../security/redact';
-import { describe } from '../options/describe';
+import { describe } from '../util/describe';
 import { jwtExpiresAt } from './jwt-expiry';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS } from '../options/validate-options';
 

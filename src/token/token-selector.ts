@@ -1,6 +1,6 @@
-import type { OAuth2RequestOptions } from '../interceptors/request-options';
+import type { OAuth2RequestOptions } from '../http/request-options';
 import { OAuth2RequestOptionsError } from '../errors';
-import { describe } from '../options/describe';
+import { describe } from '../util/describe';
 import { didYouMean } from '../options/suggest';
 
 /**

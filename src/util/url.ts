@@ -50,3 +50,9 @@ export function pathOnly(url: string | undefined): string {
   const origin = AXIOS_ABSOLUTE_URL.exec(raw) ? /^([a-z][a-z\d+\-.]*:)?\/\/[^/]*/i.exec(raw) : null;
   return origin ? raw.slice(origin[0].length) || '/' : raw;
 }
+
+/** Whether `url` may carry credentials or a bearer: https, or http on a loopback host, or any http with the opt-in. */
+export function isSecureEnough(url: URL, allowInsecureHttp: boolean): boolean {
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname));
+}

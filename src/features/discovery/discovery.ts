@@ -43,8 +43,7 @@ export class Discovery implements EndpointResolver {
   resolve(context: EndpointRequestContext): Promise<EndpointResolution> {
     if (this.endpoint !== undefined) return Promise.resolve({ ok: true, endpoint: this.endpoint });
     const failure = this.failure;
-    if (failure && failure.retryAt > this.attachment.clock())
-      return Promise.resolve({ ok: false, error: failure });
+    if (failure && failure.retryAt > this.attachment.clock()) return Promise.resolve({ ok: false, error: failure });
     this.inflight ??= this.discover(context).finally(() => {
       this.inflight = undefined;
     });

@@ -1,7 +1,6 @@
 import type { DiscoveryFailureReason } from './discovery-error';
-import { isSecureEnough } from '../../options/validate-options';
 import type { EndpointAttachContext, ResolvedEndpoint } from '../../contracts/endpoint';
-import { originOf } from '../../util/url';
+import { isSecureEnough, originOf } from '../../util/url';
 
 /** The endpoints chosen from a metadata document, or why none could be. */
 export type EndpointChoice =

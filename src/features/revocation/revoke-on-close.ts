@@ -1,6 +1,6 @@
 import { OAuth2OptionsError } from '../../errors';
-import { describe } from '../../options/describe';
-import { isSecureEnough } from '../../options/validate-options';
+import { describe } from '../../util/describe';
+import { isSecureEnough } from '../../util/url';
 import type { CloseContext, Extension, ExtensionAttachContext } from '../../contracts/extension';
 import { revokeToken } from './revoke-token';
 
