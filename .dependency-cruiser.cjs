@@ -3,7 +3,7 @@
  *
  * The layers, lowest first (a layer imports only its own and lower ones):
  *   lower:      src/errors.ts, src/util, src/security, src/http (the one path to the server),
- *               src/store, src/policy (pure decisions)
+ *               src/store, src/policy (pure decisions), src/events/hooks.ts (the hooks' events and names)
  *   contracts:  src/contracts (the narrow shapes features plug into)
  *   core:       src/token (cache, grant, exchange), src/interceptors (request and response sides),
  *               src/options (validation, presets, hooks)
@@ -12,15 +12,14 @@
  *               each behind its own subpath export, seen by the core only through src/contracts.
  *   subpaths:   src/redis, src/testing (their own entries, on top of the library)
  *
- * Rules at `warn` are the ones today's main still breaks, each with the files that break it named:
- * the lead raises them to `error` once the work moving those files is merged.
+ * Every rule is an error: a new import that breaks the layering fails `npm run lint`.
  */
 
 /** The core stages' internals: what a feature must reach through a contract instead. */
 const CORE_INTERNALS = '^src/(token|interceptors|attach|options|redis|testing)/';
 /** Everything above the lower layers. */
 const UPPER = '^src/(token|interceptors|attach|options|contracts|features|redis|testing)/|^src/index\\.ts$';
-const LOWER = '^src/(util|security|http|store|policy)/|^src/errors\\.ts$';
+const LOWER = '^src/(util|security|http|store|policy)/|^src/errors\\.ts$|^src/events/hooks\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -50,13 +49,13 @@ module.exports = {
       comment:
         'A feature may use src/contracts, src/errors.ts, src/util, src/security (scrubbing), src/http (the one ' +
         'path to the server), src/policy, the token types of src/store/token-store.ts and the public option ' +
-        "types (type-only, src/options/options.ts and hooks.ts); not the stages' code (token cache, " +
+        "types (type-only, src/options/options.ts); not the stages' code (token cache, " +
         "interceptors, options validation, attach): they are the core's to change, and a feature importing " +
-        'them drags them into its subpath bundle. Known exception in the next rule.',
-      from: { path: '^src/features/', pathNot: '^src/features/diagnostics/channels\\.ts$' },
+        'them drags them into its subpath bundle.',
+      from: { path: '^src/features/' },
       to: {
         path: `${CORE_INTERNALS}|^src/store/(?!token-store\\.ts$)`,
-        pathNot: '^src/options/(options|hooks)\\.ts$',
+        pathNot: '^src/options/options\\.ts$',
       },
     },
     {
@@ -64,20 +63,7 @@ module.exports = {
       severity: 'error',
       comment: 'The public option types, but as types only: their files hold no code a feature may run.',
       from: { path: '^src/features/' },
-      to: { path: '^src/options/(options|hooks)\\.ts$', dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'features-reach-the-core-through-contracts-remaining',
-      severity: 'warn',
-      comment:
-        'Known: src/features/diagnostics/channels.ts imports HOOK_NAMES (code) from src/options/option-keys.ts, ' +
-        'which brings the option-key registry into the diagnostics subpath. Give the extension the hook names ' +
-        'through src/contracts/extension.ts (or move the list below), then fold this rule into the first one.',
-      from: { path: '^src/features/diagnostics/channels\\.ts$' },
-      to: {
-        path: `${CORE_INTERNALS}|^src/store/(?!token-store\\.ts$)`,
-        pathNot: '^src/options/(options|hooks)\\.ts$',
-      },
+      to: { path: '^src/options/options\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'features-independent',
@@ -107,23 +93,8 @@ module.exports = {
       comment:
         'src/util, src/security, src/http, src/store, src/policy and src/errors.ts are the ground every stage ' +
         'and feature stands on: importing a stage or a feature from them makes cycles and drags the core ' +
-        'into every feature. Files still breaking it are in the next rule.',
-      from: {
-        path: LOWER,
-        pathNot: '^src/(policy/rejection-breaker|store/safe-store|security/secrets)\\.ts$',
-      },
-      to: { path: UPPER },
-    },
-    {
-      name: 'lower-layers-stay-lower-remaining',
-      severity: 'warn',
-      comment:
-        'Known: src/policy/rejection-breaker.ts (emit from src/options/hooks.ts, the ResolvedOptions ' +
-        'type), src/store/safe-store.ts (emit from ' +
-        'src/options/hooks.ts), src/security/secrets.ts (basicAuthorization and formEncode from ' +
-        'src/token/token-request.ts, ResolvedOptions). They wait for the events contract (wt-extensions) and ' +
-        'the client-auth contract (wt-clientauth); then fold this rule into the one above.',
-      from: { path: '^src/(policy/rejection-breaker|store/safe-store|security/secrets)\\.ts$' },
+        'into every feature.',
+      from: { path: LOWER },
       to: { path: UPPER },
     },
     {
@@ -132,17 +103,7 @@ module.exports = {
       comment:
         'The token stage (cache, grant, exchange) serves the interceptors and is wired by attach: it never ' +
         'imports them (the cycle interceptors -> token -> interceptors; a token cache usable without axios).',
-      from: { path: '^src/token/', pathNot: '^src/token/token-entries\\.ts$' },
-      to: { path: '^src/(interceptors|attach)/|^src/index\\.ts$' },
-    },
-    {
-      name: 'token-below-the-request-side-remaining',
-      severity: 'warn',
-      comment:
-        'Known: src/token/token-entries.ts (injectedSource of src/interceptors/injected-marker.ts, the marker ' +
-        'the request side puts on a config). Move the marker to a file both sides share, then fold this ' +
-        'rule into the one above.',
-      from: { path: '^src/token/token-entries\\.ts$' },
+      from: { path: '^src/token/' },
       to: { path: '^src/(interceptors|attach)/|^src/index\\.ts$' },
     },
     {

@@ -1,4 +1,5 @@
-import { basicAuthorization, formEncode } from '../src/token/token-request';
+import { basicAuthorization } from '../src/token/token-request';
+import { formEncode } from '../src/util/form-encode';
 import { createCore, headerOf } from './helpers/harness';
 
 const RFC_ID = '1PpG/Q 1';

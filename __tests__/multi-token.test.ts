@@ -1,7 +1,7 @@
 import type { AxiosRequestConfig } from 'axios';
 import { TokenEntries } from '../src/token/token-entries';
 import * as selector from '../src/token/token-selector';
-import * as injectedMarkerModule from '../src/interceptors/injected-marker';
+import * as injectedMarkerModule from '../src/http/injected-marker';
 import {
   AccountLockedError,
   DetachedError,

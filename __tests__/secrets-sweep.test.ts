@@ -42,7 +42,8 @@ import {
   tokenForms,
   USERNAME,
 } from './helpers/secrets';
-import { basicAuthorization, formEncode } from '../src/token/token-request';
+import { basicAuthorization } from '../src/token/token-request';
+import { formEncode } from '../src/util/form-encode';
 import { clientAgent, makeMtlsPki, type ClientCertificate, type MtlsPki } from './helpers/mtls-pki';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { diagnosticsChannels, hookChannelName } from '../src/features/diagnostics';

@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import axios, { AxiosError, AxiosHeaders, type AxiosRequestConfig } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { attachOAuth2, InvalidTokenResponseError, OAuth2Error, TokenEndpointError, type OAuth2Options } from '../src';
-import { basicAuthorization, formEncode } from '../src/token/token-request';
+import { basicAuthorization } from '../src/token/token-request';
+import { formEncode } from '../src/util/form-encode';
 import { tokenBody, createCore, mockApi, type ApiCall } from './helpers/harness';
 
 const TOKEN_URL = 'https://auth.example.com/oauth/token';

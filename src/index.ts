@@ -37,7 +37,7 @@ export type {
   TokenFailureEvent,
   RequestSkippedEvent,
   RevocationFailedEvent,
-} from './options/hooks';
+} from './events/hooks';
 export type { CloseOptions } from './attach/close';
 export type { EndpointSource, ResolvedEndpoint } from './contracts/endpoint';
 export type { Extension } from './contracts/extension';

@@ -3,13 +3,14 @@
  * a caller may log an error or a hook payload through.
  */
 import type { ServerResponse } from 'node:http';
-import { HOOK_NAMES } from '../../src/options/option-keys';
+import { HOOK_NAMES } from '../../src/events/hooks';
 import { inspect } from 'node:util';
 import dc from 'node:diagnostics_channel';
 import { CHANNEL_NAMES, TOKEN_TRACE_CHANNEL } from '../../src/features/diagnostics';
 import { TRACE_EVENTS } from '../../src/features/diagnostics/channels';
 import { type OAuth2Hooks } from '../../src';
-import { basicAuthorization, formEncode } from '../../src/token/token-request';
+import { basicAuthorization } from '../../src/token/token-request';
+import { formEncode } from '../../src/util/form-encode';
 import { sendJson, type TokenRequest } from './loopback';
 
 export const CLIENT_ID = 'client+id/9';

@@ -2,7 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { AttachedExtension, CloseContext } from '../contracts/extension';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { StoredToken } from '../store/token-store';
-import { emit } from '../options/hooks';
+import { emit } from '../events/hooks';
 import { authenticatedPost } from '../token/authenticated-post';
 import { serverTransport } from '../http/server-transport';
 

@@ -1,4 +1,4 @@
-import type { OAuth2Hooks } from '../options/hooks';
+import type { OAuth2Hooks } from '../events/hooks';
 import type { ServerAnswer } from '../http/send';
 import type { Secrets } from '../security/secrets';
 import type { StoredToken } from '../store/token-store';

@@ -1,5 +1,4 @@
-import { emit, type OAuth2Hooks } from '../options/hooks';
-import { HOOK_NAMES } from '../options/option-keys';
+import { emit, HOOK_NAMES, type OAuth2Hooks } from './hooks';
 import type { AttachedExtension, AttachmentEvent, AttachmentEventName, Probe } from '../contracts/extension';
 
 /**

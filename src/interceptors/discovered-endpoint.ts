@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { EndpointResolver } from '../contracts/endpoint';
 import type { ResolvedOptions } from '../options/validate-options';
 import { serverTransport } from '../http/server-transport';
-import type { RequestTransport } from './transport';
+import type { RequestTransport } from '../http/transport';
 
 /**
  * With an endpoint source (`tokenUrl: discover(issuer)`): the token endpoints it found, once it

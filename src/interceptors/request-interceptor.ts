@@ -1,7 +1,7 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import { cancelSignals, raceSignal } from '../util/abort';
 import { forRequest } from './request-error';
-import { injectedMarker, markInjected, type InjectedMarker } from './injected-marker';
+import { injectedMarker, markInjected, type InjectedMarker } from '../http/injected-marker';
 import type { StoredToken } from '../store/token-store';
 import { tokenEndpointsTest } from './token-endpoint-request';
 import type { EndpointDiscovery } from './discovered-endpoint';
@@ -11,11 +11,11 @@ import { requestSelector } from '../token/token-selector';
 import type { OAuth2RequestOptionsError } from '../errors';
 import { originOf, originSource, pathOnly } from '../util/url';
 import { hasHeader } from '../util/headers';
-import { emit } from '../options/hooks';
+import { emit } from '../events/hooks';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { FastPathRoute } from './fast-path';
 import { cacheProbes } from '../events/attachment-events';
-import './request-options';
+import '../http/request-options';
 import { tokenScheme } from '../token/token-scheme';
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */

@@ -1,7 +1,7 @@
 import { AxiosError, type AxiosResponse } from 'axios';
 import { ReplayNotPossibleError } from '../errors';
 import type { TokenEntries } from '../token/token-entries';
-import './request-options';
+import '../http/request-options';
 
 /** The same 401, as the error the response interceptor's rejected side would have received. */
 export function responseAsError(response: AxiosResponse): AxiosError {

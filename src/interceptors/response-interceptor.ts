@@ -8,23 +8,23 @@ import axios, {
 } from 'axios';
 import { cancelSignals } from '../util/abort';
 import { OAuth2Error, ReplayNotPossibleError } from '../errors';
-import { answerOf } from '../token/http-answer';
+import { answerOf } from '../security/http-answer';
 import { apiRequestSecrets, type Secrets } from '../security/secrets';
 import { forRequest } from './request-error';
-import { emit } from '../options/hooks';
+import { emit } from '../events/hooks';
 import { redactAxiosError } from '../security/redact-axios-error';
 import { copyResponseInterceptorsBefore } from './replay-client';
 import { isReplayableBody } from './replayable';
 import { responseAsError } from './resolved-rejection';
 import { releaseBody } from './release-body';
-import { injectedAuthorization, injectedMarker, markInjected } from './injected-marker';
+import { injectedAuthorization, injectedMarker, markInjected } from '../http/injected-marker';
 import type { TokenEntries } from '../token/token-entries';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
 import { pathOnly } from '../util/url';
 import { tokenScheme } from '../token/token-scheme';
 import type { ConstraintSession } from '../contracts/sender-constraint';
-import './request-options';
+import '../http/request-options';
 
 const keepBody = (data: unknown) => data;
 

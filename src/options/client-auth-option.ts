@@ -2,7 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { isClientAuth, type ClientAuth, type TokenRequestFormat } from '../contracts/client-auth';
 import { OAuth2OptionsError } from '../errors';
 import { clientSecretAuth, type ClientSecretMethod } from '../token/client-secret';
-import { describe } from './describe';
+import { describe } from '../util/describe';
 
 /** What the `clientAuthentication` option is checked against. */
 export interface ClientAuthContext {

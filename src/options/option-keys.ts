@@ -1,5 +1,4 @@
 import { OAuth2OptionsError } from '../errors';
-import type { OAuth2Hooks } from './hooks';
 import type { ApiOrigin, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
 import type { MangopayPresetOptions, MusementPresetOptions, Preset } from './presets';
 import { didYouMean } from './suggest';
@@ -117,21 +116,6 @@ export const GRANT_KEYS = {
   password: keysOf<Extract<GrantOptions, { type: 'password' }>>({ type: true, username: true, password: true }),
   custom: keysOf<Extract<GrantOptions, { type: 'custom' }>>({ type: true, grantType: true, parameters: true }),
 } satisfies { readonly [T in GrantOptions['type']]: readonly string[] };
-
-/** Every hook name of {@link OAuth2Hooks}; any other key of `hooks` is an unknown hook. */
-export const HOOK_NAMES = keysOf<OAuth2Hooks>({
-  onTokenAcquired: true,
-  onTokenRenewed: true,
-  onRequestReplayed: true,
-  onLockoutOpened: true,
-  onLockoutClosed: true,
-  onRejectionStormOpened: true,
-  onRejectionStormClosed: true,
-  onTokenEndpointFailure: true,
-  onStoreError: true,
-  onRequestSkipped: true,
-  onRevocationFailed: true,
-});
 
 /**
  * Throws `OAuth2OptionsError` naming the first key of `value` (the option `option`) not in `known`: a

@@ -1,6 +1,6 @@
 import type { AxiosError } from 'axios';
 import type { AxiosLike } from '../attach/axios-like';
-import type { OAuth2Hooks } from './hooks';
+import type { OAuth2Hooks } from '../events/hooks';
 import type { TokenStore } from '../store/token-store';
 import type { ClientAuth } from '../contracts/client-auth';
 import type { SenderConstraint } from '../contracts/sender-constraint';

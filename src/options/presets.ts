@@ -1,6 +1,6 @@
 import { OAuth2OptionsError } from '../errors';
 import type { OAuth2Options } from './options';
-import { describe } from './describe';
+import { describe } from '../util/describe';
 import { checkPresetKeys, MANGOPAY_KEYS, MUSEMENT_KEYS } from './option-keys';
 
 /** Options for `attachOAuth2`, plus what `axios.create` needs for the API. */

@@ -1,6 +1,6 @@
 import { OAuth2OptionsError } from '../errors';
 import type { BoundSenderConstraint, ConstraintAttachment, SenderConstraint } from '../contracts/sender-constraint';
-import { describe } from './describe';
+import { describe } from '../util/describe';
 
 /** Whether `value` has the shape of a {@link SenderConstraint} (what `dpop()` returns). */
 function isConstraint(value: unknown): value is SenderConstraint {

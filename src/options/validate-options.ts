@@ -1,6 +1,6 @@
 import type { AxiosError, AxiosInstance } from 'axios';
 import { OAuth2OptionsError } from '../errors';
-import type { OAuth2Hooks } from './hooks';
+import type { OAuth2Hooks } from '../events/hooks';
 import type { AttachmentEvents } from '../events/attachment-events';
 import type { Extension } from '../contracts/extension';
 import type { GrantOptions, OAuth2Options } from './options';
@@ -9,7 +9,7 @@ import { isEndpointSource, type EndpointResolver, type EndpointSource } from '..
 import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isSecureEnough } from '../util/url';
-import { describe } from './describe';
+import { describe } from '../util/describe';
 import { didYouMean } from './suggest';
 import { resolveCustomGrant } from './custom-grant';
 import { resolveClientAuth } from './client-auth-option';
@@ -22,13 +22,13 @@ import {
   API_ORIGIN_KEYS,
   checkKeys,
   GRANT_KEYS,
-  HOOK_NAMES,
   LOCKOUT_KEYS,
   OPTION_KEYS,
   PRESET_KEYS,
   REJECTION_KEYS,
   RETRY_KEYS,
 } from './option-keys';
+import { HOOK_NAMES } from '../events/hooks';
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {

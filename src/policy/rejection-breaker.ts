@@ -1,9 +1,19 @@
 import { TokenRejectedError, type ErrorResponse } from '../errors';
 import { answerOf } from '../security/http-answer';
-import { emit } from '../options/hooks';
+import { emit } from '../events/hooks';
 import { Cooldown } from './cooldown';
+import type { OAuth2Hooks } from '../events/hooks';
+
+/** What the breaker reads of the attachment's options (its slice). */
+export interface RejectionBreakerSettings {
+  readonly rejectionWindowMs: number;
+  readonly rejectionInitialCooldownMs: number;
+  readonly rejectionMaxCooldownMs: number;
+  readonly hooks: OAuth2Hooks;
+  readonly clock: () => number;
+  readonly random: () => number;
+}
 import type { StoredToken } from '../store/token-store';
-import type { ResolvedOptions } from '../options/validate-options';
 
 /** Rejections of tokens issued less than `rejectionWindowMs` before, in a row, that open the cool-down. */
 export const EARLY_REJECTIONS_TO_OPEN = 2;
@@ -29,7 +39,7 @@ export class RejectionBreaker {
   /** The API's 401 that opened the cool-down (secret-free), shown as `TokenRejectedError.response`. */
   private answer?: ErrorResponse;
 
-  constructor(private readonly options: ResolvedOptions) {
+  constructor(private readonly options: RejectionBreakerSettings) {
     this.cooldown = new Cooldown({
       initialCooldownMs: options.rejectionInitialCooldownMs,
       maxCooldownMs: options.rejectionMaxCooldownMs,

@@ -1,6 +1,4 @@
-import type { ResolvedOptions } from '../options/validate-options';
-import type { GrantParams } from '../token/token-request';
-import { formEncode } from '../token/token-request';
+import { formEncode } from '../util/form-encode';
 import { headerValue } from '../util/headers';
 import { safeCause, scrub, scrubDeep, withoutSecrets } from './redact';
 
@@ -60,19 +58,6 @@ export class Secrets {
   withoutSecrets(error: unknown): unknown {
     return withoutSecrets(error, this.list);
   }
-}
-
-/**
- * What a request to the authorization server for `grant` carries before this attempt adds anything:
- * the secrets the client-authentication method holds (a client secret and its Basic credentials, both
- * encodings), the password, the refresh token. The attempt then adds what it makes (assertions, a
- * custom grant's parameters, DPoP proofs).
- */
-export function requestSecrets(options: Pick<ResolvedOptions, 'clientAuthentication'>, grant?: GrantParams): Secrets {
-  const secrets = new Secrets().add(...options.clientAuthentication.secrets);
-  if (grant && 'password' in grant) secrets.add(grant.password);
-  if (grant && 'refresh_token' in grant) secrets.add(grant.refresh_token);
-  return secrets;
 }
 
 /** What an API request carried of the plugin's: its access token, and the DPoP proof sent with it. */

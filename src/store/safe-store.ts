@@ -1,6 +1,6 @@
 import { bounded } from './bounded';
 import { StoreTimeoutError } from '../errors';
-import { emit, type OAuth2Hooks } from '../options/hooks';
+import { emit, type OAuth2Hooks } from '../events/hooks';
 import { withoutSecrets } from '../security/redact';
 import type { StoredFailure, StoredLockout, StoredToken, TokenStore } from './token-store';
 

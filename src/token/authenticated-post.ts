@@ -4,7 +4,8 @@ import { clientCredentials } from './client-credentials';
 import { mainGrant, tokenHeaders } from './token-request';
 import { startDeadline } from '../http/deadline';
 import { raceSignal } from '../util/abort';
-import { requestSecrets, type Secrets } from '../security/secrets';
+import type { Secrets } from '../security/secrets';
+import { requestSecrets } from './request-secrets';
 import { send, type ServerAnswer } from '../http/send';
 import { serverTransport } from '../http/server-transport';
 

@@ -7,8 +7,9 @@ import {
   TokenEndpointError,
   type ErrorResponse,
 } from '../errors';
-import { emit } from '../options/hooks';
-import { requestSecrets, type Secrets } from '../security/secrets';
+import { emit } from '../events/hooks';
+import type { Secrets } from '../security/secrets';
+import { requestSecrets } from './request-secrets';
 import type { StoredToken } from '../store/token-store';
 import type { Lifecycle } from '../util/lifecycle';
 import { isRedirect, type EndpointExchange, type ExchangeResult } from './endpoint-exchange';

@@ -1,6 +1,6 @@
 import { raceSignal, sleep, type SignalLike } from '../util/abort';
 import { AccountLockedError, TokenEndpointError } from '../errors';
-import { emit } from '../options/hooks';
+import { emit } from '../events/hooks';
 import { Lifecycle } from '../util/lifecycle';
 import { Cooldown } from '../policy/cooldown';
 import { RejectionBreaker } from '../policy/rejection-breaker';

@@ -1,7 +1,7 @@
 import type { StoredToken } from '../store/token-store';
 import { TokenCache } from './token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
-import { injectedSource } from '../interceptors/injected-marker';
+import { injectedSource } from '../http/injected-marker';
 import {
   mergeSelectors,
   normaliseScope,

@@ -1,6 +1,7 @@
 import type { ServerRequest } from '../http/send';
 import type { ResolvedOptions } from '../options/validate-options';
 import type { ClientCredentials } from '../contracts/client-auth';
+import { formEncode } from '../util/form-encode';
 
 /** The grant parameters of one token request, named as on the wire. */
 export type GrantParams =
@@ -20,11 +21,6 @@ export interface AttemptExtras {
   headersFor?: (url: string) => Record<string, string>;
   /** Reads the answer's headers (a `DPoP-Nonce`), with the URL that sent them. */
   onHeaders?: (url: string, headers: unknown) => void;
-}
-
-/** application/x-www-form-urlencoded encoding of one value (WHATWG URL standard; space → `+`). */
-export function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
 /**

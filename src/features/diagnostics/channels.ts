@@ -1,6 +1,6 @@
 import * as diagnostics from 'node:diagnostics_channel';
-import type { OAuth2Hooks } from '../../options/hooks';
-import { HOOK_NAMES } from '../../options/option-keys';
+import type { OAuth2Hooks } from '../../events/hooks';
+import { HOOK_NAMES } from '../../events/hooks';
 
 /** Prefix of every `node:diagnostics_channel` name the plugin publishes to. */
 export const CHANNEL_PREFIX = 'axios-oauth2-bearer';

@@ -132,3 +132,18 @@ export function emit<K extends keyof OAuth2Hooks>(
     // A broken hook must never break a request.
   }
 }
+
+/** Every hook's name, in the order of {@link OAuth2Hooks} (each one checked at attach time, each one a channel). */
+export const HOOK_NAMES = Object.keys({
+  onTokenAcquired: true,
+  onTokenRenewed: true,
+  onRequestReplayed: true,
+  onLockoutOpened: true,
+  onLockoutClosed: true,
+  onRejectionStormOpened: true,
+  onRejectionStormClosed: true,
+  onTokenEndpointFailure: true,
+  onStoreError: true,
+  onRequestSkipped: true,
+  onRevocationFailed: true,
+} satisfies Record<keyof OAuth2Hooks, true>) as readonly (keyof OAuth2Hooks & string)[];
