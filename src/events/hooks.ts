@@ -146,4 +146,4 @@ export const HOOK_NAMES = Object.keys({
   onStoreError: true,
   onRequestSkipped: true,
   onRevocationFailed: true,
-} satisfies Record<keyof OAuth2Hooks, true>) as readonly (keyof OAuth2Hooks & string)[];
+} satisfies Record<keyof OAuth2Hooks, true>) as readonly (keyof OAuth2Hooks)[];
