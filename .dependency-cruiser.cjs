@@ -35,12 +35,13 @@ module.exports = {
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
-      name: 'features-only-from-the-composition-root',
+      name: 'features-only-from-their-users',
       severity: 'error',
       comment:
-        'A feature is loaded (and bundled) only by its user: the core sees it through src/contracts; only ' +
-        'the composition root (src/attach/, src/index.ts) and other feature files may name a feature module.',
-      from: { path: '^src/', pathNot: '^src/(features/|attach/|index\\.ts$|testing/)' },
+        'A feature is loaded (and bundled) only by its user, who imports it from its subpath and gives it to ' +
+        'attachOAuth2 as a value: the core (the composition root included) sees it only through ' +
+        'src/contracts; only its own files and the embedded test server may name a feature module.',
+      from: { path: '^src/', pathNot: '^src/(features/|testing/)' },
       to: { path: '^src/features/' },
     },
     {

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { splitBundle } from '../bench/size';
 
@@ -77,24 +76,4 @@ it('bundled as ESM, the dpop subpath ships the key code eagerly and the signing 
     expect(eagerText).not.toContain(marker);
     expect(lazyText).toContain(marker);
   }
-});
-
-it('no module outside src/features/dpop imports it: the core sees DPoP only through src/contracts/sender-constraint.ts', () => {
-  const src = path.join(ROOT, 'src');
-  const offenders: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (file !== path.join(src, 'features', 'dpop')) walk(file);
-      } else if (
-        /\.ts$/.test(entry.name) &&
-        /(from |import\()'[./]*\/?(features\/)?dpop\//.test(fs.readFileSync(file, 'utf8'))
-      ) {
-        offenders.push(path.relative(ROOT, file));
-      }
-    }
-  };
-  walk(src);
-  expect(offenders).toEqual([]);
 });

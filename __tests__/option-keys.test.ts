@@ -55,7 +55,7 @@ describe('option key lists are derived from the option types', () => {
         after: ' addedRejection?: number;',
       },
       { file: src('options/options.ts'), anchor: "type: 'password';", after: ' addedGrant?: string;' },
-      { file: src('options/hooks.ts'), anchor: 'export interface OAuth2Hooks {', after: ' addedHook?(): void;' },
+      { file: src('events/hooks.ts'), anchor: 'export interface OAuth2Hooks {', after: ' addedHook?(): void;' },
       { file: src('options/presets.ts'), anchor: 'headers: Record<string, string>;', after: ' addedPreset?: string;' },
     ];
     const diagnostics = diagnosticsWith(edits);
