@@ -6,6 +6,7 @@ import { MTLS_TOKEN_PATH } from '../src/testing/discovery-document';
 import { recordingHooks } from './helpers/secrets';
 import { json, startRawServer } from './helpers/raw-server';
 import { deferred, waitFor } from './helpers/harness';
+import { form, sdkTokenBody } from './helpers/sdk-token';
 
 /**
  * With `issuer` (and no `tokenUrl`) the token endpoint is discovered, not configured: a request an
@@ -21,17 +22,6 @@ beforeEach(async () => {
 
 afterEach(() => server.close());
 
-/** What an SDK sends for its own token, through the instance (its credentials in the body). */
-function sdkTokenBody(): string {
-  return new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: server.clientId,
-    client_secret: server.clientSecret,
-  }).toString();
-}
-
-const form = { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
-
 function attached(extra: Partial<OAuth2Options> = {}) {
   const api = axios.create({ baseURL: server.apiBaseUrl });
   const auth = attachOAuth2(api, {
@@ -46,7 +36,7 @@ function attached(extra: Partial<OAuth2Options> = {}) {
 describe('a request to the discovered token endpoint never gets a bearer', () => {
   test('before discovery, the plugin holding wrong credentials: it reaches the endpoint, no token fetched for it', async () => {
     const { api, auth } = attached({ clientSecret: 'not-the-secret' });
-    const response = await api.post(server.tokenUrl, sdkTokenBody(), form);
+    const response = await api.post(server.tokenUrl, sdkTokenBody(server), form);
     expect(response.status).toBe(200);
     // The SDK's own call only; discovery once (RFC 8414's location answers).
     expect(server.tokenRequests().map((r) => r.authorization)).toEqual([undefined]);
@@ -58,8 +48,8 @@ describe('a request to the discovered token endpoint never gets a bearer', () =>
   test('with a token cached: the discovered endpoint and its mutual-TLS alias get no bearer; API requests do', async () => {
     const { api, auth } = attached();
     await api.get('/users/1');
-    await api.post(`${server.tokenUrl}?sdk=1`, sdkTokenBody(), form);
-    await api.post(`${server.url}${MTLS_TOKEN_PATH}`, sdkTokenBody(), form);
+    await api.post(`${server.tokenUrl}?sdk=1`, sdkTokenBody(server), form);
+    await api.post(`${server.url}${MTLS_TOKEN_PATH}`, sdkTokenBody(server), form);
     await api.get('/users/2');
     const bearer = `Bearer ${await auth.getAccessToken()}`;
     expect(server.tokenRequests().map((r) => [r.path, r.authorization?.split(' ')[0]])).toEqual([
@@ -74,7 +64,7 @@ describe('a request to the discovered token endpoint never gets a bearer', () =>
 
   test('concurrent first requests, one to the endpoint and one to the API: one discovery, one plugin token call', async () => {
     const { api, auth } = attached();
-    const [sdk, user] = await Promise.all([api.post(server.tokenUrl, sdkTokenBody(), form), api.get('/users/1')]);
+    const [sdk, user] = await Promise.all([api.post(server.tokenUrl, sdkTokenBody(server), form), api.get('/users/1')]);
     expect([sdk.status, user.status]).toEqual([200, 200]);
     expect(server.metadataRequests()).toEqual(['/.well-known/oauth-authorization-server']);
     expect(
@@ -106,7 +96,7 @@ describe('a request to the discovered token endpoint never gets a bearer', () =>
   test('a request to the endpoint is not reported as skipped (it is the token endpoint, not a caller header)', async () => {
     const events: Array<[string, unknown]> = [];
     const { api, auth } = attached({ hooks: recordingHooks(events) });
-    await api.post(server.tokenUrl, sdkTokenBody(), form);
+    await api.post(server.tokenUrl, sdkTokenBody(server), form);
     expect(events.filter((e) => e[0] === 'onRequestSkipped')).toEqual([]);
     auth.detach();
   });

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { attachOAuth2 } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { form, sdkTokenBody } from './helpers/sdk-token';
 
 let server: AuthServer;
 
@@ -9,17 +10,6 @@ beforeEach(async () => {
 });
 
 afterEach(() => server.close());
-
-/** What an SDK sends for its own token, through the instance the plugin is attached to (credentials in the body). */
-function sdkTokenBody(): string {
-  return new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: server.clientId,
-    client_secret: server.clientSecret,
-  }).toString();
-}
-
-const form = { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
 
 function attached() {
   const api = axios.create({ baseURL: server.apiBaseUrl });
@@ -34,7 +24,7 @@ function attached() {
 describe('a request to the token endpoint through the attached instance never gets a bearer', () => {
   test('cold, absolute URL with a query: no token fetched for it, no Authorization sent', async () => {
     const { api } = attached();
-    const response = await api.post(`${server.tokenUrl}?sdk=1`, sdkTokenBody(), form);
+    const response = await api.post(`${server.tokenUrl}?sdk=1`, sdkTokenBody(server), form);
     expect(response.status).toBe(200);
     expect(server.counters.tokenCalls).toBe(1);
     expect(server.tokenRequests().map((r) => r.authorization)).toEqual([undefined]);
@@ -43,7 +33,7 @@ describe('a request to the token endpoint through the attached instance never ge
   test('with a token cached, relative URL under another baseURL: still no bearer on it', async () => {
     const { api } = attached();
     await api.get('/users/1');
-    const response = await api.post('/v2.01/oauth/token', sdkTokenBody(), { ...form, baseURL: server.url });
+    const response = await api.post('/v2.01/oauth/token', sdkTokenBody(server), { ...form, baseURL: server.url });
     expect(response.status).toBe(200);
     expect(server.counters.tokenCalls).toBe(2);
     expect(server.tokenRequests().map((r) => r.authorization)).toEqual([expect.stringMatching(/^Basic /), undefined]);

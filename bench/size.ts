@@ -4,7 +4,7 @@
  * (chunks behind a dynamic `import()`: signing, DPoP, discovery, revocation). Used by the bench for
  * sizes and by the tests that prove such code stays out of the core.
  */
-import { buildSync, type Metafile } from 'esbuild';
+import { buildSync, type Metafile, type StdinOptions } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -50,19 +50,20 @@ function closure(meta: Metafile, start: string, follow: (kind: string) => boolea
   return seen;
 }
 
+/** esbuild's entry for `module` (relative to the repository), or only its named exports `only`. */
+function entryOf(module: string, only?: string[]): StdinOptions {
+  const target = `./${module.replace(/\.ts$/, '')}`;
+  const contents = only ? `export { ${only.join(', ')} } from '${target}';` : `export * from '${target}';`;
+  return { contents, resolveDir: ROOT, sourcefile: 'entry.ts', loader: 'ts' };
+}
+
 /**
  * Bundles `module` (a path relative to the repository, e.g. `src/index.ts`), or only the named
  * exports `only` of it, minified or not, and splits its output into what loads eagerly and lazily.
  */
 export function splitBundle(module: string, only?: string[], minify = true): SplitBundle {
-  const target = `./${module.replace(/\.ts$/, '')}`;
   const result = buildSync({
-    stdin: {
-      contents: only ? `export { ${only.join(', ')} } from '${target}';` : `export * from '${target}';`,
-      resolveDir: ROOT,
-      sourcefile: 'entry.ts',
-      loader: 'ts',
-    },
+    stdin: entryOf(module, only),
     bundle: true,
     minify,
     splitting: true,
@@ -119,14 +120,8 @@ export interface WholeBundle {
  * the figure the size target is about. Minified unless `minify` is false.
  */
 export function wholeBundle(module: string, only?: string[], minify = true): WholeBundle {
-  const target = `./${module.replace(/\.ts$/, '')}`;
   const result = buildSync({
-    stdin: {
-      contents: only ? `export { ${only.join(', ')} } from '${target}';` : `export * from '${target}';`,
-      resolveDir: ROOT,
-      sourcefile: 'entry.ts',
-      loader: 'ts',
-    },
+    stdin: entryOf(module, only),
     bundle: true,
     minify,
     format: 'esm',
