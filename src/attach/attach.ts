@@ -1,3 +1,4 @@
+import type { ResolvedOptions } from '../options/validate-options';
 import type { AxiosInstance } from 'axios';
 import { registerAttachment } from './attachments';
 import { notAxiosLike, type AxiosLike } from './axios-like';
@@ -138,8 +139,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     }),
   );
   const events = attachmentEvents(checked.hooks, extensions);
-  // The attachment's options: every component reads these; the core emits through `events` alone.
-  const resolved = { ...checked, hooks: events.hooks, events };
+  // The attachment's options, immutable: every component reads these; the core emits through `events` alone.
+  const resolved: ResolvedOptions = Object.freeze({ ...checked, hooks: events.hooks, events });
   // One clock: a store that reads the time (Redis TTLs and error pause) reads the plugin's.
   resolved.store.useClock?.(resolved.clock);
   const unregister = registerAttachment(instance, resolved.apiOrigins);

@@ -33,70 +33,70 @@ import { HOOK_NAMES } from '../events/hooks';
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {
   /** The configured token endpoint; undefined when an endpoint source (`discover(issuer)`) finds it. */
-  tokenUrl?: string;
+  readonly tokenUrl?: string;
   /** The endpoint source's issuer, exactly as given (compared as is with the metadata's). */
-  issuer?: string;
+  readonly issuer?: string;
   /** The attachment's resolver of its endpoint source; undefined with a `tokenUrl` string. */
-  endpoint?: EndpointResolver;
-  clientId: string;
-  scope?: string;
+  readonly endpoint?: EndpointResolver;
+  readonly clientId: string;
+  readonly scope?: string;
   /** RFC 8707 resource indicator sent with every token request of this entry (see `resource`). */
-  resource?: string;
+  readonly resource?: string;
   /**
    * Set on the entries made for a selection other than the attachment's own (per request, per
    * origin, or through the handle): the scope and resource that entry's token is for, named in its
    * token events.
    */
-  selection?: { scope?: string; resource?: string };
-  grant: GrantOptions;
+  readonly selection?: { scope?: string; resource?: string };
+  readonly grant: GrantOptions;
   /**
    * The client-authentication method, as this attachment uses it (checked against the attachment,
    * see `ClientAuth.attach`): the built-in shared-secret one, or the value given.
    */
-  clientAuthentication: ClientAuth;
+  readonly clientAuthentication: ClientAuth;
   /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`. */
-  defaultTokenLifetimeMs: number;
-  basicEncoding: 'rfc6749' | 'raw';
+  readonly defaultTokenLifetimeMs: number;
+  readonly basicEncoding: 'rfc6749' | 'raw';
   /** Accepted `token_type` values, lower-cased. */
-  acceptTokenTypes: ReadonlySet<string>;
+  readonly acceptTokenTypes: ReadonlySet<string>;
   /** The sender constraint (`dpop()`), bound to this attachment, its session loaded lazily; undefined when none. */
-  senderConstraint?: BoundSenderConstraint;
-  tokenRequestFormat: TokenRequestFormat;
-  tokenRequestHeaders: Record<string, string>;
-  tokenRequestParams: Record<string, string>;
-  apiOrigins: ReadonlySet<string>;
+  readonly senderConstraint?: BoundSenderConstraint;
+  readonly tokenRequestFormat: TokenRequestFormat;
+  readonly tokenRequestHeaders: Record<string, string>;
+  readonly tokenRequestParams: Record<string, string>;
+  readonly apiOrigins: ReadonlySet<string>;
   /** Per-origin token defaults (`apiOrigins` entries given as objects with a scope or resource), by origin. */
-  originDefaults: ReadonlyMap<string, NormalisedSelector>;
+  readonly originDefaults: ReadonlyMap<string, NormalisedSelector>;
   /** Most entries kept for per-request selections (least recently used dropped first). */
-  maxCachedTokens: number;
-  refreshSkewMs: number;
-  backgroundRefresh: boolean;
-  store: TokenStore;
-  tokenHttpClient?: AxiosInstance;
-  tokenRequestTimeoutMs?: number;
-  maxTokenResponseBytes: number;
-  allowInsecureHttp: boolean;
-  isTokenRejected: (error: AxiosError) => boolean;
-  authorizationHeader: 'respect' | 'replace';
-  retries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  initialCooldownMs: number;
-  maxCooldownMs: number;
-  maxRetryAfterMs: number;
-  whileLocked: 'fail' | 'wait';
-  failureCacheMs: number;
-  rejectionWindowMs: number;
-  rejectionInitialCooldownMs: number;
-  rejectionMaxCooldownMs: number;
-  storeTimeoutMs: number;
-  hooks: OAuth2Hooks;
+  readonly maxCachedTokens: number;
+  readonly refreshSkewMs: number;
+  readonly backgroundRefresh: boolean;
+  readonly store: TokenStore;
+  readonly tokenHttpClient?: AxiosInstance;
+  readonly tokenRequestTimeoutMs?: number;
+  readonly maxTokenResponseBytes: number;
+  readonly allowInsecureHttp: boolean;
+  readonly isTokenRejected: (error: AxiosError) => boolean;
+  readonly authorizationHeader: 'respect' | 'replace';
+  readonly retries: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly initialCooldownMs: number;
+  readonly maxCooldownMs: number;
+  readonly maxRetryAfterMs: number;
+  readonly whileLocked: 'fail' | 'wait';
+  readonly failureCacheMs: number;
+  readonly rejectionWindowMs: number;
+  readonly rejectionInitialCooldownMs: number;
+  readonly rejectionMaxCooldownMs: number;
+  readonly storeTimeoutMs: number;
+  readonly hooks: OAuth2Hooks;
   /** The extensions given at attach (`revokeOnClose()`, `diagnosticsChannels()`…), checked. */
-  extensions: readonly Extension[];
+  readonly extensions: readonly Extension[];
   /** The attachment's event stream (hooks and extensions); made by `attachOAuth2` once the cache key is known. */
-  events?: AttachmentEvents;
-  clock: () => number;
-  random: () => number;
+  readonly events?: AttachmentEvents;
+  readonly clock: () => number;
+  readonly random: () => number;
 }
 
 /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes. */
@@ -384,7 +384,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     mutualTls: clientAuthentication.mutualTls,
     clock,
   });
-  return {
+  return Object.freeze({
     tokenUrl,
     issuer,
     endpoint,
@@ -515,5 +515,5 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     extensions: resolveExtensions(o.extensions),
     clock,
     random: optional('random', o.random, isFunction, 'a function', Math.random),
-  };
+  });
 }

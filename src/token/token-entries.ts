@@ -127,6 +127,6 @@ export class TokenEntries {
   private build(selector: NormalisedSelector): TokenCache {
     const { scope, resource } = selector;
     const selection = { ...(scope === undefined ? {} : { scope }), ...(resource === undefined ? {} : { resource }) };
-    return this.make({ ...this.options, scope, resource, selection });
+    return this.make(Object.freeze({ ...this.options, scope, resource, selection }));
   }
 }
