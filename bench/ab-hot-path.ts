@@ -13,6 +13,7 @@
 import axios, { AxiosHeaders, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import path from 'node:path';
 import { median, quantile } from './measure';
+import { tokenAdapter } from './hot-path';
 
 const BASE = 'https://api.bench.local/v2.01/bench';
 
@@ -25,16 +26,7 @@ type Attach = (api: AxiosInstance, options: Record<string, unknown>) => { getAcc
 
 async function prepare(srcDir: string): Promise<() => void> {
   const { attachOAuth2 } = (await import(path.resolve(srcDir, 'index.ts'))) as { attachOAuth2: Attach };
-  const tokenClient = axios.create({
-    adapter: async (config) => ({
-      data: JSON.stringify({ access_token: 'bench-token', token_type: 'bearer', expires_in: 3600 }),
-      status: 200,
-      statusText: 'OK',
-      headers: { 'content-type': 'application/json' },
-      config,
-      request: {},
-    }),
-  });
+  const tokenClient = axios.create({ adapter: tokenAdapter });
   const api = axios.create({ baseURL: BASE });
   await attachOAuth2(api, {
     tokenUrl: 'https://auth.bench.local/oauth/token',

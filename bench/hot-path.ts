@@ -22,7 +22,8 @@ export const instantAdapter: AxiosAdapter = async (config) => ({
   request: {},
 });
 
-const tokenAdapter: AxiosAdapter = async (config) => ({
+/** A token endpoint answering at once with an hour-long token (the token client of the plugin rows). */
+export const tokenAdapter: AxiosAdapter = async (config) => ({
   data: JSON.stringify({ access_token: 'bench-token', token_type: 'bearer', expires_in: 3600 }),
   status: 200,
   statusText: 'OK',
