@@ -64,9 +64,7 @@ describe('the cache key gives no secret away', () => {
     });
     const observed = await observedKey(() => api.get('/users/1'));
     expect(auth.cacheKey).toBe(observed);
-    const started = Date.now();
     expect(candidates(observed, (word) => ({ clientSecret: word }))).toHaveLength(DICTIONARY.length);
-    expect(Date.now() - started).toBeLessThan(60_000);
     auth.detach();
   });
 

@@ -182,6 +182,19 @@ describe('a fresh assertion per attempt', () => {
     expect(signed.payload.aud).toBe(audience);
   });
 
+  test('an unknown option of a factory (a typo) is refused, naming it, not ignored', () => {
+    const pair = ec('P-256');
+    expect(() => privateKeyJwt(pair.privateKey, { audiance: 'x' } as never)).toThrow(
+      expect.objectContaining({ name: 'OAuth2OptionsError', option: 'privateKeyJwt.audiance' }),
+    );
+    expect(() => clientSecretJwt(HMAC_SECRET, { kid: 'k' } as never)).toThrow(
+      expect.objectContaining({ name: 'OAuth2OptionsError', option: 'clientSecretJwt.kid' }),
+    );
+    expect(() => privateKeyJwt(pair.privateKey, 'ES256' as never)).toThrow(
+      expect.objectContaining({ option: 'privateKeyJwt.options' }),
+    );
+  });
+
   test('a bad audience option is refused by the factory, naming it', () => {
     const pair = ec('P-256');
     for (const audience of ['', 'has space', 42]) {

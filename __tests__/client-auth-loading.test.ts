@@ -44,7 +44,7 @@ describe('require cache: the client-auth feature loads only for its users', () =
       attachOAuth2(axios.create(), { tokenUrl: 'https://as.example.com/token', clientId: 'c', clientSecret: 's' });
     `);
     expect(loadedModules).toEqual([]);
-  });
+  }, 60_000);
 
   test('a privateKeyJwt user loads the feature (its factory, key import and signing)', () => {
     const loadedModules = featureModulesLoadedBy(`
@@ -60,7 +60,7 @@ describe('require cache: the client-auth feature loads only for its users', () =
     expect(loadedModules).toEqual(
       expect.arrayContaining(['assertion-key.ts', 'client-assertion.ts', 'private-key-jwt.ts']),
     );
-  });
+  }, 60_000);
 });
 
 test('a client-secret user never loads the custom grant checks; a custom grant loads them on first use', async () => {

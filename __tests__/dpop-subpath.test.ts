@@ -46,11 +46,15 @@ it('a dpop() user loads the key code when importing the subpath, and the signing
     const auth = attachOAuth2(axios.create(), {
       tokenUrl: 'https://auth.example.com/token', clientId: 'c', clientSecret: 's', senderConstraint: constraint,
     });
-    setTimeout(() => {
+    // The signing code loads asynchronously from attach: wait for it (bounded), not for a fixed time.
+    const since = Date.now();
+    const report = () => {
       const attached = ${LOADED_DPOP};
+      if (!attached.includes('dpop-session.ts') && Date.now() - since < 15000) return void setTimeout(report, 10);
       auth.detach();
       console.log(JSON.stringify({ imported, made, attached }));
-    }, 50);
+    };
+    report();
   `) as Record<string, string[]>;
   expect(stages.imported).toEqual(expect.arrayContaining(['dpop-binding.ts', 'dpop-key.ts', 'dpop.ts', 'index.ts']));
   expect(stages.imported).not.toContain('dpop-session.ts');

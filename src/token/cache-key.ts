@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mainGrant, tokenParams } from './token-request';
+import { mainGrant, tokenParams, tokenRequestMethod } from './token-request';
 import type { ResolvedOptions } from '../options/validate-options';
 
 function sha256(text: string): string {
@@ -79,7 +79,7 @@ export function cacheKey(options: ResolvedOptions): string {
   const grant = mainGrant(options);
   const parts: unknown[] = [
     'v4',
-    format === 'query' ? 'GET' : 'POST',
+    tokenRequestMethod(format),
     // A discovered endpoint is not known yet: the issuer stands for it (one issuer, one token endpoint).
     options.tokenUrl === undefined ? `issuer:${options.issuer as string}` : endpointIdentity(options.tokenUrl),
     format,

@@ -9,7 +9,7 @@ import { requestSecrets } from './request-secrets';
 import { startDeadline } from '../http/deadline';
 import { send, tooLarge } from '../http/send';
 import { serverTransport, type ServerTransport } from '../http/server-transport';
-import { buildTokenRequest, type AttemptExtras, type GrantParams } from './token-request';
+import { buildTokenRequest, tokenRequestMethod, type AttemptExtras, type GrantParams } from './token-request';
 import { clientCredentials } from './client-credentials';
 import type { ClientCredentials } from '../contracts/client-auth';
 import { parseTokenResponse, type TokenFailure } from './token-response';
@@ -202,7 +202,7 @@ export class EndpointExchange {
     session: ConstraintSession,
     send: (extras: Pick<AttemptExtras, 'headersFor' | 'onHeaders'>) => Promise<ExchangeResult>,
   ): Promise<ExchangeResult> {
-    const method = this.options.tokenRequestFormat === 'query' ? 'GET' : 'POST';
+    const method = tokenRequestMethod(this.options.tokenRequestFormat);
     const extras = {
       headersFor: (url: string) => session.tokenRequestHeaders(method, url),
       onHeaders: (url: string, headers: unknown) => session.noteResponse(url, headers),

@@ -33,6 +33,11 @@ export function basicAuthorization(clientId: string, clientSecret: string, encod
   return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 }
 
+/** The HTTP method of a token request: GET in the legacy `query` format (parameters in the URL), else POST. */
+export function tokenRequestMethod(format: ResolvedOptions['tokenRequestFormat']): 'GET' | 'POST' {
+  return format === 'query' ? 'GET' : 'POST';
+}
+
 /** The grant parameters of the configured main grant. */
 export function mainGrant(options: ResolvedOptions): GrantParams {
   const grant = options.grant;
@@ -80,7 +85,7 @@ export function buildTokenRequest(
 ): ServerRequest {
   const params = { ...tokenParams(options, grant), ...extras?.params, ...credentials?.params };
   const headers = { ...tokenHeaders(options), ...credentials?.headers, ...extras?.headersFor?.(url) };
-  if (options.tokenRequestFormat === 'query') {
+  if (tokenRequestMethod(options.tokenRequestFormat) === 'GET') {
     return { method: 'GET', url, params: new URLSearchParams(params), headers };
   }
   const data = options.tokenRequestFormat === 'json' ? JSON.stringify(params) : new URLSearchParams(params).toString();

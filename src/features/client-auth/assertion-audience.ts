@@ -17,3 +17,18 @@ export function assertionAudience(
   }
   return (request) => ({ ...request, audience });
 }
+
+/**
+ * The options object of an assertion factory, checked now: nothing, or an object with `known` keys
+ * only (a typo such as `audiance` would otherwise be ignored and sign the wrong claims).
+ */
+export function factoryOptions<T extends object>(factory: string, options: unknown, known: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    refuse(`${factory}.options`, 'must be an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) refuse(`${factory}.${key}`, `is not an option (known: ${known.join(', ')})`);
+  }
+  return options as T;
+}

@@ -1,7 +1,7 @@
 import type { ClientAuth } from '../../contracts/client-auth';
 import { hmacSigner } from './assertion-key';
 import { signedCredentials } from './client-assertion';
-import { assertionAudience } from './assertion-audience';
+import { assertionAudience, factoryOptions } from './assertion-audience';
 import { requireFormBody } from './form-body';
 
 /** Options of {@link clientSecretJwt}. */
@@ -39,9 +39,10 @@ export interface ClientSecretJwtOptions {
  * });
  * ```
  */
-export function clientSecretJwt(secret: string, options: ClientSecretJwtOptions = {}): ClientAuth {
-  const signer = hmacSigner(secret, options?.alg);
-  const toSign = assertionAudience('clientSecretJwt', options?.audience);
+export function clientSecretJwt(secret: string, given?: ClientSecretJwtOptions): ClientAuth {
+  const options = factoryOptions<ClientSecretJwtOptions>('clientSecretJwt', given, ['alg', 'audience']);
+  const signer = hmacSigner(secret, options.alg);
+  const toSign = assertionAudience('clientSecretJwt', options.audience);
   const method = 'client_secret_jwt';
   const auth: ClientAuth = Object.freeze<ClientAuth>({
     method,

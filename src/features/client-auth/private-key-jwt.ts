@@ -2,7 +2,7 @@ import type { ClientAuth } from '../../contracts/client-auth';
 import type { KeyObjectLike, PrivateJwk } from '../../options/options';
 import { privateKeySigner, type ClientAssertionAlgorithm } from './assertion-key';
 import { signedCredentials } from './client-assertion';
-import { assertionAudience } from './assertion-audience';
+import { assertionAudience, factoryOptions } from './assertion-audience';
 import { requireFormBody } from './form-body';
 
 /** Options of {@link privateKeyJwt}. */
@@ -50,10 +50,11 @@ export interface PrivateKeyJwtOptions {
  */
 export function privateKeyJwt(
   privateKey: string | KeyObjectLike | PrivateJwk,
-  options: PrivateKeyJwtOptions = {},
+  given?: PrivateKeyJwtOptions,
 ): ClientAuth {
-  const signer = privateKeySigner(privateKey, options?.alg, options?.kid);
-  const toSign = assertionAudience('privateKeyJwt', options?.audience);
+  const options = factoryOptions<PrivateKeyJwtOptions>('privateKeyJwt', given, ['alg', 'kid', 'audience']);
+  const signer = privateKeySigner(privateKey, options.alg, options.kid);
+  const toSign = assertionAudience('privateKeyJwt', options.audience);
   const method = 'private_key_jwt';
   const auth: ClientAuth = Object.freeze<ClientAuth>({
     method,

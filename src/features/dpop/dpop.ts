@@ -48,7 +48,7 @@ function checkedOptions(options: unknown): DPoPOptions {
  * requests carry a `DPoP` proof signed with the key, and DPoP tokens are sent as
  * `Authorization: DPoP …`. Nonce challenges (token endpoint and API) are answered once. The key is
  * imported (or generated) and checked now: a bad key throws `OAuth2OptionsError` here, naming
- * `dpop.privateKey`. The signing code is loaded on the first request, from its own chunk.
+ * `dpop.privateKey`. The signing code loads from its own chunk, started at attach time; requests wait for it.
  *
  * With no `privateKey`, a fresh ES256 key is generated: such a value is refused by an attachment
  * with a shared `store` (each process would sign with its own key and fetch its own token).
