@@ -18,7 +18,8 @@ export type OAuth2ErrorCode =
   | 'OAUTH2_DISCOVERY_FAILED'
   | 'OAUTH2_ISSUER_MISMATCH'
   | 'OAUTH2_GRANT_PARAMETERS'
-  | 'OAUTH2_DPOP_NONCE';
+  | 'OAUTH2_DPOP_NONCE'
+  | 'OAUTH2_ASSERTION_SOURCE';
 
 /**
  * A brand every plugin error carries: the kinds (class names) it is. `instanceof` checks it, so an
@@ -412,5 +413,42 @@ export class DPoPNonceError extends OAuth2Error {
     );
     this.source = source;
     this.status = status;
+  }
+}
+
+/** Why an assertion from a provider or a token file could not be sent (see {@link AssertionSourceError}). */
+export type AssertionSourceReason = 'expired' | 'malformed' | 'unavailable';
+
+/**
+ * An assertion from a provider (`clientAssertion(fn)`, `clientAssertionFile(path)`, the `assertion`
+ * of `jwtBearer(…)`, all in `axios-oauth2-bearer/client-auth`) could not be sent, and no token request
+ * was: `expired` (its `exp` is past by the plugin's clock; `expiredAt` says when), `malformed` (not a
+ * compact JWS with a numeric `exp`), or `unavailable` (the provider threw, the file could not be
+ * read; `cause` is a plain copy: name, message, code). `source` names the file or the provider,
+ * never the assertion. Not retried, not cached: the next token request asks the provider again (a
+ * rotated file is picked up).
+ */
+export class AssertionSourceError extends OAuth2Error {
+  static override readonly kind: string = 'AssertionSourceError';
+  override name = 'AssertionSourceError';
+  static {
+    keepName(this, 'AssertionSourceError');
+  }
+  readonly reason: AssertionSourceReason;
+  /** `file /var/run/secrets/tokens/token`, or `provider` (or the provider's name). */
+  readonly source: string;
+  /** `expired`: the assertion's `exp`, in epoch ms. */
+  readonly expiredAt?: number;
+
+  constructor(
+    reason: AssertionSourceReason,
+    source: string,
+    message: string,
+    details: { expiredAt?: number; cause?: Error } = {},
+  ) {
+    super('OAUTH2_ASSERTION_SOURCE', message, { cause: details.cause });
+    this.reason = reason;
+    this.source = source;
+    if (details.expiredAt !== undefined) this.expiredAt = details.expiredAt;
   }
 }

@@ -23,10 +23,22 @@ export interface CustomGrantOptions {
    * throws (or rejects, or returns anything but an object of strings) fails the renewal with
    * `GrantParametersError`, which is not retried. It runs under the attempt's deadline
    * (`tokenRequestTimeoutMs`): `signal` aborts at the deadline or on `detach()`, and a function still
-   * pending then fails the attempt as a time-out (transient, retried).
+   * pending then fails the attempt as a time-out (transient, retried). `context` gives the audience an
+   * assertion is for and the plugin's clock (see `jwtBearer(…)` in `axios-oauth2-bearer/client-auth`).
    * @default none (only `grant_type`, the scope and the client authentication are sent)
    */
-  parameters?: (signal: AbortSignal) => Record<string, string> | Promise<Record<string, string>>;
+  parameters?: (
+    signal: AbortSignal,
+    context: GrantParametersContext,
+  ) => Record<string, string> | Promise<Record<string, string>>;
+}
+
+/** What a custom grant's `parameters` is told about the request (e.g. for an assertion's audience and expiry). */
+export interface GrantParametersContext {
+  /** The authorization server's issuer identifier when known (configured), else the token endpoint URL. */
+  readonly audience: string;
+  /** Now, in epoch ms (the attachment's clock). */
+  readonly now: number;
 }
 
 /** The grant used to obtain tokens. */

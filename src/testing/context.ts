@@ -11,6 +11,7 @@ import type {
 } from './types';
 import { ClientAssertionCheck } from './client-assertion-check';
 import { DPoPGate } from './dpop';
+import { WorkloadAssertionCheck } from './workload-assertion-check';
 
 const LOG_LIMIT = 1000;
 
@@ -64,6 +65,8 @@ export class ServerContext {
   readonly assertions?: ClientAssertionCheck;
   /** DPoP proofs and nonces, when the `dpop` option asks for them. */
   readonly dpop?: DPoPGate;
+  /** Checks workload tokens (client assertions, JWT bearer grants), when the `workloadIdentity` option is given. */
+  readonly workload?: WorkloadAssertionCheck;
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -90,6 +93,7 @@ export class ServerContext {
       this.assertions = new ClientAssertionCheck(options.clientAssertion, clientId, this.options.clientSecret);
     }
     if (options.dpop !== undefined) this.dpop = new DPoPGate(options.dpop);
+    if (options.workloadIdentity !== undefined) this.workload = new WorkloadAssertionCheck(options.workloadIdentity);
     if (options.musement !== undefined) {
       this.options.musement = {
         application: options.musement.application,

@@ -34,12 +34,17 @@ export function handleMetadata(ctx: ServerContext, req: IncomingMessage, res: Se
   const methods = ['client_secret_basic', 'client_secret_post'];
   if (ctx.options.mtls) methods.push('tls_client_auth', 'self_signed_tls_client_auth');
   if (ctx.assertions) methods.push(...ctx.assertions.methods);
+  // Workload tokens as client assertions are sent as private_key_jwt (RFC 7523 §2.2).
+  if (ctx.workload && !methods.includes('private_key_jwt')) methods.push('private_key_jwt');
   const document: Record<string, unknown> = {
     issuer: discovery.issuer ?? issuerOf(ctx),
     token_endpoint: `${ctx.origin}/v2.01/oauth/token`,
     revocation_endpoint: `${ctx.origin}${REVOKE_PATH}`,
     token_endpoint_auth_methods_supported: methods,
-    grant_types_supported: ['client_credentials'],
+    grant_types_supported: [
+      'client_credentials',
+      ...(ctx.workload ? ['urn:ietf:params:oauth:grant-type:jwt-bearer'] : []),
+    ],
   };
   if (discovery.mtlsAlias) {
     document.mtls_endpoint_aliases = { token_endpoint: `${ctx.origin}${MTLS_TOKEN_PATH}` };

@@ -12,6 +12,8 @@ export type { EchoBody } from './api-call';
 export type { ClientAssertionOptions } from './client-assertion-check';
 export { LOCKOUT_DESCRIPTION } from './mangopay-token';
 export { SCA_REDIRECT_URL } from './mangopay-api';
+export { startTokenFile, type TokenFile, type TokenFileOptions } from './token-file';
+export type { WorkloadIdentityServerOptions } from './workload-assertion-check';
 export type {
   ApiRequestRecord,
   AuthServer,

@@ -25,6 +25,9 @@ function checkTokenProof(
   return false;
 }
 
+const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
 /** Path of the Mangopay token endpoint. */
 export const TOKEN_PATH = '/v2.01/oauth/token';
 
@@ -48,6 +51,14 @@ export function checkCredentials(
   const { clientId, clientSecret, basicEncoding } = ctx.options;
   if (ClientAssertionCheck.applies(form)) {
     if (basicCredentials(req) !== undefined) return 'ambiguous';
+    // A workload token of the federated issuer (RFC 7523 §2.2): verified against its JWKS.
+    if (ctx.workload?.claimsIssuer(form.client_assertion)) {
+      if (form.client_assertion_type !== JWT_BEARER_ASSERTION)
+        return { refused: 'client_assertion_type must be jwt-bearer' };
+      if (form.client_id !== clientId) return { refused: 'client_id does not match' };
+      const refused = ctx.workload.refusal(req, form.client_assertion, path);
+      return refused === undefined ? 'ok' : { refused };
+    }
     const refused = ctx.assertions ? ctx.assertions.refusal(req, form, path) : 'client assertions are not enabled';
     return refused === undefined ? 'ok' : { refused };
   }
@@ -116,14 +127,21 @@ export async function handleMangopayToken(
     tokenError(ctx, res, 400, 'invalid_request', 'The grant_type parameter is missing.');
     return;
   }
-  if (form.grant_type !== 'client_credentials') {
+  // The JWT bearer grant (RFC 7523 §2.1) with a workload token of the federated issuer.
+  const jwtBearer = form.grant_type === JWT_BEARER_GRANT && ctx.workload !== undefined;
+  const refusedGrant = jwtBearer ? ctx.workload?.refusal(req, form.assertion, path) : undefined;
+  if (refusedGrant !== undefined) {
+    tokenError(ctx, res, 400, 'invalid_grant', `The assertion was refused (${refusedGrant}).`);
+    return;
+  }
+  if (form.grant_type !== 'client_credentials' && !jwtBearer) {
     tokenError(ctx, res, 400, 'unsupported_grant_type', `Unsupported grant_type: ${form.grant_type}.`);
     return;
   }
   const lifetime = ctx.tokenLifetime;
   const issued = ctx.tokens.issue({
     kind: 'mangopay',
-    grantType: 'client_credentials',
+    grantType: form.grant_type,
     lifetimeSeconds: lifetime,
     scope: form.scope,
     boundTo: typeof check === 'object' && 'mtls' in check ? check.mtls : undefined,

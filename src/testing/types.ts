@@ -1,6 +1,7 @@
 import type { AuthCounters } from './counters';
 import type { ClientAssertionOptions } from './client-assertion-check';
 import type { DPoPServerOptions } from './dpop';
+import type { WorkloadIdentityServerOptions } from './workload-assertion-check';
 
 export type { DPoPServerOptions } from './dpop';
 
@@ -58,6 +59,14 @@ export interface AuthServerOptions {
    * Nonces are required where asked. @default undefined (bearer only)
    */
   dpop?: DPoPServerOptions;
+  /**
+   * Accepts tokens of a federated workload issuer (verified against its JWKS: signature, `iss`,
+   * `aud`, `exp`, `nbf`, `sub`): as the client's assertion (`client_assertion` whose `iss` is this
+   * issuer, with `client_id` = `clientId`; no `jti` replay check, platform tokens are reused) and as
+   * the `assertion` of the JWT bearer grant (RFC 7523 §2.1, `invalid_grant` when refused). See
+   * `startTokenFile`. @default undefined (refused)
+   */
+  workloadIdentity?: WorkloadIdentityServerOptions;
 }
 
 /** The server's TLS settings (see `AuthServerOptions.tls`). */

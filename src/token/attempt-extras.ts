@@ -21,7 +21,10 @@ export async function attemptExtras(
   if (!produce) return undefined;
   const params = await (
     await import('./custom-parameters')
-  ).customParameters(produce, grant.grant_type, signal, secrets);
+  ).customParameters(produce, grant.grant_type, signal, secrets, {
+    audience: options.issuer ?? (options.tokenUrl as string),
+    now: options.clock(),
+  });
   secrets.add(...Object.values(params));
   return { params };
 }

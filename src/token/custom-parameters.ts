@@ -1,4 +1,5 @@
-import { GrantParametersError } from '../errors';
+import { AssertionSourceError, GrantParametersError } from '../errors';
+import type { GrantParametersContext } from '../options/options';
 import type { Secrets } from '../security/secrets';
 
 /** Parameters a custom grant may not set: the plugin sends them itself. */
@@ -10,15 +11,21 @@ const RESERVED = ['grant_type', 'client_id', 'client_secret', 'client_assertion'
  * is a {@link GrantParametersError}.
  */
 export async function customParameters(
-  produce: (signal: AbortSignal) => Record<string, string> | Promise<Record<string, string>>,
+  produce: (
+    signal: AbortSignal,
+    context: GrantParametersContext,
+  ) => Record<string, string> | Promise<Record<string, string>>,
   grantType: string,
   signal: AbortSignal,
   secrets: Secrets,
+  context: GrantParametersContext,
 ): Promise<Record<string, string>> {
   let value: unknown;
   try {
-    value = await produce(signal);
+    value = await produce(signal, context);
   } catch (error) {
+    // An assertion provider's own typed error (`jwtBearer(…)`): it names the source, never the assertion.
+    if (error instanceof AssertionSourceError) throw error;
     // Only the error's name, message and code are kept (nothing the function's closure may hold),
     // scrubbed of what the request would carry (a vault client's error may quote the secret).
     throw new GrantParametersError(`grant.parameters() of the ${grantType} grant failed`, secrets.safeCause(error));

@@ -7,6 +7,11 @@ export { privateKeyJwt, type PrivateKeyJwtOptions } from './private-key-jwt';
 export { clientSecretJwt, type ClientSecretJwtOptions } from './client-secret-jwt';
 export { tlsClientAuth } from './tls-client-auth';
 export { selfSignedTlsClientAuth } from './self-signed-tls-client-auth';
+export { clientAssertion, clientAssertionFile, type ClientAssertionProviderOptions } from './client-assertion-provider';
+export { assertionFile } from './assertion-file';
+export { jwtBearer, JWT_BEARER_GRANT_TYPE, type JwtBearerOptions } from './jwt-bearer-grant';
+export type { AssertionProvider, AssertionRequest } from './provided-assertion';
+export { AssertionSourceError, type AssertionSourceReason } from '../../errors';
 export type { ClientAssertionAlgorithm } from './assertion-key';
 export type {
   ClientAuth,
