@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import {
   startAuthServer,
   startTokenFile,
@@ -16,6 +16,8 @@ export const AUDIENCE = 'orders-token-endpoint';
 /** The federated issuer's key, a server that trusts it (tokens for {@link AUDIENCE}), a directory for token files. */
 export interface WorkloadFixture {
   key: KeyObject;
+  /** The issuer's public JWKS (what the server verifies with). */
+  jwks: { keys: JsonWebKey[] };
   server: AuthServer;
   dir: string;
   file: string;
@@ -39,6 +41,7 @@ export async function workloadFixture(
   const started: TokenFile[] = [];
   return {
     key,
+    jwks,
     server,
     dir,
     file,
