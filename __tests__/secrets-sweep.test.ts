@@ -49,7 +49,18 @@ import { startAuthServer, type AuthServer } from '../src/testing';
 import { diagnosticsChannels, hookChannelName } from '../src/features/diagnostics';
 import { discover, DiscoveryError } from '../src/features/discovery';
 import { revokeOnClose } from '../src/features/revocation';
-import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../src/features/client-auth';
+import {
+  clientAssertion,
+  clientAssertionFile,
+  clientSecretJwt,
+  jwtBearer,
+  privateKeyJwt,
+  tlsClientAuth,
+} from '../src/features/client-auth';
+import { signJwt } from '../src/testing/workload-jws';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { dpop } from '../src/features/dpop';
 
 interface Run {
@@ -376,10 +387,31 @@ const KEY_FORMS = [
   ...(['d', 'p', 'q', 'dp', 'dq', 'qi'] as const).map((member) => String(RSA_JWK[member])),
 ];
 
-/** The client assertions the server received (each is a bearer credential until it expires). */
+/** The client assertions (and JWT bearer grant assertions) the server received (each a bearer credential until it expires). */
 function assertionsSent(lb: Loopback): string[] {
-  return lb.tokenCalls.map((call) => new URLSearchParams(call.body).get('client_assertion') ?? '').filter(Boolean);
+  return lb.tokenCalls
+    .map((call) => {
+      const form = new URLSearchParams(call.body);
+      return form.get('client_assertion') ?? form.get('assertion') ?? '';
+    })
+    .filter(Boolean);
 }
+
+/** A platform-issued workload token (a projected service-account token), an hour to live. */
+const WORKLOAD_JWT = signJwt(
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+  {
+    iss: 'https://kubernetes.default.svc',
+    sub: 'system:serviceaccount:shop:orders',
+    aud: 'api',
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  },
+  'workload-key',
+);
+const WORKLOAD_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-workload-'));
+const WORKLOAD_FILE = path.join(WORKLOAD_DIR, 'token');
+fs.writeFileSync(WORKLOAD_FILE, WORKLOAD_JWT);
+afterAll(() => fs.rmSync(WORKLOAD_DIR, { recursive: true, force: true }));
 
 const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
   ['Basic (rfc6749)', { basicEncoding: 'rfc6749' }],
@@ -403,6 +435,13 @@ const CLIENT_AUTH: Array<[string, Partial<OAuth2Options>]> = [
       },
     },
   ],
+  // Workload identity: a provided client assertion, a token file, and the JWT bearer grant's assertion.
+  [
+    'clientAssertion (provider)',
+    { clientAuthentication: clientAssertion(() => WORKLOAD_JWT), clientSecret: undefined },
+  ],
+  ['clientAssertionFile', { clientAuthentication: clientAssertionFile(WORKLOAD_FILE), clientSecret: undefined }],
+  ['jwtBearer (provider), Basic', { grant: jwtBearer(() => WORKLOAD_JWT) }],
 ];
 
 let lb: Loopback;
