@@ -8,6 +8,7 @@ import {
   type AuthServer,
   type TokenFile,
   type TokenFileOptions,
+  type WorkloadIdentityServerOptions,
 } from '../../src/testing';
 
 export const ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -28,13 +29,14 @@ export interface WorkloadFixture {
 
 export async function workloadFixture(
   serverOptions: Parameters<typeof startAuthServer>[0] = {},
+  workload: Partial<WorkloadIdentityServerOptions> = {},
 ): Promise<WorkloadFixture> {
   const { privateKey: key, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'workload-key' }] };
   const server = await startAuthServer({
     clientId: 'orders',
     ...serverOptions,
-    workloadIdentity: { issuer: ISSUER, jwks, audience: [AUDIENCE] },
+    workloadIdentity: { issuer: ISSUER, jwks, audience: [AUDIENCE], ...workload },
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workload-'));
   const file = path.join(dir, 'token');
