@@ -1,0 +1,67 @@
+/**
+ * Workload identity: no client secret, the platform's signed token proves the client (RFC 7523).
+ * Runs against the embedded server, which trusts the "cluster" whose token file the testing helper
+ * writes and rotates (as the kubelet does for a projected service-account token).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import axios from 'axios';
+import { attachOAuth2 } from 'axios-oauth2-bearer';
+import { assertionFile, clientAssertion, clientAssertionFile, jwtBearer } from 'axios-oauth2-bearer/client-auth';
+import { startAuthServer, startTokenFile } from 'axios-oauth2-bearer/testing';
+
+// The platform: a token for the audience "orders-api", rewritten every 8 minutes (the kubelet's job).
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workload-identity-'));
+const kubelet = startTokenFile({
+  path: path.join(dir, 'token'), // in a pod: /var/run/secrets/tokens/orders-api
+  audience: 'orders-api',
+  subject: 'system:serviceaccount:shop:orders',
+  rotateEverySeconds: 480,
+});
+// The authorization server trusts the cluster's issuer (Keycloak 26.5: a Kubernetes identity provider).
+const server = await startAuthServer({
+  clientId: 'orders',
+  clientSecret: 'orders-secret-for-the-jwt-bearer-grant',
+  workloadIdentity: { issuer: kubelet.issuer, jwks: kubelet.jwks, audience: ['orders-api'] },
+});
+
+// 1. Kubernetes: the projected token file is the client's assertion, re-read when the kubelet rotates it.
+const orders = axios.create({ baseURL: server.apiBaseUrl });
+const auth = attachOAuth2(orders, {
+  tokenUrl: server.tokenUrl,
+  clientId: 'orders',
+  clientAuthentication: clientAssertionFile(kubelet.path),
+});
+await orders.get('/users/1');
+kubelet.rotate(); // the kubelet wrote a new token …
+await auth.invalidate();
+await orders.get('/users/1'); // … which the next token request sends
+console.log('token file:', server.counters.tokenSuccesses, 'tokens, 0 secrets');
+
+// 2. A callback: a SPIFFE Workload API client or a cloud SDK hands over its JWT for the audience asked.
+const workloadApi = { fetchJwtSvid: async (_: { audience: string; signal: AbortSignal }) => kubelet.current };
+const billing = axios.create({ baseURL: server.apiBaseUrl });
+const viaCallback = attachOAuth2(billing, {
+  tokenUrl: server.tokenUrl,
+  clientId: 'orders',
+  clientAuthentication: clientAssertion(({ audience, signal }) => workloadApi.fetchJwtSvid({ audience, signal }), {
+    audience: 'orders-api',
+  }),
+});
+console.log('callback:', (await billing.get('/users/1')).status);
+
+// 3. The JWT bearer grant (RFC 7523 §2.1): the token is the grant; the client authenticates as usual.
+const reports = axios.create({ baseURL: server.apiBaseUrl });
+const viaGrant = attachOAuth2(reports, {
+  tokenUrl: server.tokenUrl,
+  clientId: 'orders',
+  clientSecret: 'orders-secret-for-the-jwt-bearer-grant',
+  grant: jwtBearer(assertionFile(kubelet.path)),
+});
+console.log('jwt-bearer grant:', (await reports.get('/users/1')).status);
+
+for (const handle of [auth, viaCallback, viaGrant]) handle.detach();
+kubelet.stop();
+await server.close();
+fs.rmSync(dir, { recursive: true, force: true });
