@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // Recipes are scripts that print their result (type-checked by examples/recipes/tsconfig.json).
+    files: ['examples/recipes/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
     files: ['__tests__/**', 'bench/**', 'scripts/**'],
     rules: {
       'no-console': 'off',

@@ -24,6 +24,7 @@ const ARGS: Record<string, unknown[]> = {
   StoreTimeoutError: ['get', 100],
   GrantParametersError: ['m'],
   DPoPNonceError: ['api', 401],
+  AssertionSourceError: ['expired', 'file /var/run/secrets/tokens/api', 'm'],
   DiscoveryError: ['m', { reason: 'unreachable', issuer: 'https://as.example', urls: [], retryAt: 2_000 }],
   RedisStoreError: ['GET', 'm', 'ECONNREFUSED'],
 };

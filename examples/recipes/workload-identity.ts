@@ -40,7 +40,11 @@ await orders.get('/users/1'); // … which the next token request sends
 console.log('token file:', server.counters.tokenSuccesses, 'tokens, 0 secrets');
 
 // 2. A callback: a SPIFFE Workload API client or a cloud SDK hands over its JWT for the audience asked.
-const workloadApi = { fetchJwtSvid: async (_: { audience: string; signal: AbortSignal }) => kubelet.current };
+// (A stand-in here: it hands over the cluster's token for the one audience it serves.)
+const workloadApi = {
+  fetchJwtSvid: ({ audience }: { audience: string; signal: AbortSignal }) =>
+    audience === 'orders-api' ? Promise.resolve(kubelet.current) : Promise.reject(new Error(`no SVID for ${audience}`)),
+};
 const billing = axios.create({ baseURL: server.apiBaseUrl });
 const viaCallback = attachOAuth2(billing, {
   tokenUrl: server.tokenUrl,

@@ -4,10 +4,11 @@
  * this shape: the built-in `client_secret_basic` / `client_secret_post` of the simple path
  * (`src/token/client-secret.ts`), and the values made by the factories of
  * `axios-oauth2-bearer/client-auth` (`privateKeyJwt(key)`, `clientSecretJwt(secret)`,
- * `tlsClientAuth()`, `selfSignedTlsClientAuth()`). Adding a method adds a file implementing it, not a
- * branch in the core: an assertion provider (`({ audience, signal }) => string`, e.g. a Kubernetes
- * token file re-read on rotation) is a {@link ClientAuth} whose `credentials` calls it and sends the
- * result as `client_assertion`.
+ * `tlsClientAuth()`, `selfSignedTlsClientAuth()`, `clientAssertion(fn)`, `clientAssertionFile(path)`).
+ * Adding a method adds a file implementing it, not a branch in the core: an assertion provider
+ * (`({ audience, signal }) => string`, e.g. a Kubernetes token file re-read on rotation) is a
+ * {@link ClientAuth} whose `credentials` calls it and sends the result as `client_assertion`
+ * (`src/features/client-auth/client-assertion-provider.ts`).
  */
 
 /** How the token request is encoded: a form body, a JSON body, or (legacy APIs) a GET with a query string. */
