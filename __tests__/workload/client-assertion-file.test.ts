@@ -155,7 +155,7 @@ test('a missing file: AssertionSourceError (unavailable) with the fs error as a 
   const error = (await auth.getAccessToken().catch((e: unknown) => e)) as AssertionSourceError;
   expect(error).toBeInstanceOf(AssertionSourceError);
   expect(error.reason).toBe('unavailable');
-  expect(error.message).toBe(`The assertion file ${fx.file} could not be found`);
+  expect(error.message).toBe(`The assertion file ${fx.file} could not be accessed`);
   // A plain copy (name and message; jest's realm hides the code of Node's own errors from `instanceof Error`).
   expect((error.cause as Error).message).toContain('ENOENT');
   expect(fx.server.counters.tokenCalls).toBe(0);

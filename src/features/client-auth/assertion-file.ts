@@ -49,7 +49,7 @@ export function fileProvider(path: string, factory: string): AssertionProvider {
       const stats = await fs.stat(path);
       stamp = `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
     } catch (error) {
-      throw unavailable(error, 'found');
+      throw unavailable(error, 'accessed');
     }
     if (last === undefined || last.stamp !== stamp || last.held.expiresAt - now <= REREAD_BEFORE_EXPIRY_MS) {
       let content: string;
