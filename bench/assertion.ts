@@ -3,14 +3,20 @@
  * embedded test server over loopback (which verifies every assertion), in interleaved rounds.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import axios from 'axios';
 import { attachOAuth2, type OAuth2Options } from '../src';
-import { startAuthServer } from '../src/testing';
-import { clientSecretJwt, privateKeyJwt } from '../src/features/client-auth';
+import { startAuthServer, startTokenFile } from '../src/testing';
+import { clientAssertionFile, clientSecretJwt, privateKeyJwt } from '../src/features/client-auth';
 import { compare, type Comparison } from './measure';
 
 export async function tokenRequestCost(count: number, rounds: number): Promise<Comparison> {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // Workload identity: a projected token file (stat'ed per token request, read once: it does not change).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-workload-'));
+  const tokens = startTokenFile({ path: path.join(dir, 'token'), audience: 'bench', lifetimeSeconds: 3600 });
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const servers = await Promise.all([
     startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789-0123456789' }),
@@ -25,6 +31,10 @@ export async function tokenRequestCost(count: number, rounds: number): Promise<C
       clientAssertion: { publicKey: rsa.publicKey },
     }),
     startAuthServer({ clientId: 'bench', clientSecret: 'bench-secret-0123456789-0123456789', clientAssertion: {} }),
+    startAuthServer({
+      clientId: 'bench',
+      workloadIdentity: { issuer: tokens.issuer, jwks: tokens.jwks, audience: ['bench'] },
+    }),
   ]);
   const variants: Array<[string, number, Partial<OAuth2Options>]> = [
     ['Basic', 0, {}],
@@ -34,6 +44,11 @@ export async function tokenRequestCost(count: number, rounds: number): Promise<C
       'client_secret_jwt HS256',
       3,
       { clientAuthentication: clientSecretJwt('bench-secret-0123456789-0123456789'), clientSecret: undefined },
+    ],
+    [
+      'clientAssertionFile ES256',
+      4,
+      { clientAuthentication: clientAssertionFile(tokens.path), clientSecret: undefined },
     ],
   ];
   const handles = variants.map(([name, i, options]) => {
@@ -53,5 +68,7 @@ export async function tokenRequestCost(count: number, rounds: number): Promise<C
   } finally {
     for (const [, auth] of handles) auth.detach();
     await Promise.all(servers.map((s) => s.close()));
+    tokens.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -147,7 +147,12 @@ async function main(): Promise<void> {
   const tokens = await tokenRequestCost(quick ? 100 : 300, quick ? 5 : 21);
   const perRequest = (name: string) => `${(1000 / tokens.ops[name]).toFixed(2)} ms`;
   row('one token request (loopback, server verifies): Basic', perRequest('Basic'), '', true);
-  for (const name of ['private_key_jwt ES256', 'private_key_jwt RS256', 'client_secret_jwt HS256']) {
+  for (const name of [
+    'private_key_jwt ES256',
+    'private_key_jwt RS256',
+    'client_secret_jwt HS256',
+    'clientAssertionFile ES256',
+  ]) {
     row(`one token request: ${name}`, `${perRequest(name)}, ${slower(tokens, name)} than Basic`, '', true);
   }
 
