@@ -20,7 +20,10 @@ let fx: WorkloadFixture;
 beforeEach(async () => {
   fx = await workloadFixture({ clientSecret: 'orders-secret-0123456789' });
 });
-afterEach(() => fx.close());
+afterEach(async () => {
+  jest.useRealTimers();
+  await fx.close();
+});
 
 /** A workload token for {@link AUDIENCE}, `lifetime` seconds from `now` (epoch ms). */
 function token(now = Date.now(), lifetime = 600, key = fx.key): string {
@@ -62,6 +65,34 @@ describe('clientAssertion(fn)', () => {
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: issued[1],
     });
+    auth.detach();
+  });
+
+  test('a provider that never answers: each attempt aborts it at its deadline (fake timers: 200 ms, retry at 201 ms), no token request', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const start = Date.now();
+    const log: string[] = [];
+    const auth = attachOAuth2(axios.create(), {
+      tokenUrl: fx.server.tokenUrl,
+      clientId: 'orders',
+      clientAuthentication: clientAssertion(
+        ({ signal }) =>
+          new Promise<string>(() => {
+            log.push(`asked at ${Date.now() - start}`);
+            signal.addEventListener('abort', () => log.push(`aborted at ${Date.now() - start}`));
+          }),
+      ),
+      tokenRequestTimeoutMs: 200,
+      retry: { retries: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    const pending = auth.getAccessToken().catch((e: unknown) => e);
+    for (let step = 0; step < 5; step++) await jest.advanceTimersByTimeAsync(100);
+    const error = (await pending) as TokenEndpointError;
+    jest.useRealTimers();
+    expect(log).toEqual(['asked at 0', 'aborted at 200', 'asked at 201', 'aborted at 401']);
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ transient: true, attempts: 2 });
+    expect(fx.server.counters.tokenCalls).toBe(0);
     auth.detach();
   });
 

@@ -56,7 +56,6 @@ export function fileProvider(path: string, factory: string): AssertionProvider {
       try {
         content = await fs.readFile(path, { encoding: 'utf8', signal });
       } catch (error) {
-        if (signal.aborted) throw error;
         throw unavailable(error, 'read');
       }
       last = { stamp, held: parseAssertion(content.trim(), source) };

@@ -71,8 +71,8 @@ export function refuseExpired(held: HeldAssertion, now: number, source: string):
 /**
  * The assertion `provider` gives for `request`, checked: a compact JWS with an `exp` still ahead by
  * the plugin's clock. A provider that throws fails with `AssertionSourceError` (`unavailable`, its
- * error as a plain copy); an abort (the attempt's deadline, `detach()`) is passed on as is, for the
- * exchange to report as such.
+ * error as a plain copy). (At the attempt's deadline or on `detach()` the exchange reports the time-out
+ * or the cancellation, whatever the provider did.)
  */
 export async function providedAssertion(
   provider: AssertionProvider,
@@ -83,7 +83,7 @@ export async function providedAssertion(
   try {
     value = await provider(request);
   } catch (error) {
-    if (error instanceof AssertionSourceError || request.signal.aborted) throw error;
+    if (error instanceof AssertionSourceError) throw error;
     throw new AssertionSourceError('unavailable', source, `The assertion from ${source} could not be obtained`, {
       cause: safeCause(error, []),
     });
