@@ -131,6 +131,21 @@ describe('clientAssertion(fn)', () => {
     auth.detach();
   });
 
+  test('a provider returning something else than a string: AssertionSourceError (malformed), no token request', async () => {
+    const auth = attachOAuth2(axios.create(), {
+      tokenUrl: fx.server.tokenUrl,
+      clientId: 'orders',
+      clientAuthentication: clientAssertion(() => ({ token: 'x' }) as never),
+    });
+    const error = (await auth.getAccessToken().catch((e: unknown) => e)) as AssertionSourceError;
+    expect(error).toMatchObject({
+      reason: 'malformed',
+      message: 'The assertion from provider is not a string (got object); not sent',
+    });
+    expect(fx.server.counters.tokenCalls).toBe(0);
+    auth.detach();
+  });
+
   test('an expired assertion from a provider is never sent', async () => {
     const stale = token(Date.now() - 700_000);
     const auth = attachOAuth2(axios.create(), {
