@@ -27,4 +27,6 @@ export type {
   RevokeOptions,
   TlsServerOptions,
   TokenRequestRecord,
+  TokenExchangeServerOptions,
+  SubjectTokenOptions,
 } from './types';

@@ -9,6 +9,10 @@ import {
   selectorKey,
   type NormalisedSelector,
 } from './token-selector';
+import { checkedSubject, SubjectEntries } from './subject-entries';
+import type { Subject } from '../contracts/grant';
+import { OAuth2RequestOptionsError } from '../errors';
+import type { OAuth2RequestOptions } from '../http/request-options';
 
 /** Makes the token cache of one entry from the options of its token requests (scope and resource set). */
 export type EntryFactory = (options: ResolvedOptions) => TokenCache;
@@ -35,12 +39,19 @@ export class TokenEntries {
   private readonly byOrigin = new Map<string, TokenCache>();
   /** Entries made for per-request selections, least recently used first (Map order). */
   private readonly recent = new Map<string, TokenCache>();
+  /**
+   * Token exchange (`grant: tokenExchange(…)`): the entries of the subjects, one per (selection,
+   * subject); the entries above then only stand for their selection and serve no token. Undefined
+   * with any other grant (requests never look here).
+   */
+  readonly subjects?: SubjectEntries;
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly make: EntryFactory,
   ) {
     this.defaultEntry = make(options);
+    if (options.subjectGrant) this.subjects = new SubjectEntries(options.subjectGrant, options.clock);
     this.attachment = {
       scope: options.scope === undefined ? undefined : normaliseScope(options.scope),
       resource: options.resource,
@@ -71,6 +82,9 @@ export class TokenEntries {
    */
   forRequest(perRequest: object, target: TokenCache): TokenCache {
     const selector = requestSelector(perRequest);
+    if (this.subjects === undefined && (perRequest as OAuth2RequestOptions).subjectToken !== undefined) {
+      throw notExchanging('oauth2.subjectToken');
+    }
     if (selector === undefined) return target;
     return this.resolve(mergeSelectors(selector, this.selectorOf.get(target), this.attachment));
   }
@@ -83,7 +97,8 @@ export class TokenEntries {
 
   /** Tells the entry a response came from that the API accepted its token (see `TokenCache.accepted`). */
   accepted(config: Parameters<TokenCache['accepted']>[0]): void {
-    const entry = this.pinned.size === 0 && this.recent.size === 0 ? undefined : this.entryOf(config);
+    const single = this.pinned.size === 0 && this.recent.size === 0 && this.subjects === undefined;
+    const entry = single ? undefined : this.entryOf(config);
     (entry ?? this.defaultEntry).accepted(config);
   }
 
@@ -96,7 +111,69 @@ export class TokenEntries {
   /** The tokens the live entries hold now (the attachment's own, the origins', the recent selections'). */
   heldTokens(): StoredToken[] {
     const live = new Set([this.defaultEntry, ...this.pinned.values(), ...this.recent.values()]);
-    return [...live].flatMap((entry) => entry.held() ?? []);
+    return [...[...live].flatMap((entry) => entry.held() ?? []), ...(this.subjects?.heldTokens() ?? [])];
+  }
+
+  /**
+   * Token exchange: the entry of the subject of request `config` for the selection of `entry` (the
+   * one its origin and `oauth2.scope`/`resource` chose). The subject is `oauth2.subjectToken` (with
+   * `oauth2.subjectTokenExpiresAt`), else what the grant's `subjectToken` function derives from the
+   * config. Throws `OAuth2RequestOptionsError` when there is none, or when it expired: no token call.
+   */
+  forSubjectOf(entry: TokenCache, config: { oauth2?: OAuth2RequestOptions }): TokenCache {
+    const subjects = this.subjects as SubjectEntries;
+    const perRequest = config.oauth2;
+    const subject =
+      checkedSubject('oauth2.subjectToken', perRequest?.subjectToken, perRequest?.subjectTokenExpiresAt) ??
+      derivedSubject(subjects, config);
+    if (subject === undefined) {
+      throw new OAuth2RequestOptionsError(
+        'oauth2.subjectToken',
+        'axios-oauth2-bearer: this attachment exchanges a subject token per request (grant: tokenExchange()); the request names none (set oauth2.subjectToken, or the subjectToken function of tokenExchange())',
+      );
+    }
+    return this.subjectEntry(entry, subject, 'oauth2.subjectToken');
+  }
+
+  /**
+   * A handle call's entry (`getToken`, `getAccessToken`, `invalidate`): with token exchange, the
+   * subject's (`subjectToken`, required), else `entry`. `create` false: an entry not held is not made
+   * (undefined). Throws `OAuth2RequestOptionsError` naming `method.subjectToken`.
+   */
+  forHandleSubject(
+    method: string,
+    entry: TokenCache,
+    options: { subjectToken?: unknown; subjectTokenExpiresAt?: unknown } | undefined,
+    create = true,
+  ): TokenCache | undefined {
+    const where = `${method}.subjectToken`;
+    const subject = checkedSubject(where, options?.subjectToken, options?.subjectTokenExpiresAt);
+    if (this.subjects === undefined) {
+      if (subject !== undefined) throw notExchanging(where);
+      return entry;
+    }
+    if (subject === undefined) {
+      throw new OAuth2RequestOptionsError(
+        where,
+        `axios-oauth2-bearer: ${method}() on a token-exchange attachment needs { subjectToken } (grant: tokenExchange())`,
+      );
+    }
+    if (create) return this.subjectEntry(entry, subject, where);
+    return this.subjects.find(selectorKey(this.selectorOf.get(entry) ?? this.attachment), subject);
+  }
+
+  private subjectEntry(entry: TokenCache, subject: Subject, where: string): TokenCache {
+    const subjects = this.subjects as SubjectEntries;
+    const selector = this.selectorOf.get(entry) ?? this.attachment;
+    return subjects.entry(selectorKey(selector), subject, where, (binding, subjectKey) =>
+      this.build(selector, {
+        grant: { type: 'custom', grantType: subjects.grant.grantType, parameters: binding.parameters },
+        // The grant's public parameters, sent as the attachment's own (never scrubbed), over them.
+        tokenRequestParams: { ...this.options.tokenRequestParams, ...subjects.grant.identity },
+        subjectBinding: binding,
+        subjectKey,
+      }),
+    );
   }
 
   private resolve(selector: NormalisedSelector): TokenCache {
@@ -124,9 +201,38 @@ export class TokenEntries {
     entry.retire();
   }
 
-  private build(selector: NormalisedSelector): TokenCache {
+  private build(selector: NormalisedSelector, subject?: Partial<ResolvedOptions>): TokenCache {
     const { scope, resource } = selector;
     const selection = { ...(scope === undefined ? {} : { scope }), ...(resource === undefined ? {} : { resource }) };
-    return this.make(Object.freeze({ ...this.options, scope, resource, selection }));
+    return this.make(Object.freeze({ ...this.options, scope, resource, selection, ...subject }));
   }
+}
+
+/** `oauth2.subjectToken` (or a handle call's) on an attachment that exchanges no token. */
+function notExchanging(where: string): OAuth2RequestOptionsError {
+  return new OAuth2RequestOptionsError(
+    where,
+    `axios-oauth2-bearer: "${where}" is for attachments with grant: tokenExchange() (axios-oauth2-bearer/token-exchange); this one exchanges no token`,
+  );
+}
+
+/** The subject the grant's `subjectToken` function derives from `config`, checked; undefined when none. */
+function derivedSubject(subjects: SubjectEntries, config: object): Subject | undefined {
+  const derive = subjects.grant.subjectFrom;
+  if (derive === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = derive(config);
+  } catch {
+    // Not kept as a cause: what it threw may quote the token it was reading.
+    throw new OAuth2RequestOptionsError(
+      'tokenExchange.subjectToken',
+      'axios-oauth2-bearer: the subjectToken function of tokenExchange() threw',
+    );
+  }
+  if (typeof value === 'object' && value !== null) {
+    const { token, expiresAt } = value as { token?: unknown; expiresAt?: unknown };
+    return checkedSubject('tokenExchange.subjectToken', token, expiresAt);
+  }
+  return checkedSubject('tokenExchange.subjectToken', value === '' ? undefined : value, undefined);
 }
