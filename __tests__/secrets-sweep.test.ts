@@ -845,7 +845,7 @@ describe('token exchange paths', () => {
     const inner = new MemoryTokenStore();
     const store: TokenStore = {
       get: (key) => (storeKeys.push(key), inner.get(key)),
-      set: (key, token, ttl) => (storeKeys.push(key), inner.set(key, token, ttl)),
+      set: (key, token) => (storeKeys.push(key), inner.set(key, token)),
       delete: (key, ifAccessToken) => (storeKeys.push(key), inner.delete(key, ifAccessToken)),
     };
     const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });

@@ -233,3 +233,19 @@ test('a refresh token in an exchange response is never used: renewals exchange t
   expect(server.tokenRequests().some((r) => r.body.includes('refresh-olga'))).toBe(false);
   auth.detach();
 });
+
+test('the grant’s scope and resource are sent as the attachment’s; a request’s oauth2.scope selects another token', async () => {
+  const { api, auth } = attach({
+    subjectTokenType: TOKEN_TYPES.accessToken,
+    scope: 'read',
+    resource: 'https://api.example.com/',
+  });
+  const quinn = server.issueSubjectToken('quinn');
+  await api.get('/a', { oauth2: { subjectToken: quinn } });
+  await api.get('/a', { oauth2: { subjectToken: quinn, scope: 'write' } });
+  await api.get('/a', { oauth2: { subjectToken: quinn } });
+  expect(server.counters.tokenCalls).toBe(2);
+  expect(form(0)).toMatchObject({ scope: 'read', resource: 'https://api.example.com/', subject_token: quinn });
+  expect(form(1)).toMatchObject({ scope: 'write', resource: 'https://api.example.com/', subject_token: quinn });
+  auth.detach();
+});
