@@ -45,6 +45,8 @@ export class TokenEntries {
    * with any other grant (requests never look here).
    */
   readonly subjects?: SubjectEntries;
+  /** Token exchange: the selector key of each selection entry, made once. */
+  private readonly subjectSelectorKeys = new WeakMap<TokenCache, string>();
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -165,7 +167,10 @@ export class TokenEntries {
   private subjectEntry(entry: TokenCache, subject: Subject, where: string): TokenCache {
     const subjects = this.subjects as SubjectEntries;
     const selector = this.selectorOf.get(entry) ?? this.attachment;
-    return subjects.entry(selectorKey(selector), subject, where, (binding, subjectKey) =>
+    // The selection's key, made once per selection entry (the hot path of a cached exchanged token).
+    let key = this.subjectSelectorKeys.get(entry);
+    if (key === undefined) this.subjectSelectorKeys.set(entry, (key = selectorKey(selector)));
+    return subjects.entry(key, subject, where, (binding, subjectKey) =>
       this.build(selector, {
         grant: { type: 'custom', grantType: subjects.grant.grantType, parameters: binding.parameters },
         // The grant's public parameters, sent as the attachment's own (never scrubbed), over them.
