@@ -249,3 +249,20 @@ test('the grant’s scope and resource are sent as the attachment’s; a request
   expect(form(1)).toMatchObject({ scope: 'write', resource: 'https://api.example.com/', subject_token: quinn });
   auth.detach();
 });
+
+test('at most maxSubjects subjects are kept: the least recently used is dropped and exchanged again', async () => {
+  const { api, auth } = attach({ subjectTokenType: TOKEN_TYPES.accessToken, maxSubjects: 2 });
+  const [a, b, c] = ['ruth', 'sam', 'tina'].map((name) => server.issueSubjectToken(name));
+  const get = (subjectToken: string) => api.get('/a', { oauth2: { subjectToken } });
+  await get(a);
+  await get(b);
+  await get(a); // a most recent: b is the oldest
+  expect(server.counters.tokenCalls).toBe(2);
+  await get(c); // drops b
+  await get(a);
+  expect(server.counters.tokenCalls).toBe(3);
+  await get(b); // exchanged again (drops c)
+  expect(server.counters.tokenCalls).toBe(4);
+  expect(server.tokenRequests().map((r) => new URLSearchParams(r.body).get('subject_token'))).toEqual([a, b, c, b]);
+  auth.detach();
+});

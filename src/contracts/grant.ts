@@ -2,8 +2,9 @@
  * Grants as values (`grant: tokenExchange({...})` from `axios-oauth2-bearer/token-exchange`) whose
  * token is for a subject chosen per request (RFC 8693 token exchange: a user's token exchanged for
  * a token to call the API). The core (token entries, the token request, the cache key, the request
- * side) sees such a grant through this file only: it keeps one token entry per subject, keyed by a
- * keyed hash of the subject token, and asks the grant what to send and what to check.
+ * side) sees such a grant through this file only: the grant keeps the subjects' entries (found,
+ * checked, named by a keyed hash of the subject token, bounded), the core makes each entry's token
+ * cache and asks the grant what to send and what to check.
  */
 
 /** A subject as a request or a handle call names it. */
@@ -34,6 +35,38 @@ export interface BoundSubjectGrant {
   readonly checkResponse: (body: Readonly<Record<string, unknown>>) => ResponseProblem;
 }
 
+/** What a request (`config.oauth2`) or a handle call says of its subject. */
+export interface SubjectOptions {
+  readonly subjectToken?: unknown;
+  readonly subjectTokenExpiresAt?: unknown;
+}
+
+/** Makes the token entry of one subject: the grant bound to it, and the keyed hash that names it. */
+export type SubjectEntryFactory<T> = (binding: BoundSubjectGrant, subjectKey: string) => T;
+
+/**
+ * The subjects' token entries of one attachment, kept by the grant: how a subject is found (the
+ * request's, or derived from its config), checked (a non-empty string, not expired), named (a keyed
+ * hash, never the token) and bounded. `selection` is the key of the (scope, resource) the entry is
+ * for. Every method throws `OAuth2RequestOptionsError` naming the option at fault; none makes a token call.
+ */
+export interface SubjectEntries<T> {
+  /** The entry of the subject of a request (`oauth2.subjectToken`, else the grant's own way), made by `make` on first use. */
+  forRequest(selection: string, config: { readonly oauth2?: SubjectOptions }, make: SubjectEntryFactory<T>): T;
+  /**
+   * The entry of a handle call's subject (`method.subjectToken`, required); without `make`, only an
+   * entry already held (undefined otherwise: `invalidate` makes none).
+   */
+  forHandle(
+    method: string,
+    selection: string,
+    options: SubjectOptions | undefined,
+    make?: SubjectEntryFactory<T>,
+  ): T | undefined;
+  /** Every entry held now. */
+  entries(): T[];
+}
+
 /** A grant whose tokens are per subject (see the file's comment). Immutable. */
 export interface SubjectGrant {
   /** Marks the value for the core's shape check. */
@@ -49,18 +82,11 @@ export interface SubjectGrant {
   readonly scope?: string;
   /** RFC 8707 resource of the tokens (the attachment's `resource` when it sets none). */
   readonly resource?: string;
-  /** Most subjects whose tokens are kept per attachment (least recently used dropped first). */
-  readonly maxSubjects: number;
   /**
-   * Derives the subject of a request from its axios config when the request names none in
-   * `oauth2.subjectToken` (e.g. the incoming user's token an SDK holds); undefined: no subject.
+   * Makes the subjects' entries of one attachment (its own random hashing key, its own bound).
+   * `clock`: the plugin's; `retire`: called for an entry dropped (least recently used, or expired).
    */
-  readonly subjectFrom?: (config: unknown) => Subject | string | undefined;
-  /**
-   * Binds one subject (checked by the core: a non-empty string, a finite `expiresAt`): the subject
-   * token's expiry (a JWT's `exp`, decoded, or `expiresAt`) and its parameters. `now`: the plugin's clock.
-   */
-  bind(subject: Subject, now: number): BoundSubjectGrant;
+  attach<T>(context: { readonly clock: () => number; readonly retire: (entry: T) => void }): SubjectEntries<T>;
 }
 
 /** Whether `value` has the shape of a {@link SubjectGrant} (the check the core makes on the `grant` option). */
@@ -71,8 +97,7 @@ export function isSubjectGrant(value: unknown): value is SubjectGrant {
     grant !== null &&
     grant.kind === 'subject-grant' &&
     typeof grant.grantType === 'string' &&
-    typeof grant.bind === 'function' &&
-    typeof grant.identity === 'object' &&
-    typeof grant.maxSubjects === 'number'
+    typeof grant.attach === 'function' &&
+    typeof grant.identity === 'object'
   );
 }

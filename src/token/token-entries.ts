@@ -9,8 +9,7 @@ import {
   selectorKey,
   type NormalisedSelector,
 } from './token-selector';
-import { checkedSubject, SubjectEntries } from './subject-entries';
-import type { Subject } from '../contracts/grant';
+import type { BoundSubjectGrant, SubjectEntries, SubjectOptions } from '../contracts/grant';
 import { OAuth2RequestOptionsError } from '../errors';
 import type { OAuth2RequestOptions } from '../http/request-options';
 
@@ -44,7 +43,7 @@ export class TokenEntries {
    * subject); the entries above then only stand for their selection and serve no token. Undefined
    * with any other grant (requests never look here).
    */
-  readonly subjects?: SubjectEntries;
+  readonly subjects?: SubjectEntries<TokenCache>;
   /** Token exchange: the selector key of each selection entry, made once. */
   private readonly subjectSelectorKeys = new WeakMap<TokenCache, string>();
 
@@ -53,7 +52,9 @@ export class TokenEntries {
     private readonly make: EntryFactory,
   ) {
     this.defaultEntry = make(options);
-    if (options.subjectGrant) this.subjects = new SubjectEntries(options.subjectGrant, options.clock);
+    if (options.subjectGrant) {
+      this.subjects = options.subjectGrant.attach<TokenCache>({ clock: options.clock, retire: (e) => e.retire() });
+    }
     this.attachment = {
       scope: options.scope === undefined ? undefined : normaliseScope(options.scope),
       resource: options.resource,
@@ -113,28 +114,20 @@ export class TokenEntries {
   /** The tokens the live entries hold now (the attachment's own, the origins', the recent selections'). */
   heldTokens(): StoredToken[] {
     const live = new Set([this.defaultEntry, ...this.pinned.values(), ...this.recent.values()]);
-    return [...[...live].flatMap((entry) => entry.held() ?? []), ...(this.subjects?.heldTokens() ?? [])];
+    for (const entry of this.subjects?.entries() ?? []) live.add(entry);
+    return [...live].flatMap((entry) => entry.held() ?? []);
   }
 
   /**
-   * Token exchange: the entry of the subject of request `config` for the selection of `entry` (the
-   * one its origin and `oauth2.scope`/`resource` chose). The subject is `oauth2.subjectToken` (with
-   * `oauth2.subjectTokenExpiresAt`), else what the grant's `subjectToken` function derives from the
-   * config. Throws `OAuth2RequestOptionsError` when there is none, or when it expired: no token call.
+   * Token exchange: the entry of the subject of request `config` (`oauth2.subjectToken`, else the
+   * grant's `subjectToken` function) for the selection of `entry` (what its origin and
+   * `oauth2.scope`/`resource` chose). Throws `OAuth2RequestOptionsError` when there is none, or when
+   * it expired: no token call.
    */
   forSubjectOf(entry: TokenCache, config: { oauth2?: OAuth2RequestOptions }): TokenCache {
-    const subjects = this.subjects as SubjectEntries;
-    const perRequest = config.oauth2;
-    const subject =
-      checkedSubject('oauth2.subjectToken', perRequest?.subjectToken, perRequest?.subjectTokenExpiresAt) ??
-      derivedSubject(subjects, config);
-    if (subject === undefined) {
-      throw new OAuth2RequestOptionsError(
-        'oauth2.subjectToken',
-        'axios-oauth2-bearer: this attachment exchanges a subject token per request (grant: tokenExchange()); the request names none (set oauth2.subjectToken, or the subjectToken function of tokenExchange())',
-      );
-    }
-    return this.subjectEntry(entry, subject, 'oauth2.subjectToken');
+    return (this.subjects as SubjectEntries<TokenCache>).forRequest(this.selectionKey(entry), config, (binding, key) =>
+      this.buildSubject(entry, binding, key),
+    );
   }
 
   /**
@@ -145,40 +138,37 @@ export class TokenEntries {
   forHandleSubject(
     method: string,
     entry: TokenCache,
-    options: { subjectToken?: unknown; subjectTokenExpiresAt?: unknown } | undefined,
+    options: SubjectOptions | undefined,
     create = true,
   ): TokenCache | undefined {
-    const where = `${method}.subjectToken`;
-    const subject = checkedSubject(where, options?.subjectToken, options?.subjectTokenExpiresAt);
     if (this.subjects === undefined) {
-      if (subject !== undefined) throw notExchanging(where);
+      if (options?.subjectToken !== undefined) throw notExchanging(`${method}.subjectToken`);
       return entry;
     }
-    if (subject === undefined) {
-      throw new OAuth2RequestOptionsError(
-        where,
-        `axios-oauth2-bearer: ${method}() on a token-exchange attachment needs { subjectToken } (grant: tokenExchange())`,
-      );
-    }
-    if (create) return this.subjectEntry(entry, subject, where);
-    return this.subjects.find(selectorKey(this.selectorOf.get(entry) ?? this.attachment), subject);
+    const make = (binding: BoundSubjectGrant, key: string) => this.buildSubject(entry, binding, key);
+    return this.subjects.forHandle(method, this.selectionKey(entry), options, create ? make : undefined);
   }
 
-  private subjectEntry(entry: TokenCache, subject: Subject, where: string): TokenCache {
-    const subjects = this.subjects as SubjectEntries;
-    const selector = this.selectorOf.get(entry) ?? this.attachment;
-    // The selection's key, made once per selection entry (the hot path of a cached exchanged token).
+  /** The key of the selection `entry` stands for, made once per entry (the hot path of a cached exchanged token). */
+  private selectionKey(entry: TokenCache): string {
     let key = this.subjectSelectorKeys.get(entry);
-    if (key === undefined) this.subjectSelectorKeys.set(entry, (key = selectorKey(selector)));
-    return subjects.entry(key, subject, where, (binding, subjectKey) =>
-      this.build(selector, {
-        grant: { type: 'custom', grantType: subjects.grant.grantType, parameters: binding.parameters },
-        // The grant's public parameters, sent as the attachment's own (never scrubbed), over them.
-        tokenRequestParams: { ...this.options.tokenRequestParams, ...subjects.grant.identity },
-        subjectBinding: binding,
-        subjectKey,
-      }),
-    );
+    if (key === undefined) {
+      key = selectorKey(this.selectorOf.get(entry) ?? this.attachment);
+      this.subjectSelectorKeys.set(entry, key);
+    }
+    return key;
+  }
+
+  /** The token cache of one subject for the selection of `entry`: the grant bound to it, named by `subjectKey`. */
+  private buildSubject(entry: TokenCache, binding: BoundSubjectGrant, subjectKey: string): TokenCache {
+    const grant = this.options.subjectGrant as NonNullable<ResolvedOptions['subjectGrant']>;
+    return this.build(this.selectorOf.get(entry) ?? this.attachment, {
+      grant: { type: 'custom', grantType: grant.grantType, parameters: binding.parameters },
+      // The grant's public parameters, sent as the attachment's own (never scrubbed), over them.
+      tokenRequestParams: { ...this.options.tokenRequestParams, ...grant.identity },
+      subjectBinding: binding,
+      subjectKey,
+    });
   }
 
   private resolve(selector: NormalisedSelector): TokenCache {
@@ -219,25 +209,4 @@ function notExchanging(where: string): OAuth2RequestOptionsError {
     where,
     `axios-oauth2-bearer: "${where}" is for attachments with grant: tokenExchange() (axios-oauth2-bearer/token-exchange); this one exchanges no token`,
   );
-}
-
-/** The subject the grant's `subjectToken` function derives from `config`, checked; undefined when none. */
-function derivedSubject(subjects: SubjectEntries, config: object): Subject | undefined {
-  const derive = subjects.grant.subjectFrom;
-  if (derive === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = derive(config);
-  } catch {
-    // Not kept as a cause: what it threw may quote the token it was reading.
-    throw new OAuth2RequestOptionsError(
-      'tokenExchange.subjectToken',
-      'axios-oauth2-bearer: the subjectToken function of tokenExchange() threw',
-    );
-  }
-  if (typeof value === 'object' && value !== null) {
-    const { token, expiresAt } = value as { token?: unknown; expiresAt?: unknown };
-    return checkedSubject('tokenExchange.subjectToken', token, expiresAt);
-  }
-  return checkedSubject('tokenExchange.subjectToken', value === '' ? undefined : value, undefined);
 }

@@ -1,5 +1,6 @@
 import { OAuth2OptionsError } from '../../errors';
 import type { BoundSubjectGrant, Subject, SubjectGrant } from '../../contracts/grant';
+import { KeyedSubjectEntries } from './subject-entries';
 import { checkIssuedTokenType } from './issued-token-type';
 import { subjectTokenExpiry } from './subject-expiry';
 import { isTokenTypeUri, TOKEN_EXCHANGE_GRANT } from './token-types';
@@ -199,14 +200,13 @@ export function tokenExchange(options: TokenExchangeOptions): SubjectGrant {
       checkResponse: (body: Readonly<Record<string, unknown>>) => checkIssuedTokenType(body, requestedTokenType),
     });
   };
+  const rules = Object.freeze({ bind, derive: subjectToken, maxSubjects });
   return Object.freeze<SubjectGrant>({
     kind: 'subject-grant',
     grantType: TOKEN_EXCHANGE_GRANT,
     identity: Object.freeze(identity),
     scope,
     resource,
-    maxSubjects,
-    subjectFrom: subjectToken,
-    bind,
+    attach: ({ clock, retire }) => new KeyedSubjectEntries(rules, clock, retire),
   });
 }
