@@ -17,8 +17,20 @@ import {
   runBundled,
   typecheckRecipes,
 } from '../../scripts/docs/recipes';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 
 const files = recipeFiles();
+
+// A real redis-server for the recipes that use one (they read REDIS_URL, as an application would).
+let redis: RedisServer | undefined;
+beforeAll(async () => {
+  redis = await startRedisServer();
+  process.env.REDIS_URL = redis.url;
+}, 30_000);
+afterAll(async () => {
+  delete process.env.REDIS_URL;
+  await redis?.stop();
+});
 
 test('the folder holds the recipes, the ESM quick start and its CommonJS variant among them', () => {
   const names = files.map((file) => relative(ROOT, file));

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { startRedisServer } from '../../__tests__/helpers/redis-server';
 
 export const ROOT = resolve(__dirname, '../..');
 export const RECIPES_DIR = join(ROOT, 'examples/recipes');
@@ -122,6 +123,9 @@ export function outputLines(stdout: string): string[] {
 }
 
 async function main(names: string[]): Promise<void> {
+  // The recipes that use Redis read REDIS_URL; without one, a throwaway redis-server (as the tests start).
+  const redis = process.env.REDIS_URL === undefined ? await startRedisServer() : undefined;
+  if (redis) process.env.REDIS_URL = redis.url;
   const files = recipeFiles().filter(
     (file) => names.length === 0 || names.some((name) => basename(file).startsWith(name)),
   );
@@ -138,6 +142,7 @@ async function main(names: string[]): Promise<void> {
   }
   console.log(`type check: ${check.status === 0 ? 'PASS' : 'FAIL'}; recipes: ${files.length} run`);
   process.exitCode = failed === 0 ? 0 : 1;
+  await redis?.stop();
 }
 
 if (require.main === module) void main(process.argv.slice(2));
