@@ -5,7 +5,13 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { checkMarkdown, markdownFiles, ROOT } from '../../scripts/docs/markdown-examples';
+import {
+  checkMarkdown,
+  markdownFiles,
+  RECIPES_INDEX,
+  ROOT,
+  syncRecipeIndex,
+} from '../../scripts/docs/markdown-examples';
 
 test.each(markdownFiles().map((file) => [relative(ROOT, file), file]))(
   '%s: every code block is its file, every ts/js block has a marker',
@@ -47,4 +53,22 @@ describe('the check', () => {
       'marker for examples/a.ts is not followed by a fenced code block',
     ]);
   });
+});
+
+test('docs/recipes/README.md lists every page of docs/recipes, pages added by others included (npm run docs:sync)', () => {
+  const text = readFileSync(join(ROOT, RECIPES_INDEX), 'utf8');
+  expect(syncRecipeIndex(text)).toBe(text);
+  const listed = [...text.matchAll(/^- \[.+\]\((.+\.md)\)$/gm)].map((match) => match[1]);
+  expect(listed).toEqual(expect.arrayContaining(['lockout.md', 'two-accounts.md', 'sdk-drop-in.md']));
+});
+
+test('the recipe list is rebuilt from the pages: a new page appears with its title', () => {
+  const root = mkdtempSync(join(tmpdir(), 'md-index-'));
+  mkdirSync(join(root, 'docs/recipes'), { recursive: true });
+  writeFileSync(join(root, 'docs/recipes/b-task.md'), '# Doing B\n\ntext\n');
+  writeFileSync(join(root, 'docs/recipes/a-task.md'), '# Doing A\n');
+  const index = `# Recipes\n\n<!-- recipes:begin (npm run docs:sync writes this list from docs/recipes/*.md) -->\n- [Old](old.md)\n<!-- recipes:end -->\n`;
+  expect(syncRecipeIndex(index, root)).toBe(
+    `# Recipes\n\n<!-- recipes:begin (npm run docs:sync writes this list from docs/recipes/*.md) -->\n\n- [Doing A](a-task.md)\n- [Doing B](b-task.md)\n\n<!-- recipes:end -->\n`,
+  );
 });

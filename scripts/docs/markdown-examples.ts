@@ -140,6 +140,31 @@ export function checkMarkdown(
   return { problems, fixed: out.join('\n') };
 }
 
+const INDEX_BEGIN = '<!-- recipes:begin (npm run docs:sync writes this list from docs/recipes/*.md) -->';
+const INDEX_END = '<!-- recipes:end -->';
+export const RECIPES_INDEX = 'docs/recipes/README.md';
+
+/** The list of recipe pages: one line per `docs/recipes/*.md` but the index, titled by its `# ` heading. */
+export function recipeList(root = ROOT): string {
+  const dir = join(root, 'docs/recipes');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md') && name !== 'README.md')
+    .sort()
+    .map((name) => {
+      const title = /^# (.+)$/m.exec(readFileSync(join(dir, name), 'utf8'))?.[1] ?? name;
+      return `- [${title}](${name})`;
+    })
+    .join('\n');
+}
+
+/** The index with its generated list replaced by the current one (undefined: no begin/end markers). */
+export function syncRecipeIndex(text: string, root = ROOT): string | undefined {
+  const begin = text.indexOf(INDEX_BEGIN);
+  const end = text.indexOf(INDEX_END);
+  if (begin < 0 || end < begin) return undefined;
+  return `${text.slice(0, begin + INDEX_BEGIN.length)}\n\n${recipeList(root)}\n\n${text.slice(end)}`;
+}
+
 function main(args: string[]): void {
   const check = args.includes('--check');
   let count = 0;
@@ -152,6 +177,21 @@ function main(args: string[]): void {
     if (!check && fixed !== text) {
       writeFileSync(file, fixed);
       console.log(`${name}: blocks rewritten from their files`);
+    }
+  }
+  const index = join(ROOT, RECIPES_INDEX);
+  const text = readFileSync(index, 'utf8');
+  const synced = syncRecipeIndex(text);
+  if (synced === undefined) {
+    console.log(`${RECIPES_INDEX}: the recipes:begin / recipes:end markers are missing`);
+    count += 1;
+  } else if (synced !== text) {
+    if (check) {
+      console.log(`${RECIPES_INDEX}: the list of recipes is not up to date (run \`npm run docs:sync\`)`);
+      count += 1;
+    } else {
+      writeFileSync(index, synced);
+      console.log(`${RECIPES_INDEX}: list of recipes rewritten`);
     }
   }
   if (count > 0) process.exitCode = 1;
