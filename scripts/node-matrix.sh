@@ -6,6 +6,7 @@
 #   - import:     __tests__/package/consumer/use.mjs   (same, ESM; lockout → AccountLockedError)
 #   - types:      this repo's tsc, run by that Node, on consumer/use.ts (moduleResolution node16 and bundler)
 #   - smoke:      __tests__/package/consumer/smoke.mjs (single flight, 401 replay, channels, close() + revocation)
+#   - readme:     the README's quick start, as copied: examples/recipes/quick-start.ts saved as .mjs, and .cjs
 # and once, in one more temporary project (types do not depend on the Node line), the tarball's types
 # with the TypeScript lines users have: this repo's pinned 5.9 (node16, bundler, node10), 6.0 (node16,
 # nodenext, bundler; node10 with "ignoreDeprecations": "6.0") and 7 (node16, nodenext, bundler; and
@@ -43,6 +44,9 @@ for major in $NODE_MAJORS; do
   project="$work/node-$major"
   mkdir -p "$project"
   cp "$repo"/__tests__/package/consumer/* "$project/"
+  # The README's quick start as a user saves it: the ESM one (plain JavaScript, no type syntax) as .mjs.
+  cp "$repo/examples/recipes/quick-start.ts" "$project/readme-quick-start.mjs"
+  cp "$repo/examples/recipes/quick-start.cjs" "$project/readme-quick-start.cjs"
   echo '{"name":"consumer","private":true}' >"$project/package.json"
   log="$project/matrix.log"
   status="PASS"
@@ -62,6 +66,8 @@ for major in $NODE_MAJORS; do
     check types-node16 "$node_bin" "$tsc" -p tsconfig.node16.json
     check types-bundler "$node_bin" "$tsc" -p tsconfig.bundler.json
     check smoke "$node_bin" smoke.mjs
+    check readme-esm "$node_bin" readme-quick-start.mjs
+    check readme-cjs "$node_bin" readme-quick-start.cjs
     [[ -z $failures ]] || status="FAIL (${failures# })"
   fi
   line="node ${version:-$major}: $status"
