@@ -7,6 +7,8 @@
 #   - types:      this repo's tsc, run by that Node, on consumer/use.ts (moduleResolution node16 and bundler)
 #   - smoke:      __tests__/package/consumer/smoke.mjs (single flight, 401 replay, channels, close() + revocation)
 #   - readme:     the README's quick start, as copied: examples/recipes/quick-start.ts saved as .mjs, and .cjs
+#   - recipes:    on a Node that strips types, every recipe that needs only axios and this package, saved
+#                 as .mts and run by that Node (scripts/docs/run-recipes-installed.mjs)
 # and once, in one more temporary project (types do not depend on the Node line), the tarball's types
 # with the TypeScript lines users have: this repo's pinned 5.9 (node16, bundler, node10), 6.0 (node16,
 # nodenext, bundler; node10 with "ignoreDeprecations": "6.0") and 7 (node16, nodenext, bundler; and
@@ -68,6 +70,7 @@ for major in $NODE_MAJORS; do
     check smoke "$node_bin" smoke.mjs
     check readme-esm "$node_bin" readme-quick-start.mjs
     check readme-cjs "$node_bin" readme-quick-start.cjs
+    check recipes "$node_bin" "$repo/scripts/docs/run-recipes-installed.mjs" "$repo/examples/recipes"
     [[ -z $failures ]] || status="FAIL (${failures# })"
   fi
   line="node ${version:-$major}: $status"
