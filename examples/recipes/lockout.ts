@@ -16,7 +16,7 @@ async function getUser(api: AxiosInstance): Promise<void> {
   } catch (error) {
     if (error instanceof AccountLockedError) {
       // No token call before error.retryAt (epoch ms); error.response holds the answer that locked us out.
-      console.log(`locked: ${error.code}, ${error.error}, retry in ${Math.round(error.retryAfterMs / 1000)} s`);
+      console.log(`locked: ${error.code}, ${error.error}, retry in ${Math.ceil(error.retryAfterMs / 1000)} s`);
     } else if (error instanceof TokenEndpointError) {
       // Wrong credentials: never retried (retrying is what gets an account locked).
       console.log(`refused: ${error.code}, ${error.error}, status ${error.status}`);
