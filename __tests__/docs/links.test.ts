@@ -56,7 +56,9 @@ const shipped = shippedFiles();
 const shippedMarkdown = shipped.filter((file) => file.endsWith('.md'));
 
 test('the tarball ships the README, the changelog and every page of docs/ (the README links them)', () => {
-  expect(shippedMarkdown).toEqual(expect.arrayContaining(['README.md', 'CHANGELOG.md', 'docs/options.md']));
+  expect(shippedMarkdown).toEqual(
+    expect.arrayContaining(['README.md', 'CHANGELOG.md', 'CONTRIBUTING.md', 'docs/options.md']),
+  );
   expect(shipped.filter((file) => file.startsWith('docs/api/'))).toEqual([]);
 });
 
@@ -91,7 +93,11 @@ test('package.json names no homepage, bugs or repository: there is no public add
   });
 });
 
-test.each([...shippedMarkdown, 'CONTRIBUTING.md'])('%s speaks to readers, not of trackers or work sessions', (file) => {
+test('README.md stays a page for users: about 300 lines at most, the reference lives in docs/', () => {
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(320);
+});
+
+test.each(shippedMarkdown)('%s speaks to readers, not of trackers or work sessions', (file) => {
   const text = readFileSync(join(ROOT, file), 'utf8');
   expect(
     text.match(/\bissue\s*#?\d+|\b(?:github )?issues?\s+(?:tracker|number)|#\d{1,4}\b|\bsessions?\b/gi),
