@@ -60,8 +60,22 @@ export interface TokenInfo {
 // The selector of handle calls (`getToken`, `getAccessToken`, `invalidate`).
 export type { TokenSelector } from '../token/token-selector';
 
+/** The handle calls' keys naming a subject (token exchange). */
+const SUBJECT_KEYS = ['subjectToken', 'subjectTokenExpiresAt'];
+
+/**
+ * Token exchange (`grant: tokenExchange(…)`): which subject's token a handle call acts on. Required
+ * on such an attachment, refused on any other.
+ */
+export interface SubjectSelector {
+  /** The subject token (e.g. a user's access token) whose exchanged token is meant. */
+  subjectToken?: string;
+  /** When the subject token expires (epoch ms on the plugin's clock), for an opaque one (a JWT's `exp` is read). */
+  subjectTokenExpiresAt?: number;
+}
+
 /** Options of {@link OAuth2Handle.getToken}. */
-export interface GetTokenOptions extends TokenSelector {
+export interface GetTokenOptions extends TokenSelector, SubjectSelector {
   /**
    * Fetch a new token even if the cached one is still valid (the cached one is dropped). Concurrent
    * forced calls share one fetch; so do requests waiting meanwhile. @default false
@@ -72,14 +86,14 @@ export interface GetTokenOptions extends TokenSelector {
 /** What {@link attachOAuth2} returns. */
 export interface OAuth2Handle {
   /** The cached access token (of the selected scope and resource), or one fresh fetch shared by all concurrent callers. */
-  getAccessToken(selector?: TokenSelector): Promise<string>;
+  getAccessToken(selector?: TokenSelector & SubjectSelector): Promise<string>;
   /** Like {@link OAuth2Handle.getAccessToken}, with the token's type, expiry and scope; `forceRefresh` to renew it. */
   getToken(options?: GetTokenOptions): Promise<TokenInfo>;
   /**
    * Forgets the cached token (and refresh token) of the selected scope and resource (the
    * attachment's own when omitted), here and in the store; the next request for it fetches anew.
    */
-  invalidate(selector?: TokenSelector): Promise<void>;
+  invalidate(selector?: TokenSelector & SubjectSelector): Promise<void>;
   /**
    * Removes the plugin's interceptors, leaving the instance as it was, and stops everything the plugin
    * still runs: an in-flight token request is aborted, retry sleeps and cool-down waits end, and every
@@ -183,22 +197,29 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   // A sender constraint: its session (signing code, its own chunk) starts loading now; requests wait for it if need be.
   resolved.senderConstraint?.load().catch(() => undefined);
   /** The entry a handle call selects; a bad selector rejects the call. */
-  const entryFor = (method: string, selector: unknown, extra?: readonly string[]) =>
-    entries.forSelector(handleSelector(method, selector, extra));
+  const entryFor = (method: string, selector: unknown, extra: readonly string[] = [], create = true) =>
+    entries.forHandleSubject(
+      method,
+      entries.forSelector(handleSelector(method, selector, [...extra, ...SUBJECT_KEYS])),
+      selector as SubjectSelector | undefined,
+      create,
+    );
 
   let attached = true;
   let closing: Promise<void> | undefined;
   const handle: Omit<OAuth2Handle, typeof Symbol.asyncDispose> & Partial<OAuth2Handle> = {
     cacheKey: key,
-    getAccessToken: async (selector) => (await entryFor('getAccessToken', selector).getToken()).accessToken,
+    getAccessToken: async (selector) =>
+      (await (entryFor('getAccessToken', selector) as TokenCache).getToken()).accessToken,
     getToken: async (getOptions) => {
-      const source = entryFor('getToken', getOptions, ['forceRefresh']);
+      const source = entryFor('getToken', getOptions, ['forceRefresh']) as TokenCache;
       return tokenInfo(
         await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()),
         resolved.senderConstraint?.constraint,
       );
     },
-    invalidate: async (selector) => entryFor('invalidate', selector).invalidate(),
+    // Token exchange: a subject not held has nothing to forget (no entry is made for it).
+    invalidate: async (selector) => entryFor('invalidate', selector, [], false)?.invalidate(),
     detach() {
       if (!attached) return;
       attached = false;

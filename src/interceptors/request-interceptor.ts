@@ -137,6 +137,25 @@ export function createRequestInterceptors(
   }
 
   /**
+   * Token exchange (`grant: tokenExchange(…)`): the entry `pick` chose stands for a selection; the
+   * request takes its subject's entry, or fails (no subject, or an expired one) with no token call.
+   * Chosen once here: an attachment without token exchange runs `pick` alone, at no cost per request.
+   */
+  const subjects = entries.subjects;
+  const select: typeof pick =
+    subjects === undefined
+      ? pick
+      : (config) => {
+          const entry = pick(config);
+          if (!(entry instanceof TokenCache)) return entry;
+          try {
+            return entries.forSubjectOf(entry, config);
+          } catch (error) {
+            return error as OAuth2RequestOptionsError;
+          }
+        };
+
+  /**
    * `entry`, or undefined when the request carries its own credentials in axios's `auth` option (per
    * request or the instance's `defaults.auth`): axios then sends Basic and drops any `Authorization`
    * header, so no token is fetched or renewed for it. Reported like a caller's own header.
@@ -155,7 +174,7 @@ export function createRequestInterceptors(
   }
 
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
-    const entry = pick(config);
+    const entry = select(config);
     if (entry === undefined) return 'none';
     // Bad per-request options: the asynchronous interceptor rejects the request with the error.
     if (!(entry instanceof TokenCache)) return 'async';
@@ -190,7 +209,7 @@ export function createRequestInterceptors(
    * the injection may have changed the target or the options); throws the error of bad options.
    */
   function entryFor(config: InternalAxiosRequestConfig): TokenCache | undefined {
-    const entry = pick(config);
+    const entry = select(config);
     if (entry === undefined || entry instanceof TokenCache) return entry;
     throw forRequest(entry, config);
   }

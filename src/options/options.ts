@@ -6,6 +6,7 @@ import type { ClientAuth } from '../contracts/client-auth';
 import type { SenderConstraint } from '../contracts/sender-constraint';
 import type { EndpointSource } from '../contracts/endpoint';
 import type { Extension } from '../contracts/extension';
+import type { SubjectGrant } from '../contracts/grant';
 
 /**
  * A grant type the plugin does not know by name (e.g. the JWT bearer grant of RFC 7523 §2.1,
@@ -166,8 +167,14 @@ export interface OAuth2Options {
    * @default undefined (none sent)
    */
   resource?: string;
-  /** @default { type: 'client_credentials' } */
-  grant?: GrantOptions;
+  /**
+   * The grant: `{ type: 'client_credentials' }`, `{ type: 'password', … }`, `{ type: 'custom', … }`,
+   * or a grant value whose tokens are per subject, e.g. `tokenExchange({ subjectTokenType })` from
+   * `axios-oauth2-bearer/token-exchange` (RFC 8693: each request names its subject in
+   * `oauth2.subjectToken`).
+   * @default { type: 'client_credentials' }
+   */
+  grant?: GrantOptions | SubjectGrant;
   /** See {@link ClientAuthentication}. @default 'client_secret_basic' (`'client_secret_post'` with the `query` format) */
   clientAuthentication?: ClientAuthentication;
   /**

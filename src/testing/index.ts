@@ -29,4 +29,6 @@ export type {
   RevokeOptions,
   TlsServerOptions,
   TokenRequestRecord,
+  TokenExchangeServerOptions,
+  SubjectTokenOptions,
 } from './types';

@@ -5,6 +5,7 @@ import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
 import { mutualTlsClient } from './mutual-tls';
 import { ClientAssertionCheck } from './client-assertion-check';
 import { DPoPGate } from './dpop';
+import { acceptTokenExchange, TOKEN_EXCHANGE_GRANT } from './token-exchange';
 
 /** DPoP servers: the proof's key thumbprint, or false when the call was answered (nonce or bad proof). */
 function checkTokenProof(
@@ -134,7 +135,11 @@ export async function handleMangopayToken(
     tokenError(ctx, res, 400, 'invalid_grant', `The assertion was refused (${refusedGrant}).`);
     return;
   }
-  if (form.grant_type !== 'client_credentials' && !jwtBearer) {
+  // Token exchange (RFC 8693), with the tokenExchange option: undefined when it answered an error.
+  const exchanging = form.grant_type === TOKEN_EXCHANGE_GRANT && ctx.options.tokenExchange !== undefined;
+  const exchange = exchanging ? acceptTokenExchange(ctx, res, form, ctx.options.tokenExchange ?? {}) : undefined;
+  if (exchanging && exchange === undefined) return;
+  if (form.grant_type !== 'client_credentials' && !exchanging && !jwtBearer) {
     tokenError(ctx, res, 400, 'unsupported_grant_type', `Unsupported grant_type: ${form.grant_type}.`);
     return;
   }
@@ -145,8 +150,14 @@ export async function handleMangopayToken(
     lifetimeSeconds: lifetime,
     scope: form.scope,
     boundTo: typeof check === 'object' && 'mtls' in check ? check.mtls : undefined,
+    ...exchange?.issue,
   });
   if (jkt !== undefined) ctx.dpop?.bind(issued.token, jkt);
   const tokenType = jkt === undefined ? 'bearer' : 'DPoP';
-  tokenSuccess(ctx, res, { access_token: issued.token, token_type: tokenType, expires_in: lifetime });
+  tokenSuccess(ctx, res, {
+    access_token: issued.token,
+    token_type: tokenType,
+    expires_in: lifetime,
+    ...exchange?.answer,
+  });
 }

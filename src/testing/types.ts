@@ -67,6 +67,36 @@ export interface AuthServerOptions {
    * `startTokenFile`. @default undefined (refused)
    */
   workloadIdentity?: WorkloadIdentityServerOptions;
+  /**
+   * Serve the token exchange grant (RFC 8693) at the token endpoint: a client-authenticated
+   * `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` with a `subject_token` the server
+   * accepts gets an access token bound to that subject (`IssuedToken.subject`; the API echoes it as
+   * `subject`) and `issued_token_type`; errors per §2.2.2 (`invalid_request`, `invalid_target`).
+   * @default undefined (the grant is refused: `unsupported_grant_type`)
+   */
+  tokenExchange?: TokenExchangeServerOptions;
+}
+
+/** The token exchange grant of the embedded server (see `AuthServerOptions.tokenExchange`). */
+export interface TokenExchangeServerOptions {
+  /**
+   * Which subject tokens are accepted: `'issued'`, the live ones the server issued with
+   * `AuthServer.issueSubjectToken` (their subject as named there); `'any'`, any token too (its
+   * subject: a JWT's `sub`, else `opaque:` and a hash of the token). @default 'issued'
+   */
+  subjectTokens?: 'issued' | 'any';
+  /** The `audience` values accepted; another gets `invalid_target`. @default any */
+  audiences?: readonly string[];
+  /** The `resource` values accepted; another gets `invalid_target`. @default any */
+  resources?: readonly string[];
+}
+
+/** Options of {@link AuthServer.issueSubjectToken}. */
+export interface SubjectTokenOptions {
+  /** Lifetime in seconds. @default 3600 */
+  lifetimeSeconds?: number;
+  /** `'jwt'`: an (unsigned) JWT with `sub` and `exp`, so a client reads its expiry; `'opaque'`: random. @default 'opaque' */
+  format?: 'opaque' | 'jwt';
 }
 
 /** The server's TLS settings (see `AuthServerOptions.tls`). */
@@ -164,6 +194,12 @@ export interface IssuedToken {
   readonly refreshToken?: string;
   /** `x5t#S256` of the client certificate the token is bound to (mutual TLS), if any. */
   readonly boundTo?: string;
+  /** Token exchange: the subject the token was issued for. */
+  readonly subject?: string;
+  /** Token exchange: the subject of the actor token, when one was sent. */
+  readonly actor?: string;
+  /** Token exchange: the `audience` asked for. */
+  readonly audience?: string;
 }
 
 /** A record of one token call, as received. */
@@ -237,6 +273,11 @@ export interface AuthServer {
   unlock(): void;
   /** DPoP servers (`dpop` option): new nonces at the token endpoint and the API; the old ones are refused. */
   rotateDPoPNonces(): void;
+  /**
+   * Token exchange (`tokenExchange` option): issues a subject token (a user's token, not valid at the
+   * API) naming `subject`, for a client to exchange.
+   */
+  issueSubjectToken(subject: string, options?: SubjectTokenOptions): string;
   /** Stops listening and destroys every socket (keep-alive and hanging ones included). Idempotent. */
   close(): Promise<void>;
 }
