@@ -1,8 +1,4 @@
-/**
- * Workload identity: no client secret, the platform's signed token proves the client (RFC 7523).
- * Runs against the embedded server, which trusts the "cluster" whose token file the testing helper
- * writes and rotates (as the kubelet does for a projected service-account token).
- */
+// Workload identity: no client secret; the platform's signed token (a Kubernetes projected token, a SPIFFE JWT-SVID) proves the client.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,11 +29,18 @@ const auth = attachOAuth2(orders, {
   clientId: 'orders',
   clientAuthentication: clientAssertionFile(kubelet.path),
 });
+const first = kubelet.current;
 await orders.get('/users/1');
 kubelet.rotate(); // the kubelet wrote a new token …
 await auth.invalidate();
 await orders.get('/users/1'); // … which the next token request sends
-console.log('token file:', server.counters.tokenSuccesses, 'tokens, 0 secrets');
+const sent = server.tokenRequests().map((call) => new URLSearchParams(call.body).get('client_assertion'));
+console.log(
+  'token file: assertions sent',
+  sent.length,
+  '| rotated one used:',
+  sent[0] === first && sent[1] === kubelet.current,
+);
 
 // 2. A callback: a SPIFFE Workload API client or a cloud SDK hands over its JWT for the audience asked.
 // (A stand-in here: it hands over the cluster's token for the one audience it serves.)
@@ -65,7 +68,11 @@ const viaGrant = attachOAuth2(reports, {
 });
 console.log('jwt-bearer grant:', (await reports.get('/users/1')).status);
 
-for (const handle of [auth, viaCallback, viaGrant]) handle.detach();
+for (const handle of [auth, viaCallback, viaGrant]) await handle.close();
 kubelet.stop();
 await server.close();
 fs.rmSync(dir, { recursive: true, force: true });
+// Prints:
+// token file: assertions sent 2 | rotated one used: true
+// callback: 200
+// jwt-bearer grant: 200
