@@ -21,6 +21,8 @@ const config: Config = {
   testTimeout: 20_000,
   // Obtains a real redis-server for the Redis tests (installs it once where root and apt-get allow).
   globalSetup: '<rootDir>/__tests__/setup/global-setup.ts',
+  // Node 20 can orphan a diagnostics channel's subscriber across test files: see the file.
+  setupFiles: ['<rootDir>/__tests__/setup/pin-channels.ts'],
 };
 
 export default config;

@@ -84,5 +84,31 @@ export function tokenTraceChannels(dc: DiagnosticsModule): TokenTraceChannels {
   };
 }
 
-/** Node's `diagnostics_channel` module (its channels are Node's registry, one object per name). */
-export const nodeDiagnostics: DiagnosticsModule = diagnostics as unknown as DiagnosticsModule;
+const node = diagnostics as unknown as DiagnosticsModule;
+
+/**
+ * Node's channel object of every plain channel the plugin publishes to, and its token trace, made
+ * once when this module loads and held for the life of the process (constants, never replaced).
+ *
+ * Held because Node's registry holds a channel only weakly and, on Node 20, forgets a name when an
+ * earlier object of that name is collected, even after a new one was made: a subscriber added with
+ * `subscribe(name, fn)` between the collection and its finalizer then listens on an object nobody
+ * publishes to, and misses every message. An attachment's channel objects going away with it
+ * (detached, collected) was enough for that; these are never collected.
+ */
+const PLAIN_CHANNELS: ReadonlyMap<string, ChannelLike> = new Map(
+  CHANNEL_NAMES.map((name) => [name, node.channel(name)]),
+);
+const TOKEN_TRACE: TokenTraceChannels = Object.freeze(tokenTraceChannels(node));
+
+/**
+ * Node's `diagnostics_channel`, as the plugin uses it: the channels of the plugin's names are the
+ * objects held by this module (see above); any other name is looked up in Node's registry.
+ */
+export const nodeDiagnostics: DiagnosticsModule = Object.freeze({
+  channel: (name: string): ChannelLike => PLAIN_CHANNELS.get(name) ?? node.channel(name),
+  tracingChannel:
+    typeof node.tracingChannel === 'function'
+      ? (name: string) => (name === TOKEN_TRACE_CHANNEL ? TOKEN_TRACE : node.tracingChannel!(name))
+      : undefined,
+});
