@@ -14,6 +14,7 @@ export { LOCKOUT_DESCRIPTION } from './mangopay-token';
 export { SCA_REDIRECT_URL } from './mangopay-api';
 export { startTokenFile, type TokenFile, type TokenFileOptions } from './token-file';
 export type { WorkloadIdentityServerOptions } from './workload-assertion-check';
+export type { Jwk } from './jwk';
 export type {
   ApiRequestRecord,
   AuthServer,

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, createPublicKey, randomUUID } from 'node:crypto';
+import type { Jwk } from './jwk';
 import { renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { privateKeyOf, signJwt } from './workload-jws';
 
@@ -34,7 +35,7 @@ export interface TokenFileOptions {
 export interface TokenFile {
   readonly path: string;
   /** The issuer's public key set, for `startAuthServer({ workloadIdentity: { issuer, jwks } })` or any server. */
-  readonly jwks: { readonly keys: readonly JsonWebKey[] };
+  readonly jwks: { readonly keys: readonly Jwk[] };
   readonly issuer: string;
   /** The token in the file now. */
   readonly current: string;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { JsonWebKey } from 'node:crypto';
+import type { Jwk } from './jwk';
 import { verifyJws } from './workload-jws';
 
 /**
@@ -12,7 +12,7 @@ export interface WorkloadIdentityServerOptions {
   /** The `iss` of accepted tokens (e.g. `https://kubernetes.default.svc.cluster.local`). */
   issuer: string;
   /** The issuer's public keys (its JWKS, e.g. `tokenFile.jwks` of {@link startTokenFile}). */
-  jwks: { readonly keys: readonly JsonWebKey[] };
+  jwks: { readonly keys: readonly Jwk[] };
   /** Accepted `aud` values. Default: the token endpoint URL and the server's origin (its issuer), as the client reached them. */
   audience?: readonly string[];
   /** The `sub` required (e.g. `system:serviceaccount:shop:orders`). Default: any. */
