@@ -11,6 +11,7 @@ import type {
 } from './types';
 import { ClientAssertionCheck } from './client-assertion-check';
 import { DPoPGate } from './dpop';
+import { ClientRegistry } from './clients';
 
 const LOG_LIMIT = 1000;
 
@@ -64,6 +65,8 @@ export class ServerContext {
   readonly assertions?: ClientAssertionCheck;
   /** DPoP proofs and nonces, when the `dpop` option asks for them. */
   readonly dpop?: DPoPGate;
+  /** Many clients: the extra clients (`clients` option, `addClient()`), each with its own secret and lockout. */
+  readonly clients: ClientRegistry;
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -76,6 +79,9 @@ export class ServerContext {
     if (clientId === '') throw new RangeError('clientId must not be empty');
     this.lifetime = nonNegative('tokenLifetimeSeconds', options.tokenLifetimeSeconds ?? 1200);
     this.lockout = new Lockout(lockoutAfter, nonNegative('lockoutSeconds', options.lockoutSeconds ?? 60));
+    // Many clients: each extra client has its own secret and its own lockout (same thresholds).
+    this.clients = new ClientRegistry(clientId, lockoutAfter, options.lockoutSeconds ?? 60);
+    for (const client of options.clients ?? []) this.clients.add(client);
     this.options = {
       clientId,
       clientSecret: options.clientSecret ?? 'test-secret',

@@ -11,6 +11,7 @@ interface MutableToken {
   revoked: boolean;
   refreshToken?: string;
   boundTo?: string;
+  clientId?: string;
 }
 
 /** What {@link IssuedTokenRegistry.issue} needs to mint an access token. */
@@ -22,6 +23,8 @@ export interface IssueRequest {
   withRefreshToken?: boolean;
   /** `x5t#S256` of the client certificate to bind the token to (mutual TLS). */
   boundTo?: string;
+  /** The client the token is issued to (many clients: the API refuses it on another client's routes). */
+  clientId?: string;
 }
 
 /** Random opaque token: 32 lowercase hex characters. */
@@ -47,6 +50,7 @@ export class IssuedTokenRegistry {
     };
     if (request.scope !== undefined) record.scope = request.scope;
     if (request.boundTo !== undefined) record.boundTo = request.boundTo;
+    if (request.clientId !== undefined) record.clientId = request.clientId;
     if (request.withRefreshToken) {
       record.refreshToken = opaqueToken();
       this.refreshTokens.add(record.refreshToken);
@@ -64,6 +68,12 @@ export class IssuedTokenRegistry {
     const record = this.tokens.get(token);
     if (record?.boundTo !== undefined && record.boundTo !== presented) return false;
     return record !== undefined && record.kind === kind && !record.revoked && Date.now() < record.expiresAt;
+  }
+
+  /** A snapshot of one issued access token, if it was issued here. */
+  get(token: string): IssuedToken | undefined {
+    const record = this.tokens.get(token);
+    return record === undefined ? undefined : Object.freeze({ ...record });
   }
 
   /** Consumes a refresh token: true (and it becomes invalid) if it was live. */
