@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../options/validate-options';
-import type { AxiosInstance } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
+import { checkedTenant } from '../token/tenants/tenant-entries';
 import { registerAttachment } from './attachments';
 import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
@@ -35,6 +36,7 @@ import { handleSelector, type TokenSelector } from '../token/token-selector';
 import { notingResponses } from '../interceptors/constraint-responses';
 import { tokenScheme } from '../token/token-scheme';
 import type { SenderConstraint } from '../contracts/sender-constraint';
+import { createTenants } from './tenants';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
@@ -60,8 +62,14 @@ export interface TokenInfo {
 // The selector of handle calls (`getToken`, `getAccessToken`, `invalidate`).
 export type { TokenSelector } from '../token/token-selector';
 
+/** Many tenants: the tenant a handle call acts on (an attachment with the `tenants` option). */
+export interface TenantSelector {
+  /** The tenant (its credentials and tokens); the attachment's own when omitted. */
+  tenant?: string;
+}
+
 /** Options of {@link OAuth2Handle.getToken}. */
-export interface GetTokenOptions extends TokenSelector {
+export interface GetTokenOptions extends TokenSelector, TenantSelector {
   /**
    * Fetch a new token even if the cached one is still valid (the cached one is dropped). Concurrent
    * forced calls share one fetch; so do requests waiting meanwhile. @default false
@@ -72,14 +80,21 @@ export interface GetTokenOptions extends TokenSelector {
 /** What {@link attachOAuth2} returns. */
 export interface OAuth2Handle {
   /** The cached access token (of the selected scope and resource), or one fresh fetch shared by all concurrent callers. */
-  getAccessToken(selector?: TokenSelector): Promise<string>;
+  getAccessToken(selector?: TokenSelector & TenantSelector): Promise<string>;
   /** Like {@link OAuth2Handle.getAccessToken}, with the token's type, expiry and scope; `forceRefresh` to renew it. */
   getToken(options?: GetTokenOptions): Promise<TokenInfo>;
   /**
    * Forgets the cached token (and refresh token) of the selected scope and resource (the
    * attachment's own when omitted), here and in the store; the next request for it fetches anew.
    */
-  invalidate(selector?: TokenSelector): Promise<void>;
+  invalidate(selector?: TokenSelector & TenantSelector): Promise<void>;
+  /**
+   * Many tenants: forgets a tenant (a customer disconnects): its credentials and the tokens this
+   * process holds for it are dropped, here and in the store; the next request for it calls
+   * `tenants.load` again. Tokens of it that only a shared store holds expire with their TTL.
+   * Resolves when the store has been told; a no-op for a tenant not held.
+   */
+  forgetTenant(tenant: string): Promise<void>;
   /**
    * Removes the plugin's interceptors, leaving the instance as it was, and stops everything the plugin
    * still runs: an in-flight token request is aborted, retry sleeps and cool-down waits end, and every
@@ -146,27 +161,40 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const unregister = registerAttachment(instance, resolved.apiOrigins);
   const lifecycle = new Lifecycle();
   const cooldown = new Cooldown(resolved);
+  // The attachment's one client to the authorization server, shared by every token entry (and tenant).
+  const serverClient = resolved.tokenHttpClient ?? axios.create();
   // One token cache per (scope, resource): its own store key and token requests; one lifecycle and
   // one lockout cool-down (shared under the attachment's key) for all.
-  const entries = new TokenEntries(resolved, (entryOptions) => {
-    const store = new SafeStore(
-      resolved.store,
-      cacheKey(entryOptions),
-      resolved.hooks,
-      resolved.storeTimeoutMs,
-      options.store === undefined,
-      key,
-    );
-    const exchange = new EndpointExchange(instance, entryOptions);
-    const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
-    return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
-  });
+  const makeEntries = () =>
+    new TokenEntries(resolved, (entryOptions) => {
+      const store = new SafeStore(
+        resolved.store,
+        cacheKey(entryOptions),
+        resolved.hooks,
+        resolved.storeTimeoutMs,
+        options.store === undefined,
+        key,
+      );
+      const exchange = new EndpointExchange(instance, entryOptions, serverClient);
+      const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
+      return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
+    });
+  // Many tenants: a layer above the entries (each tenant has its own); without `tenants`, the entries alone.
+  const tenants = resolved.tenants
+    ? createTenants(instance, resolved, resolved.noOwnCredentials ? undefined : makeEntries(), {
+        lifecycle,
+        serverClient,
+        ownStore: options.store === undefined,
+      })
+    : undefined;
+  const entries = tenants ?? makeEntries();
   const request = createRequestInterceptors(
     entries,
     resolved,
     resolved.tokenUrl === undefined
       ? endpointDiscovery(instance, resolved, resolved.endpoint as EndpointResolver, lifecycle.signal)
       : undefined,
+    tenants,
   );
   const ejectRequest = registerFastPath(
     instance.interceptors.request,
@@ -183,22 +211,35 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   // A sender constraint: its session (signing code, its own chunk) starts loading now; requests wait for it if need be.
   resolved.senderConstraint?.load().catch(() => undefined);
   /** The entry a handle call selects; a bad selector rejects the call. */
-  const entryFor = (method: string, selector: unknown, extra?: readonly string[]) =>
-    entries.forSelector(handleSelector(method, selector, extra));
+  const entryFor = (method: string, selector: unknown, extra?: readonly string[]): TokenCache | Promise<TokenCache> =>
+    tenants ? tenants.forHandle(method, selector, extra) : entries.forSelector(handleSelector(method, selector, extra));
 
   let attached = true;
   let closing: Promise<void> | undefined;
   const handle: Omit<OAuth2Handle, typeof Symbol.asyncDispose> & Partial<OAuth2Handle> = {
     cacheKey: key,
-    getAccessToken: async (selector) => (await entryFor('getAccessToken', selector).getToken()).accessToken,
+    getAccessToken: async (selector) => {
+      const picked = entryFor('getAccessToken', selector);
+      return (await (picked instanceof TokenCache ? picked : await picked).getToken()).accessToken;
+    },
     getToken: async (getOptions) => {
-      const source = entryFor('getToken', getOptions, ['forceRefresh']);
+      // Without tenants the entry is there at once: the renewal starts in this same tick.
+      const picked = entryFor('getToken', getOptions, ['forceRefresh']);
+      const source = picked instanceof TokenCache ? picked : await picked;
       return tokenInfo(
         await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()),
         resolved.senderConstraint?.constraint,
       );
     },
-    invalidate: async (selector) => entryFor('invalidate', selector).invalidate(),
+    invalidate: async (selector) => {
+      const picked = entryFor('invalidate', selector);
+      return (picked instanceof TokenCache ? picked : await picked).invalidate();
+    },
+    forgetTenant: async (tenant) => {
+      if (!tenants)
+        throw new OAuth2OptionsError('tenants', 'axios-oauth2-bearer: forgetTenant() needs the tenants option');
+      await tenants.directory.forget(checkedTenant('forgetTenant.tenant', tenant));
+    },
     detach() {
       if (!attached) return;
       attached = false;

@@ -20,6 +20,12 @@ export interface OAuth2RequestOptions {
    * attachment's `resource`), sent as `resource` in the token request.
    */
   resource?: string;
+  /**
+   * Many tenants: the tenant this request is sent for (an attachment with the `tenants` option): its
+   * credentials and token are used. Refused (`OAuth2RequestOptionsError`) on an attachment without
+   * `tenants`.
+   */
+  tenant?: string;
   /** Set by the plugin: the `Authorization` header was injected by it (so it may be replaced on a retry). */
   readonly injected?: boolean;
   /** Set by the plugin: this request is the one replay after a token rejection. */

@@ -127,6 +127,15 @@ export class TokenEntries {
   private build(selector: NormalisedSelector): TokenCache {
     const { scope, resource } = selector;
     const selection = { ...(scope === undefined ? {} : { scope }), ...(resource === undefined ? {} : { resource }) };
-    return this.make(Object.freeze({ ...this.options, scope, resource, selection }));
+    // Derived by prototype, not copied: the options may themselves be derived (a tenant's).
+    return this.make(
+      Object.freeze(
+        Object.create(this.options, {
+          scope: { value: scope, enumerable: true },
+          resource: { value: resource, enumerable: true },
+          selection: { value: selection, enumerable: true },
+        }) as ResolvedOptions,
+      ),
+    );
   }
 }

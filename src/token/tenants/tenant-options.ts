@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { OAuth2OptionsError, OAuth2RequestOptionsError, TenantLoadError } from '../../errors';
+import { resolveClientAuth } from '../../options/client-auth-option';
+import type { ResolvedOptions } from '../../options/validate-options';
+import type { TenantCredentials } from '../../options/tenant-types';
+import type { AxiosInstance } from 'axios';
+import { isSecureEnough } from '../../util/url';
+import { checkedResource, normaliseScope } from '../token-selector';
+import { cacheKey } from '../cache-key';
+
+/** The keys a loader's result may have (a typo is refused, naming it). */
+const CREDENTIAL_KEYS: ReadonlySet<string> = new Set<keyof TenantCredentials>([
+  'clientId',
+  'clientSecret',
+  'clientAuthentication',
+  'tokenUrl',
+  'scope',
+  'resource',
+  'tokenRequestParams',
+]);
+
+/**
+ * Options that differ from `base` in `overrides` alone: an object whose prototype is `base` (no copy
+ * of the ~50 resolved options per tenant or per token entry), frozen like `base`.
+ */
+export function deriveOptions(base: ResolvedOptions, overrides: Partial<ResolvedOptions>): ResolvedOptions {
+  const descriptors: PropertyDescriptorMap = {};
+  for (const [key, value] of Object.entries(overrides))
+    descriptors[key] = { value, enumerable: true, writable: false, configurable: false };
+  return Object.freeze(Object.create(base, descriptors) as ResolvedOptions);
+}
+
+function invalid(tenant: string, field: string, problem: string, cause?: unknown): TenantLoadError {
+  return new TenantLoadError(
+    tenant,
+    'invalid',
+    `tenants.load("${tenant}") returned invalid credentials: "${field}" ${problem}`,
+    { field, cause },
+  );
+}
+
+/**
+ * The options of one tenant's token requests: `base` (the attachment's) with the loader's
+ * credentials checked and applied. Throws {@link TenantLoadError} (`reason: 'invalid'`) naming the
+ * field at fault, never its value.
+ */
+export function tenantOptions(
+  base: ResolvedOptions,
+  instance: AxiosInstance,
+  tenant: string,
+  value: unknown,
+): ResolvedOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(tenant, 'credentials', 'must be an object such as { clientId, clientSecret }');
+  for (const key of Object.keys(value))
+    if (!CREDENTIAL_KEYS.has(key)) throw invalid(tenant, key, 'is not a known field');
+  const given = value as Record<string, unknown>;
+  const { clientId } = given;
+  if (typeof clientId !== 'string' || clientId.trim() === '')
+    throw invalid(tenant, 'clientId', 'must be a non-empty string');
+  let clientAuthentication;
+  try {
+    clientAuthentication = resolveClientAuth(given.clientAuthentication, given.clientSecret, {
+      clientId,
+      tokenRequestFormat: base.tokenRequestFormat,
+      instance,
+      tokenHttpClient: base.tokenHttpClient,
+      basicEncoding: base.basicEncoding,
+    });
+  } catch (error) {
+    if (!(error instanceof OAuth2OptionsError)) throw error;
+    throw invalid(tenant, error.option, 'is not valid (see cause)', error);
+  }
+  const overrides: { -readonly [K in keyof ResolvedOptions]?: ResolvedOptions[K] } = {
+    clientId,
+    clientAuthentication,
+    tenant,
+  };
+  if (given.tokenUrl !== undefined)
+    overrides.tokenUrl = checkedTokenUrl(tenant, given.tokenUrl, base.allowInsecureHttp);
+  if (given.scope !== undefined) {
+    const scope = typeof given.scope === 'string' ? normaliseScope(given.scope) : '';
+    if (scope === '') throw invalid(tenant, 'scope', 'must be a non-empty string of space-separated scopes');
+    overrides.scope = given.scope as string;
+  }
+  if (given.resource !== undefined) {
+    try {
+      overrides.resource = checkedResource('resource', given.resource);
+    } catch (error) {
+      if (!(error instanceof OAuth2RequestOptionsError)) throw error;
+      throw invalid(tenant, 'resource', 'must be an absolute URI without a fragment (RFC 8707)');
+    }
+  }
+  if (given.tokenRequestParams !== undefined) {
+    const params = given.tokenRequestParams;
+    if (
+      typeof params !== 'object' ||
+      params === null ||
+      Array.isArray(params) ||
+      !Object.values(params).every((v) => typeof v === 'string')
+    )
+      throw invalid(tenant, 'tokenRequestParams', 'must be an object of string values');
+    overrides.tokenRequestParams = { ...base.tokenRequestParams, ...(params as Record<string, string>) };
+  }
+  return deriveOptions(base, overrides);
+}
+
+function checkedTokenUrl(tenant: string, value: unknown, allowInsecureHttp: boolean): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw invalid(tenant, 'tokenUrl', 'must be an absolute http(s) URL');
+  if (!isSecureEnough(url, allowInsecureHttp))
+    throw invalid(tenant, 'tokenUrl', 'must use https (http only on loopback hosts, or with allowInsecureHttp)');
+  return url.toString();
+}
+
+/**
+ * The cache key (store key) of a tenant's token: the key of its token requests (public identity
+ * only, see `cacheKey`: its client id, endpoint, method…) bound to the tenant's name, so that two
+ * tenants never share a token, even with the same client id. No secret in it.
+ */
+export function tenantCacheKey(options: ResolvedOptions): string {
+  const parts = ['tenant/v1', options.tenant ?? '', cacheKey(options)];
+  return `oauth2:${createHash('sha256').update(JSON.stringify(parts), 'utf8').digest('hex').slice(0, 40)}`;
+}
