@@ -126,5 +126,7 @@ function checkedTokenUrl(tenant: string, value: unknown, allowInsecureHttp: bool
  */
 export function tenantCacheKey(options: ResolvedOptions): string {
   const parts = ['tenant/v1', options.tenant ?? '', cacheKey(options)];
-  return `oauth2:${createHash('sha256').update(JSON.stringify(parts), 'utf8').digest('hex').slice(0, 40)}`;
+  const digest = createHash('sha256').update(JSON.stringify(parts), 'utf8').digest().subarray(0, 20);
+  // One flat string (not a concatenation over a slice of a longer one): it is held per tenant.
+  return Buffer.from(`oauth2:${digest.toString('hex')}`, 'latin1').toString('latin1');
 }
