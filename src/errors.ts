@@ -441,7 +441,7 @@ export class UnknownTenantError extends OAuth2Error {
 
 /**
  * Many tenants: the credentials of a tenant could not be loaded: `tenants.load` threw (`reason:
- * 'threw'`, `cause` a plain copy of name, message and code), did not settle within the token
+ * 'threw'`, `cause` a plain error with its name and code; its message is not copied, as it may quote a secret), did not settle within the token
  * deadline (`'timeout'`, its signal aborted), or returned credentials of the wrong shape
  * (`'invalid'`, `field` names the field; the value is never shown). No token call is made; the
  * failure is served to the tenant's requests for `tenants.retryMs`, then the loader is asked again.

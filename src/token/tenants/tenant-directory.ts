@@ -33,12 +33,17 @@ export interface TenantMaker {
   make(options: ResolvedOptions): TenantState;
 }
 
-/** A plain, secret-free copy of what a loader threw: its name, message and code. */
+/**
+ * What a loader threw, reduced to its name and code: its message may quote what the loader was
+ * reading (a secrets store's answer), so it is not copied.
+ */
 function plainCause(error: unknown): Error {
-  const source = error instanceof Error ? error : new Error(String(error));
-  const copy = new Error(source.message);
-  copy.name = source.name;
-  const code = (source as { code?: unknown }).code;
+  const source = error instanceof Error ? error : undefined;
+  const code = (source as { code?: unknown } | undefined)?.code;
+  const copy = new Error(
+    `tenants.load threw ${source?.name ?? typeof error}${typeof code === 'string' ? ` (${code})` : ''}`,
+  );
+  copy.name = source?.name ?? 'Error';
   if (typeof code === 'string') (copy as Error & { code: string }).code = code;
   return copy;
 }

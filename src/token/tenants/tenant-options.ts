@@ -7,6 +7,7 @@ import type { AxiosInstance } from 'axios';
 import { isSecureEnough } from '../../util/url';
 import { checkedResource, normaliseScope } from '../token-selector';
 import { cacheKey } from '../cache-key';
+import { didYouMean } from '../../options/suggest';
 
 /** The keys a loader's result may have (a typo is refused, naming it). */
 const CREDENTIAL_KEYS: ReadonlySet<string> = new Set<keyof TenantCredentials>([
@@ -52,8 +53,13 @@ export function tenantOptions(
 ): ResolvedOptions {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid(tenant, 'credentials', 'must be an object such as { clientId, clientSecret }');
-  for (const key of Object.keys(value))
-    if (!CREDENTIAL_KEYS.has(key)) throw invalid(tenant, key, 'is not a known field');
+  for (const key of Object.keys(value)) {
+    if (CREDENTIAL_KEYS.has(key)) continue;
+    // A field's name is shown only when it is a typo of a known one: a key may itself be a secret.
+    const typo = didYouMean(key, [...CREDENTIAL_KEYS]);
+    if (typo !== '') throw invalid(tenant, key, `is not a known field${typo}`);
+    throw invalid(tenant, 'credentials', `has an unknown field (known: ${[...CREDENTIAL_KEYS].join(', ')})`);
+  }
   const given = value as Record<string, unknown>;
   const { clientId } = given;
   if (typeof clientId !== 'string' || clientId.trim() === '')
