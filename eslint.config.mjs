@@ -55,4 +55,10 @@ export default tseslint.config(
     },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The recipes: scripts a user copies, run by scripts/docs/recipes.ts; they print their result.
+    files: ['examples/recipes/**'],
+    languageOptions: { globals: { console: 'readonly' } },
+    rules: { 'no-console': 'off' },
+  },
 );

@@ -1,5 +1,5 @@
 /**
- * The README's quick start runs `npm run demo`: it must keep passing every check it prints. Run as a
+ * CONTRIBUTING.md's getting started runs `npm run demo`: it must keep passing every check it prints. Run as a
  * child process, exactly as the script runs (ts-node, the embedded server), and judged by its exit code.
  */
 import { spawnSync } from 'node:child_process';

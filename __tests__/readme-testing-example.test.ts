@@ -1,4 +1,4 @@
-/** The README's "Testing your SDK" example, run as written (against the source entry points). */
+/** The embedded-server scenario of docs/testing-server.md (examples/recipes/testing-your-sdk.ts), with exact assertions (against the source entry points). */
 import axios from 'axios';
 import { attachOAuth2 } from '../src';
 import { startAuthServer } from '../src/testing';

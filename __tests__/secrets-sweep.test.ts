@@ -7,7 +7,7 @@
  * To add a path, add a row to `PATHS`: how to make the server (and options) fail, the call that
  * meets the failure, and what it must produce.
  */
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { inspect } from 'node:util';
 import { Readable } from 'node:stream';
@@ -53,6 +53,8 @@ import { discover, DiscoveryError } from '../src/features/discovery';
 import { revokeOnClose } from '../src/features/revocation';
 import { clientSecretJwt, privateKeyJwt, tlsClientAuth } from '../src/features/client-auth';
 import { dpop } from '../src/features/dpop';
+import { tokenExchange, TOKEN_TYPES } from '../src/features/token-exchange';
+import { MemoryTokenStore } from '../src/store/memory';
 
 interface Run {
   lb: Loopback;
@@ -818,5 +820,152 @@ describe('many tenants: a tenant secret', () => {
     expectNoSecret(events, secrets, 'hook payloads and channel messages');
     expect(inspect(auth, { depth: Infinity, showHidden: true })).not.toContain(SECRET);
     if (lb.tokenCalls.length > 0) expect(CREDENTIAL_FORMS.some((s) => echoOf(lb.tokenCalls[0]).includes(s))).toBe(true);
+  });
+});
+
+/**
+ * Token exchange (RFC 8693): the subject token (a user's token) and the actor token never show,
+ * whatever fails: the token endpoint echoing the request, a bad response, the API echoing it, a
+ * throwing actor or subject function quoting the token, an expired subject. Nor in a hook payload,
+ * a channel message, the handle, the cache and store keys (nor a plain SHA-256 of the subject there).
+ */
+describe('token exchange paths', () => {
+  const SUBJECT = 'SUBJ+tok/en==9abc-user';
+  const ACTOR = 'ACT+tok/en==7xyz-svc';
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const SUBJECT_FORMS = [
+    ...[SUBJECT, ACTOR].flatMap((t) => [t, formEncode(t), encodeURIComponent(t)]),
+    sha256(SUBJECT),
+    sha256(SUBJECT).slice(0, 40),
+  ];
+  const exchanged = (issued: string[]) => (call: { body: string }, res: http.ServerResponse) => {
+    const token = `XT+${issued.length + 1}/exch==`;
+    issued.push(token);
+    sendJson(res, 200, {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      issued_token_type: TOKEN_TYPES.accessToken,
+    });
+  };
+  // Quotes what the plugin knows (the subject token, the fixed actor token of the other rows): it must scrub them.
+  const quoting = () => {
+    throw new Error(`vault says no to ${SUBJECT} / ${formEncode(SUBJECT)} / ${encodeURIComponent(SUBJECT)}`);
+  };
+  const PATHS_TX: Array<{
+    name: string;
+    arrange: (lb: Loopback, issued: string[]) => void;
+    options?: Partial<Parameters<typeof tokenExchange>[0]>;
+    act?: (api: AxiosInstance, auth: OAuth2Handle) => Promise<unknown>;
+    outcome: new (...args: never[]) => Error;
+  }> = [
+    {
+      name: 'token endpoint refuses the exchange, echoing the request (invalid_request)',
+      arrange: (lb) => (lb.onToken = (call, res) => echoError(call, res, 400, 'invalid_request')),
+      outcome: TokenEndpointError,
+    },
+    {
+      name: 'token endpoint answers the subject token as the error code (invalid_target)',
+      arrange: (lb) => (lb.onToken = (call, res) => sendJson(res, 400, { error: SUBJECT, error_description: ACTOR })),
+      outcome: TokenEndpointError,
+    },
+    {
+      name: 'issued_token_type missing, the answer echoing the request',
+      arrange: (lb) =>
+        (lb.onToken = (call, res) =>
+          sendJson(res, 200, { access_token: 'XT+1/exch==', token_type: 'Bearer', echo: echoOf(call) })),
+      outcome: InvalidTokenResponseError,
+    },
+    {
+      name: 'issued_token_type is the subject token itself',
+      arrange: (lb) =>
+        (lb.onToken = (call, res) =>
+          sendJson(res, 200, { access_token: 'XT+1/exch==', token_type: 'Bearer', issued_token_type: SUBJECT })),
+      outcome: InvalidTokenResponseError,
+    },
+    {
+      name: 'API error (500) echoing what it received',
+      arrange: (lb, issued) => {
+        lb.onToken = exchanged(issued);
+        lb.onApi = (call, res) => sendJson(res, 500, { echo: call.authorization });
+      },
+      outcome: AxiosError,
+    },
+    {
+      name: 'API still answers 401 after the one replay',
+      arrange: (lb, issued) => {
+        lb.onToken = exchanged(issued);
+        lb.onApi = (call, res) => sendJson(res, 401, { Type: 'invalid_credentials' });
+      },
+      outcome: AxiosError,
+    },
+    {
+      name: 'the actor token function throws, quoting the tokens',
+      arrange: (lb, issued) => (lb.onToken = exchanged(issued)),
+      options: { actorToken: quoting },
+      outcome: GrantParametersError,
+    },
+    {
+      name: 'the subjectToken function throws, quoting the token',
+      arrange: (lb, issued) => (lb.onToken = exchanged(issued)),
+      options: { subjectToken: quoting },
+      act: (api) => api.get('/users'),
+      outcome: OAuth2RequestOptionsError,
+    },
+    {
+      name: 'the subject token expired (its expiry given with it)',
+      arrange: (lb, issued) => (lb.onToken = exchanged(issued)),
+      act: (api) => api.get('/users', { oauth2: { subjectToken: SUBJECT, subjectTokenExpiresAt: 1 } }),
+      outcome: OAuth2RequestOptionsError,
+    },
+    {
+      name: 'getToken({ subjectToken }) with a refusing token endpoint',
+      arrange: (lb) => (lb.onToken = (call, res) => echoError(call, res, 400, 'invalid_request')),
+      act: (api, auth) => auth.getToken({ subjectToken: SUBJECT }),
+      outcome: TokenEndpointError,
+    },
+  ];
+
+  test.each(PATHS_TX.map((path) => [path.name, path] as const))('%s', async (_, path) => {
+    const events: Array<[string, unknown]> = [];
+    const unsubscribe = recordingChannels(events);
+    const issued: string[] = [];
+    path.arrange(lb, issued);
+    const storeKeys: string[] = [];
+    const inner = new MemoryTokenStore();
+    const store: TokenStore = {
+      get: (key) => (storeKeys.push(key), inner.get(key)),
+      set: (key, token) => (storeKeys.push(key), inner.set(key, token)),
+      delete: (key, ifAccessToken) => (storeKeys.push(key), inner.delete(key, ifAccessToken)),
+    };
+    const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
+    const auth = attachOAuth2(api, {
+      tokenUrl: lb.tokenUrl,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      retry: { retries: 0 },
+      hooks: recordingHooks(events),
+      extensions: [diagnosticsChannels()],
+      store,
+      grant: tokenExchange({
+        subjectTokenType: TOKEN_TYPES.accessToken,
+        actorToken: ACTOR,
+        actorTokenType: TOKEN_TYPES.accessToken,
+        ...path.options,
+      }),
+    });
+    const act =
+      path.act ?? ((a: AxiosInstance) => a.post('/payins', { amount: 1 }, { oauth2: { subjectToken: SUBJECT } }));
+    const error = await act(api, auth).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(path.outcome);
+    unsubscribe();
+    // The server did receive the subject (and echoed it) where a token call was made.
+    if (lb.tokenCalls.length > 0) expect(lb.tokenCalls[0].body).toContain(formEncode(SUBJECT));
+    const secrets = [...CREDENTIAL_FORMS, ...SUBJECT_FORMS, ...issued.flatMap(tokenForms)];
+    expectNoSecret(error, secrets, 'error');
+    expectNoSecret(events, secrets, 'hook payloads and channel messages');
+    expectNoSecret(auth, secrets, 'handle');
+    expectNoSecret(storeKeys, secrets, 'store keys');
+    auth.detach();
   });
 });

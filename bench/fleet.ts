@@ -1,5 +1,5 @@
 /**
- * `npm run fleet`: the README's fleet figures, measured on 8 Node processes (the multi-process test
+ * `npm run fleet`: the fleet figures of docs/redis.md, measured on 8 Node processes (the multi-process test
  * workers) sharing one token through a real redis-server started here, against the embedded auth
  * server. Prints one line per figure with the options it was measured with. Takes about a minute.
  */

@@ -13,6 +13,7 @@ import { channelCost } from './channels';
 import { coldCacheStorm, rejectionStorm } from './storms';
 import { tokenRequestCost } from './assertion';
 import { coldTenants, coldTenantsOverLoopback, tenantHotPath, tenantMemory } from './tenants';
+import { tokenExchangeCost } from './token-exchange';
 
 /** What a client-secret user bundles (`attachOAuth2` + `mangopay`, dynamic imports included), gzip -9: at most 16 kB. */
 const SECRET_USER_TARGET_BYTES = 16 * 1024;
@@ -89,6 +90,21 @@ async function main(): Promise<void> {
     `${dpop.inContextRatio.toFixed(2)}×`,
     `≤ ${DPOP_MAX_IN_CONTEXT}×`,
     dpop.inContextRatio <= DPOP_MAX_IN_CONTEXT,
+  );
+
+  // Token exchange: a request with a cached exchanged token vs the plain hot path (no exchange configured).
+  const exchange = await tokenExchangeCost(quick ? 10_000 : 20_000, quick ? 5 : 21);
+  row(
+    'in-process ops/s: plugin, token exchange, cached exchanged token (1 subject / 100 subjects in turn)',
+    `${fmt(exchange.ops['exchange, 1 subject'])} / ${fmt(exchange.ops['exchange, 100 subjects'])}; plain plugin ${fmt(exchange.ops.plain)}`,
+    '',
+    true,
+  );
+  row(
+    'token exchange: extra per request over the plain hot path (keyed hash of the subject, LRU, expiry check)',
+    `+${exchange.extraUs.one.toFixed(2)} µs (1 subject), +${exchange.extraUs.hundred.toFixed(2)} µs (100 subjects); per-request options alone (oauth2.scope) +${exchange.extraUs.perRequestOptions.toFixed(2)} µs`,
+    '',
+    true,
   );
 
   const http = await overLoopback(quick ? 1_000 : 2_000, quick ? 5 : 41);

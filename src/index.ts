@@ -4,6 +4,7 @@ export {
   type TokenInfo,
   type GetTokenOptions,
   type TokenSelector,
+  type SubjectSelector,
 } from './attach/attach';
 export type { AxiosLike, InterceptorManagerLike } from './attach/axios-like';
 export type {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { splitBundle } from '../../bench/size';
 
 const ROOT = path.join(__dirname, '..', '..');
-const FEATURES = ['discovery', 'revocation', 'diagnostics'] as const;
+const FEATURES = ['discovery', 'revocation', 'diagnostics', 'token-exchange'] as const;
 
 /** The feature modules (`src/features/<name>/…`) in `require.cache` after requiring `modules` in a fresh Node process. */
 function featuresLoadedBy(...modules: string[]): string[] {
@@ -50,6 +50,7 @@ describe('bundle', () => {
     discovery: ['oauth-authorization-server', 'openid-configuration', 'mtls_endpoint_aliases'],
     revocation: ['token_type_hint', 'revocation endpoint answered'],
     diagnostics: ['diagnostics_channel', 'tracingChannel', 'cache-miss'],
+    'token-exchange': ['issued_token_type', 'token-type:saml2', 'actorTokenType'],
   };
 
   it('the main entry (every export, every chunk, lazy ones included) bundles none of the features', () => {

@@ -58,6 +58,12 @@ const FEATURES: Feature[] = [
     markers: ['token_type_hint'],
   },
   {
+    name: 'token exchange (RFC 8693)',
+    // Not the grant type URN: the core's cache-key names the grant inputs (`subject_token`) it hashes.
+    paths: [/^src\/features\/token-exchange\//],
+    markers: ['issued_token_type', 'token-type:saml2'],
+  },
+  {
     name: 'diagnostics channels',
     paths: [/^src\/features\/diagnostics\//, /^src\/observability\//],
     markers: ['diagnostics_channel', 'tracingChannel', 'cache-hit'],

@@ -1,5 +1,5 @@
 /**
- * The README's client claims against real servers: node-redis v4 and v5 (through fromNodeRedis and
+ * The client claims of docs/redis.md against real servers: node-redis v4 and v5 (through fromNodeRedis and
  * fromNodeRedisSubscriber) on a real redis-server, an ioredis Cluster on a real 3-master Redis
  * Cluster, and "requests that hold a valid token do not touch Redis" counted with INFO commandstats.
  */

@@ -1,5 +1,5 @@
 /**
- * The README's code examples for client authentication, discovery, several tokens, DPoP,
+ * API usage once shown in the README (now docs/ and examples/recipes/, which run): client authentication, discovery, several tokens, DPoP,
  * observability, closing and the testing server, as written there. Compiled by
  * __tests__/types.test.ts (and by `npm run typecheck`); nothing here runs.
  */

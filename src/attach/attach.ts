@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../options/validate-options';
 import axios, { type AxiosInstance } from 'axios';
-import { checkedTenant } from '../token/tenants/tenant-entries';
+import { checkedTenant, type TokenSource } from '../token/tenants/tenant-entries';
 import { registerAttachment } from './attachments';
 import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
@@ -68,8 +68,22 @@ export interface TenantSelector {
   tenant?: string;
 }
 
+/** The handle calls' keys naming a subject (token exchange). */
+const SUBJECT_KEYS = ['subjectToken', 'subjectTokenExpiresAt'];
+
+/**
+ * Token exchange (`grant: tokenExchange(…)`): which subject's token a handle call acts on. Required
+ * on such an attachment, refused on any other.
+ */
+export interface SubjectSelector {
+  /** The subject token (e.g. a user's access token) whose exchanged token is meant. */
+  subjectToken?: string;
+  /** When the subject token expires (epoch ms on the plugin's clock), for an opaque one (a JWT's `exp` is read). */
+  subjectTokenExpiresAt?: number;
+}
+
 /** Options of {@link OAuth2Handle.getToken}. */
-export interface GetTokenOptions extends TokenSelector, TenantSelector {
+export interface GetTokenOptions extends TokenSelector, SubjectSelector, TenantSelector {
   /**
    * Fetch a new token even if the cached one is still valid (the cached one is dropped). Concurrent
    * forced calls share one fetch; so do requests waiting meanwhile. @default false
@@ -80,14 +94,14 @@ export interface GetTokenOptions extends TokenSelector, TenantSelector {
 /** What {@link attachOAuth2} returns. */
 export interface OAuth2Handle {
   /** The cached access token (of the selected scope and resource), or one fresh fetch shared by all concurrent callers. */
-  getAccessToken(selector?: TokenSelector & TenantSelector): Promise<string>;
+  getAccessToken(selector?: TokenSelector & SubjectSelector & TenantSelector): Promise<string>;
   /** Like {@link OAuth2Handle.getAccessToken}, with the token's type, expiry and scope; `forceRefresh` to renew it. */
   getToken(options?: GetTokenOptions): Promise<TokenInfo>;
   /**
    * Forgets the cached token (and refresh token) of the selected scope and resource (the
    * attachment's own when omitted), here and in the store; the next request for it fetches anew.
    */
-  invalidate(selector?: TokenSelector & TenantSelector): Promise<void>;
+  invalidate(selector?: TokenSelector & SubjectSelector & TenantSelector): Promise<void>;
   /**
    * Many tenants: forgets a tenant (a customer disconnects): its credentials and the tokens this
    * process holds for it are dropped, here and in the store; the next request for it calls
@@ -187,7 +201,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
         ownStore: options.store === undefined,
       })
     : undefined;
-  const entries = tenants ?? makeEntries();
+  const plain = tenants ? undefined : makeEntries();
+  const entries: TokenSource = tenants ?? (plain as TokenEntries);
   const request = createRequestInterceptors(
     entries,
     resolved,
@@ -211,8 +226,21 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   // A sender constraint: its session (signing code, its own chunk) starts loading now; requests wait for it if need be.
   resolved.senderConstraint?.load().catch(() => undefined);
   /** The entry a handle call selects; a bad selector rejects the call. */
-  const entryFor = (method: string, selector: unknown, extra?: readonly string[]): TokenCache | Promise<TokenCache> =>
-    tenants ? tenants.forHandle(method, selector, extra) : entries.forSelector(handleSelector(method, selector, extra));
+  const entryFor = (
+    method: string,
+    selector: unknown,
+    extra: readonly string[] = [],
+    create = true,
+  ): TokenCache | undefined | Promise<TokenCache> =>
+    // Many tenants: the tenant's entry (loaded if need be); else the attachment's (or its subject's).
+    tenants
+      ? tenants.forHandle(method, selector, extra)
+      : (plain as TokenEntries).forHandleSubject(
+          method,
+          (plain as TokenEntries).forSelector(handleSelector(method, selector, [...extra, ...SUBJECT_KEYS])),
+          selector as SubjectSelector | undefined,
+          create,
+        );
 
   let attached = true;
   let closing: Promise<void> | undefined;
@@ -220,20 +248,21 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     cacheKey: key,
     getAccessToken: async (selector) => {
       const picked = entryFor('getAccessToken', selector);
-      return (await (picked instanceof TokenCache ? picked : await picked).getToken()).accessToken;
+      return (await (picked instanceof Promise ? await picked : (picked as TokenCache)).getToken()).accessToken;
     },
     getToken: async (getOptions) => {
       // Without tenants the entry is there at once: the renewal starts in this same tick.
       const picked = entryFor('getToken', getOptions, ['forceRefresh']);
-      const source = picked instanceof TokenCache ? picked : await picked;
+      const source = picked instanceof Promise ? await picked : (picked as TokenCache);
       return tokenInfo(
         await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()),
         resolved.senderConstraint?.constraint,
       );
     },
+    // Token exchange: a subject not held has nothing to forget (no entry is made for it).
     invalidate: async (selector) => {
-      const picked = entryFor('invalidate', selector);
-      return (picked instanceof TokenCache ? picked : await picked).invalidate();
+      const picked = entryFor('invalidate', selector, [], false);
+      return (picked instanceof Promise ? await picked : picked)?.invalidate();
     },
     forgetTenant: async (tenant) => {
       if (!tenants)

@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import { OAuth2OptionsError } from '../errors';
 import type { ResolvedOptions } from '../options/validate-options';
 import { Cooldown } from '../policy/cooldown';
 import { SafeStore } from '../store/safe-store';
@@ -45,6 +46,12 @@ export function createTenants(
   wiring: TenantWiring,
 ): TenantEntries {
   const { lifecycle, serverClient, ownStore } = wiring;
+  // Token exchange per tenant needs each tenant's entries to hold its subjects: not wired yet.
+  if (resolved.subjectGrant)
+    throw new OAuth2OptionsError(
+      'tenants',
+      'axios-oauth2-bearer: option "tenants" cannot be combined with grant: tokenExchange() yet',
+    );
   const tenants = resolved.tenants as NonNullable<ResolvedOptions['tenants']>;
   const reload: CredentialsReload = {
     async reload(entryOptions) {

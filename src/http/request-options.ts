@@ -26,6 +26,17 @@ export interface OAuth2RequestOptions {
    * `tenants`.
    */
   tenant?: string;
+  /**
+   * Token exchange (`grant: tokenExchange(…)` from `axios-oauth2-bearer/token-exchange`): the subject
+   * token (e.g. the incoming user's access token) this request's token is exchanged for; each subject
+   * has its own cached token. A secret: never shown, never a key. Refused on other attachments.
+   */
+  subjectToken?: string;
+  /**
+   * When `subjectToken` expires (epoch ms on the plugin's clock), for an opaque subject token (a JWT's
+   * own `exp` is read): the exchanged token is never used past it.
+   */
+  subjectTokenExpiresAt?: number;
   /** Set by the plugin: the `Authorization` header was injected by it (so it may be replaced on a retry). */
   readonly injected?: boolean;
   /** Set by the plugin: this request is the one replay after a token rejection. */

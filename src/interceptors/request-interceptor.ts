@@ -204,6 +204,25 @@ export function createRequestInterceptors(
   }
 
   /**
+   * Token exchange (`grant: tokenExchange(…)`): the entry `pick` chose stands for a selection; the
+   * request takes its subject's entry, or fails (no subject, or an expired one) with no token call.
+   * Chosen once here: an attachment without token exchange runs `pick` alone, at no cost per request.
+   */
+  const subjects = entries.subjects;
+  const select: typeof pick =
+    subjects === undefined
+      ? pick
+      : (config) => {
+          const entry = pick(config);
+          if (!(entry instanceof TokenCache)) return entry;
+          try {
+            return entries.forSubjectOf(entry, config);
+          } catch (error) {
+            return error as OAuth2RequestOptionsError;
+          }
+        };
+
+  /**
    * `entry`, or undefined when the request carries its own credentials in axios's `auth` option (per
    * request or the instance's `defaults.auth`): axios then sends Basic and drops any `Authorization`
    * header, so no token is fetched or renewed for it. Reported like a caller's own header.
@@ -224,7 +243,7 @@ export function createRequestInterceptors(
   // Many tenants: the tenant-aware pick; without tenants, the plain one (nothing more per request).
   const choose: (
     config: InternalAxiosRequestConfig,
-  ) => TokenCache | PendingTenant | OAuth2RequestOptionsError | undefined = tenants ? pickTenant : pick;
+  ) => TokenCache | PendingTenant | OAuth2RequestOptionsError | undefined = tenants ? pickTenant : select;
 
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
     const entry = choose(config);

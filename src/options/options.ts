@@ -10,6 +10,7 @@ import type { TenantsOptions } from './tenant-types';
 
 // Many tenants: the option's types.
 export type { TenantCredentials, TenantLoadContext, TenantsOptions } from './tenant-types';
+import type { SubjectGrant } from '../contracts/grant';
 
 /**
  * A grant type the plugin does not know by name (e.g. the JWT bearer grant of RFC 7523 §2.1,
@@ -162,8 +163,14 @@ export interface OAuth2Options {
    * @default undefined (none sent)
    */
   resource?: string;
-  /** @default { type: 'client_credentials' } */
-  grant?: GrantOptions;
+  /**
+   * The grant: `{ type: 'client_credentials' }`, `{ type: 'password', … }`, `{ type: 'custom', … }`,
+   * or a grant value whose tokens are per subject, e.g. `tokenExchange({ subjectTokenType })` from
+   * `axios-oauth2-bearer/token-exchange` (RFC 8693: each request names its subject in
+   * `oauth2.subjectToken`).
+   * @default { type: 'client_credentials' }
+   */
+  grant?: GrantOptions | SubjectGrant;
   /** See {@link ClientAuthentication}. @default 'client_secret_basic' (`'client_secret_post'` with the `query` format) */
   clientAuthentication?: ClientAuthentication;
   /**

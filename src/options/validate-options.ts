@@ -30,6 +30,7 @@ import {
 } from './option-keys';
 import { HOOK_NAMES } from '../events/hooks';
 import { NO_OWN_CREDENTIALS, resolveTenants, type ResolvedTenants } from './tenants-option';
+import { isSubjectGrant, type BoundSubjectGrant, type SubjectGrant } from '../contracts/grant';
 
 /** Options with every default applied, checked once at attach time. */
 export interface ResolvedOptions {
@@ -50,6 +51,16 @@ export interface ResolvedOptions {
    */
   readonly selection?: { scope?: string; resource?: string };
   readonly grant: GrantOptions;
+  /**
+   * A grant value whose tokens are per subject (`tokenExchange(…)`): the attachment's entries then
+   * serve no token themselves; each subject has its own (see `SubjectEntries`). `grant` is then
+   * the custom grant of its `grant_type`.
+   */
+  readonly subjectGrant?: SubjectGrant;
+  /** Set on the entry of one subject: the grant bound to it (its parameters, expiry, response check). */
+  readonly subjectBinding?: BoundSubjectGrant;
+  /** Set on the entry of one subject: the keyed hash (HMAC, the attachment's random key) that names it. */
+  readonly subjectKey?: string;
   /**
    * The client-authentication method, as this attachment uses it (checked against the attachment,
    * see `ClientAuth.attach`): the built-in shared-secret one, or the value given.
@@ -164,6 +175,8 @@ const isStringRecord = (v: unknown): v is Record<string, string> =>
 
 function resolveGrant(value: unknown): GrantOptions {
   if (value === undefined) return { type: 'client_credentials' };
+  // A grant value per subject: its token requests are the custom grant of its type, their parameters the subject's.
+  if (isSubjectGrant(value)) return { type: 'custom', grantType: value.grantType, parameters: noSubject };
   if (!isObject(value)) fail('grant', "an object such as { type: 'client_credentials' }", value);
   if (value.type === 'client_credentials') {
     checkKeys('grant', value, GRANT_KEYS.client_credentials);
@@ -182,6 +195,26 @@ function resolveGrant(value: unknown): GrantOptions {
     };
   }
   return fail('grant.type', "'client_credentials', 'password' or 'custom'", value.type);
+}
+
+/** The parameters of a per-subject grant's entry without a subject: never asked (such a request fails first). */
+function noSubject(): never {
+  throw new TypeError('no subject token: a token-exchange entry without a subject is never used');
+}
+
+/**
+ * The scope and resource of the attachment: its own, else a per-subject grant's (`tokenExchange({ scope })`);
+ * set in both places is an error (two defaults, one token).
+ */
+function grantDefault(name: 'scope' | 'resource', own: unknown, grant: unknown): unknown {
+  if (!isSubjectGrant(grant) || grant[name] === undefined) return own;
+  if (own !== undefined) {
+    throw new OAuth2OptionsError(
+      name,
+      `axios-oauth2-bearer: option "${name}" is set both on the attachment and in the grant (tokenExchange({ ${name} })); set it once`,
+    );
+  }
+  return grant[name];
 }
 
 function resolveTokenTypes(value: unknown, constraint: SenderConstraint | undefined): ReadonlySet<string> {
@@ -400,14 +433,17 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     mutualTls: clientAuthentication.mutualTls,
     clock,
   });
+  // Token exchange: the grant value's scope stands for the attachment's (see grantDefault).
+  const scopeOption = grantDefault('scope', o.scope, o.grant);
   return Object.freeze({
     tokenUrl,
     issuer,
     endpoint,
     clientId,
-    scope: o.scope === undefined ? undefined : requireString('scope', o.scope),
-    resource: resolveResource('resource', o.resource),
+    scope: scopeOption === undefined ? undefined : requireString('scope', scopeOption),
+    resource: resolveResource('resource', grantDefault('resource', o.resource, o.grant)),
     grant: resolveGrant(o.grant),
+    subjectGrant: isSubjectGrant(o.grant) ? o.grant : undefined,
     clientAuthentication,
     defaultTokenLifetimeMs:
       optional(

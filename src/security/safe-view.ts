@@ -16,6 +16,11 @@ const CREDENTIAL_KEYS = new Set([
   'client_secret',
   'access_token',
   'refresh_token',
+  // Token exchange (RFC 8693): the subject and actor tokens, on the wire and in `oauth2` (lower-cased).
+  'subject_token',
+  'actor_token',
+  'subjecttoken',
+  'actortoken',
 ]);
 
 /** How deep a safe view follows plain objects (a request config is shallow). */

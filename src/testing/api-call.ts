@@ -21,6 +21,8 @@ export interface EchoBody {
   /** Parsed JSON when the body is JSON, else the raw string; `null` when empty. */
   body: unknown;
   headers: { 'idempotency-key': string | null };
+  /** Token exchange: the subject the request's token was issued for (absent for other tokens). */
+  subject?: string;
 }
 
 /** Builds the echo answered by every ordinary API route. */

@@ -8,6 +8,7 @@ import type {
   DiscoveryServerOptions,
   MtlsServerOptions,
   TokenRequestRecord,
+  TokenExchangeServerOptions,
 } from './types';
 import { ClientAssertionCheck } from './client-assertion-check';
 import { DPoPGate } from './dpop';
@@ -24,6 +25,7 @@ export interface ResolvedServerOptions {
   musement?: { application: string; username: string; password: string };
   mtls?: MtlsServerOptions;
   discovery?: DiscoveryServerOptions;
+  tokenExchange?: TokenExchangeServerOptions;
 }
 
 /** Keeps the last {@link LOG_LIMIT} entries. */
@@ -92,6 +94,7 @@ export class ServerContext {
     }
     if (options.mtls !== undefined) this.options.mtls = options.mtls;
     if (options.discovery !== undefined) this.options.discovery = options.discovery;
+    if (options.tokenExchange !== undefined) this.options.tokenExchange = { ...options.tokenExchange };
     if (options.clientAssertion !== undefined) {
       this.assertions = new ClientAssertionCheck(options.clientAssertion, clientId, this.options.clientSecret);
     }

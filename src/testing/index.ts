@@ -28,4 +28,6 @@ export type {
   RevokeOptions,
   TlsServerOptions,
   TokenRequestRecord,
+  TokenExchangeServerOptions,
+  SubjectTokenOptions,
 } from './types';

@@ -12,6 +12,9 @@ interface MutableToken {
   refreshToken?: string;
   boundTo?: string;
   clientId?: string;
+  subject?: string;
+  actor?: string;
+  audience?: string;
 }
 
 /** What {@link IssuedTokenRegistry.issue} needs to mint an access token. */
@@ -25,6 +28,10 @@ export interface IssueRequest {
   boundTo?: string;
   /** The client the token is issued to (many clients: the API refuses it on another client's routes). */
   clientId?: string;
+  /** Token exchange: the subject the token is issued for, its actor and audience. */
+  subject?: string;
+  actor?: string;
+  audience?: string;
 }
 
 /** Random opaque token: 32 lowercase hex characters. */
@@ -36,6 +43,8 @@ export function opaqueToken(): string {
 export class IssuedTokenRegistry {
   private readonly tokens = new Map<string, MutableToken>();
   private readonly refreshTokens = new Set<string>();
+  /** Token exchange: subject tokens issued by `issueSubjectToken`, with their subject and expiry. */
+  private readonly subjectTokens = new Map<string, { subject: string; expiresAt: number }>();
 
   /** Mints a new access token (and a refresh token if asked). */
   issue(request: IssueRequest): IssuedToken {
@@ -51,6 +60,9 @@ export class IssuedTokenRegistry {
     if (request.scope !== undefined) record.scope = request.scope;
     if (request.boundTo !== undefined) record.boundTo = request.boundTo;
     if (request.clientId !== undefined) record.clientId = request.clientId;
+    if (request.subject !== undefined) record.subject = request.subject;
+    if (request.actor !== undefined) record.actor = request.actor;
+    if (request.audience !== undefined) record.audience = request.audience;
     if (request.withRefreshToken) {
       record.refreshToken = opaqueToken();
       this.refreshTokens.add(record.refreshToken);
@@ -74,6 +86,22 @@ export class IssuedTokenRegistry {
   get(token: string): IssuedToken | undefined {
     const record = this.tokens.get(token);
     return record === undefined ? undefined : Object.freeze({ ...record });
+  }
+
+  /** Token exchange: records a subject token (a user's token) naming `subject`, valid until `expiresAt`. */
+  addSubjectToken(token: string, subject: string, expiresAt: number): void {
+    this.subjectTokens.set(token, { subject, expiresAt });
+  }
+
+  /** The subject a live subject token names; undefined when unknown or expired. */
+  subjectTokenOf(token: string): string | undefined {
+    const record = this.subjectTokens.get(token);
+    return record !== undefined && Date.now() < record.expiresAt ? record.subject : undefined;
+  }
+
+  /** The subject an access token was issued for by token exchange; undefined for any other token. */
+  subjectOf(token: string | undefined): string | undefined {
+    return token === undefined ? undefined : this.tokens.get(token)?.subject;
   }
 
   /** Consumes a refresh token: true (and it becomes invalid) if it was live. */

@@ -139,5 +139,8 @@ export async function handleMangopayApi(
     default:
       break;
   }
-  answerApi(ctx, req, res, path, 200, echo(req, url, rawBody));
+  // Token exchange: the subject the token was issued for, so a client can check whose token it sent.
+  const subject = ctx.tokens.subjectOf(ctx.dpop ? undefined : bearerToken(req));
+  const body = echo(req, url, rawBody);
+  answerApi(ctx, req, res, path, 200, subject === undefined ? body : { ...body, subject });
 }

@@ -5,6 +5,7 @@ import { beginTokenCall, tokenError, tokenSuccess } from './token-call';
 import { mutualTlsClient } from './mutual-tls';
 import { ClientAssertionCheck } from './client-assertion-check';
 import { DPoPGate } from './dpop';
+import { acceptTokenExchange, TOKEN_EXCHANGE_GRANT } from './token-exchange';
 
 /** DPoP servers: the proof's key thumbprint, or false when the call was answered (nonce or bad proof). */
 function checkTokenProof(
@@ -144,20 +145,30 @@ export async function handleMangopayToken(
     tokenError(ctx, res, 400, 'invalid_request', 'The grant_type parameter is missing.');
     return;
   }
-  if (form.grant_type !== 'client_credentials') {
+  // Token exchange (RFC 8693), with the tokenExchange option: undefined when it answered an error.
+  const exchanging = form.grant_type === TOKEN_EXCHANGE_GRANT && ctx.options.tokenExchange !== undefined;
+  const exchange = exchanging ? acceptTokenExchange(ctx, res, form, ctx.options.tokenExchange ?? {}) : undefined;
+  if (exchanging && exchange === undefined) return;
+  if (form.grant_type !== 'client_credentials' && !exchanging) {
     tokenError(ctx, res, 400, 'unsupported_grant_type', `Unsupported grant_type: ${form.grant_type}.`);
     return;
   }
   const lifetime = ctx.tokenLifetime;
   const issued = ctx.tokens.issue({
     kind: 'mangopay',
-    grantType: 'client_credentials',
+    grantType: form.grant_type,
     lifetimeSeconds: lifetime,
     scope: form.scope,
     boundTo: typeof check === 'object' && 'mtls' in check ? check.mtls : undefined,
     clientId: claimed !== undefined && ctx.clients.has(claimed) ? claimed : ctx.options.clientId,
+    ...exchange?.issue,
   });
   if (jkt !== undefined) ctx.dpop?.bind(issued.token, jkt);
   const tokenType = jkt === undefined ? 'bearer' : 'DPoP';
-  tokenSuccess(ctx, res, { access_token: issued.token, token_type: tokenType, expires_in: lifetime });
+  tokenSuccess(ctx, res, {
+    access_token: issued.token,
+    token_type: tokenType,
+    expires_in: lifetime,
+    ...exchange?.answer,
+  });
 }

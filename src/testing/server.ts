@@ -11,6 +11,7 @@ import { TOKEN_PATH } from './mangopay-token';
 import { REVOKE_PATH } from './mangopay-revoke';
 import type { AuthServer, AuthServerOptions } from './types';
 import { issuerOf } from './discovery-document';
+import { issueSubjectToken } from './subject-tokens';
 
 /**
  * Starts an embedded OAuth 2.0 auth server on `127.0.0.1` (random free port)
@@ -103,6 +104,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     tokenRequests: () => ctx.tokenLog.list(),
     apiRequests: () => ctx.apiLog.list(),
     isLocked: () => ctx.lockout.isLocked(),
+    issueSubjectToken(subject, subjectOptions = {}) {
+      return issueSubjectToken(ctx, subject, subjectOptions);
+    },
     rotateDPoPNonces() {
       ctx.dpop?.rotateNonces();
     },

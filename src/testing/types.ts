@@ -69,6 +69,36 @@ export interface AuthServerOptions {
    * `wrongClientTokens`). More can be added with `addClient()`. @default [] (one client)
    */
   clients?: readonly ServerClient[];
+  /**
+   * Serve the token exchange grant (RFC 8693) at the token endpoint: a client-authenticated
+   * `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` with a `subject_token` the server
+   * accepts gets an access token bound to that subject (`IssuedToken.subject`; the API echoes it as
+   * `subject`) and `issued_token_type`; errors per §2.2.2 (`invalid_request`, `invalid_target`).
+   * @default undefined (the grant is refused: `unsupported_grant_type`)
+   */
+  tokenExchange?: TokenExchangeServerOptions;
+}
+
+/** The token exchange grant of the embedded server (see `AuthServerOptions.tokenExchange`). */
+export interface TokenExchangeServerOptions {
+  /**
+   * Which subject tokens are accepted: `'issued'`, the live ones the server issued with
+   * `AuthServer.issueSubjectToken` (their subject as named there); `'any'`, any token too (its
+   * subject: a JWT's `sub`, else `opaque:` and a hash of the token). @default 'issued'
+   */
+  subjectTokens?: 'issued' | 'any';
+  /** The `audience` values accepted; another gets `invalid_target`. @default any */
+  audiences?: readonly string[];
+  /** The `resource` values accepted; another gets `invalid_target`. @default any */
+  resources?: readonly string[];
+}
+
+/** Options of {@link AuthServer.issueSubjectToken}. */
+export interface SubjectTokenOptions {
+  /** Lifetime in seconds. @default 3600 */
+  lifetimeSeconds?: number;
+  /** `'jwt'`: an (unsigned) JWT with `sub` and `exp`, so a client reads its expiry; `'opaque'`: random. @default 'opaque' */
+  format?: 'opaque' | 'jwt';
 }
 
 /** The server's TLS settings (see `AuthServerOptions.tls`). */
@@ -168,6 +198,12 @@ export interface IssuedToken {
   readonly boundTo?: string;
   /** The client it was issued to (Mangopay tokens): the main `clientId` or one of `clients`. */
   readonly clientId?: string;
+  /** Token exchange: the subject the token was issued for. */
+  readonly subject?: string;
+  /** Token exchange: the subject of the actor token, when one was sent. */
+  readonly actor?: string;
+  /** Token exchange: the `audience` asked for. */
+  readonly audience?: string;
 }
 
 /** A record of one token call, as received. */
@@ -251,6 +287,11 @@ export interface AuthServer {
   issuedToken(token: string): IssuedToken | undefined;
   /** Many clients: revokes one access token; true when it was live. */
   revokeToken(token: string): boolean;
+  /**
+   * Token exchange (`tokenExchange` option): issues a subject token (a user's token, not valid at the
+   * API) naming `subject`, for a client to exchange.
+   */
+  issueSubjectToken(subject: string, options?: SubjectTokenOptions): string;
   /** Stops listening and destroys every socket (keep-alive and hanging ones included). Idempotent. */
   close(): Promise<void>;
 }

@@ -94,5 +94,10 @@ export function cacheKey(options: ResolvedOptions): string {
   // A sender-constrained token is bound to one key: only a client holding it (its public part) may use the token.
   const constraint = options.senderConstraint?.constraint;
   if (constraint) parts.push([constraint.cacheKeyPart]);
+  // Token exchange: the grant's public parameters, and the subject's keyed hash (an HMAC under the
+  // attachment's random key, never the token nor a plain hash of it): each subject its own token.
+  const subjectGrant = options.subjectGrant;
+  if (subjectGrant) parts.push(['subject-grant', identityEntries(Object.entries(subjectGrant.identity), false)]);
+  if (options.subjectKey !== undefined) parts.push(['subject', options.subjectKey]);
   return `oauth2:${sha256(JSON.stringify(parts)).slice(0, 40)}`;
 }

@@ -49,6 +49,16 @@ export type ExchangeResult =
   | { kind: 'discovery'; error: OAuth2Error };
 
 /**
+ * Token exchange: a token issued for a subject is never used past the subject token's expiry
+ * (`notAfter`), and its refresh token is dropped: a renewal exchanges the subject token again, so no
+ * refresh token outlives its subject or serves another.
+ */
+function boundToSubject(token: StoredToken, notAfter: number | undefined): StoredToken {
+  const expiresAt = notAfter === undefined ? token.expiresAt : Math.min(token.expiresAt ?? notAfter, notAfter);
+  return { ...token, expiresAt, refreshToken: undefined };
+}
+
+/**
  * Sends token requests outside the attached instance's interceptors. Unless `tokenHttpClient` is
  * given, it uses a bare axios client with the adapter, agents, fetch options and proxy of the request
  * that needed the token (see {@link RequestTransport}), else of the attached instance's defaults,
@@ -177,6 +187,7 @@ export class EndpointExchange {
         sentAt,
         options.acceptTokenTypes,
         options.defaultTokenLifetimeMs,
+        options.subjectBinding?.checkResponse,
       );
     } catch (error) {
       // The parser throws what is not a token response; here it becomes a result like any other outcome.
@@ -190,7 +201,8 @@ export class EndpointExchange {
       return { kind: 'invalid', error: invalid };
     }
     if ('failure' in result) return { kind: 'failure', failure: { ...result.failure, statusText, headers: headers() } };
-    return { kind: 'token', token: result.token };
+    const binding = options.subjectBinding;
+    return { kind: 'token', token: binding ? boundToSubject(result.token, binding.notAfter) : result.token };
   }
 
   /**

@@ -8,8 +8,13 @@ import type { GrantParams } from './token-request';
  * encodings), the password, the refresh token. The attempt then adds what it makes (assertions, a
  * custom grant's parameters, DPoP proofs).
  */
-export function requestSecrets(options: Pick<ResolvedOptions, 'clientAuthentication'>, grant?: GrantParams): Secrets {
+export function requestSecrets(
+  options: Pick<ResolvedOptions, 'clientAuthentication'> & Partial<Pick<ResolvedOptions, 'subjectBinding'>>,
+  grant?: GrantParams,
+): Secrets {
   const secrets = new Secrets().add(...options.clientAuthentication.secrets);
+  // Token exchange: the subject token (and a fixed actor token) of this entry, scrubbed before anything is sent.
+  if (options.subjectBinding) secrets.add(...options.subjectBinding.secrets);
   if (grant && 'password' in grant) secrets.add(grant.password);
   if (grant && 'refresh_token' in grant) secrets.add(grant.refresh_token);
   return secrets;

@@ -121,6 +121,8 @@ export function parseTokenResponse(
   sentAt: number,
   acceptTokenTypes: ReadonlySet<string> = BEARER_ONLY,
   defaultLifetimeMs: number = DEFAULT_TOKEN_LIFETIME_SECONDS * 1000,
+  /** A grant's own check of a 2xx body (token exchange: `issued_token_type`); a problem throws like any invalid field. */
+  check?: (body: Body) => { field: string; message: string } | undefined,
 ): { token: StoredToken } | { failure: TokenFailure } {
   const body = parseBody(data);
   if (status < 200 || status >= 300) return { failure: failureFrom(status, body, headers.retryAfter) };
@@ -158,6 +160,8 @@ export function parseTokenResponse(
       body,
     );
   }
+  const problem = check?.(body);
+  if (problem) throw invalid(problem.field, problem.message, status, body);
   return {
     token: {
       accessToken: body.access_token,

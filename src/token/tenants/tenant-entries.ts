@@ -12,7 +12,15 @@ import type { TenantState } from './tenant-state';
 /** What the interceptors and the handle use of an attachment's tokens: its {@link TokenEntries}, or its tenants'. */
 export type TokenSource = Pick<
   TokenEntries,
-  'defaultEntry' | 'forOrigin' | 'forRequest' | 'forSelector' | 'accepted' | 'entryOf' | 'heldTokens'
+  | 'defaultEntry'
+  | 'forOrigin'
+  | 'forRequest'
+  | 'forSelector'
+  | 'accepted'
+  | 'entryOf'
+  | 'heldTokens'
+  | 'subjects'
+  | 'forSubjectOf'
 >;
 
 /** Longest tenant identifier accepted (it names the tenant in errors and keys, hashed). */
@@ -87,6 +95,16 @@ export class TenantEntries implements TokenSource {
 
   forSelector(selector: NormalisedSelector | undefined): TokenCache {
     return this.ownEntries().forSelector(selector);
+  }
+
+  /**
+   * Token exchange: not per tenant yet (a tenant's entries would hold its subjects): the request
+   * interceptor takes the tenant route, which does not ask for subjects.
+   */
+  readonly subjects = undefined;
+
+  forSubjectOf(entry: TokenCache, config: Parameters<TokenEntries['forSubjectOf']>[1]): TokenCache {
+    return this.ownEntries().forSubjectOf(entry, config);
   }
 
   /**
