@@ -207,7 +207,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     entries,
     resolved,
     resolved.tokenUrl === undefined
-      ? endpointDiscovery(instance, resolved, resolved.endpoint as EndpointResolver, lifecycle.signal)
+      ? endpointDiscovery(instance, resolved, resolved.endpoint as EndpointResolver, lifecycle.signal, serverClient)
       : undefined,
     tenants,
   );
@@ -286,6 +286,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
         () => handle.detach(),
         closeOptions,
         instance,
+        serverClient,
       );
       return closing;
     },
