@@ -8,7 +8,7 @@ import { GrantRunner } from '../token/grant-runner';
 import { TenantDirectory } from '../token/tenants/tenant-directory';
 import { TenantEntries } from '../token/tenants/tenant-entries';
 import { TenantGrantRunner, type CredentialsReload } from '../token/tenants/tenant-grant-runner';
-import { deriveOptions, tenantCacheKey, tenantOptions } from '../token/tenants/tenant-options';
+import { deriveOptions, tenantCacheKey, tenantOptions, tenantTemplate } from '../token/tenants/tenant-options';
 import { TenantState, type TenantCacheFactory } from '../token/tenants/tenant-state';
 import { TokenCache } from '../token/token-cache';
 import type { TokenEntries } from '../token/token-entries';
@@ -86,10 +86,11 @@ export function createTenants(
       return new TokenCache(entryOptions, fetcher, store, lifecycle, state.cooldown);
     },
   };
+  const template = tenantTemplate(resolved);
   const directory: TenantDirectory = new TenantDirectory(
     { tenants, clock: resolved.clock, timeoutMs: loadTimeout(resolved, instance), lifecycle },
     {
-      check: (tenant, credentials) => tenantOptions(resolved, instance, tenant, credentials),
+      check: (tenant, credentials) => tenantOptions(resolved, template, instance, tenant, credentials),
       make: (options) => new TenantState(options, new Cooldown(resolved), factory),
     },
   );

@@ -58,7 +58,8 @@ export class TokenCache {
   /** The transport of the request that started the flight in progress (see {@link RequestTransport}). */
   private flightTransport?: RequestTransport = undefined;
   private readonly cooldown: Cooldown;
-  private readonly rejections: RejectionBreaker;
+  /** Made on the first rejection: most token caches (one per tenant) never see one. */
+  private rejections?: RejectionBreaker = undefined;
   private readonly renewal: SharedRenewal;
 
   constructor(
@@ -74,7 +75,6 @@ export class TokenCache {
     cooldown: Cooldown = new Cooldown(options),
   ) {
     this.cooldown = cooldown;
-    this.rejections = new RejectionBreaker(options);
     // The clock itself, not a closure over it: one less function per token cache (many tenants).
     this.renewal = new SharedRenewal(store, options.clock, lifecycle);
   }
@@ -174,12 +174,13 @@ export class TokenCache {
    * rejection cool-down). Cheap when nothing was rejected.
    */
   accepted(config: { oauth2?: { injected?: boolean } } | undefined): void {
-    if (this.rejections.suspicious && config?.oauth2?.injected) this.rejections.accepted();
+    if (this.rejections?.suspicious && config?.oauth2?.injected) this.rejections.accepted();
   }
 
   /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
   private dropRejected(token: StoredToken, rejection: Rejection | undefined): void {
     this.drop(token);
+    this.rejections ??= new RejectionBreaker(this.options);
     const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause, rejection?.response);
     if (storm) throw storm;
   }
@@ -224,7 +225,7 @@ export class TokenCache {
       if (lifecycle.aborted) throw lifecycle.canceledError();
       if (!this.inflight) {
         const now = this.options.clock();
-        const storm = this.rejections.openError(now);
+        const storm = this.rejections?.openError(now);
         if (storm) throw storm;
         if (this.cooldown.isOpen(now)) {
           if (this.options.whileLocked === 'fail') throw this.lockedError(now);

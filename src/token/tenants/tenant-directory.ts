@@ -60,15 +60,23 @@ export class TenantDirectory {
   /** The slot used last: using it again costs no reordering. */
   private newest?: Slot;
   private readonly sweeper: ReturnType<typeof setInterval>;
+  /** Uses are timed from here: small integers, held in the slot itself (not a boxed number each). */
+  private readonly origin: number;
 
   constructor(
     private readonly settings: DirectorySettings,
     private readonly maker: TenantMaker,
   ) {
     const { idleMs } = settings.tenants;
+    this.origin = settings.clock();
     this.sweeper = setInterval(() => this.sweep(), Math.max(1_000, Math.min(idleMs, 60_000)));
     this.sweeper.unref?.();
     settings.lifecycle.addEventListener('abort', () => clearInterval(this.sweeper));
+  }
+
+  /** The time since the directory was made (the plugin's clock), in ms. */
+  private now(): number {
+    return this.settings.clock() - this.origin;
   }
 
   /** How many tenants are held (loaded, loading or failed). */
@@ -91,7 +99,7 @@ export class TenantDirectory {
    */
   load(tenant: string, signals: Array<SignalLike | undefined> = []): Promise<TenantState> {
     let slot = this.slots.get(tenant);
-    const now = this.settings.clock();
+    const now = this.now();
     if (slot?.state) {
       if (slot !== this.newest) this.use(tenant, slot);
       return Promise.resolve(slot.state);
@@ -152,7 +160,7 @@ export class TenantDirectory {
         },
         (error: Error) => {
           slot.failure = error;
-          slot.failedUntil = this.settings.clock() + this.settings.tenants.retryMs;
+          slot.failedUntil = this.now() + this.settings.tenants.retryMs;
           throw error;
         },
       )
@@ -188,7 +196,7 @@ export class TenantDirectory {
   private use(tenant: string, slot: Slot): void {
     this.slots.delete(tenant);
     this.slots.set(tenant, slot);
-    slot.usedAt = this.settings.clock();
+    slot.usedAt = this.now();
     this.newest = slot;
   }
 
@@ -203,7 +211,7 @@ export class TenantDirectory {
   }
 
   /** Drops the tenants unused for `idleMs` (the oldest first; the last used one stays). */
-  private sweep(now = this.settings.clock()): void {
+  private sweep(now = this.now()): void {
     const { idleMs } = this.settings.tenants;
     for (const [tenant, slot] of this.slots) {
       if (slot === this.newest || slot.usedAt + idleMs > now) break;

@@ -31,6 +31,28 @@ export function deriveOptions(base: ResolvedOptions, overrides: Partial<Resolved
   return Object.freeze(Object.create(base, descriptors) as ResolvedOptions);
 }
 
+/** The fields a tenant's credentials set over the attachment's options. */
+const TENANT_FIELDS = [
+  'clientId',
+  'clientAuthentication',
+  'tenant',
+  'tokenUrl',
+  'scope',
+  'resource',
+  'tokenRequestParams',
+] as const;
+
+/**
+ * The prototype of every tenant's options of an attachment: `base` with the tenant fields made
+ * writable (they are frozen on `base`), so each tenant's options are a small object of plain
+ * assignments whose shape V8 shares between tenants (one hidden class, the fields in the object).
+ */
+export function tenantTemplate(base: ResolvedOptions): ResolvedOptions {
+  const descriptors: PropertyDescriptorMap = {};
+  for (const key of TENANT_FIELDS) descriptors[key] = { value: base[key], writable: true, enumerable: true };
+  return Object.create(base, descriptors) as ResolvedOptions;
+}
+
 function invalid(tenant: string, field: string, problem: string, cause?: unknown): TenantLoadError {
   return new TenantLoadError(
     tenant,
@@ -47,6 +69,8 @@ function invalid(tenant: string, field: string, problem: string, cause?: unknown
  */
 export function tenantOptions(
   base: ResolvedOptions,
+  /** The attachment's {@link tenantTemplate}. */
+  template: ResolvedOptions,
   instance: AxiosInstance,
   tenant: string,
   value: unknown,
@@ -108,7 +132,10 @@ export function tenantOptions(
       throw invalid(tenant, 'tokenRequestParams', 'must be an object of string values');
     overrides.tokenRequestParams = { ...base.tokenRequestParams, ...(params as Record<string, string>) };
   }
-  return deriveOptions(base, overrides);
+  // Assigned in one order for every tenant: one shape for all.
+  const options = Object.create(template) as Record<string, unknown>;
+  for (const key of TENANT_FIELDS) if (key in overrides) options[key] = overrides[key];
+  return Object.freeze(options) as unknown as ResolvedOptions;
 }
 
 function checkedTokenUrl(tenant: string, value: unknown, allowInsecureHttp: boolean): string {
