@@ -171,6 +171,15 @@ export async function tenantHotPath(count: number, rounds: number): Promise<Comp
   });
   const tenants = Array.from({ length: 100 }, (_, i) => `t${i}`);
   for (const tenant of tenants) await auth.getAccessToken({ tenant });
+  // The tenant from the request itself (a header), as for an SDK: no per-request options.
+  const derived = axios.create({ baseURL: BASE, adapter: instantAdapter, headers: { 'X-Tenant': 't0' } });
+  const byHeader = attachOAuth2(derived, {
+    tokenUrl: TOKEN_URL,
+    tokenHttpClient: axios.create({ adapter: server.adapter }),
+    tenants: { load: credentials, fromRequest: (config) => config.headers['X-Tenant'] as string | undefined },
+  });
+  await byHeader.getAccessToken({ tenant: 't0' });
+  const plainOptions = { oauth2: { skip: false } };
   const sameOptions = { oauth2: { tenant: 't0' } };
   const perTenant = tenants.map((tenant) => ({ oauth2: { tenant } }));
   let next = 0;
@@ -178,7 +187,9 @@ export async function tenantHotPath(count: number, rounds: number): Promise<Comp
     return await compare(
       {
         'one client': () => single.get('/users'),
+        'one client, per-request options': () => single.get('/users', plainOptions),
         'one tenant': () => many.get('/users', sameOptions),
+        'one tenant, fromRequest': () => derived.get('/users'),
         '100 tenants in turn': () => many.get('/users', perTenant[(next = (next + 1) % 100)]),
       },
       { count, rounds },
@@ -186,5 +197,6 @@ export async function tenantHotPath(count: number, rounds: number): Promise<Comp
   } finally {
     one.detach();
     auth.detach();
+    byHeader.detach();
   }
 }
