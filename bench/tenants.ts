@@ -171,12 +171,12 @@ export async function tenantHotPath(count: number, rounds: number): Promise<Comp
   });
   const tenants = Array.from({ length: 100 }, (_, i) => `t${i}`);
   for (const tenant of tenants) await auth.getAccessToken({ tenant });
-  // The tenant from the request itself (a header), as for an SDK: no per-request options.
-  const derived = axios.create({ baseURL: BASE, adapter: instantAdapter, headers: { 'X-Tenant': 't0' } });
+  // The tenant from the request itself, as for an SDK: no per-request options (here from its URL).
+  const derived = axios.create({ baseURL: BASE, adapter: instantAdapter });
   const byHeader = attachOAuth2(derived, {
     tokenUrl: TOKEN_URL,
     tokenHttpClient: axios.create({ adapter: server.adapter }),
-    tenants: { load: credentials, fromRequest: (config) => config.headers['X-Tenant'] as string | undefined },
+    tenants: { load: credentials, fromRequest: (config) => (config.url === '/users' ? 't0' : undefined) },
   });
   await byHeader.getAccessToken({ tenant: 't0' });
   const plainOptions = { oauth2: { skip: false } };
