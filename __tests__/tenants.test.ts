@@ -12,6 +12,7 @@ import {
 } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { expectNoSecret } from './helpers/secrets';
+import { revokeOnClose } from '../src/features/revocation';
 
 /** 50 tenants `t0`…`t49`, each its own client of the embedded server (`client-tN` / `secret-tN`). */
 const TENANTS = Array.from({ length: 50 }, (_, i) => `t${i}`);
@@ -247,5 +248,24 @@ describe('many tenants on one attachment', () => {
     expect((await call('tb')).status).toBe(200);
     expect(server.counters.tokenCalls).toBe(callsAtLockout + 1);
     expect(server.isClientLocked('client-tb')).toBe(false);
+  });
+
+  it("close() with revokeOnClose() revokes the attachment's own token, never a tenant's with the wrong client", async () => {
+    const auth = attach({
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      extensions: [revokeOnClose({ url: server.revocationUrl })],
+    });
+    await call('t1');
+    await api.get(`/v2.01/${server.clientId}/users`);
+    await auth.close();
+    handle = undefined;
+    expect(server.counters.revocationCalls).toBe(1);
+    expect(
+      server
+        .issuedTokens()
+        .filter((t) => t.revoked)
+        .map((t) => t.clientId),
+    ).toEqual([server.clientId]);
   });
 });

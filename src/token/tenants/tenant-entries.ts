@@ -132,7 +132,11 @@ export class TenantEntries implements TokenSource {
     return source instanceof TokenCache ? source : undefined;
   }
 
+  /**
+   * The tokens `close()` may revoke: the attachment's own only. A tenant's token would be revoked
+   * authenticated as the attachment's client, not the tenant's (not done: its TTL ends it).
+   */
   heldTokens(): StoredToken[] {
-    return [...(this.own?.heldTokens() ?? []), ...this.directory.heldTokens()];
+    return this.own?.heldTokens() ?? [];
   }
 }
