@@ -268,4 +268,28 @@ describe('many tenants on one attachment', () => {
         .map((t) => t.clientId),
     ).toEqual([server.clientId]);
   });
+
+  it("names the tenant in its token and lockout events (a tenant's name, never its secret)", async () => {
+    const events: Array<[string, unknown]> = [];
+    server.addClient({ clientId: 'client-tl', clientSecret: 'right' });
+    attach(
+      {
+        hooks: {
+          onTokenAcquired: (e) => events.push(['acquired', e]),
+          onLockoutOpened: (e) => events.push(['locked', e]),
+        },
+      },
+      (t) => ({ clientId: `client-${t}`, clientSecret: t === 'tl' ? 'wrong' : `secret-${t}` }),
+    );
+    await call('t1');
+    server.injectTokenFaults([
+      { type: 'status', status: 400, body: { error: 'unauthorized_client', error_description: 'locked' } },
+    ]);
+    await expect(call('tl')).rejects.toBeInstanceOf(AccountLockedError);
+    expect(events).toEqual([
+      ['acquired', expect.objectContaining({ tenant: 't1', grant: 'client_credentials' })],
+      ['locked', expect.objectContaining({ tenant: 'tl', error: 'unauthorized_client' })],
+    ]);
+    expectNoSecret(events, ['secret-t1', 'wrong']);
+  });
 });

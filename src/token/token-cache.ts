@@ -362,6 +362,7 @@ export class TokenCache {
         consecutive: state.consecutive,
         error: state.error,
         status: state.status,
+        ...(this.options.tenant !== undefined && { tenant: this.options.tenant }),
       });
       throw this.lockedError(at);
     }
@@ -376,6 +377,8 @@ export class TokenCache {
     this.adopt(token);
     await this.store.set(token);
     const event = { grant: outcome.grant, expiresAt: token.expiresAt, background, ...this.options.selection };
+    // Many tenants: whose token (a tenant's name, not a secret).
+    if (this.options.tenant !== undefined) Object.assign(event, { tenant: this.options.tenant });
     emit(this.options.hooks, previous || rejected ? 'onTokenRenewed' : 'onTokenAcquired', event);
     return token;
   }
