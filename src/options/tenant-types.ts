@@ -38,6 +38,16 @@ export interface TenantLoadContext {
  * credentials, loaded on demand, and its own token, renewal, lockout cool-down, failure cache and
  * rejection breaker. A request names its tenant with `oauth2: { tenant }` (or `fromRequest` derives
  * it); handle calls take `{ tenant }`.
+ *
+ * @example
+ * ```ts
+ * const auth = attachOAuth2(api, {
+ *   tokenUrl: 'https://api.mangopay.com/v2.01/oauth/token',
+ *   tenants: { load: async (tenant, { signal }) => secrets.read(`mangopay/${tenant}`, { signal }) },
+ * });
+ * await api.get(`/v2.01/${clientId}/users`, { oauth2: { tenant: 'acme' } });
+ * await auth.forgetTenant('acme'); // the customer disconnected
+ * ```
  */
 export interface TenantsOptions {
   /**
