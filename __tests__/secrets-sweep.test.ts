@@ -23,8 +23,10 @@ import {
   ReplayNotPossibleError,
   TokenEndpointError,
   TokenRejectedError,
+  TenantLoadError,
   type OAuth2Handle,
   type OAuth2Options,
+  type TenantCredentials,
   type StoredToken,
   type TokenStore,
 } from '../src';
@@ -769,6 +771,94 @@ describe('DPoP paths', () => {
     expectNoSecret(events, secrets, 'hook payloads and channel messages');
     expectNoSecret(auth, secrets, 'handle');
     auth.detach();
+  });
+});
+
+/**
+ * Many tenants: a tenant's secret (given by `tenants.load`, not in the options) never shows in an
+ * error, a hook payload, a channel message or the handle, on the failure paths of a tenant's token
+ * and of its loader.
+ */
+describe('many tenants: a tenant secret', () => {
+  const TENANT = 'acme';
+  const tenantPaths: Array<{
+    name: string;
+    load?: (tenant: string) => unknown;
+    arrange?: (lb: Loopback) => void;
+    act?: (api: AxiosInstance) => Promise<unknown>;
+    outcome: new (...args: never[]) => Error;
+  }> = [
+    {
+      name: "the tenant's token endpoint refuses its credentials (invalid_client), echoing them, after one more load",
+      arrange: (lb) => (lb.onToken = (call, res) => echoError(call, res, 401)),
+      outcome: TokenEndpointError,
+    },
+    {
+      name: 'lockout of the tenant (unauthorized_client), echoing the credentials',
+      arrange: (lb) =>
+        (lb.onToken = (call, res) =>
+          sendJson(res, 400, { error: 'unauthorized_client', error_description: `locked ${echoOf(call)}` })),
+      outcome: AccountLockedError,
+    },
+    {
+      name: "the tenant's token request times out",
+      arrange: (lb) => (lb.onToken = hang),
+      outcome: TokenEndpointError,
+    },
+    {
+      name: 'the API still answers 401 after the one replay, on a tenant token',
+      arrange: (lb) => (lb.onApi = (call, res) => sendJson(res, 401, { Type: 'invalid_credentials' })),
+      outcome: AxiosError,
+    },
+    {
+      name: 'the loader returns the secret in a wrongly typed field',
+      load: () => ({ clientId: CLIENT_ID, clientSecret: SECRET, scope: [SECRET] }),
+      outcome: TenantLoadError,
+    },
+    {
+      name: 'the loader returns the secret under an unknown field',
+      load: () => ({ clientId: CLIENT_ID, clientSecret: SECRET, [SECRET]: SECRET }),
+      outcome: TenantLoadError,
+    },
+    {
+      name: 'the loader throws an error quoting the secret',
+      load: () => {
+        throw Object.assign(new Error(`cannot parse ${SECRET}`), { code: 'EPARSE', secret: SECRET });
+      },
+      outcome: TenantLoadError,
+    },
+  ];
+  test.each(tenantPaths.map((path) => [path.name, path] as const))('%s', async (_, path) => {
+    const events: Array<[string, unknown]> = [];
+    const hooks = recordingHooks(events);
+    const unsubscribe = recordingChannels(events);
+    const issued: string[] = [];
+    issueTokens(issued);
+    lb.onApi = (call, res) => sendJson(res, 200, { ok: true });
+    path.arrange?.(lb);
+    const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
+    const auth = attachOAuth2(api, {
+      tokenUrl: lb.tokenUrl,
+      retry: { retries: 0 },
+      tokenRequestTimeoutMs: 200,
+      hooks,
+      extensions: [diagnosticsChannels()],
+      tenants: {
+        load: (path.load ?? (() => ({ clientId: CLIENT_ID, clientSecret: SECRET }))) as () => TenantCredentials,
+      },
+    });
+    const error = await (path.act ?? ((a) => a.get('/users', { oauth2: { tenant: TENANT } })))(api).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(path.outcome);
+    const secrets = [...CREDENTIAL_FORMS, ...issued.flatMap(tokenForms)];
+    expectNoSecret(error, secrets, 'error');
+    unsubscribe();
+    auth.detach();
+    expectNoSecret(events, secrets, 'hook payloads and channel messages');
+    expect(inspect(auth, { depth: Infinity, showHidden: true })).not.toContain(SECRET);
+    if (lb.tokenCalls.length > 0) expect(CREDENTIAL_FORMS.some((s) => echoOf(lb.tokenCalls[0]).includes(s))).toBe(true);
   });
 });
 

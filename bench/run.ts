@@ -12,6 +12,7 @@ import { loadCost } from './load';
 import { channelCost } from './channels';
 import { coldCacheStorm, rejectionStorm } from './storms';
 import { tokenRequestCost } from './assertion';
+import { coldTenants, coldTenantsOverLoopback, tenantHotPath, tenantMemory } from './tenants';
 import { tokenExchangeCost } from './token-exchange';
 
 /** What a client-secret user bundles (`attachOAuth2` + `mangopay`, dynamic imports included), gzip -9: at most 16 kB. */
@@ -171,6 +172,46 @@ async function main(): Promise<void> {
   ]) {
     row(`one token request: ${name}`, `${perRequest(name)}, ${slower(tokens, name)} than Basic`, '', true);
   }
+
+  // ---- Many tenants ----
+  const tenantHeap = await tenantMemory(10_000);
+  row(
+    'many tenants: heap per idle tenant holding a token (10,000 tenants, after GC)',
+    `${fmt(tenantHeap.perTenant)} B, ${fmt(tenantHeap.beyondStrings)} B beyond the token and credential strings; one axios instance + attachment per tenant: ${fmt(tenantHeap.perAttachment)} B`,
+    '≤ 1,024 B beyond the strings',
+    tenantHeap.beyondStrings <= 1024,
+  );
+  const coldCount = quick ? 1_000 : 10_000;
+  const coldT = await coldTenants(coldCount, 10);
+  row(
+    `many tenants: token calls, ${fmt(coldCount)} cold tenants × 10 concurrent requests (in-process)`,
+    `${fmt(coldT.tokenCalls)} (${coldT.failed} failed)`,
+    fmt(coldCount),
+    coldT.tokenCalls === coldCount && coldT.failed === 0,
+  );
+  const loopT = await coldTenantsOverLoopback(1_000);
+  row(
+    'many tenants: 1,000 cold tenants, one request each, 50 at a time (embedded server, loopback)',
+    `${fmt(loopT.ms)} ms (${fmt(loopT.tokenCalls)} token calls)`,
+    '',
+    loopT.tokenCalls === 1_000,
+  );
+  const hotT = await tenantHotPath(quick ? 5_000 : 20_000, quick ? 5 : 31);
+  // Per-request options cost axios a config merge and the plugin their check, tenant or not: the
+  // tenant's request is compared with one client's request carrying per-request options too.
+  const tenantOverOptions = pairedDifference(hotT, 'one tenant', 'one client, per-request options');
+  row(
+    'many tenants: hot path, oauth2: { tenant } vs one client with per-request options (paired, over the floor)',
+    `${tenantOverOptions.points >= 0 ? '+' : ''}${tenantOverOptions.points.toFixed(1)} points (IQR ${tenantOverOptions.iqr[0].toFixed(1)} to ${tenantOverOptions.iqr[1].toFixed(1)}); 100 tenants in turn ${slower(hotT, '100 tenants in turn')} than one client`,
+    '≤ 3 points',
+    tenantOverOptions.points <= 3,
+  );
+  row(
+    'many tenants: hot path, tenant from tenants.fromRequest (no per-request options) vs one client',
+    slower(hotT, 'one tenant, fromRequest'),
+    '≤ 3% slower',
+    hotT.slowerPct['one tenant, fromRequest'] <= 3,
+  );
 
   const src = 'src/index.ts';
   const size = bundleSize(src);

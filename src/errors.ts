@@ -19,7 +19,10 @@ export type OAuth2ErrorCode =
   | 'OAUTH2_ISSUER_MISMATCH'
   | 'OAUTH2_GRANT_PARAMETERS'
   | 'OAUTH2_DPOP_NONCE'
-  | 'OAUTH2_ASSERTION_SOURCE';
+  | 'OAUTH2_ASSERTION_SOURCE'
+  // Many tenants:
+  | 'OAUTH2_UNKNOWN_TENANT'
+  | 'OAUTH2_TENANT_LOAD_FAILED';
 
 /**
  * A brand every plugin error carries: the kinds (class names) it is. `instanceof` checks it, so an
@@ -450,5 +453,57 @@ export class AssertionSourceError extends OAuth2Error {
     this.reason = reason;
     this.source = source;
     if (details.expiredAt !== undefined) this.expiredAt = details.expiredAt;
+  }
+}
+
+// ---- Many tenants -------------------------------------------------------------------------------
+
+/**
+ * Many tenants: the `tenants.load` function returned `undefined` for this tenant (no such customer).
+ * No token call is made; the answer is remembered for `tenants.retryMs`, then asked again.
+ */
+export class UnknownTenantError extends OAuth2Error {
+  static override readonly kind: string = 'UnknownTenantError';
+  override name = 'UnknownTenantError';
+  static {
+    keepName(this, 'UnknownTenantError');
+  }
+  /** The tenant asked for (an identifier of yours, never a secret). */
+  readonly tenant: string;
+
+  constructor(tenant: string) {
+    super('OAUTH2_UNKNOWN_TENANT', `Unknown tenant "${tenant}": tenants.load() returned no credentials for it`);
+    this.tenant = tenant;
+  }
+}
+
+/**
+ * Many tenants: the credentials of a tenant could not be loaded: `tenants.load` threw (`reason:
+ * 'threw'`, `cause` a plain error with its name and code; its message is not copied, as it may quote a secret), did not settle within the token
+ * deadline (`'timeout'`, its signal aborted), or returned credentials of the wrong shape
+ * (`'invalid'`, `field` names the field; the value is never shown). No token call is made; the
+ * failure is served to the tenant's requests for `tenants.retryMs`, then the loader is asked again.
+ */
+export class TenantLoadError extends OAuth2Error {
+  static override readonly kind: string = 'TenantLoadError';
+  override name = 'TenantLoadError';
+  static {
+    keepName(this, 'TenantLoadError');
+  }
+  readonly tenant: string;
+  readonly reason: 'threw' | 'timeout' | 'invalid';
+  /** With `reason: 'invalid'`: the field of the loader's result at fault, e.g. `clientSecret`. */
+  readonly field?: string;
+
+  constructor(
+    tenant: string,
+    reason: 'threw' | 'timeout' | 'invalid',
+    message: string,
+    details: { field?: string; cause?: unknown } = {},
+  ) {
+    super('OAUTH2_TENANT_LOAD_FAILED', message, { cause: details.cause });
+    this.tenant = tenant;
+    this.reason = reason;
+    if (details.field !== undefined) this.field = details.field;
   }
 }

@@ -77,3 +77,7 @@ export {
   type Preset,
   type Environment,
 } from './options/presets';
+// Many tenants:
+export type { TenantSelector } from './attach/attach';
+export type { TenantCredentials, TenantLoadContext, TenantsOptions } from './options/options';
+export { UnknownTenantError, TenantLoadError } from './errors';

@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../options/validate-options';
-import type { AxiosInstance } from 'axios';
+import axios, { type AxiosInstance } from 'axios';
+import { checkedTenant, type TokenSource } from '../token/tenants/tenant-entries';
 import { registerAttachment } from './attachments';
 import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
@@ -35,6 +36,7 @@ import { handleSelector, type TokenSelector } from '../token/token-selector';
 import { notingResponses } from '../interceptors/constraint-responses';
 import { tokenScheme } from '../token/token-scheme';
 import type { SenderConstraint } from '../contracts/sender-constraint';
+import { createTenants } from './tenants';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
@@ -60,6 +62,12 @@ export interface TokenInfo {
 // The selector of handle calls (`getToken`, `getAccessToken`, `invalidate`).
 export type { TokenSelector } from '../token/token-selector';
 
+/** Many tenants: the tenant a handle call acts on (an attachment with the `tenants` option). */
+export interface TenantSelector {
+  /** The tenant (its credentials and tokens); the attachment's own when omitted. */
+  tenant?: string;
+}
+
 /** The handle calls' keys naming a subject (token exchange). */
 const SUBJECT_KEYS = ['subjectToken', 'subjectTokenExpiresAt'];
 
@@ -75,7 +83,7 @@ export interface SubjectSelector {
 }
 
 /** Options of {@link OAuth2Handle.getToken}. */
-export interface GetTokenOptions extends TokenSelector, SubjectSelector {
+export interface GetTokenOptions extends TokenSelector, SubjectSelector, TenantSelector {
   /**
    * Fetch a new token even if the cached one is still valid (the cached one is dropped). Concurrent
    * forced calls share one fetch; so do requests waiting meanwhile. @default false
@@ -86,14 +94,21 @@ export interface GetTokenOptions extends TokenSelector, SubjectSelector {
 /** What {@link attachOAuth2} returns. */
 export interface OAuth2Handle {
   /** The cached access token (of the selected scope and resource), or one fresh fetch shared by all concurrent callers. */
-  getAccessToken(selector?: TokenSelector & SubjectSelector): Promise<string>;
+  getAccessToken(selector?: TokenSelector & SubjectSelector & TenantSelector): Promise<string>;
   /** Like {@link OAuth2Handle.getAccessToken}, with the token's type, expiry and scope; `forceRefresh` to renew it. */
   getToken(options?: GetTokenOptions): Promise<TokenInfo>;
   /**
    * Forgets the cached token (and refresh token) of the selected scope and resource (the
    * attachment's own when omitted), here and in the store; the next request for it fetches anew.
    */
-  invalidate(selector?: TokenSelector & SubjectSelector): Promise<void>;
+  invalidate(selector?: TokenSelector & SubjectSelector & TenantSelector): Promise<void>;
+  /**
+   * Many tenants: forgets a tenant (a customer disconnects): its credentials and the tokens this
+   * process holds for it are dropped, here and in the store; the next request for it calls
+   * `tenants.load` again. Tokens of it that only a shared store holds expire with their TTL.
+   * Resolves when the store has been told; a no-op for a tenant not held.
+   */
+  forgetTenant(tenant: string): Promise<void>;
   /**
    * Removes the plugin's interceptors, leaving the instance as it was, and stops everything the plugin
    * still runs: an in-flight token request is aborted, retry sleeps and cool-down waits end, and every
@@ -160,27 +175,41 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   const unregister = registerAttachment(instance, resolved.apiOrigins);
   const lifecycle = new Lifecycle();
   const cooldown = new Cooldown(resolved);
+  // The attachment's one client to the authorization server, shared by every token entry (and tenant).
+  const serverClient = resolved.tokenHttpClient ?? axios.create();
   // One token cache per (scope, resource): its own store key and token requests; one lifecycle and
   // one lockout cool-down (shared under the attachment's key) for all.
-  const entries = new TokenEntries(resolved, (entryOptions) => {
-    const store = new SafeStore(
-      resolved.store,
-      cacheKey(entryOptions),
-      resolved.hooks,
-      resolved.storeTimeoutMs,
-      options.store === undefined,
-      key,
-    );
-    const exchange = new EndpointExchange(instance, entryOptions);
-    const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
-    return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
-  });
+  const makeEntries = () =>
+    new TokenEntries(resolved, (entryOptions) => {
+      const store = new SafeStore(
+        resolved.store,
+        cacheKey(entryOptions),
+        resolved.hooks,
+        resolved.storeTimeoutMs,
+        options.store === undefined,
+        key,
+      );
+      const exchange = new EndpointExchange(instance, entryOptions, serverClient);
+      const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
+      return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
+    });
+  // Many tenants: a layer above the entries (each tenant has its own); without `tenants`, the entries alone.
+  const tenants = resolved.tenants
+    ? createTenants(instance, resolved, resolved.noOwnCredentials ? undefined : makeEntries(), {
+        lifecycle,
+        serverClient,
+        ownStore: options.store === undefined,
+      })
+    : undefined;
+  const plain = tenants ? undefined : makeEntries();
+  const entries: TokenSource = tenants ?? (plain as TokenEntries);
   const request = createRequestInterceptors(
     entries,
     resolved,
     resolved.tokenUrl === undefined
-      ? endpointDiscovery(instance, resolved, resolved.endpoint as EndpointResolver, lifecycle.signal)
+      ? endpointDiscovery(instance, resolved, resolved.endpoint as EndpointResolver, lifecycle.signal, serverClient)
       : undefined,
+    tenants,
   );
   const ejectRequest = registerFastPath(
     instance.interceptors.request,
@@ -197,29 +226,49 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   // A sender constraint: its session (signing code, its own chunk) starts loading now; requests wait for it if need be.
   resolved.senderConstraint?.load().catch(() => undefined);
   /** The entry a handle call selects; a bad selector rejects the call. */
-  const entryFor = (method: string, selector: unknown, extra: readonly string[] = [], create = true) =>
-    entries.forHandleSubject(
-      method,
-      entries.forSelector(handleSelector(method, selector, [...extra, ...SUBJECT_KEYS])),
-      selector as SubjectSelector | undefined,
-      create,
-    );
+  const entryFor = (
+    method: string,
+    selector: unknown,
+    extra: readonly string[] = [],
+    create = true,
+  ): TokenCache | undefined | Promise<TokenCache> =>
+    // Many tenants: the tenant's entry (loaded if need be); else the attachment's (or its subject's).
+    tenants
+      ? tenants.forHandle(method, selector, extra)
+      : (plain as TokenEntries).forHandleSubject(
+          method,
+          (plain as TokenEntries).forSelector(handleSelector(method, selector, [...extra, ...SUBJECT_KEYS])),
+          selector as SubjectSelector | undefined,
+          create,
+        );
 
   let attached = true;
   let closing: Promise<void> | undefined;
   const handle: Omit<OAuth2Handle, typeof Symbol.asyncDispose> & Partial<OAuth2Handle> = {
     cacheKey: key,
-    getAccessToken: async (selector) =>
-      (await (entryFor('getAccessToken', selector) as TokenCache).getToken()).accessToken,
+    getAccessToken: async (selector) => {
+      const picked = entryFor('getAccessToken', selector);
+      return (await (picked instanceof Promise ? await picked : (picked as TokenCache)).getToken()).accessToken;
+    },
     getToken: async (getOptions) => {
-      const source = entryFor('getToken', getOptions, ['forceRefresh']) as TokenCache;
+      // Without tenants the entry is there at once: the renewal starts in this same tick.
+      const picked = entryFor('getToken', getOptions, ['forceRefresh']);
+      const source = picked instanceof Promise ? await picked : (picked as TokenCache);
       return tokenInfo(
         await (getOptions?.forceRefresh ? source.forceRenew() : source.getToken()),
         resolved.senderConstraint?.constraint,
       );
     },
     // Token exchange: a subject not held has nothing to forget (no entry is made for it).
-    invalidate: async (selector) => entryFor('invalidate', selector, [], false)?.invalidate(),
+    invalidate: async (selector) => {
+      const picked = entryFor('invalidate', selector, [], false);
+      return (picked instanceof Promise ? await picked : picked)?.invalidate();
+    },
+    forgetTenant: async (tenant) => {
+      if (!tenants)
+        throw new OAuth2OptionsError('tenants', 'axios-oauth2-bearer: forgetTenant() needs the tenants option');
+      await tenants.directory.forget(checkedTenant('forgetTenant.tenant', tenant));
+    },
     detach() {
       if (!attached) return;
       attached = false;
@@ -237,6 +286,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
         () => handle.detach(),
         closeOptions,
         instance,
+        serverClient,
       );
       return closing;
     },

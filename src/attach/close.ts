@@ -33,6 +33,8 @@ export async function closeAttachment(
   closeOptions: CloseOptions | undefined,
   /** The attached instance: its adapter, agents (a client certificate) and proxy carry the requests. */
   instance: AxiosInstance,
+  /** The attachment's one client to the authorization server. */
+  client?: AxiosInstance,
 ): Promise<void> {
   detach();
   const closers = extensions.filter((extension) => extension.onClose !== undefined);
@@ -44,7 +46,7 @@ export async function closeAttachment(
     options: { ...closeOptions },
     endpoint: options.endpoint?.current,
     timeoutMs: serverTransport(instance, options).timeoutMs,
-    authenticatedPost: (url, params, secrets) => authenticatedPost(options, instance, url, params, secrets),
+    authenticatedPost: (url, params, secrets) => authenticatedPost(options, instance, url, params, secrets, client),
     emit: (name, event) => emit(options.hooks, name, event),
   };
   await Promise.all(

@@ -78,6 +78,8 @@ export interface TokenEvent {
   scope?: string;
   /** Likewise, the RFC 8707 resource indicator it was asked for. Absent for the attachment's own token. */
   resource?: string;
+  /** Many tenants: the tenant whose token it is (`tenants` option). Absent for the attachment's own token. */
+  tenant?: string;
 }
 
 export interface ReplayEvent {
@@ -93,6 +95,8 @@ export interface LockoutEvent {
   consecutive: number;
   error?: string;
   status?: number;
+  /** Many tenants: the tenant locked out (`tenants` option). Absent for the attachment's own client. */
+  tenant?: string;
 }
 
 export interface RejectionStormEvent {

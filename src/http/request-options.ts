@@ -21,6 +21,12 @@ export interface OAuth2RequestOptions {
    */
   resource?: string;
   /**
+   * Many tenants: the tenant this request is sent for (an attachment with the `tenants` option): its
+   * credentials and token are used. Refused (`OAuth2RequestOptionsError`) on an attachment without
+   * `tenants`.
+   */
+  tenant?: string;
+  /**
    * Token exchange (`grant: tokenExchange(…)` from `axios-oauth2-bearer/token-exchange`): the subject
    * token (e.g. the incoming user's access token) this request's token is exchanged for; each subject
    * has its own cached token. A secret: never shown, never a key. Refused on other attachments.

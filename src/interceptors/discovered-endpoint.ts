@@ -19,8 +19,10 @@ export function endpointDiscovery(
   options: ResolvedOptions,
   resolver: EndpointResolver,
   signal: AbortSignal,
+  /** The attachment's one client to the authorization server; a bare one made on first use otherwise. */
+  shared?: AxiosInstance,
 ): EndpointDiscovery {
-  let client: AxiosInstance | undefined;
+  let client: AxiosInstance | undefined = shared;
   return async (transport) => {
     client ??= options.tokenHttpClient ?? axios.create();
     const found = await resolver.resolve({

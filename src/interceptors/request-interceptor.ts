@@ -6,9 +6,7 @@ import type { StoredToken } from '../store/token-store';
 import { tokenEndpointsTest } from './token-endpoint-request';
 import type { EndpointDiscovery } from './discovered-endpoint';
 import { TokenCache } from '../token/token-cache';
-import type { TokenEntries } from '../token/token-entries';
 import { requestSelector } from '../token/token-selector';
-import type { OAuth2RequestOptionsError } from '../errors';
 import { originOf, originSource, pathOnly } from '../util/url';
 import { hasHeader } from '../util/headers';
 import { emit } from '../events/hooks';
@@ -17,6 +15,14 @@ import type { FastPathRoute } from './fast-path';
 import { cacheProbes } from '../events/attachment-events';
 import '../http/request-options';
 import { tokenScheme } from '../token/token-scheme';
+import type { TenantEntries, TokenSource } from '../token/tenants/tenant-entries';
+import type { TenantState } from '../token/tenants/tenant-state';
+import { OAuth2RequestOptionsError } from '../errors';
+
+/** Many tenants: a request whose tenant is not loaded yet (it takes the async route, which loads it). */
+class PendingTenant {
+  constructor(readonly tenant: string) {}
+}
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
@@ -52,13 +58,15 @@ export interface RequestInterceptors {
  * asynchronous one that waits for the shared fetch.
  */
 export function createRequestInterceptors(
-  entries: TokenEntries,
+  entries: TokenSource,
   options: Pick<
     ResolvedOptions,
     'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'events' | 'senderConstraint'
   >,
   /** With an endpoint source (`discover(issuer)`): where the token endpoints come from once found. */
   discoverEndpoints?: EndpointDiscovery,
+  /** Many tenants: the attachment's tenants (then also `entries`, the owner of injected markers). */
+  tenants?: TenantEntries,
 ): RequestInterceptors {
   const { apiOrigins, hooks, senderConstraint: constraint } = options;
   const { hit, miss } = cacheProbes(options.events);
@@ -125,12 +133,71 @@ export function createRequestInterceptors(
     }
     // Only `true` skips; any other value (`'false'`, `1`, a non-object `oauth2`) is checked below.
     if (perRequest?.skip === true) return undefined;
+    if (perRequest?.tenant !== undefined) return noTenants();
     const target = originEntry(config);
     const bearer = target && !isTokenRequest?.(config);
     try {
       // A request that gets no bearer has its options checked, but selects (makes) no entry.
       if (!bearer) return void requestSelector(perRequest);
       return unlessOwnCredentials(config, entries.forRequest(perRequest, target));
+    } catch (error) {
+      return error as OAuth2RequestOptionsError;
+    }
+  }
+
+  /** Many tenants: `oauth2.tenant` on an attachment without the `tenants` option. */
+  function noTenants(): OAuth2RequestOptionsError {
+    return new OAuth2RequestOptionsError(
+      'oauth2.tenant',
+      'axios-oauth2-bearer: "oauth2.tenant" needs an attachment with the tenants option',
+    );
+  }
+
+  /** Many tenants: by base URL (or absolute URL), the API origin of requests to it, or false. */
+  const originBySource = new Map<string, string | false>();
+
+  /** Many tenants: the API origin `config` is bound for, or false when it may not carry the bearer. */
+  function allowedOrigin(config: InternalAxiosRequestConfig): string | false {
+    const source = originSource(config);
+    let verdict = originBySource.get(source);
+    if (verdict === undefined) {
+      const origin = originOf(source);
+      verdict = origin !== undefined && apiOrigins.has(origin) && origin;
+      if (originBySource.size >= ORIGIN_MEMO_SIZE) originBySource.delete(originBySource.keys().next().value as string);
+      originBySource.set(source, verdict);
+    }
+    return verdict;
+  }
+
+  /**
+   * Many tenants: {@link pick} for an attachment with tenants: the entry of the request's tenant
+   * (`oauth2.tenant` or `tenants.fromRequest`), a {@link PendingTenant} when it is not loaded yet
+   * (`loaded`: the state the async route just loaded), the attachment's own entry without a tenant,
+   * or the error of bad options (no tenant and no credentials of its own included).
+   */
+  function pickTenant(
+    config: InternalAxiosRequestConfig,
+    loaded?: TenantState,
+  ): TokenCache | PendingTenant | OAuth2RequestOptionsError | undefined {
+    const t = tenants as TenantEntries;
+    const perRequest = config.oauth2;
+    if (perRequest?.skip === true) return undefined;
+    const origin = allowedOrigin(config);
+    try {
+      // A request that gets no bearer has its options checked, but selects (loads) nothing.
+      if (origin === false || isTokenRequest?.(config)) {
+        if (perRequest !== undefined) requestSelector(perRequest);
+        return undefined;
+      }
+      const tenant = t.tenantOf(config);
+      const source = tenant === undefined ? t.ownEntries() : (loaded ?? t.directory.loaded(tenant));
+      if (source === undefined) return new PendingTenant(tenant as string);
+      const target = source.forOrigin(origin);
+      const selected =
+        perRequest !== undefined && requestSelector(perRequest) !== undefined
+          ? source.forRequest(perRequest, target)
+          : target;
+      return unlessOwnCredentials(config, selected);
     } catch (error) {
       return error as OAuth2RequestOptionsError;
     }
@@ -173,8 +240,13 @@ export function createRequestInterceptors(
     emit(hooks, 'onRequestSkipped', { reason: 'caller-authorization', method, url: pathOnly(config.url) });
   }
 
+  // Many tenants: the tenant-aware pick; without tenants, the plain one (nothing more per request).
+  const choose: (
+    config: InternalAxiosRequestConfig,
+  ) => TokenCache | PendingTenant | OAuth2RequestOptionsError | undefined = tenants ? pickTenant : select;
+
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
-    const entry = select(config);
+    const entry = choose(config);
     if (entry === undefined) return 'none';
     // Bad per-request options: the asynchronous interceptor rejects the request with the error.
     if (!(entry instanceof TokenCache)) return 'async';
@@ -208,10 +280,28 @@ export function createRequestInterceptors(
    * The entry of `config` checked again (interceptors that run between axios's choice (`runWhen`) and
    * the injection may have changed the target or the options); throws the error of bad options.
    */
-  function entryFor(config: InternalAxiosRequestConfig): TokenCache | undefined {
-    const entry = select(config);
-    if (entry === undefined || entry instanceof TokenCache) return entry;
+  function entryFor(config: InternalAxiosRequestConfig): TokenCache | PendingTenant | undefined {
+    const entry = choose(config);
+    if (entry === undefined || entry instanceof TokenCache || entry instanceof PendingTenant) return entry;
     throw forRequest(entry, config);
+  }
+
+  /** Many tenants: loads the request's tenant (one load shared by all its requests), then handles it. */
+  function afterTenantLoad(
+    config: InternalAxiosRequestConfig,
+    pending: PendingTenant,
+  ): Promise<InternalAxiosRequestConfig> {
+    return (tenants as TenantEntries).directory.load(pending.tenant, cancelSignals(config)).then(
+      (state) => {
+        const entry = pickTenant(config, state);
+        if (entry === undefined || entry instanceof PendingTenant) return config;
+        if (!(entry instanceof TokenCache)) throw forRequest(entry, config);
+        return isTokenRequest === undefined ? afterDiscovery(config) : fetchFor(config, entry);
+      },
+      (error: unknown) => {
+        throw forRequest(error, config);
+      },
+    );
   }
 
   /** The headers to inject into, or undefined when the caller's own `Authorization` header stays. */
@@ -274,7 +364,7 @@ export function createRequestInterceptors(
         return inject(config, headers, lastCached, lastEntry as TokenCache);
       }
       const entry = entryFor(config);
-      if (!entry) return config;
+      if (!entry || entry instanceof PendingTenant) return config;
       const headers = headersFor(config);
       // A token was cached when axios chose this interceptor; if it went since, the one seen then
       // is sent (a rejection of it is handled by the response side), if it is this entry's.
@@ -294,6 +384,7 @@ export function createRequestInterceptors(
       }
       const entry = entryFor(config);
       if (!entry) return config;
+      if (entry instanceof PendingTenant) return afterTenantLoad(config, entry);
       if (isTokenRequest === undefined) return afterDiscovery(config);
       return fetchFor(config, entry);
     },
@@ -309,6 +400,7 @@ export function createRequestInterceptors(
     const endpoints = await raceSignal((discoverEndpoints as EndpointDiscovery)(config), ...cancelSignals(config));
     if (endpoints && isTokenRequest === undefined) isTokenRequest = tokenEndpointsTest(endpoints);
     const entry = entryFor(config);
+    if (entry instanceof PendingTenant) return afterTenantLoad(config, entry);
     return entry ? fetchFor(config, entry) : config;
   }
 

@@ -50,6 +50,7 @@ export const OPTION_KEYS = keysOf<OAuth2Options>({
   extensions: true,
   clock: true,
   random: true,
+  tenants: true,
 });
 
 /** Keys a {@link Preset} adds for `axios.create` (not options of the plugin): accepted and ignored by `attachOAuth2`. */

@@ -6,6 +6,10 @@ import type { ClientAuth } from '../contracts/client-auth';
 import type { SenderConstraint } from '../contracts/sender-constraint';
 import type { EndpointSource } from '../contracts/endpoint';
 import type { Extension } from '../contracts/extension';
+import type { TenantsOptions } from './tenant-types';
+
+// Many tenants: the option's types.
+export type { TenantCredentials, TenantLoadContext, TenantsOptions } from './tenant-types';
 import type { SubjectGrant } from '../contracts/grant';
 
 /**
@@ -150,8 +154,12 @@ export interface OAuth2Options {
    * (the authorization server's metadata, fetched on the first need of a token).
    */
   tokenUrl: string | EndpointSource;
-  /** The client identifier (Mangopay: ClientId). */
-  clientId: string;
+  /**
+   * The client identifier (Mangopay: ClientId). Required, except with `tenants` (each tenant has its
+   * own): an attachment with `tenants` and no `clientId` has no credentials of its own, and a
+   * request without a tenant fails with `OAuth2RequestOptionsError` (`oauth2.tenant`).
+   */
+  clientId?: string;
   /**
    * The client secret (Mangopay: API key), for `client_secret_basic` and `client_secret_post`.
    * Left out when `clientAuthentication` is a value from `axios-oauth2-bearer/client-auth` (it holds
@@ -342,4 +350,10 @@ export interface OAuth2Options {
   clock?: () => number;
   /** Random source in [0, 1) for jitter, for tests. @default Math.random */
   random?: () => number;
+  /**
+   * Many tenants on this attachment, each with its own credentials loaded on demand (see
+   * {@link TenantsOptions}): requests name theirs with `oauth2: { tenant }`.
+   * @default undefined (one client: the attachment's own credentials)
+   */
+  tenants?: TenantsOptions;
 }

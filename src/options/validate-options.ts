@@ -29,6 +29,7 @@ import {
   RETRY_KEYS,
 } from './option-keys';
 import { HOOK_NAMES } from '../events/hooks';
+import { NO_OWN_CREDENTIALS, resolveTenants, type ResolvedTenants } from './tenants-option';
 import { isSubjectGrant, type BoundSubjectGrant, type SubjectGrant } from '../contracts/grant';
 
 /** Options with every default applied, checked once at attach time. */
@@ -108,6 +109,12 @@ export interface ResolvedOptions {
   readonly events?: AttachmentEvents;
   readonly clock: () => number;
   readonly random: () => number;
+  /** Many tenants: the `tenants` option, checked; undefined without it. */
+  readonly tenants?: ResolvedTenants;
+  /** Many tenants: set when the attachment has no credentials of its own (`tenants` without `clientId`). */
+  readonly noOwnCredentials?: true;
+  /** Many tenants: the tenant whose token requests these options make (per-tenant options only). */
+  readonly tenant?: string;
 }
 
 /** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes. */
@@ -390,7 +397,14 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   const rejection = optional('rejection', o.rejection, isObject, 'an object', {});
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
-  const clientId = requireString('clientId', o.clientId);
+  // Many tenants: an attachment with `tenants` and none of clientId, clientSecret, clientAuthentication has no credentials of its own.
+  const tenants = resolveTenants(o.tenants);
+  const noOwnCredentials =
+    tenants !== undefined &&
+    o.clientId === undefined &&
+    o.clientSecret === undefined &&
+    o.clientAuthentication === undefined;
+  const clientId = noOwnCredentials ? '' : requireString('clientId', o.clientId);
   const basicEncoding = optional(
     'basicEncoding',
     o.basicEncoding,
@@ -398,13 +412,15 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     "'rfc6749' or 'raw'",
     'rfc6749',
   );
-  const clientAuthentication = resolveClientAuth(o.clientAuthentication, o.clientSecret, {
-    clientId,
-    tokenRequestFormat,
-    instance,
-    tokenHttpClient,
-    basicEncoding,
-  });
+  const clientAuthentication = noOwnCredentials
+    ? NO_OWN_CREDENTIALS
+    : resolveClientAuth(o.clientAuthentication, o.clientSecret, {
+        clientId,
+        tokenRequestFormat,
+        instance,
+        tokenHttpClient,
+        basicEncoding,
+      });
   const origins = resolveOrigins(o.apiOrigins, instance, (tokenUrl ?? issuer) as string, allowInsecureHttp);
   const readClock: () => number =
     optional('clock', o.clock, isFunction, 'a function', undefined) ?? monotonicEpochClock();
@@ -551,5 +567,8 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     extensions: resolveExtensions(o.extensions),
     clock,
     random: optional('random', o.random, isFunction, 'a function', Math.random),
+    // Many tenants:
+    ...(tenants && { tenants }),
+    ...(noOwnCredentials && { noOwnCredentials: true as const }),
   });
 }

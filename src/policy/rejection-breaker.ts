@@ -34,17 +34,22 @@ export class RejectionBreaker {
   private streak = 0;
   /** The last token counted, so the many requests rejecting one token count once. */
   private counted?: string;
-  private readonly cooldown: Cooldown;
+  /** Made on the first early rejection: most breakers (one per token entry, per tenant) never open. */
+  private opened?: Cooldown;
   private cause?: unknown;
   /** The API's 401 that opened the cool-down (secret-free), shown as `TokenRejectedError.response`. */
   private answer?: ErrorResponse;
 
-  constructor(private readonly options: RejectionBreakerSettings) {
-    this.cooldown = new Cooldown({
+  constructor(private readonly options: RejectionBreakerSettings) {}
+
+  private get cooldown(): Cooldown {
+    const { options } = this;
+    this.opened ??= new Cooldown({
       initialCooldownMs: options.rejectionInitialCooldownMs,
       maxCooldownMs: options.rejectionMaxCooldownMs,
       maxRetryAfterMs: options.rejectionMaxCooldownMs,
     });
+    return this.opened;
   }
 
   /** Whether a token was rejected early since the last accepted one (cheap: for every response). */
@@ -54,7 +59,7 @@ export class RejectionBreaker {
 
   /** The error for a caller needing a token while the cool-down is open, else undefined. */
   openError(now: number): TokenRejectedError | undefined {
-    return this.cooldown.isOpen(now) ? this.error(now) : undefined;
+    return this.opened?.isOpen(now) ? this.error(now) : undefined;
   }
 
   /**
@@ -95,7 +100,7 @@ export class RejectionBreaker {
     this.streak = 0;
     this.cause = undefined;
     this.answer = undefined;
-    if (this.cooldown.close()) emit(this.options.hooks, 'onRejectionStormClosed', { at: this.options.clock() });
+    if (this.opened?.close()) emit(this.options.hooks, 'onRejectionStormClosed', { at: this.options.clock() });
   }
 
   private error(now: number): TokenRejectedError {

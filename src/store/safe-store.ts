@@ -15,7 +15,10 @@ type Operation = 'get' | 'set' | 'delete' | 'lock' | 'lockout' | 'failure' | 'su
 export class SafeStore {
   private lastFailed = false;
   /** The token values last handed to the store: what a store's error may quote (scrubbed from `onStoreError`). */
-  private secrets: string[] = [];
+  /** The token last handed to the store: what a store's error may quote (with {@link deleted}). */
+  private lastSet?: StoredToken = undefined;
+  /** Tokens asked to be deleted since (compare-and-delete): a store's error may quote them too. */
+  private deleted?: string[] = undefined;
 
   constructor(
     private readonly store: TokenStore,
@@ -30,6 +33,12 @@ export class SafeStore {
      */
     private readonly lockoutKey = key,
   ) {}
+
+  /** The token values last handed to the store: what a store's error may quote (scrubbed from `onStoreError`). Made when needed: one token cache per tenant. */
+  private get secrets(): string[] {
+    const held = this.lastSet ? [this.lastSet.accessToken, this.lastSet.refreshToken ?? ''] : [];
+    return [...held, ...(this.deleted ?? [])].filter((s) => s.length >= 4);
+  }
 
   /** Whether the store is the attachment's own (the default in-memory one), shared with no other process. */
   get ownedByAttachment(): boolean {
@@ -46,13 +55,14 @@ export class SafeStore {
   }
 
   set(token: StoredToken): Promise<void> {
-    this.secrets = [token.accessToken, token.refreshToken ?? ''].filter((s) => s.length >= 4);
+    this.lastSet = token;
+    this.deleted = undefined;
     return this.guard('set', () => this.store.set(this.key, token));
   }
 
   delete(ifAccessToken?: string): Promise<void> {
     if (ifAccessToken && ifAccessToken.length >= 4 && !this.secrets.includes(ifAccessToken))
-      this.secrets = [...this.secrets, ifAccessToken];
+      (this.deleted ??= []).push(ifAccessToken);
     return this.guard('delete', () => this.store.delete(this.key, ifAccessToken));
   }
 

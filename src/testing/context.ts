@@ -13,6 +13,7 @@ import type {
 import { ClientAssertionCheck } from './client-assertion-check';
 import { DPoPGate } from './dpop';
 import { WorkloadAssertionCheck } from './workload-assertion-check';
+import { ClientRegistry } from './clients';
 
 const LOG_LIMIT = 1000;
 
@@ -69,6 +70,8 @@ export class ServerContext {
   readonly dpop?: DPoPGate;
   /** Checks workload tokens (client assertions, JWT bearer grants), when the `workloadIdentity` option is given. */
   readonly workload?: WorkloadAssertionCheck;
+  /** Many clients: the extra clients (`clients` option, `addClient()`), each with its own secret and lockout. */
+  readonly clients: ClientRegistry;
   private lifetime: number;
   private readonly timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
@@ -81,6 +84,9 @@ export class ServerContext {
     if (clientId === '') throw new RangeError('clientId must not be empty');
     this.lifetime = nonNegative('tokenLifetimeSeconds', options.tokenLifetimeSeconds ?? 1200);
     this.lockout = new Lockout(lockoutAfter, nonNegative('lockoutSeconds', options.lockoutSeconds ?? 60));
+    // Many clients: each extra client has its own secret and its own lockout (same thresholds).
+    this.clients = new ClientRegistry(clientId, lockoutAfter, options.lockoutSeconds ?? 60);
+    for (const client of options.clients ?? []) this.clients.add(client);
     this.options = {
       clientId,
       clientSecret: options.clientSecret ?? 'test-secret',

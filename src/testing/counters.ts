@@ -44,6 +44,8 @@ export interface AuthCounters {
   revocationCalls: number;
   /** Live access tokens revoked through the revocation endpoint. */
   revokedTokens: number;
+  /** Many clients: API calls refused (401) because the token was issued to another client than the route's. */
+  wrongClientTokens: number;
 }
 
 /** Creates a counters object with every field at zero. */
@@ -68,6 +70,7 @@ export function createCounters(): AuthCounters {
     missingApplication: 0,
     revocationCalls: 0,
     revokedTokens: 0,
+    wrongClientTokens: 0,
   };
 }
 

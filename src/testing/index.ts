@@ -10,6 +10,7 @@ export { startAuthServer } from './server';
 export type { AuthCounters } from './counters';
 export type { EchoBody } from './api-call';
 export type { ClientAssertionOptions } from './client-assertion-check';
+export type { ServerClient } from './clients';
 export { LOCKOUT_DESCRIPTION } from './mangopay-token';
 export { SCA_REDIRECT_URL } from './mangopay-api';
 export { startTokenFile, type TokenFile, type TokenFileOptions } from './token-file';

@@ -11,6 +11,7 @@ interface MutableToken {
   revoked: boolean;
   refreshToken?: string;
   boundTo?: string;
+  clientId?: string;
   subject?: string;
   actor?: string;
   audience?: string;
@@ -25,6 +26,8 @@ export interface IssueRequest {
   withRefreshToken?: boolean;
   /** `x5t#S256` of the client certificate to bind the token to (mutual TLS). */
   boundTo?: string;
+  /** The client the token is issued to (many clients: the API refuses it on another client's routes). */
+  clientId?: string;
   /** Token exchange: the subject the token is issued for, its actor and audience. */
   subject?: string;
   actor?: string;
@@ -56,6 +59,7 @@ export class IssuedTokenRegistry {
     };
     if (request.scope !== undefined) record.scope = request.scope;
     if (request.boundTo !== undefined) record.boundTo = request.boundTo;
+    if (request.clientId !== undefined) record.clientId = request.clientId;
     if (request.subject !== undefined) record.subject = request.subject;
     if (request.actor !== undefined) record.actor = request.actor;
     if (request.audience !== undefined) record.audience = request.audience;
@@ -76,6 +80,12 @@ export class IssuedTokenRegistry {
     const record = this.tokens.get(token);
     if (record?.boundTo !== undefined && record.boundTo !== presented) return false;
     return record !== undefined && record.kind === kind && !record.revoked && Date.now() < record.expiresAt;
+  }
+
+  /** A snapshot of one issued access token, if it was issued here. */
+  get(token: string): IssuedToken | undefined {
+    const record = this.tokens.get(token);
+    return record === undefined ? undefined : Object.freeze({ ...record });
   }
 
   /** Token exchange: records a subject token (a user's token) naming `subject`, valid until `expiresAt`. */

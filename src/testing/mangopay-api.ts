@@ -79,10 +79,20 @@ export async function handleMangopayApi(
   res: ServerResponse,
   url: URL,
   subPath: string,
+  /** The client whose routes these are (many clients); the main client's when omitted. */
+  routeClient: string = ctx.options.clientId,
 ): Promise<void> {
   const rawBody = await startApiCall(ctx, req);
   if (rawBody === undefined) return;
   const path = url.pathname;
+  // Many clients: a token issued to another client than the route's is refused, and counted.
+  const owner = ctx.tokens.get(bearerToken(req) ?? '')?.clientId;
+  if (owner !== undefined && owner !== routeClient) {
+    ctx.counters.wrongClientTokens += 1;
+    ctx.counters.invalidTokens += 1;
+    invalidCredentials(ctx, req, res, path);
+    return;
+  }
   if (ctx.dpop && !dpopAccepted(ctx, ctx.dpop, req, res, path)) return;
   if (!ctx.dpop && !ctx.tokens.isValid(bearerToken(req), 'mangopay', peerThumbprint(req))) {
     ctx.counters.invalidTokens += 1;

@@ -49,7 +49,12 @@ export function checkCredentials(
   form: Record<string, string>,
   path: string,
 ): Check {
-  const { clientId, clientSecret, basicEncoding } = ctx.options;
+  const { basicEncoding } = ctx.options;
+  // Many clients: the secret is the one of the client the request names (the main one otherwise).
+  const claimed = claimedClient(req, form);
+  const extraSecret = claimed === undefined ? undefined : ctx.clients.secretOf(claimed);
+  const clientId = extraSecret === undefined ? ctx.options.clientId : (claimed as string);
+  const clientSecret = extraSecret ?? ctx.options.clientSecret;
   if (ClientAssertionCheck.applies(form)) {
     if (basicCredentials(req) !== undefined) return 'ambiguous';
     // A workload token of the federated issuer (RFC 7523 §2.2): verified against its JWKS.
@@ -80,6 +85,12 @@ export function checkCredentials(
   return matches({ id: form.client_id, secret: form.client_secret }) ? 'ok' : 'bad';
 }
 
+/** The client id a token call names (Basic, strict or raw, else `client_id` in the body), before any check. */
+export function claimedClient(req: IncomingMessage, form: Record<string, string>): string | undefined {
+  const basic = basicCredentials(req);
+  return basic ? (basic.strict?.id ?? basic.raw.id) : form.client_id;
+}
+
 /**
  * `POST /v2.01/oauth/token`: the Mangopay client credentials grant, with
  * HTTP Basic (strict or raw encoding) or body credentials, and a lockout after
@@ -97,7 +108,9 @@ export async function handleMangopayToken(
     tokenError(ctx, res, 405, 'invalid_request', 'The token endpoint only accepts POST.', { Allow: 'POST' });
     return;
   }
-  if (ctx.lockout.isLocked()) {
+  // Many clients: an extra client's own lockout (known before the body: the Basic header names it).
+  const early = ctx.clients.lockoutOf(claimedClient(req, {}));
+  if ((early ?? ctx.lockout).isLocked()) {
     ctx.counters.lockedResponses += 1;
     const retry = ctx.options.lockoutRetryAfterSeconds;
     const headers = retry !== undefined ? { 'Retry-After': String(retry) } : {};
@@ -111,6 +124,21 @@ export async function handleMangopayToken(
   const jkt = ctx.dpop ? checkTokenProof(ctx, ctx.dpop, req, res, path) : undefined;
   if (jkt === false) return;
   const form = parseForm(body);
+  const claimed = claimedClient(req, form);
+  const lockout = ctx.clients.lockoutOf(claimed) ?? ctx.lockout;
+  if (lockout !== ctx.lockout && lockout.isLocked()) {
+    ctx.counters.lockedResponses += 1;
+    const retry = ctx.options.lockoutRetryAfterSeconds;
+    tokenError(
+      ctx,
+      res,
+      400,
+      'unauthorized_client',
+      LOCKOUT_DESCRIPTION,
+      retry === undefined ? {} : { 'Retry-After': String(retry) },
+    );
+    return;
+  }
   const check = checkCredentials(ctx, req, form, path);
   if (check === 'ambiguous') {
     tokenError(ctx, res, 400, 'invalid_request', 'Use only one client authentication method per request.');
@@ -118,12 +146,12 @@ export async function handleMangopayToken(
   }
   if (check === 'bad' || (typeof check === 'object' && 'refused' in check)) {
     ctx.counters.badCredentials += 1;
-    if (ctx.lockout.recordFailure()) ctx.counters.lockouts += 1;
+    if (lockout.recordFailure()) ctx.counters.lockouts += 1;
     const why = check === 'bad' ? 'unknown client or wrong secret' : `client assertion refused (${check.refused})`;
     tokenError(ctx, res, 400, 'invalid_client', `Client authentication failed: ${why}.`);
     return;
   }
-  ctx.lockout.recordSuccess();
+  lockout.recordSuccess();
   if (form.grant_type === undefined) {
     tokenError(ctx, res, 400, 'invalid_request', 'The grant_type parameter is missing.');
     return;
@@ -150,6 +178,7 @@ export async function handleMangopayToken(
     lifetimeSeconds: lifetime,
     scope: form.scope,
     boundTo: typeof check === 'object' && 'mtls' in check ? check.mtls : undefined,
+    clientId: claimed !== undefined && ctx.clients.has(claimed) ? claimed : ctx.options.clientId,
     ...exchange?.issue,
   });
   if (jkt !== undefined) ctx.dpop?.bind(issued.token, jkt);

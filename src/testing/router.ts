@@ -33,6 +33,19 @@ export function clientSubPath(path: string, clientId: string): string | undefine
   return undefined;
 }
 
+/** The extra client an API path names (`/v2.01/{clientId}/…`), with the rest of the path. */
+function extraClientRoute(ctx: ServerContext, path: string): { clientId: string; subPath: string } | undefined {
+  for (const prefix of API_PREFIXES) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    const clientId = safeDecode(slash < 0 ? rest : rest.slice(0, slash));
+    if (clientId !== undefined && ctx.clients.has(clientId))
+      return { clientId, subPath: slash < 0 ? '' : rest.slice(slash) };
+  }
+  return undefined;
+}
+
 function requestUrl(req: IncomingMessage): URL | undefined {
   const raw = req.url ?? '/';
   try {
@@ -53,6 +66,9 @@ export async function route(ctx: ServerContext, req: IncomingMessage, res: Serve
     if (path === REVOKE_PATH) return handleMangopayRevoke(ctx, req, res);
     const subPath = clientSubPath(path, ctx.options.clientId);
     if (subPath !== undefined) return handleMangopayApi(ctx, req, res, url, subPath);
+    // Many clients: the routes of an extra client, which accept only its tokens.
+    const extra = extraClientRoute(ctx, path);
+    if (extra !== undefined) return handleMangopayApi(ctx, req, res, url, extra.subPath, extra.clientId);
     const { musement } = ctx.options;
     if (musement !== undefined && (path === MUSEMENT_PREFIX || path.startsWith(`${MUSEMENT_PREFIX}/`))) {
       if (path === `${MUSEMENT_PREFIX}/login`) return handleMusementLogin(ctx, req, res, url, musement);

@@ -113,6 +113,13 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     unlock() {
       ctx.lockout.reset();
     },
+    addClient(client) {
+      ctx.clients.add(client);
+    },
+    removeClient: (clientId) => ctx.clients.remove(clientId),
+    isClientLocked: (clientId) => (ctx.clients.lockoutOf(clientId) ?? ctx.lockout).isLocked(),
+    issuedToken: (token) => ctx.tokens.get(token),
+    revokeToken: (token) => ctx.tokens.revoke(token),
     close() {
       closing ??= new Promise<void>((resolve) => {
         ctx.cancelTimers();

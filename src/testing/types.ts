@@ -2,6 +2,9 @@ import type { AuthCounters } from './counters';
 import type { ClientAssertionOptions } from './client-assertion-check';
 import type { DPoPServerOptions } from './dpop';
 import type { WorkloadIdentityServerOptions } from './workload-assertion-check';
+import type { ServerClient } from './clients';
+
+export type { ServerClient } from './clients';
 
 export type { DPoPServerOptions } from './dpop';
 
@@ -67,6 +70,14 @@ export interface AuthServerOptions {
    * `startTokenFile`. @default undefined (refused)
    */
   workloadIdentity?: WorkloadIdentityServerOptions;
+  /**
+   * More clients besides `clientId` (many tenants), each with its own secret and its own lockout
+   * (same `lockoutAfter`/`lockoutSeconds`): its client-credentials token calls authenticate with
+   * its id and secret, its tokens name it (`IssuedToken.clientId`), and its API routes are
+   * `/v2.01/{its clientId}/…`, where a token issued to another client is refused (401, counted in
+   * `wrongClientTokens`). More can be added with `addClient()`. @default [] (one client)
+   */
+  clients?: readonly ServerClient[];
   /**
    * Serve the token exchange grant (RFC 8693) at the token endpoint: a client-authenticated
    * `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` with a `subject_token` the server
@@ -194,6 +205,8 @@ export interface IssuedToken {
   readonly refreshToken?: string;
   /** `x5t#S256` of the client certificate the token is bound to (mutual TLS), if any. */
   readonly boundTo?: string;
+  /** The client it was issued to (Mangopay tokens): the main `clientId` or one of `clients`. */
+  readonly clientId?: string;
   /** Token exchange: the subject the token was issued for. */
   readonly subject?: string;
   /** Token exchange: the subject of the actor token, when one was sent. */
@@ -273,6 +286,16 @@ export interface AuthServer {
   unlock(): void;
   /** DPoP servers (`dpop` option): new nonces at the token endpoint and the API; the old ones are refused. */
   rotateDPoPNonces(): void;
+  /** Many clients: adds a client (or gives a known one a new secret, its lockout kept). Throws RangeError for an empty id or secret. */
+  addClient(client: ServerClient): void;
+  /** Many clients: removes a client added by `clients` or `addClient()`; its credentials are refused from now on. */
+  removeClient(clientId: string): boolean;
+  /** Many clients: whether that client (an extra one, or the main one) is locked now. */
+  isClientLocked(clientId: string): boolean;
+  /** Many clients: one issued access token, by value (undefined if this server did not issue it). */
+  issuedToken(token: string): IssuedToken | undefined;
+  /** Many clients: revokes one access token; true when it was live. */
+  revokeToken(token: string): boolean;
   /**
    * Token exchange (`tokenExchange` option): issues a subject token (a user's token, not valid at the
    * API) naming `subject`, for a client to exchange.

@@ -24,6 +24,8 @@ export async function authenticatedPost(
   url: string,
   params: Record<string, string>,
   secrets: Secrets,
+  /** The attachment's one client to the authorization server; a bare one made for this call otherwise. */
+  client?: AxiosInstance,
 ): Promise<ServerAnswer> {
   secrets.merge(requestSecrets(options, mainGrant(options))).add(...Object.values(params));
   const transport = serverTransport(instance, options);
@@ -43,7 +45,7 @@ export async function authenticatedPost(
     return await send(
       { method: 'POST', url, data: form.toString(), headers },
       {
-        client: options.tokenHttpClient ?? axios.create(),
+        client: options.tokenHttpClient ?? client ?? axios.create(),
         transport,
         maxBytes: options.maxTokenResponseBytes,
         secrets,

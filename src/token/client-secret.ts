@@ -21,19 +21,41 @@ export function clientSecretAuth(
   clientSecret: string,
   basicEncoding: 'rfc6749' | 'raw',
 ): ClientAuth {
-  const secrets = [
-    clientSecret,
-    ...(['rfc6749', 'raw'] as const).map((e) => basicAuthorization(clientId, clientSecret, e).slice('Basic '.length)),
-  ];
-  const credentials: ClientCredentials =
-    method === 'client_secret_basic'
-      ? { headers: { Authorization: basicAuthorization(clientId, clientSecret, basicEncoding) } }
-      : { params: { client_id: clientId, client_secret: clientSecret } };
-  return Object.freeze({
-    method,
-    mutualTls: false,
-    identity: method === 'client_secret_basic' ? [method, basicEncoding] : [method],
-    secrets,
-    credentials: () => credentials,
-  });
+  return Object.freeze(new ClientSecretAuth(method, clientId, clientSecret, basicEncoding));
+}
+
+/**
+ * The value {@link clientSecretAuth} returns: four fields, the rest computed when read (at a token
+ * request, not per request to the API), so that many of them (one per tenant) stay small.
+ */
+class ClientSecretAuth implements ClientAuth {
+  constructor(
+    readonly method: ClientSecretMethod,
+    private readonly clientId: string,
+    private readonly clientSecret: string,
+    private readonly basicEncoding: 'rfc6749' | 'raw',
+  ) {}
+
+  get mutualTls(): boolean {
+    return false;
+  }
+
+  get identity(): readonly string[] {
+    return this.method === 'client_secret_basic' ? [this.method, this.basicEncoding] : [this.method];
+  }
+
+  /** The secret and both Basic encodings of it (a server may echo either). */
+  get secrets(): readonly string[] {
+    const { clientId, clientSecret } = this;
+    return [
+      clientSecret,
+      ...(['rfc6749', 'raw'] as const).map((e) => basicAuthorization(clientId, clientSecret, e).slice('Basic '.length)),
+    ];
+  }
+
+  credentials(): ClientCredentials {
+    return this.method === 'client_secret_basic'
+      ? { headers: { Authorization: basicAuthorization(this.clientId, this.clientSecret, this.basicEncoding) } }
+      : { params: { client_id: this.clientId, client_secret: this.clientSecret } };
+  }
 }

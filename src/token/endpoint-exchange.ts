@@ -74,8 +74,10 @@ export class EndpointExchange {
   constructor(
     private readonly instance: AxiosInstance,
     private readonly options: ResolvedOptions,
+    /** The attachment's one bare client, shared by its token entries (and tenants): none made per entry. */
+    client?: AxiosInstance,
   ) {
-    this.bare = options.tokenHttpClient ?? axios.create();
+    this.bare = options.tokenHttpClient ?? client ?? axios.create();
   }
 
   /**

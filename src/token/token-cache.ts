@@ -35,15 +35,17 @@ export interface Rejection {
  * into its error, a lockout into `AccountLockedError`, for every caller of the shared flight.
  */
 export class TokenCache {
-  private current?: StoredToken;
+  // Fields set later are initialised here, so they live in the object, not in a separate array (many tenants).
+  private current?: StoredToken = undefined;
   /** The windows of `current`, computed once per token for the hot path. */
-  private windows: { token?: StoredToken; bounds?: TokenWindows } = {};
-  private refreshToken?: string;
-  private inflight?: Promise<StoredToken>;
+  private windowsOf?: StoredToken = undefined;
+  private windows?: TokenWindows = undefined;
+  private refreshToken?: string = undefined;
+  private inflight?: Promise<StoredToken> = undefined;
   private backgroundNotBefore = 0;
-  private failure?: { error: unknown; until: number };
+  private failure?: { error: unknown; until: number } = undefined;
   /** The shared failure last adopted, as written (see {@link adoptFailure}). */
-  private sharedFailure?: string;
+  private sharedFailure?: string = undefined;
   /**
    * The access token this cache last dropped (rejected by the API, or forced out) whose replacement
    * has not started yet. Cache state, not an argument: the renewal that replaces it may start much
@@ -52,11 +54,12 @@ export class TokenCache {
    * if another process serves it, and report `onTokenRenewed`. Taken (and cleared) when a renewal
    * starts, which receives it as an argument.
    */
-  private dropped?: string;
+  private dropped?: string = undefined;
   /** The transport of the request that started the flight in progress (see {@link RequestTransport}). */
-  private flightTransport?: RequestTransport;
+  private flightTransport?: RequestTransport = undefined;
   private readonly cooldown: Cooldown;
-  private readonly rejections: RejectionBreaker;
+  /** Made on the first rejection: most token caches (one per tenant) never see one. */
+  private rejections?: RejectionBreaker = undefined;
   private readonly renewal: SharedRenewal;
 
   constructor(
@@ -72,8 +75,8 @@ export class TokenCache {
     cooldown: Cooldown = new Cooldown(options),
   ) {
     this.cooldown = cooldown;
-    this.rejections = new RejectionBreaker(options);
-    this.renewal = new SharedRenewal(store, () => options.clock(), lifecycle);
+    // The clock itself, not a closure over it: one less function per token cache (many tenants).
+    this.renewal = new SharedRenewal(store, options.clock, lifecycle);
   }
 
   /**
@@ -98,10 +101,11 @@ export class TokenCache {
 
   /** {@link freshness} of `token`, with the windows of the cached token computed once per token. */
   private freshnessOf(token: StoredToken, now: number): Freshness {
-    if (this.windows.token !== token) {
-      this.windows = { token, bounds: tokenWindows(token, this.options.refreshSkewMs) };
+    if (this.windowsOf !== token) {
+      this.windows = tokenWindows(token, this.options.refreshSkewMs);
+      this.windowsOf = token;
     }
-    return freshnessIn(this.windows.bounds, now);
+    return freshnessIn(this.windows, now);
   }
 
   /**
@@ -170,12 +174,13 @@ export class TokenCache {
    * rejection cool-down). Cheap when nothing was rejected.
    */
   accepted(config: { oauth2?: { injected?: boolean } } | undefined): void {
-    if (this.rejections.suspicious && config?.oauth2?.injected) this.rejections.accepted();
+    if (this.rejections?.suspicious && config?.oauth2?.injected) this.rejections.accepted();
   }
 
   /** Drops the rejected cached token; throws `TokenRejectedError` when this rejection opens the cool-down. */
   private dropRejected(token: StoredToken, rejection: Rejection | undefined): void {
     this.drop(token);
+    this.rejections ??= new RejectionBreaker(this.options);
     const storm = this.rejections.rejected(token, rejection?.status, rejection?.cause, rejection?.response);
     if (storm) throw storm;
   }
@@ -220,7 +225,7 @@ export class TokenCache {
       if (lifecycle.aborted) throw lifecycle.canceledError();
       if (!this.inflight) {
         const now = this.options.clock();
-        const storm = this.rejections.openError(now);
+        const storm = this.rejections?.openError(now);
         if (storm) throw storm;
         if (this.cooldown.isOpen(now)) {
           if (this.options.whileLocked === 'fail') throw this.lockedError(now);
@@ -357,6 +362,7 @@ export class TokenCache {
         consecutive: state.consecutive,
         error: state.error,
         status: state.status,
+        ...(this.options.tenant !== undefined && { tenant: this.options.tenant }),
       });
       throw this.lockedError(at);
     }
@@ -371,6 +377,8 @@ export class TokenCache {
     this.adopt(token);
     await this.store.set(token);
     const event = { grant: outcome.grant, expiresAt: token.expiresAt, background, ...this.options.selection };
+    // Many tenants: whose token (a tenant's name, not a secret).
+    if (this.options.tenant !== undefined) Object.assign(event, { tenant: this.options.tenant });
     emit(this.options.hooks, previous || rejected ? 'onTokenRenewed' : 'onTokenAcquired', event);
     return token;
   }

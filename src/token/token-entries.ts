@@ -199,7 +199,11 @@ export class TokenEntries {
   private build(selector: NormalisedSelector, subject?: Partial<ResolvedOptions>): TokenCache {
     const { scope, resource } = selector;
     const selection = { ...(scope === undefined ? {} : { scope }), ...(resource === undefined ? {} : { resource }) };
-    return this.make(Object.freeze({ ...this.options, scope, resource, selection, ...subject }));
+    // Derived by prototype, not copied: the options may themselves be derived (a tenant's).
+    const overrides: Record<string, unknown> = { scope, resource, selection, ...subject };
+    const descriptors: PropertyDescriptorMap = {};
+    for (const [key, value] of Object.entries(overrides)) descriptors[key] = { value, enumerable: true };
+    return this.make(Object.freeze(Object.create(this.options, descriptors) as ResolvedOptions));
   }
 }
 

@@ -40,6 +40,8 @@ const REQUEST_OPTION_REGISTRY: Record<keyof OAuth2RequestOptions, true> = {
   injected: true,
   replayed: true,
   dpopNonceRetried: true,
+  // Many tenants: checked (and used) by the tenants layer.
+  tenant: true,
   // Token exchange: checked by the attachment (see TokenEntries.forSubjectOf).
   subjectToken: true,
   subjectTokenExpiresAt: true,
@@ -50,7 +52,7 @@ const BOOLEAN_REQUEST_OPTIONS = ['skip', 'injected', 'replayed', 'dpopNonceRetri
   keyof OAuth2RequestOptions
 >;
 /** The keys a caller sets (the others are the plugin's markers): the ones a typo is compared with. */
-const PUBLIC_REQUEST_KEYS = ['skip', 'scope', 'resource', 'subjectToken', 'subjectTokenExpiresAt'] as const;
+const PUBLIC_REQUEST_KEYS = ['skip', 'scope', 'resource', 'tenant', 'subjectToken', 'subjectTokenExpiresAt'] as const;
 
 /** `scope` with its scopes sorted, deduplicated and separated by one space: equal sets give equal strings. */
 export function normaliseScope(scope: string): string {

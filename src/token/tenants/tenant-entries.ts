@@ -1,0 +1,142 @@
+import type { InternalAxiosRequestConfig } from 'axios';
+import { OAuth2RequestOptionsError } from '../../errors';
+import { injectedSource } from '../../http/injected-marker';
+import type { StoredToken } from '../../store/token-store';
+import { describe } from '../../util/describe';
+import { TokenCache } from '../token-cache';
+import type { TokenEntries } from '../token-entries';
+import { handleSelector, type NormalisedSelector } from '../token-selector';
+import type { TenantDirectory } from './tenant-directory';
+import type { TenantState } from './tenant-state';
+
+/** What the interceptors and the handle use of an attachment's tokens: its {@link TokenEntries}, or its tenants'. */
+export type TokenSource = Pick<
+  TokenEntries,
+  | 'defaultEntry'
+  | 'forOrigin'
+  | 'forRequest'
+  | 'forSelector'
+  | 'accepted'
+  | 'entryOf'
+  | 'heldTokens'
+  | 'subjects'
+  | 'forSubjectOf'
+>;
+
+/** Longest tenant identifier accepted (it names the tenant in errors and keys, hashed). */
+const MAX_TENANT_LENGTH = 512;
+
+function tenantError(option: string, problem: string): OAuth2RequestOptionsError {
+  return new OAuth2RequestOptionsError(option, `axios-oauth2-bearer: ${problem}`);
+}
+
+/** A tenant identifier as given by `where` (`oauth2.tenant`, `getToken.tenant`…), checked. */
+export function checkedTenant(where: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_TENANT_LENGTH)
+    throw tenantError(
+      where,
+      `"${where}" must be a non-empty string of at most ${MAX_TENANT_LENGTH} characters, got ${describe(value)}`,
+    );
+  return value;
+}
+
+/**
+ * The tokens of an attachment with `tenants`: a layer above {@link TokenEntries}. Each tenant has its
+ * own (a {@link TenantState} in the {@link TenantDirectory}); the attachment's own credentials, if
+ * any, serve requests without a tenant. It is the owner the interceptors mark injected requests with,
+ * so the response side finds the tenant's cache a token came from.
+ */
+export class TenantEntries implements TokenSource {
+  constructor(
+    /** The attachment's own tokens; undefined when it has no credentials of its own. */
+    private readonly own: TokenEntries | undefined,
+    readonly directory: TenantDirectory,
+    private readonly fromRequest: ((config: InternalAxiosRequestConfig) => string | undefined) | undefined,
+  ) {}
+
+  /** The attachment's own token (only reached for a request this attachment marked, which names its cache). */
+  get defaultEntry(): TokenCache {
+    return this.ownEntries().defaultEntry;
+  }
+
+  /**
+   * The tenant of a request: `oauth2.tenant`, else what `tenants.fromRequest` derives, else
+   * undefined. Throws `OAuth2RequestOptionsError` for a bad value (or a `fromRequest` that throws).
+   */
+  tenantOf(config: InternalAxiosRequestConfig): string | undefined {
+    const given = config.oauth2?.tenant;
+    if (given !== undefined) return checkedTenant('oauth2.tenant', given);
+    if (this.fromRequest === undefined) return undefined;
+    let derived: string | undefined;
+    try {
+      derived = this.fromRequest(config);
+    } catch {
+      throw tenantError('tenants.fromRequest', 'tenants.fromRequest threw for this request');
+    }
+    return derived === undefined ? undefined : checkedTenant('tenants.fromRequest', derived);
+  }
+
+  /** The tokens of requests without a tenant: the attachment's own; throws when it has none. */
+  ownEntries(): TokenEntries {
+    if (this.own) return this.own;
+    throw tenantError(
+      'oauth2.tenant',
+      'this attachment has tenants and no credentials of its own: name the tenant with oauth2: { tenant } (or tenants.fromRequest)',
+    );
+  }
+
+  forOrigin(origin: string): TokenCache {
+    return this.ownEntries().forOrigin(origin);
+  }
+
+  forRequest(perRequest: object, target: TokenCache): TokenCache {
+    return this.ownEntries().forRequest(perRequest, target);
+  }
+
+  forSelector(selector: NormalisedSelector | undefined): TokenCache {
+    return this.ownEntries().forSelector(selector);
+  }
+
+  /**
+   * Token exchange: not per tenant yet (a tenant's entries would hold its subjects): the request
+   * interceptor takes the tenant route, which does not ask for subjects.
+   */
+  readonly subjects = undefined;
+
+  forSubjectOf(entry: TokenCache, config: Parameters<TokenEntries['forSubjectOf']>[1]): TokenCache {
+    return this.ownEntries().forSubjectOf(entry, config);
+  }
+
+  /**
+   * The cache a handle call acts on: `{ tenant }` selects the tenant (loaded if need be), the rest
+   * (`scope`, `resource`) its token; without a tenant, the attachment's own.
+   */
+  async forHandle(method: string, options: unknown, extra: readonly string[] = []): Promise<TokenCache> {
+    const tenant = (options as { tenant?: unknown } | undefined)?.tenant;
+    if (tenant === undefined || typeof options !== 'object' || options === null)
+      return this.forSelector(handleSelector(method, options, ['tenant', ...extra]));
+    const name = checkedTenant(`${method}.tenant`, tenant);
+    const rest = { ...(options as Record<string, unknown>) };
+    delete rest.tenant;
+    const selector = handleSelector(method, rest, extra);
+    const state: TenantState = await this.directory.load(name);
+    return state.forSelector(selector);
+  }
+
+  accepted(config: Parameters<TokenCache['accepted']>[0]): void {
+    this.entryOf(config)?.accepted(config);
+  }
+
+  entryOf(config: object | undefined): TokenCache | undefined {
+    const source = config ? injectedSource(config, this) : undefined;
+    return source instanceof TokenCache ? source : undefined;
+  }
+
+  /**
+   * The tokens `close()` may revoke: the attachment's own only. A tenant's token would be revoked
+   * authenticated as the attachment's client, not the tenant's (not done: its TTL ends it).
+   */
+  heldTokens(): StoredToken[] {
+    return this.own?.heldTokens() ?? [];
+  }
+}

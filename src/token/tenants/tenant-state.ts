@@ -1,0 +1,86 @@
+import type { StoredToken } from '../../store/token-store';
+import type { ResolvedOptions } from '../../options/validate-options';
+import type { Cooldown } from '../../policy/cooldown';
+import type { TokenCache } from '../token-cache';
+import { TokenEntries } from '../token-entries';
+import type { NormalisedSelector } from '../token-selector';
+
+/** Makes the token caches of tenants (one shared factory per attachment: no closure per tenant). */
+export interface TenantCacheFactory {
+  /** The token cache of `options` (a tenant's, or one of its selections), under `tenant`'s lockout cool-down. */
+  cache(options: ResolvedOptions, tenant: TenantState): TokenCache;
+}
+
+/** Most token caches of selections (scope, resource) a tenant keeps track of for `forget()`. */
+const TRACKED_SELECTIONS = 32;
+
+/**
+ * One loaded tenant: its options (the attachment's, with its credentials, by prototype), its own
+ * token cache, and (made on the first per-request scope or resource, or with `apiOrigins` defaults)
+ * its {@link TokenEntries}. Lean by design: no Map, closure or axios instance per tenant.
+ */
+export class TenantState {
+  /** The tenant's own token (its default scope and resource). */
+  readonly entry: TokenCache;
+  /** The store key a lockout of this tenant is shared under (its own token's key). */
+  lockoutKey = '';
+  private entries?: TokenEntries;
+  /** Caches made for selections, so `forget()` reaches them (the last {@link TRACKED_SELECTIONS}). */
+  private selections?: TokenCache[];
+
+  constructor(
+    readonly options: ResolvedOptions,
+    /** The tenant's lockout cool-down, shared by its token caches (a lockout is the client's). */
+    readonly cooldown: Cooldown,
+    private readonly factory: TenantCacheFactory,
+  ) {
+    this.entry = factory.cache(options, this);
+  }
+
+  /** The cache of requests to `origin` without per-request scope or resource. */
+  forOrigin(origin: string): TokenCache {
+    return this.options.originDefaults.size === 0 ? this.entry : this.all().forOrigin(origin);
+  }
+
+  /** The cache of a request with a scope or resource in `perRequest`, bound where `target` serves. */
+  forRequest(perRequest: object, target: TokenCache): TokenCache {
+    return this.all().forRequest(perRequest, target);
+  }
+
+  /** The cache of a handle call's selector. */
+  forSelector(selector: NormalisedSelector | undefined): TokenCache {
+    return selector === undefined ? this.entry : this.all().forSelector(selector);
+  }
+
+  /** The tokens the tenant holds now. */
+  heldTokens(): StoredToken[] {
+    if (!this.entries) {
+      const token = this.entry.held();
+      return token ? [token] : [];
+    }
+    return this.entries.heldTokens();
+  }
+
+  /** Dropped from the directory (bounds): its caches retire (see `TokenCache.retire`). */
+  retire(): void {
+    this.entry.retire();
+    for (const cache of this.selections ?? []) cache.retire();
+  }
+
+  /** Forgotten (a customer disconnects): its tokens are dropped here and in the store. */
+  async forget(): Promise<void> {
+    await Promise.all([this.entry, ...(this.selections ?? [])].map((cache) => cache.invalidate()));
+  }
+
+  private all(): TokenEntries {
+    this.entries ??= new TokenEntries(this.options, (options) => {
+      if (options === this.options) return this.entry;
+      const cache = this.factory.cache(options, this);
+      const tracked = (this.selections ??= []);
+      tracked.push(cache);
+      if (tracked.length > TRACKED_SELECTIONS) tracked.shift();
+      return cache;
+    });
+    return this.entries;
+  }
+}
