@@ -25,6 +25,8 @@ const ARGS: Record<string, unknown[]> = {
   GrantParametersError: ['m'],
   DPoPNonceError: ['api', 401],
   AssertionSourceError: ['expired', 'file /var/run/secrets/tokens/api', 'm'],
+  UnknownTenantError: ['acme'],
+  TenantLoadError: ['acme', 'threw', 'm'],
   DiscoveryError: ['m', { reason: 'unreachable', issuer: 'https://as.example', urls: [], retryAt: 2_000 }],
   RedisStoreError: ['GET', 'm', 'ECONNREFUSED'],
 };
