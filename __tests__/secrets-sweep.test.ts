@@ -965,46 +965,60 @@ describe('token exchange paths', () => {
     },
   ];
 
-  test.each(PATHS_TX.map((path) => [path.name, path] as const))('%s', async (_, path) => {
-    const events: Array<[string, unknown]> = [];
-    const unsubscribe = recordingChannels(events);
-    const issued: string[] = [];
-    path.arrange(lb, issued);
-    const storeKeys: string[] = [];
-    const inner = new MemoryTokenStore();
-    const store: TokenStore = {
-      get: (key) => (storeKeys.push(key), inner.get(key)),
-      set: (key, token) => (storeKeys.push(key), inner.set(key, token)),
-      delete: (key, ifAccessToken) => (storeKeys.push(key), inner.delete(key, ifAccessToken)),
-    };
-    const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
-    const auth = attachOAuth2(api, {
-      tokenUrl: lb.tokenUrl,
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      retry: { retries: 0 },
-      hooks: recordingHooks(events),
-      extensions: [diagnosticsChannels()],
-      store,
-      grant: tokenExchange({
-        subjectTokenType: TOKEN_TYPES.accessToken,
-        actorToken: ACTOR,
-        actorTokenType: TOKEN_TYPES.accessToken,
-        ...path.options,
-      }),
+  // Many tenants with token exchange: the same paths through a tenant (its secret from the loader, its own subject entries).
+  const MODES = [['own credentials', false] as const, ['a tenant (tenants.load)', true] as const];
+  describe.each(MODES)('%s', (_mode, viaTenant) => {
+    test.each(PATHS_TX.map((path) => [path.name, path] as const))('%s', async (_, path) => {
+      const events: Array<[string, unknown]> = [];
+      const unsubscribe = recordingChannels(events);
+      const issued: string[] = [];
+      path.arrange(lb, issued);
+      const storeKeys: string[] = [];
+      const inner = new MemoryTokenStore();
+      const store: TokenStore = {
+        get: (key) => (storeKeys.push(key), inner.get(key)),
+        set: (key, token) => (storeKeys.push(key), inner.set(key, token)),
+        delete: (key, ifAccessToken) => (storeKeys.push(key), inner.delete(key, ifAccessToken)),
+      };
+      const api = axios.create({ baseURL: `${lb.origin}/v1`, httpAgent: agent });
+      const auth = attachOAuth2(api, {
+        tokenUrl: lb.tokenUrl,
+        ...(viaTenant
+          ? {
+              tenants: {
+                load: () => ({ clientId: CLIENT_ID, clientSecret: SECRET }),
+                fromRequest: () => 'acme',
+              },
+            }
+          : { clientId: CLIENT_ID, clientSecret: SECRET }),
+        retry: { retries: 0 },
+        hooks: recordingHooks(events),
+        extensions: [diagnosticsChannels()],
+        store,
+        grant: tokenExchange({
+          subjectTokenType: TOKEN_TYPES.accessToken,
+          actorToken: ACTOR,
+          actorTokenType: TOKEN_TYPES.accessToken,
+          ...path.options,
+        }),
+      });
+      const act =
+        path.act ?? ((a: AxiosInstance) => a.post('/payins', { amount: 1 }, { oauth2: { subjectToken: SUBJECT } }));
+      // Through a tenant, the handle's calls name it.
+      const handle: OAuth2Handle = viaTenant
+        ? { ...auth, getToken: (options) => auth.getToken({ ...options, tenant: 'acme' }) }
+        : auth;
+      const error = await act(api, handle).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(path.outcome);
+      unsubscribe();
+      // The server did receive the subject (and echoed it) where a token call was made.
+      if (lb.tokenCalls.length > 0) expect(lb.tokenCalls[0].body).toContain(formEncode(SUBJECT));
+      const secrets = [...CREDENTIAL_FORMS, ...SUBJECT_FORMS, ...issued.flatMap(tokenForms)];
+      expectNoSecret(error, secrets, 'error');
+      expectNoSecret(events, secrets, 'hook payloads and channel messages');
+      expectNoSecret(auth, secrets, 'handle');
+      expectNoSecret(storeKeys, secrets, 'store keys');
+      auth.detach();
     });
-    const act =
-      path.act ?? ((a: AxiosInstance) => a.post('/payins', { amount: 1 }, { oauth2: { subjectToken: SUBJECT } }));
-    const error = await act(api, auth).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(path.outcome);
-    unsubscribe();
-    // The server did receive the subject (and echoed it) where a token call was made.
-    if (lb.tokenCalls.length > 0) expect(lb.tokenCalls[0].body).toContain(formEncode(SUBJECT));
-    const secrets = [...CREDENTIAL_FORMS, ...SUBJECT_FORMS, ...issued.flatMap(tokenForms)];
-    expectNoSecret(error, secrets, 'error');
-    expectNoSecret(events, secrets, 'hook payloads and channel messages');
-    expectNoSecret(auth, secrets, 'handle');
-    expectNoSecret(storeKeys, secrets, 'store keys');
-    auth.detach();
   });
 });

@@ -234,7 +234,8 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
   ): TokenCache | undefined | Promise<TokenCache> =>
     // Many tenants: the tenant's entry (loaded if need be); else the attachment's (or its subject's).
     tenants
-      ? tenants.forHandle(method, selector, extra)
+      ? // Undefined only with `create` false (invalidate), which allows it.
+        (tenants.forHandle(method, selector, [...extra, ...SUBJECT_KEYS], create) as Promise<TokenCache>)
       : (plain as TokenEntries).forHandleSubject(
           method,
           (plain as TokenEntries).forSelector(handleSelector(method, selector, [...extra, ...SUBJECT_KEYS])),

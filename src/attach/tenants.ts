@@ -1,5 +1,4 @@
 import type { AxiosInstance } from 'axios';
-import { OAuth2OptionsError } from '../errors';
 import type { ResolvedOptions } from '../options/validate-options';
 import { Cooldown } from '../policy/cooldown';
 import { SafeStore } from '../store/safe-store';
@@ -31,6 +30,25 @@ function loadTimeout(resolved: ResolvedOptions, instance: AxiosInstance): number
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMER_MS) : DEFAULT_TOKEN_TIMEOUT_MS;
 }
 
+/**
+ * What an entry's options set over its tenant's (see `TokenEntries.build`): its selection, and with
+ * token exchange its subject (the grant bound to it; the grant's public parameters over `fresh`'s).
+ */
+function entryOverrides(entry: ResolvedOptions, fresh: ResolvedOptions): Partial<ResolvedOptions> {
+  const { scope, resource, selection } = entry;
+  if (entry.subjectKey === undefined) return { scope, resource, selection };
+  const identity = entry.subjectGrant?.identity;
+  return {
+    scope,
+    resource,
+    selection,
+    grant: entry.grant,
+    tokenRequestParams: { ...fresh.tokenRequestParams, ...identity },
+    subjectBinding: entry.subjectBinding,
+    subjectKey: entry.subjectKey,
+  };
+}
+
 const secretsOf = (options: ResolvedOptions): string => JSON.stringify(options.clientAuthentication.secrets);
 
 /**
@@ -46,12 +64,6 @@ export function createTenants(
   wiring: TenantWiring,
 ): TenantEntries {
   const { lifecycle, serverClient, ownStore } = wiring;
-  // Token exchange per tenant needs each tenant's entries to hold its subjects: not wired yet.
-  if (resolved.subjectGrant)
-    throw new OAuth2OptionsError(
-      'tenants',
-      'axios-oauth2-bearer: option "tenants" cannot be combined with grant: tokenExchange() yet',
-    );
   const tenants = resolved.tenants as NonNullable<ResolvedOptions['tenants']>;
   const reload: CredentialsReload = {
     async reload(entryOptions) {
@@ -60,11 +72,7 @@ export function createTenants(
       if (!fresh || fresh.clientId !== entryOptions.clientId || secretsOf(fresh) === secretsOf(entryOptions))
         return undefined;
       const options = Object.hasOwn(entryOptions, 'selection')
-        ? deriveOptions(fresh, {
-            scope: entryOptions.scope,
-            resource: entryOptions.resource,
-            selection: entryOptions.selection,
-          })
+        ? deriveOptions(fresh, entryOverrides(entryOptions, fresh))
         : fresh;
       return new GrantRunner(new EndpointExchange(instance, options, serverClient), options, lifecycle);
     },
@@ -94,5 +102,5 @@ export function createTenants(
       make: (options) => new TenantState(options, new Cooldown(resolved), factory),
     },
   );
-  return new TenantEntries(own, directory, tenants.fromRequest);
+  return new TenantEntries(own, directory, tenants.fromRequest, resolved.subjectGrant !== undefined);
 }

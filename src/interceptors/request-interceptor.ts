@@ -197,7 +197,9 @@ export function createRequestInterceptors(
         perRequest !== undefined && requestSelector(perRequest) !== undefined
           ? source.forRequest(perRequest, target)
           : target;
-      return unlessOwnCredentials(config, selected);
+      const entry = unlessOwnCredentials(config, selected);
+      // Token exchange: the request's subject, in its tenant's own subject entries (or the attachment's).
+      return entry !== undefined && t.exchanging ? source.forSubjectOf(entry, config) : entry;
     } catch (error) {
       return error as OAuth2RequestOptionsError;
     }

@@ -8,6 +8,7 @@ import type { TokenEntries } from '../token-entries';
 import { handleSelector, type NormalisedSelector } from '../token-selector';
 import type { TenantDirectory } from './tenant-directory';
 import type { TenantState } from './tenant-state';
+import type { SubjectOptions } from '../../contracts/grant';
 
 /** What the interceptors and the handle use of an attachment's tokens: its {@link TokenEntries}, or its tenants'. */
 export type TokenSource = Pick<
@@ -52,6 +53,8 @@ export class TenantEntries implements TokenSource {
     private readonly own: TokenEntries | undefined,
     readonly directory: TenantDirectory,
     private readonly fromRequest: ((config: InternalAxiosRequestConfig) => string | undefined) | undefined,
+    /** Whether the attachment exchanges a subject token per request (`grant: tokenExchange()`), for every tenant. */
+    readonly exchanging = false,
   ) {}
 
   /** The attachment's own token (only reached for a request this attachment marked, which names its cache). */
@@ -98,8 +101,8 @@ export class TenantEntries implements TokenSource {
   }
 
   /**
-   * Token exchange: not per tenant yet (a tenant's entries would hold its subjects): the request
-   * interceptor takes the tenant route, which does not ask for subjects.
+   * Token exchange: the request interceptor takes the tenant route, which asks the tenant (or the
+   * attachment's own entries) for the request's subject itself (`exchanging`).
    */
   readonly subjects = undefined;
 
@@ -109,18 +112,29 @@ export class TenantEntries implements TokenSource {
 
   /**
    * The cache a handle call acts on: `{ tenant }` selects the tenant (loaded if need be), the rest
-   * (`scope`, `resource`) its token; without a tenant, the attachment's own.
+   * (`scope`, `resource`) its token, and with token exchange `subjectToken` its subject's (in the
+   * tenant's own subject entries); without a tenant, the attachment's own. `create` false: a subject
+   * not held is not made (undefined).
    */
-  async forHandle(method: string, options: unknown, extra: readonly string[] = []): Promise<TokenCache> {
+  async forHandle(
+    method: string,
+    options: unknown,
+    extra: readonly string[] = [],
+    create = true,
+  ): Promise<TokenCache | undefined> {
     const tenant = (options as { tenant?: unknown } | undefined)?.tenant;
-    if (tenant === undefined || typeof options !== 'object' || options === null)
-      return this.forSelector(handleSelector(method, options, ['tenant', ...extra]));
+    const subject = options as SubjectOptions | undefined;
+    if (tenant === undefined || typeof options !== 'object' || options === null) {
+      const own = this.ownEntries();
+      const entry = own.forSelector(handleSelector(method, options, ['tenant', ...extra]));
+      return own.forHandleSubject(method, entry, subject, create);
+    }
     const name = checkedTenant(`${method}.tenant`, tenant);
     const rest = { ...(options as Record<string, unknown>) };
     delete rest.tenant;
     const selector = handleSelector(method, rest, extra);
     const state: TenantState = await this.directory.load(name);
-    return state.forSelector(selector);
+    return state.forHandleSubject(method, state.forSelector(selector), subject, create);
   }
 
   accepted(config: Parameters<TokenCache['accepted']>[0]): void {

@@ -3,6 +3,7 @@ import type { ResolvedOptions } from '../../options/validate-options';
 import type { Cooldown } from '../../policy/cooldown';
 import type { TokenCache } from '../token-cache';
 import { TokenEntries } from '../token-entries';
+import type { SubjectOptions } from '../../contracts/grant';
 import type { NormalisedSelector } from '../token-selector';
 
 /** Makes the token caches of tenants (one shared factory per attachment: no closure per tenant). */
@@ -52,6 +53,27 @@ export class TenantState {
     return selector === undefined ? this.entry : this.all().forSelector(selector);
   }
 
+  /**
+   * Token exchange (`grant: tokenExchange(…)`): the cache of the subject of request `config` for the
+   * selection `entry` stands for, in this tenant's own subject entries (bounded by `maxSubjects`,
+   * named under this tenant's own HMAC key). Throws `OAuth2RequestOptionsError` (no subject, or an expired one).
+   */
+  forSubjectOf(entry: TokenCache, config: Parameters<TokenEntries['forSubjectOf']>[1]): TokenCache {
+    return this.all().forSubjectOf(entry, config);
+  }
+
+  /** A handle call's cache: with token exchange, the subject's (see `TokenEntries.forHandleSubject`), else `entry`. */
+  forHandleSubject(
+    method: string,
+    entry: TokenCache,
+    options: SubjectOptions | undefined,
+    create: boolean,
+  ): TokenCache | undefined {
+    // Without token exchange and no subject named: the entry as is (no TokenEntries made for it).
+    if (this.options.subjectGrant === undefined && options?.subjectToken === undefined) return entry;
+    return this.all().forHandleSubject(method, entry, options, create);
+  }
+
   /** The tokens the tenant holds now. */
   heldTokens(): StoredToken[] {
     if (!this.entries) {
@@ -65,17 +87,21 @@ export class TenantState {
   retire(): void {
     this.entry.retire();
     for (const cache of this.selections ?? []) cache.retire();
+    for (const cache of this.entries?.subjects?.entries() ?? []) cache.retire();
   }
 
   /** Forgotten (a customer disconnects): its tokens are dropped here and in the store. */
   async forget(): Promise<void> {
-    await Promise.all([this.entry, ...(this.selections ?? [])].map((cache) => cache.invalidate()));
+    const subjects = this.entries?.subjects?.entries() ?? [];
+    await Promise.all([this.entry, ...(this.selections ?? []), ...subjects].map((cache) => cache.invalidate()));
   }
 
   private all(): TokenEntries {
     this.entries ??= new TokenEntries(this.options, (options) => {
       if (options === this.options) return this.entry;
       const cache = this.factory.cache(options, this);
+      // A subject's cache is held (and bounded) by the subject entries, not tracked here.
+      if (options.subjectKey !== undefined) return cache;
       const tracked = (this.selections ??= []);
       tracked.push(cache);
       if (tracked.length > TRACKED_SELECTIONS) tracked.shift();
