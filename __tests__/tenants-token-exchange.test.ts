@@ -238,3 +238,32 @@ test("forgetTenant deletes its subjects' tokens from the store; another tenant's
   await handle.forgetTenant('t1');
   expect([...held.keys()]).toEqual(t0Keys);
 });
+
+test('a rotated tenant secret (invalid_client, the loader asked once more) still exchanges the same subject', async () => {
+  const secrets: Record<string, string> = { t0: 'secret-t0' };
+  auth = attachOAuth2(api, {
+    tokenUrl: server.tokenUrl,
+    retry: { retries: 0 },
+    grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken }),
+    tenants: {
+      load: (tenant) => {
+        loads.push(tenant);
+        return { clientId: `client-${tenant}`, clientSecret: secrets[tenant] };
+      },
+    },
+  });
+  const alice = server.issueSubjectToken('alice');
+  await call('t0', alice);
+  // The secret rotates at the server and in the secrets store; the cached token dies.
+  server.addClient({ clientId: 'client-t0', clientSecret: 'rotated-t0' });
+  secrets.t0 = 'rotated-t0';
+  server.revokeAllTokens();
+  const answer = await call('t0', alice);
+  expect(answer.data.subject).toBe('alice');
+  expect(bearerOf(answer)).toEqual({ clientId: 'client-t0', subject: 'alice' });
+  // The first exchange, the refused renewal (old secret), the renewal with the reloaded secret.
+  expect(server.counters.tokenCalls).toBe(3);
+  expect(loads).toEqual(['t0', 't0']);
+  const last = new URLSearchParams(server.tokenRequests()[2].body);
+  expect(last.get('subject_token')).toBe(alice);
+});
