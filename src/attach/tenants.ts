@@ -34,7 +34,10 @@ function loadTimeout(resolved: ResolvedOptions, instance: AxiosInstance): number
  * What an entry's options set over its tenant's (see `TokenEntries.build`): its selection, and with
  * token exchange its subject (the grant bound to it; the grant's public parameters over `fresh`'s).
  */
-function entryOverrides(entry: ResolvedOptions, fresh: ResolvedOptions): Partial<ResolvedOptions> {
+function entryOverrides(
+  entry: ResolvedOptions,
+  fresh: ResolvedOptions,
+): { -readonly [K in keyof ResolvedOptions]?: ResolvedOptions[K] } {
   const { scope, resource, selection } = entry;
   if (entry.subjectKey === undefined) return { scope, resource, selection };
   const identity = entry.subjectGrant?.identity;
@@ -71,9 +74,15 @@ export function createTenants(
       // Nothing new (or another client: its token would be another key's): the failure stands.
       if (!fresh || fresh.clientId !== entryOptions.clientId || secretsOf(fresh) === secretsOf(entryOptions))
         return undefined;
-      const options = Object.hasOwn(entryOptions, 'selection')
-        ? deriveOptions(fresh, entryOverrides(entryOptions, fresh))
-        : fresh;
+      const overrides = Object.hasOwn(entryOptions, 'selection') ? entryOverrides(entryOptions, fresh) : {};
+      // The same issuer and method: the tenant's resolver (its discovery done) serves the fresh credentials too.
+      if (
+        fresh.endpoint !== undefined &&
+        fresh.issuer === entryOptions.issuer &&
+        fresh.clientAuthentication.method === entryOptions.clientAuthentication.method
+      )
+        overrides.endpoint = entryOptions.endpoint;
+      const options = Object.keys(overrides).length > 0 ? deriveOptions(fresh, overrides) : fresh;
       return new GrantRunner(new EndpointExchange(instance, options, serverClient), options, lifecycle);
     },
   };

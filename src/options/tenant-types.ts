@@ -1,5 +1,6 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { ClientAuthentication } from './options';
+import type { EndpointSource } from '../contracts/endpoint';
 
 /**
  * One tenant's credentials, as `tenants.load` returns them: values in the shape of the attachment's
@@ -17,8 +18,13 @@ export interface TenantCredentials {
    * own credentials (then no `clientSecret`). @default the attachment's method for a `clientSecret`
    */
   clientAuthentication?: ClientAuthentication;
-  /** Its token endpoint (an absolute https URL; http on loopback hosts). @default the attachment's `tokenUrl` */
-  tokenUrl?: string;
+  /**
+   * Its token endpoint: an absolute https URL (http on loopback hosts), or an endpoint source such as
+   * `discover(issuer)` (`axios-oauth2-bearer/discovery`): the tenant then discovers its own token
+   * endpoint (once, shared by its requests, kept while the tenant is held; a failure is a
+   * `DiscoveryError` for this tenant only). @default the attachment's `tokenUrl`
+   */
+  tokenUrl?: string | EndpointSource;
   /** Scopes of its tokens. @default the attachment's `scope` */
   scope?: string;
   /** RFC 8707 resource indicator of its tokens. @default the attachment's `resource` */

@@ -8,6 +8,7 @@ import { isSecureEnough } from '../../util/url';
 import { checkedResource, normaliseScope } from '../token-selector';
 import { cacheKey } from '../cache-key';
 import { didYouMean } from '../../options/suggest';
+import { isEndpointSource, type EndpointResolver } from '../../contracts/endpoint';
 
 /** The keys a loader's result may have (a typo is refused, naming it). */
 const CREDENTIAL_KEYS: ReadonlySet<string> = new Set<keyof TenantCredentials>([
@@ -37,6 +38,8 @@ const TENANT_FIELDS = [
   'clientAuthentication',
   'tenant',
   'tokenUrl',
+  'issuer',
+  'endpoint',
   'scope',
   'resource',
   'tokenRequestParams',
@@ -106,8 +109,30 @@ export function tenantOptions(
     clientAuthentication,
     tenant,
   };
-  if (given.tokenUrl !== undefined)
+  if (isEndpointSource(given.tokenUrl)) {
+    // An endpoint source (`discover(issuer)`): the tenant's own resolver (its own discovery, single
+    // flight and back-off), held by its options, so dropped with the tenant.
+    let endpoint: EndpointResolver;
+    try {
+      endpoint = given.tokenUrl.attach({
+        allowInsecureHttp: base.allowInsecureHttp,
+        authMethod: base.tokenRequestFormat === 'query' ? undefined : clientAuthentication.method,
+        mutualTls: clientAuthentication.mutualTls,
+        clock: base.clock,
+      });
+    } catch (error) {
+      if (!(error instanceof OAuth2OptionsError)) throw error;
+      throw invalid(tenant, 'tokenUrl', 'is not a valid endpoint source (see cause)', error);
+    }
+    overrides.tokenUrl = undefined;
+    overrides.issuer = given.tokenUrl.issuer;
+    overrides.endpoint = endpoint;
+  } else if (given.tokenUrl !== undefined) {
     overrides.tokenUrl = checkedTokenUrl(tenant, given.tokenUrl, base.allowInsecureHttp);
+    // Not the attachment's endpoint source: a URL of its own.
+    overrides.issuer = undefined;
+    overrides.endpoint = undefined;
+  }
   if (given.scope !== undefined) {
     const scope = typeof given.scope === 'string' ? normaliseScope(given.scope) : '';
     if (scope === '') throw invalid(tenant, 'scope', 'must be a non-empty string of space-separated scopes');
@@ -146,7 +171,7 @@ function checkedTokenUrl(tenant: string, value: unknown, allowInsecureHttp: bool
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw invalid(tenant, 'tokenUrl', 'must be an absolute http(s) URL');
+    throw invalid(tenant, 'tokenUrl', 'must be an absolute http(s) URL or an endpoint source such as discover(issuer)');
   if (!isSecureEnough(url, allowInsecureHttp))
     throw invalid(tenant, 'tokenUrl', 'must use https (http only on loopback hosts, or with allowInsecureHttp)');
   return url.toString();
