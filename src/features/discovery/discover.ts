@@ -37,7 +37,8 @@ function checkedIssuer(value: unknown): URL {
  * server's `mtls_endpoint_aliases` are used. A failure is served for a doubling back-off (1 s … 5 min).
  *
  * The issuer is also the audience of client assertions, and the default API origin when neither
- * `apiOrigins` nor the instance's `baseURL` gives one. Each attachment discovers on its own.
+ * `apiOrigins` nor the instance's `baseURL` gives one. Each attachment discovers on its own; so does
+ * each tenant whose credentials (`tenants.load`) give `tokenUrl: discover(issuer)`.
  *
  * @param issuer The issuer identifier: https (http on loopback hosts, or with `allowInsecureHttp`),
  * no query or fragment. Checked now (`OAuth2OptionsError` naming `issuer`); https at attach time.

@@ -40,7 +40,10 @@ export interface TokenExchangeOptions {
    * @default none: every request names its subject in `oauth2.subjectToken`
    */
   subjectToken?: (config: unknown) => SubjectTokenValue;
-  /** Most subjects whose exchanged tokens are kept (least recently used dropped first). @default 1000 */
+  /**
+   * Most subjects whose exchanged tokens are kept (least recently used dropped first); with `tenants`,
+   * per tenant (each tenant keeps its own subjects). @default 1000
+   */
   maxSubjects?: number;
 }
 
