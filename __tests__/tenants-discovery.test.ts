@@ -7,6 +7,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, TenantLoadError, type OAuth2Handle, type TenantCredentials } from '../src';
 import { discover, DiscoveryError } from '../src/features/discovery';
+import { clientSecretJwt } from '../src/features/client-auth';
 import { startAuthServer, type AuthServer, type EchoBody } from '../src/testing';
 
 let a: AuthServer;
@@ -144,4 +145,42 @@ test('an endpoint source the attachment refuses (http on a non-loopback host) fa
   expect(error).toMatchObject({ reason: 'invalid', field: 'tokenUrl' });
   expect(a.counters.tokenCalls + b.counters.tokenCalls).toBe(0);
   expect(a.metadataRequests()).toHaveLength(0);
+});
+
+test('one discovery per issuer and tenant: two tenants of the same issuer discover it each', async () => {
+  await start();
+  a.addClient({ clientId: 'client-a2', clientSecret: 'secret-a2' });
+  attach({ a2: () => ({ clientId: 'client-a2', clientSecret: 'secret-a2', tokenUrl: discover(a.issuer as string) }) });
+  await Promise.all([callA(), callA(), api.get(`${a.url}/v2.01/client-a2/users`, { oauth2: { tenant: 'a2' } })]);
+  expect(a.metadataRequests()).toHaveLength(2);
+  expect(a.counters.tokenCalls).toBe(2);
+  expect(
+    a
+      .issuedTokens()
+      .map((t) => t.clientId)
+      .sort(),
+  ).toEqual(['client-a', 'client-a2']);
+});
+
+test("a tenant with a URL of its own does not inherit the attachment's issuer (its client assertion's audience is its endpoint)", async () => {
+  const secret = 'b-main-secret-of-at-least-32-bytes!!';
+  a = await startAuthServer({ discovery: { issuerPath: '/tenant-a' } });
+  b = await startAuthServer({ clientSecret: secret, clientAssertion: {} });
+  api = axios.create();
+  auth = attachOAuth2(api, {
+    tokenUrl: discover(a.issuer as string),
+    clientId: a.clientId,
+    clientSecret: a.clientSecret,
+    apiOrigins: [a.url, b.url],
+    retry: { retries: 0 },
+    tenants: {
+      load: () => ({ clientId: b.clientId, clientAuthentication: clientSecretJwt(secret), tokenUrl: b.tokenUrl }),
+    },
+  });
+  const answer = await api.get(`${b.apiBaseUrl}/users`, { oauth2: { tenant: 'b' } });
+  expect(answer.status).toBe(200);
+  expect(b.counters.tokenCalls).toBe(1);
+  const assertion = new URLSearchParams(b.tokenRequests()[0].body).get('client_assertion') as string;
+  const claims = JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString()) as { aud: string };
+  expect(claims.aud).toBe(b.tokenUrl);
 });
