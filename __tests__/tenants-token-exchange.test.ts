@@ -267,3 +267,17 @@ test('a rotated tenant secret (invalid_client, the loader asked once more) still
   const last = new URLSearchParams(server.tokenRequests()[2].body);
   expect(last.get('subject_token')).toBe(alice);
 });
+
+test("a request without a tenant exchanges with the attachment's own client; a tenant's with its own", async () => {
+  const handle = attach({ clientId: server.clientId, clientSecret: server.clientSecret });
+  const alice = server.issueSubjectToken('alice');
+  const own = await api.get<EchoBody>(`/v2.01/${server.clientId}/users`, { oauth2: { subjectToken: alice } });
+  const tenant = await call('t7', alice);
+  expect(bearerOf(own)).toEqual({ clientId: server.clientId, subject: 'alice' });
+  expect(bearerOf(tenant)).toEqual({ clientId: 'client-t7', subject: 'alice' });
+  expect(await handle.getAccessToken({ subjectToken: alice })).toBe(
+    /^Bearer (\S+)$/.exec(String(own.config.headers.Authorization))?.[1],
+  );
+  expect(server.counters.tokenCalls).toBe(2);
+  expect(loads).toEqual(['t7']);
+});
