@@ -13,6 +13,7 @@ import { channelCost } from './channels';
 import { coldCacheStorm, rejectionStorm } from './storms';
 import { tokenRequestCost } from './assertion';
 import { coldTenants, coldTenantsOverLoopback, tenantHotPath, tenantMemory } from './tenants';
+import { tenantExchangeMemory } from './tenants-exchange';
 import { tokenExchangeCost } from './token-exchange';
 
 /** What a client-secret user bundles (`attachOAuth2` + `mangopay`, dynamic imports included), gzip -9: at most 16 kB. */
@@ -180,6 +181,14 @@ async function main(): Promise<void> {
     `${fmt(tenantHeap.perTenant)} B, ${fmt(tenantHeap.beyondStrings)} B beyond the token and credential strings; one axios instance + attachment per tenant: ${fmt(tenantHeap.perAttachment)} B`,
     '≤ 1,024 B beyond the strings',
     tenantHeap.beyondStrings <= 1024,
+  );
+  // Many tenants with token exchange: each tenant's own subject entries (measured, no target yet).
+  const exchangeHeap = await tenantExchangeMemory(10_000);
+  row(
+    "many tenants + token exchange: heap per idle tenant holding one subject's token (10,000 tenants, after GC)",
+    `${fmt(exchangeHeap.perTenant)} B (without token exchange: ${fmt(tenantHeap.perTenant)} B)`,
+    '',
+    true,
   );
   const coldCount = quick ? 1_000 : 10_000;
   const coldT = await coldTenants(coldCount, 10);
