@@ -1,4 +1,4 @@
-import type { InternalAxiosRequestConfig } from 'axios';
+import type { AxiosRequestConfig } from 'axios';
 import { OAuth2RequestOptionsError } from '../../errors';
 import { injectedSource } from '../../http/injected-marker';
 import type { StoredToken } from '../../store/token-store';
@@ -51,7 +51,7 @@ export class TenantEntries implements TokenSource {
     /** The attachment's own tokens; undefined when it has no credentials of its own. */
     private readonly own: TokenEntries | undefined,
     readonly directory: TenantDirectory,
-    private readonly fromRequest: ((config: InternalAxiosRequestConfig) => string | undefined) | undefined,
+    private readonly fromRequest: ((config: AxiosRequestConfig) => string | undefined) | undefined,
   ) {}
 
   /** The attachment's own token (only reached for a request this attachment marked, which names its cache). */
@@ -63,7 +63,7 @@ export class TenantEntries implements TokenSource {
    * The tenant of a request: `oauth2.tenant`, else what `tenants.fromRequest` derives, else
    * undefined. Throws `OAuth2RequestOptionsError` for a bad value (or a `fromRequest` that throws).
    */
-  tenantOf(config: InternalAxiosRequestConfig): string | undefined {
+  tenantOf(config: AxiosRequestConfig): string | undefined {
     const given = config.oauth2?.tenant;
     if (given !== undefined) return checkedTenant('oauth2.tenant', given);
     if (this.fromRequest === undefined) return undefined;
