@@ -111,7 +111,7 @@ describe('oidc-provider: private_key_jwt and client_secret_jwt', () => {
 
   it.each(cases)('%s: a cold burst of 50 costs 1 token request, and the token is active', async (_name, options) => {
     const client = axios.create({ baseURL: api.url });
-    const auth = attachOAuth2(client, { tokenUrl: provider.tokenUrl, scope: 'read', ...options } as OAuth2Options);
+    const auth = attachOAuth2(client, { tokenUrl: provider.tokenUrl, scope: 'read', ...options });
     const answers = await Promise.all(Array.from({ length: 50 }, () => client.get('/resource')));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(await provider.tokenRequests()).toEqual([{ status: 200, dpop: false, basic: false }]);
@@ -130,7 +130,7 @@ describe('oidc-provider: private_key_jwt and client_secret_jwt', () => {
         scope: 'read',
         ...options,
         ...wrong,
-      } as OAuth2Options);
+      });
       const settled = await Promise.allSettled(Array.from({ length: 50 }, () => client.get('/resource')));
       for (const result of settled) {
         expect(result.status).toBe('rejected');

@@ -27,10 +27,10 @@ const auth = attachOAuth2(billing, {
 
 // Two users' requests, interleaved: each is sent with a token issued for its own user.
 const handle = (userToken: string) =>
-  incoming.run({ userToken }, async () => (await billing.get('/invoices')).data.subject);
+  incoming.run({ userToken }, async () => (await billing.get<{ subject: string }>('/invoices')).data.subject);
 console.log('subjects:', (await Promise.all([handle(alice), handle(bob), handle(alice)])).join(' '));
 // Or name the subject on the request itself.
-const explicit = await billing.get('/invoices', { oauth2: { subjectToken: bob } });
+const explicit = await billing.get<{ subject: string }>('/invoices', { oauth2: { subjectToken: bob } });
 console.log('explicit:', explicit.data.subject);
 console.log('token calls:', server.counters.tokenCalls); // one exchange per user, then cached
 

@@ -1,4 +1,4 @@
-import type { InternalAxiosRequestConfig } from 'axios';
+import type { AxiosRequestConfig } from 'axios';
 import type { ClientAuthentication } from './options';
 import type { EndpointSource } from '../contracts/endpoint';
 
@@ -73,7 +73,7 @@ export interface TenantsOptions {
    * options): e.g. a header or a path segment of `config`. Synchronous; `undefined`: no tenant.
    * @default none (only `oauth2.tenant` names the tenant)
    */
-  fromRequest?: (config: InternalAxiosRequestConfig) => string | undefined;
+  fromRequest?: (config: AxiosRequestConfig) => string | undefined;
   /** Most tenants held (credentials and tokens); beyond it the least recently used is dropped. @default 1000 */
   maxTenants?: number;
   /** A tenant unused this long is dropped (its credentials and tokens), in milliseconds. @default 3600000 (1 hour) */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Jwk } from './jwk';
+import { decodeJsonPart } from '../util/jwt-parts';
 import { verifyJws } from './workload-jws';
 
 /**
@@ -19,17 +20,6 @@ export interface WorkloadIdentityServerOptions {
   subject?: string;
 }
 
-const b64json = (part: string): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Verifies workload tokens for the embedded server: signature with a key of the JWKS (by `kid`, else
  * any key), `iss`, `aud` (a string or an array), `exp` ahead of the server's clock (`Date.now()`),
@@ -41,14 +31,14 @@ export class WorkloadAssertionCheck {
 
   /** Whether `assertion` claims to come from the federated issuer (decoded, not verified). */
   claimsIssuer(assertion: string | undefined): boolean {
-    return b64json((assertion ?? '').split('.')[1] ?? '')?.iss === this.options.issuer;
+    return decodeJsonPart((assertion ?? '').split('.')[1] ?? '')?.iss === this.options.issuer;
   }
 
   /** Undefined when `assertion` is valid, else why it is not. */
   refusal(req: IncomingMessage, assertion: string | undefined, tokenPath: string): string | undefined {
     const parts = (assertion ?? '').split('.');
-    const header = b64json(parts[0] ?? '');
-    const claims = b64json(parts[1] ?? '');
+    const header = decodeJsonPart(parts[0] ?? '');
+    const claims = decodeJsonPart(parts[1] ?? '');
     if (parts.length !== 3 || !header || !claims) return 'the assertion is not a JWT';
     const alg = String(header.alg);
     const keys = this.options.jwks.keys.filter((key) => header.kid === undefined || key.kid === header.kid);

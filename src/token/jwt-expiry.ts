@@ -1,17 +1,4 @@
-/** Largest access token whose JWT payload is decoded for its `exp` (a larger one keeps the default lifetime). */
-const MAX_DECODED_LENGTH = 65_536;
-
-function decodeJsonObject(part: string): Record<string, unknown> | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { decodeJwt } from '../util/jwt-parts';
 
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
@@ -25,10 +12,7 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFi
  * issued earlier (and handed out again) is not kept past its `exp`.
  */
 export function jwtExpiresAt(accessToken: string, sentAt: number): number | undefined {
-  if (accessToken.length > MAX_DECODED_LENGTH) return undefined;
-  const parts = accessToken.split('.');
-  if (parts.length !== 3 || !decodeJsonObject(parts[0])) return undefined;
-  const claims = decodeJsonObject(parts[1]);
+  const claims = decodeJwt(accessToken)?.claims;
   if (!claims || !isTime(claims.exp)) return undefined;
   const atExp = claims.exp * 1000;
   return isTime(claims.iat) && claims.iat <= claims.exp

@@ -1,4 +1,4 @@
-import type { InternalAxiosRequestConfig } from 'axios';
+import type { AxiosRequestConfig } from 'axios';
 import { OAuth2RequestOptionsError } from '../../errors';
 import { injectedSource } from '../../http/injected-marker';
 import type { StoredToken } from '../../store/token-store';
@@ -52,7 +52,7 @@ export class TenantEntries implements TokenSource {
     /** The attachment's own tokens; undefined when it has no credentials of its own. */
     private readonly own: TokenEntries | undefined,
     readonly directory: TenantDirectory,
-    private readonly fromRequest: ((config: InternalAxiosRequestConfig) => string | undefined) | undefined,
+    private readonly fromRequest: ((config: AxiosRequestConfig) => string | undefined) | undefined,
     /** Whether the attachment exchanges a subject token per request (`grant: tokenExchange()`), for every tenant. */
     readonly exchanging = false,
   ) {}
@@ -66,7 +66,7 @@ export class TenantEntries implements TokenSource {
    * The tenant of a request: `oauth2.tenant`, else what `tenants.fromRequest` derives, else
    * undefined. Throws `OAuth2RequestOptionsError` for a bad value (or a `fromRequest` that throws).
    */
-  tenantOf(config: InternalAxiosRequestConfig): string | undefined {
+  tenantOf(config: AxiosRequestConfig): string | undefined {
     const given = config.oauth2?.tenant;
     if (given !== undefined) return checkedTenant('oauth2.tenant', given);
     if (this.fromRequest === undefined) return undefined;
