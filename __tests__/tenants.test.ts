@@ -203,6 +203,17 @@ describe('many tenants on one attachment', () => {
     expect(server.counters.tokenCalls).toBe(0);
   });
 
+  it('refuses oauth2.subjectToken on a tenants attachment without token exchange, as without tenants', async () => {
+    attach();
+    const error = await api
+      .get('/v2.01/client-t1/users', { oauth2: { tenant: 't1', subjectToken: 'a-user-token' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OAuth2RequestOptionsError);
+    expect(error).toMatchObject({ option: 'oauth2.subjectToken' });
+    expect(server.counters.tokenCalls).toBe(0);
+    expectNoSecret(error, ['a-user-token']);
+  });
+
   it('after invalid_client asks the loader once more: a rotated secret gets the token in the same flight', async () => {
     // The server has the rotated secret; the loader answers the old one first, then the new one.
     server.addClient({ clientId: 'client-t1', clientSecret: 'new-secret' });

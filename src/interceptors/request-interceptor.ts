@@ -6,6 +6,7 @@ import type { StoredToken } from '../store/token-store';
 import { tokenEndpointsTest } from './token-endpoint-request';
 import type { EndpointDiscovery } from './discovered-endpoint';
 import { TokenCache } from '../token/token-cache';
+import { notExchanging } from '../token/token-entries';
 import { requestSelector } from '../token/token-selector';
 import { originOf, originSource, pathOnly } from '../util/url';
 import { hasHeader } from '../util/headers';
@@ -199,7 +200,10 @@ export function createRequestInterceptors(
           : target;
       const entry = unlessOwnCredentials(config, selected);
       // Token exchange: the request's subject, in its tenant's own subject entries (or the attachment's).
-      return entry !== undefined && t.exchanging ? source.forSubjectOf(entry, config) : entry;
+      if (entry !== undefined && t.exchanging) return source.forSubjectOf(entry, config);
+      // A subject on an attachment that exchanges none is refused, as without tenants.
+      if (perRequest?.subjectToken !== undefined) throw notExchanging('oauth2.subjectToken');
+      return entry;
     } catch (error) {
       return error as OAuth2RequestOptionsError;
     }

@@ -208,7 +208,8 @@ export class TokenEntries {
 }
 
 /** `oauth2.subjectToken` (or a handle call's) on an attachment that exchanges no token. */
-function notExchanging(where: string): OAuth2RequestOptionsError {
+/** The error of a subject token given to an attachment that exchanges none (`where` names the option). */
+export function notExchanging(where: string): OAuth2RequestOptionsError {
   return new OAuth2RequestOptionsError(
     where,
     `axios-oauth2-bearer: "${where}" is for attachments with grant: tokenExchange() (axios-oauth2-bearer/token-exchange); this one exchanges no token`,
