@@ -110,6 +110,16 @@ describe('a store that fails', () => {
     await expect(safe.get()).resolves.toEqual(token('tok-1'));
   });
 
+  test('a call that answers (or fails) in time leaves no time-out timer behind', async () => {
+    jest.useFakeTimers();
+    const memory = new MemoryTokenStore();
+    const { safe } = wrap(memory);
+    await safe.set(token('tok-1'));
+    await expect(safe.get()).resolves.toEqual(token('tok-1'));
+    await wrap(failingWith(new Error('down'))).safe.get();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   test("the store's error is reported as it is when it quotes no token", async () => {
     const error = new Error('READONLY You cannot write against a read only replica.');
     const { safe, errors } = wrap(failingWith(error));

@@ -103,6 +103,7 @@ test("the holder's token with a notification: taken at once, and the waiter stop
   await expect(begun).resolves.toEqual({ kind: 'token', token: token('from-holder') });
   expect(times(log, 'get')).toEqual([0, 25, 30]);
   expect(state.stops).toBe(1);
+  expect(jest.getTimerCount()).toBe(0); // the poll timer cut short by the notification is cleared
 });
 
 test('the holder releases the lock without a token: taken over at the next poll, the token read again under it', async () => {
