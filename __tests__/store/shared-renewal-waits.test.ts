@@ -253,3 +253,56 @@ describe('a shared failure or lockout read with what remains of it', () => {
     ]); // before taking the lock, and again under it
   });
 });
+
+describe('what another process stored just before this one took the lock is read again under it', () => {
+  /** A shared store where, as this process takes the free lock, another process has just stored `before`. */
+  function storedAsLockTaken(before: (memory: MemoryTokenStore) => Promise<void>) {
+    const memory = new MemoryTokenStore();
+    memory.useClock(() => Date.now());
+    const store: TokenStore = {
+      get: (key) => memory.get(key),
+      set: (key, t) => memory.set(key, t),
+      delete: (key) => memory.delete(key),
+      getFailure: (key) => memory.getFailure(key),
+      getLockout: (key) => memory.getLockout(key),
+      acquireLock: async (key) => {
+        await before(memory);
+        return memory.acquireLock(key);
+      },
+    };
+    return { memory, renewal: new SharedRenewal(new SafeStore(store, KEY, {}, 60_000), () => Date.now()) };
+  }
+
+  test('its token: taken, no token call, and the lock handed back to be released', async () => {
+    const { memory, renewal } = storedAsLockTaken((m) => m.set(KEY, token('just-stored')));
+    const start = await renewal.begin(takesAny);
+    expect(start).toEqual({ kind: 'token', token: token('just-stored'), release: expect.any(Function) });
+    expect(await memory.acquireLock(KEY)).toBeUndefined();
+    await start.release!();
+    expect(await memory.acquireLock(KEY)).toBeInstanceOf(Function);
+  });
+
+  test('its permanent failure: the renewal stops with it, the lock handed back to be released', async () => {
+    const failure = { until: T0 + 5_000, message: 'invalid_scope', attempts: 1 };
+    const { memory, renewal } = storedAsLockTaken((m) => m.setFailure(KEY, failure));
+    const start = await renewal.begin(takesAny);
+    expect(start).toEqual({ kind: 'failure', failure, release: expect.any(Function) });
+    await start.release!();
+    expect(await memory.acquireLock(KEY)).toBeInstanceOf(Function);
+  });
+
+  test('its lockout: the renewal stops (kind locked), the lock handed back to be released', async () => {
+    const { renewal } = storedAsLockTaken((m) => m.setLockout(KEY, { until: T0 + 5_000, consecutive: 1 }));
+    const start = await renewal.begin(takesAny);
+    expect(start).toEqual({ kind: 'locked', release: expect.any(Function) });
+    await start.release!();
+  });
+
+  test('nothing new: renew here, holding the lock', async () => {
+    const { memory, renewal } = storedAsLockTaken(() => Promise.resolve());
+    const start = await renewal.begin(takesAny);
+    expect(start).toEqual({ kind: 'renew', release: expect.any(Function) });
+    expect(await memory.acquireLock(KEY)).toBeUndefined();
+    await start.release!();
+  });
+});
