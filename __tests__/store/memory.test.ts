@@ -97,6 +97,11 @@ describe('delete', () => {
     expect(await store.get('k')).toBeUndefined();
   });
 
+  test('with an access token, under a key holding nothing: resolves, nothing to delete', async () => {
+    const { store } = storeAt();
+    await expect(store.delete('k', 'tok-1')).resolves.toBeUndefined();
+  });
+
   test('with another access token (a newer one was stored meanwhile): keeps the stored one', async () => {
     const { store } = storeAt();
     await store.set('k', token('tok-2'));

@@ -216,13 +216,43 @@ describe('renewal lock', () => {
     const taking = safe.acquireLock();
     await jest.advanceTimersByTimeAsync(TIMEOUT_MS);
     await expect(taking).resolves.toEqual({ status: 'none' });
-    expect(errors.map((e) => [e.operation, (e.error as StoreTimeoutError).code])).toEqual([
-      ['lock', 'OAUTH2_STORE_TIMEOUT'],
-    ]);
+    expect(
+      errors.map((e) => [e.operation, (e.error as StoreTimeoutError).code, (e.error as StoreTimeoutError).operation]),
+    ).toEqual([['lock', 'OAUTH2_STORE_TIMEOUT', 'lock']]);
     expect(safe.failing).toBe(true);
     answer();
     await jest.advanceTimersByTimeAsync(0);
     expect(await memory.acquireLock(KEY)).toBeInstanceOf(Function); // released, not left to lapse
+  });
+
+  test('a lock won after a failed call: the store is no longer marked failing', async () => {
+    const memory = new MemoryTokenStore();
+    const store: TokenStore = {
+      get: () => Promise.reject(new Error('timeout')),
+      set: (k, t) => memory.set(k, t),
+      delete: (k) => memory.delete(k),
+      acquireLock: (k) => memory.acquireLock(k),
+    };
+    const { safe } = wrap(store);
+    await safe.get();
+    expect(safe.failing).toBe(true);
+    expect((await safe.acquireLock()).status).toBe('won');
+    expect(safe.failing).toBe(false);
+  });
+
+  test('a release that fails is reported as operation lock, and resolves', async () => {
+    const memory = new MemoryTokenStore();
+    const store: TokenStore = {
+      get: (k) => memory.get(k),
+      set: (k, t) => memory.set(k, t),
+      delete: (k) => memory.delete(k),
+      acquireLock: () => Promise.resolve(() => Promise.reject(new Error('connection lost'))),
+    };
+    const { safe, errors } = wrap(store);
+    const won = await safe.acquireLock();
+    await expect((won as { release: () => Promise<void> }).release()).resolves.toBeUndefined();
+    expect(errors).toEqual([{ operation: 'lock', error: new Error('connection lost') }]);
+    expect(safe.failing).toBe(true);
   });
 
   test('a lock won in time is kept', async () => {

@@ -52,6 +52,12 @@ test('a permanent failure without an error code is shared unless its status is 4
     attempts: 2,
   });
   expect(toStoredFailure(permanent({}), 1)).toEqual({ until: 1, message: 'token request failed', attempts: 2 });
+  expect(Object.keys(toStoredFailure(permanent({ status: 400 }), 1)!).sort()).toEqual([
+    'attempts',
+    'message',
+    'status',
+    'until',
+  ]);
   expect(toStoredFailure(permanent({ status: 401 }), 1)).toBeUndefined();
 });
 
