@@ -27,6 +27,8 @@ describe('AbortSignal while waiting for a token', () => {
     if (!result.ok) {
       expect(isCancel(result.error)).toBe(true);
       expect(result.error).toBeInstanceOf(CanceledError);
+      // Axios's cancellation as axios made it: not dressed as a plugin error (no response of status 0 added).
+      expect((result.error as { response?: unknown }).response).toBeUndefined();
     }
     // The others are still waiting for the same fetch.
     await flush();
