@@ -12,24 +12,13 @@
 import axios, { AxiosError, type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios';
 import { attachOAuth2, OAuth2Error, type OAuth2Handle } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
+import { seededRandom as prng } from './helpers/seeded-random';
 
 const TENANT_COUNT = 1_000;
 const REQUESTS = 100_000;
 const BATCH = 250;
 /** Tenants whose loader gives a wrong secret: invalid_client, then locked by the server. */
 const BAD = new Set(Array.from({ length: 10 }, (_, i) => `tenant-${i * 97}`));
-
-/** mulberry32: a small seeded PRNG (deterministic sequence of operations). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let server: AuthServer;
 beforeAll(async () => {

@@ -10,22 +10,11 @@ import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, OAuth2RequestOptionsError, type OAuth2Handle, type OAuth2Options } from '../src';
 import { tokenExchange, TOKEN_TYPES } from '../src/features/token-exchange';
 import { startAuthServer, type AuthServer, type EchoBody } from '../src/testing';
+import { seededRandom as prng } from './helpers/seeded-random';
 
 const TENANTS = 50;
 const SUBJECTS = 200;
 const SEED = 0x7e4a;
-
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let server: AuthServer;
 let api: AxiosInstance;

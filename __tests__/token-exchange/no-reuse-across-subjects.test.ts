@@ -10,23 +10,12 @@ import axios from 'axios';
 import { attachOAuth2 } from '../../src';
 import { tokenExchange, TOKEN_TYPES } from '../../src/features/token-exchange';
 import { startAuthServer, type AuthServer, type EchoBody } from '../../src/testing';
+import { seededRandom as prng } from '../helpers/seeded-random';
 
 const SEED = 0x8693;
 const SUBJECTS = 10_000;
 const MAX_SUBJECTS = 64;
 const BATCH = 64;
-
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let server: AuthServer;
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
