@@ -10,6 +10,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { attachOAuth2, OAuth2RequestOptionsError, type OAuth2Handle, type OAuth2Options } from '../src';
 import { tokenExchange, TOKEN_TYPES } from '../src/features/token-exchange';
 import { startAuthServer, type AuthServer, type EchoBody } from '../src/testing';
+import { tenants } from '../src/features/tenants';
 
 const TENANTS = 50;
 const SUBJECTS = 200;
@@ -54,12 +55,12 @@ function attach(extra: Partial<OAuth2Options> = {}, maxSubjects = 1000): OAuth2H
     tokenUrl: server.tokenUrl,
     retry: { retries: 0 },
     grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken, maxSubjects }),
-    tenants: {
+    tenants: tenants({
       load: (tenant) => {
         loads.push(tenant);
         return { clientId: `client-${tenant}`, clientSecret: `secret-${tenant}` };
       },
-    },
+    }),
     ...extra,
   });
   return auth;
@@ -164,13 +165,13 @@ test(`${TENANTS} tenants × ${SUBJECTS} subjects, seeded (${SEED}): a subject's 
     grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken, maxSubjects: 32 }),
     clock: () => clock.now,
     rejection: { windowMs: 0 },
-    tenants: {
+    tenants: tenants({
       maxTenants: 40,
       load: (tenant) => {
         loads.push(tenant);
         return { clientId: `client-${tenant}`, clientSecret: `secret-${tenant}` };
       },
-    },
+    }),
   });
   const names = Array.from({ length: SUBJECTS }, (_, i) => `user-${i}`);
   // The same subject tokens for every tenant: only the tenant tells their exchanged tokens apart.
@@ -245,12 +246,12 @@ test('a rotated tenant secret (invalid_client, the loader asked once more) still
     tokenUrl: server.tokenUrl,
     retry: { retries: 0 },
     grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken }),
-    tenants: {
+    tenants: tenants({
       load: (tenant) => {
         loads.push(tenant);
         return { clientId: `client-${tenant}`, clientSecret: secrets[tenant] };
       },
-    },
+    }),
   });
   const alice = server.issueSubjectToken('alice');
   await call('t0', alice);
