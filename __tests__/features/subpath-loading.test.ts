@@ -51,7 +51,7 @@ describe('bundle', () => {
     revocation: ['token_type_hint', 'revocation endpoint answered'],
     diagnostics: ['diagnostics_channel', 'tracingChannel', 'cache-miss'],
     'token-exchange': ['issued_token_type', 'token-type:saml2', 'actorTokenType'],
-    tenants: ['tenants.load threw', 'tenants.maxTenants', 'tenants.fromRequest threw'],
+    tenants: ['tenants.load threw', 'tenants.maxTenants', 'tenants.fromRequest threw', 'returned invalid credentials'],
   };
 
   it('the main entry (every export, every chunk, lazy ones included) bundles none of the features', () => {

@@ -64,9 +64,9 @@ const FEATURES: Feature[] = [
     markers: ['issued_token_type', 'token-type:saml2'],
   },
   {
-    name: 'many tenants (the directory: loads, bounds, idle sweep)',
+    name: 'many tenants (the directory: loads, bounds, idle sweep; credential checks)',
     paths: [/^src\/features\/tenants\//],
-    markers: ['tenants.load threw', 'tenants.maxTenants', 'tenants.fromRequest threw'],
+    markers: ['tenants.load threw', 'tenants.maxTenants', 'tenants.fromRequest threw', 'returned invalid credentials'],
   },
   {
     name: 'diagnostics channels',

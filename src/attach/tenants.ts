@@ -6,7 +6,13 @@ import { DEFAULT_TOKEN_TIMEOUT_MS, EndpointExchange } from '../token/endpoint-ex
 import { GrantRunner } from '../token/grant-runner';
 import { TenantEntries } from '../token/tenants/tenant-entries';
 import { TenantGrantRunner, type CredentialsReload } from '../token/tenants/tenant-grant-runner';
-import { deriveOptions, tenantCacheKey, tenantOptions, tenantTemplate } from '../token/tenants/tenant-options';
+import {
+  deriveOptions,
+  tenantCacheKey,
+  tenantOptions,
+  tenantRules,
+  tenantTemplate,
+} from '../token/tenants/tenant-options';
 import { TenantState, type TenantCacheFactory } from '../token/tenants/tenant-state';
 import { TokenCache } from '../token/token-cache';
 import type { TokenEntries } from '../token/token-entries';
@@ -107,7 +113,8 @@ export function createTenants(
     clock: resolved.clock,
     timeoutMs: loadTimeout(resolved, instance),
     lifecycle,
-    check: (tenant, credentials) => tenantOptions(resolved, template, instance, tenant, credentials),
+    rules: tenantRules(resolved, instance),
+    options: (fields) => tenantOptions(template, fields),
     make: (options) => new TenantState(options, new Cooldown(resolved), factory),
   });
   return new TenantEntries(own, directory, resolved.subjectGrant !== undefined);

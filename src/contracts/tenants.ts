@@ -8,6 +8,42 @@ import type { AxiosRequestConfig } from 'axios';
 import type { StoredToken } from '../store/token-store';
 import type { SignalLike } from '../util/abort';
 import type { Lifecycle } from '../util/lifecycle';
+import type { ClientAuth } from './client-auth';
+import type { EndpointResolver, EndpointSource } from './endpoint';
+
+/**
+ * What a tenant's credentials (`load`'s result, checked by the feature) set over the attachment's
+ * options. A key present with `undefined` clears the attachment's value (a tenant URL clears its issuer).
+ */
+export interface TenantFields {
+  clientId: string;
+  clientAuthentication: ClientAuth;
+  tenant: string;
+  tokenUrl?: string;
+  issuer?: string;
+  endpoint?: EndpointResolver;
+  scope?: string;
+  resource?: string;
+  tokenRequestParams?: Record<string, string>;
+}
+
+/** The attachment's checks a tenant's credentials go through (the core's, given at attach). */
+export interface CredentialRules {
+  /** The client authentication of `authentication` / `secret` for `clientId`; throws `OAuth2OptionsError` naming the field. */
+  clientAuth(authentication: unknown, secret: unknown, clientId: string): ClientAuth;
+  /** Binds an endpoint source (`discover(issuer)`) to the tenant; throws `OAuth2OptionsError`. */
+  attachEndpoint(source: EndpointSource, clientAuth: ClientAuth): EndpointResolver;
+  /** Whether plain http is allowed beyond loopback hosts (`allowInsecureHttp`). */
+  readonly allowInsecureHttp: boolean;
+  /** Whether `scope` holds at least one scope. */
+  scopeOk(scope: string): boolean;
+  /** `resource` checked (RFC 8707); throws `OAuth2RequestOptionsError`. */
+  resource(value: unknown): string | undefined;
+  /** The attachment's `tokenRequestParams` (a tenant's are merged over them). */
+  readonly tokenRequestParams: Readonly<Record<string, string>>;
+  /** `; did you mean "<name>"?`, or `''`. */
+  suggest(name: string, known: readonly string[]): string;
+}
 
 /** What the core makes of one loaded tenant (its token caches), as the feature holds it. */
 export interface HeldTenant {
@@ -27,8 +63,10 @@ export interface TenantsContext<S extends HeldTenant, O> {
   readonly timeoutMs: number;
   /** The attachment's lifecycle: a load stops (and the sweeper with it) on `detach()`. */
   readonly lifecycle: Lifecycle;
-  /** The tenant's options from the loader's result, checked (throws `TenantLoadError` for bad ones). */
-  readonly check: (tenant: string, credentials: unknown) => O;
+  /** The checks a loader's result goes through. */
+  readonly rules: CredentialRules;
+  /** The tenant's options: the attachment's with the checked `fields` over them. */
+  readonly options: (fields: TenantFields) => O;
   /** What serves the tokens of a tenant's checked options. */
   readonly make: (options: O) => S;
 }

@@ -4,6 +4,7 @@ import type { HeldTenant, TenantsContext } from '../../contracts/tenants';
 import type { StoredToken } from '../../store/token-store';
 import { raceSignal, type SignalLike } from '../../util/abort';
 import type { ResolvedTenants } from './tenants-option';
+import { checkCredentials } from './credentials';
 
 /** A tenant's place in the directory: loaded, loading, or failed (served until `failedUntil`). */
 class Slot<S> {
@@ -105,7 +106,7 @@ export class TenantDirectory<S extends HeldTenant, O> {
    */
   async reask(tenant: string): Promise<O | undefined> {
     try {
-      return this.settings.check(tenant, await this.ask(tenant));
+      return this.check(tenant, await this.ask(tenant));
     } catch {
       return undefined;
     }
@@ -131,7 +132,7 @@ export class TenantDirectory<S extends HeldTenant, O> {
 
   private startLoad(tenant: string, slot: Slot<S>): Promise<S> {
     const flight = this.ask(tenant)
-      .then((credentials) => this.settings.make(this.settings.check(tenant, credentials)))
+      .then((credentials) => this.settings.make(this.check(tenant, credentials)))
       .then(
         (state) => {
           slot.state = state;
@@ -151,6 +152,11 @@ export class TenantDirectory<S extends HeldTenant, O> {
     // A load nobody waits for any more (every caller aborted) must not be an unhandled rejection.
     flight.catch(() => undefined);
     return flight;
+  }
+
+  /** The tenant's options from the loader's result, checked (throws `TenantLoadError` for bad ones). */
+  private check(tenant: string, credentials: unknown): O {
+    return this.settings.options(checkCredentials(tenant, credentials, this.settings.rules));
   }
 
   /** One call to the loader, under the token deadline; its errors typed. */
