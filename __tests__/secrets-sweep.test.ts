@@ -66,6 +66,7 @@ import path from 'node:path';
 import { dpop } from '../src/features/dpop';
 import { tokenExchange, TOKEN_TYPES } from '../src/features/token-exchange';
 import { MemoryTokenStore } from '../src/store/memory';
+import { tenants } from '../src/features/tenants';
 
 interface Run {
   lb: Loopback;
@@ -843,9 +844,9 @@ describe('many tenants: a tenant secret', () => {
       tokenRequestTimeoutMs: 200,
       hooks,
       extensions: [diagnosticsChannels()],
-      tenants: {
+      tenants: tenants({
         load: (path.load ?? (() => ({ clientId: CLIENT_ID, clientSecret: SECRET }))) as () => TenantCredentials,
-      },
+      }),
     });
     const error = await (path.act ?? ((a) => a.get('/users', { oauth2: { tenant: TENANT } })))(api).then(
       () => undefined,
@@ -985,10 +986,10 @@ describe('token exchange paths', () => {
         tokenUrl: lb.tokenUrl,
         ...(viaTenant
           ? {
-              tenants: {
+              tenants: tenants({
                 load: () => ({ clientId: CLIENT_ID, clientSecret: SECRET }),
                 fromRequest: () => 'acme',
-              },
+              }),
             }
           : { clientId: CLIENT_ID, clientSecret: SECRET }),
         retry: { retries: 0 },

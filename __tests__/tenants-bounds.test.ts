@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { attachOAuth2, type OAuth2Handle } from '../src';
+import { tenants } from '../src/features/tenants';
 
 /**
  * The tenants held are bounded: by count (`maxTenants`, least recently used dropped first) and by
@@ -10,18 +11,18 @@ describe('tenants held are bounded', () => {
   let handle: OAuth2Handle | undefined;
   afterEach(() => handle?.detach());
 
-  function attach(tenants: { maxTenants?: number; idleMs?: number }, clock?: { now: number }) {
+  function attach(bounds: { maxTenants?: number; idleMs?: number }, clock?: { now: number }) {
     const loads: string[] = [];
     handle = attachOAuth2(axios.create(), {
       tokenUrl: 'https://auth.example.com/token',
       ...(clock && { clock: () => clock.now }),
-      tenants: {
-        ...tenants,
+      tenants: tenants({
+        ...bounds,
         load: (tenant) => {
           loads.push(tenant);
           return { clientId: `client-${tenant}`, clientSecret: `secret-${tenant}` };
         },
-      },
+      }),
     });
     return { auth: handle, loads };
   }

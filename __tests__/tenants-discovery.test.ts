@@ -9,6 +9,7 @@ import { attachOAuth2, TenantLoadError, type OAuth2Handle, type TenantCredential
 import { discover, DiscoveryError } from '../src/features/discovery';
 import { clientSecretJwt } from '../src/features/client-auth';
 import { startAuthServer, type AuthServer, type EchoBody } from '../src/testing';
+import { tenants } from '../src/features/tenants';
 
 let a: AuthServer;
 let b: AuthServer;
@@ -49,12 +50,12 @@ function attach(credentials: Record<string, () => TenantCredentials | undefined>
     apiOrigins: [a.url, b.url],
     retry: { retries: 0 },
     clock: () => clock.now,
-    tenants: {
+    tenants: tenants({
       load: (tenant) => {
         loads.push(tenant);
         return given[tenant]?.();
       },
-    },
+    }),
   });
   return auth;
 }
@@ -173,9 +174,9 @@ test("a tenant with a URL of its own does not inherit the attachment's issuer (i
     clientSecret: a.clientSecret,
     apiOrigins: [a.url, b.url],
     retry: { retries: 0 },
-    tenants: {
+    tenants: tenants({
       load: () => ({ clientId: b.clientId, clientAuthentication: clientSecretJwt(secret), tokenUrl: b.tokenUrl }),
-    },
+    }),
   });
   const answer = await api.get(`${b.apiBaseUrl}/users`, { oauth2: { tenant: 'b' } });
   expect(answer.status).toBe(200);

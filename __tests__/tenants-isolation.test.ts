@@ -13,6 +13,7 @@ import axios, { AxiosError, type AxiosAdapter, type InternalAxiosRequestConfig }
 import { attachOAuth2, OAuth2Error, type OAuth2Handle } from '../src';
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { seededRandom as prng } from './helpers/seeded-random';
+import { tenants } from '../src/features/tenants';
 
 const TENANT_COUNT = 1_000;
 const REQUESTS = 100_000;
@@ -62,14 +63,14 @@ test('100,000 requests over 1,000 tenants with renewals, revocations, lockouts a
     failureCacheMs: 0,
     // Two early rejections open the tenant's rejection cool-down: revocations here are spaced out.
     rejection: { windowMs: 0 },
-    tenants: {
+    tenants: tenants({
       maxTenants: 950,
       retryMs: 0,
       load: (tenant) => {
         const i = tenant.slice('tenant-'.length);
         return { clientId: `client-${i}`, clientSecret: BAD.has(tenant) ? 'wrong' : `secret-${i}` };
       },
-    },
+    }),
   });
   const held = new Map<string, string>();
   let completed = 0;

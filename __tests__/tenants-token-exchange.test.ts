@@ -11,6 +11,7 @@ import { attachOAuth2, OAuth2RequestOptionsError, type OAuth2Handle, type OAuth2
 import { tokenExchange, TOKEN_TYPES } from '../src/features/token-exchange';
 import { startAuthServer, type AuthServer, type EchoBody } from '../src/testing';
 import { seededRandom as prng } from './helpers/seeded-random';
+import { tenants } from '../src/features/tenants';
 
 const TENANTS = 50;
 const SUBJECTS = 200;
@@ -43,12 +44,12 @@ function attach(extra: Partial<OAuth2Options> = {}, maxSubjects = 1000): OAuth2H
     tokenUrl: server.tokenUrl,
     retry: { retries: 0 },
     grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken, maxSubjects }),
-    tenants: {
+    tenants: tenants({
       load: (tenant) => {
         loads.push(tenant);
         return { clientId: `client-${tenant}`, clientSecret: `secret-${tenant}` };
       },
-    },
+    }),
     ...extra,
   });
   return auth;
@@ -153,13 +154,13 @@ test(`${TENANTS} tenants × ${SUBJECTS} subjects, seeded (${SEED}): a subject's 
     grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken, maxSubjects: 32 }),
     clock: () => clock.now,
     rejection: { windowMs: 0 },
-    tenants: {
+    tenants: tenants({
       maxTenants: 40,
       load: (tenant) => {
         loads.push(tenant);
         return { clientId: `client-${tenant}`, clientSecret: `secret-${tenant}` };
       },
-    },
+    }),
   });
   const names = Array.from({ length: SUBJECTS }, (_, i) => `user-${i}`);
   // The same subject tokens for every tenant: only the tenant tells their exchanged tokens apart.
@@ -234,12 +235,12 @@ test('a rotated tenant secret (invalid_client, the loader asked once more) still
     tokenUrl: server.tokenUrl,
     retry: { retries: 0 },
     grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken }),
-    tenants: {
+    tenants: tenants({
       load: (tenant) => {
         loads.push(tenant);
         return { clientId: `client-${tenant}`, clientSecret: secrets[tenant] };
       },
-    },
+    }),
   });
   const alice = server.issueSubjectToken('alice');
   await call('t0', alice);

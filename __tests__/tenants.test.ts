@@ -13,6 +13,7 @@ import {
 import { startAuthServer, type AuthServer } from '../src/testing';
 import { expectNoSecret } from './helpers/secrets';
 import { revokeOnClose } from '../src/features/revocation';
+import { tenants } from '../src/features/tenants';
 
 /** 50 tenants `t0`…`t49`, each its own client of the embedded server (`client-tN` / `secret-tN`). */
 const TENANTS = Array.from({ length: 50 }, (_, i) => `t${i}`);
@@ -45,13 +46,13 @@ function attach(extra: Partial<OAuth2Options> = {}, load = (t: string) => creds(
   handle = attachOAuth2(api, {
     tokenUrl: server.tokenUrl,
     retry: { retries: 0 },
-    tenants: {
+    tenants: tenants({
       load: async (tenant) => {
         loads.push(tenant);
         await Promise.resolve();
         return load(tenant);
       },
-    },
+    }),
     ...extra,
   });
   return handle;
@@ -78,7 +79,10 @@ describe('many tenants on one attachment', () => {
   it('derives the tenant with tenants.fromRequest where no per-request option can be set', async () => {
     handle = attachOAuth2(api, {
       tokenUrl: server.tokenUrl,
-      tenants: { load: (t) => creds(t), fromRequest: (config) => config.url?.split('/')[2]?.slice('client-'.length) },
+      tenants: tenants({
+        load: (t) => creds(t),
+        fromRequest: (config) => config.url?.split('/')[2]?.slice('client-'.length),
+      }),
     });
     const res = await api.get('/v2.01/client-t7/users');
     expect(res.status).toBe(200);
@@ -110,13 +114,13 @@ describe('many tenants on one attachment', () => {
     handle = attachOAuth2(api, {
       tokenUrl: server.tokenUrl,
       clock: () => clock.now,
-      tenants: {
+      tenants: tenants({
         retryMs: 5_000,
         load: (t) => {
           loads.push(t);
           return undefined;
         },
-      },
+      }),
     });
     const error = await call('nobody').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownTenantError);
@@ -148,12 +152,12 @@ describe('many tenants on one attachment', () => {
     handle = attachOAuth2(api, {
       tokenUrl: server.tokenUrl,
       tokenRequestTimeoutMs: 50,
-      tenants: {
+      tenants: tenants({
         load: (_t, { signal }) => {
           seen = signal;
           return new Promise<undefined>(() => undefined);
         },
-      },
+      }),
     });
     await expect(call('t1')).rejects.toMatchObject({ name: 'TenantLoadError', reason: 'timeout' });
     expect(seen?.aborted).toBe(true);

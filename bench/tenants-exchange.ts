@@ -6,6 +6,7 @@ import axios, { type AxiosAdapter } from 'axios';
 import { attachOAuth2 } from '../src';
 import { tokenExchange, TOKEN_TYPES } from '../src/features/token-exchange';
 import { instantAdapter } from './hot-path';
+import { tenants } from '../src/features/tenants';
 
 const TOKEN_URL = 'https://auth.bench.local/oauth/token';
 const BASE = 'https://api.bench.local';
@@ -49,7 +50,7 @@ export async function tenantExchangeMemory(count: number): Promise<{ perTenant: 
     tokenUrl: TOKEN_URL,
     tokenHttpClient: axios.create({ adapter: exchangeEndpoint() }),
     grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken }),
-    tenants: { maxTenants: count * 2, load: credentials },
+    tenants: tenants({ maxTenants: count * 2, load: credentials }),
   });
   // One user (the same subject token for every tenant: its string is not counted per tenant).
   const subjectToken = flat('subject-token-of-one-user-0123456789');

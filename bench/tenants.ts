@@ -7,6 +7,7 @@ import { attachOAuth2, type OAuth2Handle } from '../src';
 import { startAuthServer } from '../src/testing';
 import { instantAdapter } from './hot-path';
 import { compare, type Comparison } from './measure';
+import { tenants as tenantsFeature } from '../src/features/tenants';
 
 const TOKEN_URL = 'https://auth.bench.local/oauth/token';
 const BASE = 'https://api.bench.local';
@@ -63,7 +64,7 @@ export async function tenantMemory(count: number): Promise<TenantMemory> {
   const auth = attachOAuth2(api, {
     tokenUrl: TOKEN_URL,
     tokenHttpClient: axios.create({ adapter: server.adapter }),
-    tenants: { maxTenants: count * 2, load: credentials },
+    tenants: tenantsFeature({ maxTenants: count * 2, load: credentials }),
   });
   const load = async (batch: string[]) => {
     for (let i = 0; i < batch.length; i += 100)
@@ -113,7 +114,7 @@ export async function coldTenants(
   const auth = attachOAuth2(api, {
     tokenUrl: TOKEN_URL,
     tokenHttpClient: axios.create({ adapter: server.adapter }),
-    tenants: { maxTenants: tenants, load: credentials },
+    tenants: tenantsFeature({ maxTenants: tenants, load: credentials }),
   });
   let failed = 0;
   const batch = 1_000;
@@ -136,7 +137,7 @@ export async function coldTenantsOverLoopback(tenants = 1_000): Promise<{ ms: nu
   }));
   const server = await startAuthServer({ clients });
   const api = axios.create({ baseURL: server.url });
-  const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, tenants: { load: credentials } });
+  const auth = attachOAuth2(api, { tokenUrl: server.tokenUrl, tenants: tenantsFeature({ load: credentials }) });
   try {
     const start = process.hrtime.bigint();
     for (let i = 0; i < tenants; i += 50)
@@ -167,7 +168,7 @@ export async function tenantHotPath(count: number, rounds: number): Promise<Comp
   const auth = attachOAuth2(many, {
     tokenUrl: TOKEN_URL,
     tokenHttpClient: axios.create({ adapter: server.adapter }),
-    tenants: { load: credentials },
+    tenants: tenantsFeature({ load: credentials }),
   });
   const tenants = Array.from({ length: 100 }, (_, i) => `t${i}`);
   for (const tenant of tenants) await auth.getAccessToken({ tenant });
@@ -176,7 +177,10 @@ export async function tenantHotPath(count: number, rounds: number): Promise<Comp
   const byHeader = attachOAuth2(derived, {
     tokenUrl: TOKEN_URL,
     tokenHttpClient: axios.create({ adapter: server.adapter }),
-    tenants: { load: credentials, fromRequest: (config) => (config.url === '/users' ? 't0' : undefined) },
+    tenants: tenantsFeature({
+      load: credentials,
+      fromRequest: (config) => (config.url === '/users' ? 't0' : undefined),
+    }),
   });
   await byHeader.getAccessToken({ tenant: 't0' });
   const plainOptions = { oauth2: { skip: false } };

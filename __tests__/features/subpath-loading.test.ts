@@ -9,7 +9,7 @@ import path from 'node:path';
 import { splitBundle } from '../../bench/size';
 
 const ROOT = path.join(__dirname, '..', '..');
-const FEATURES = ['discovery', 'revocation', 'diagnostics', 'token-exchange'] as const;
+const FEATURES = ['discovery', 'revocation', 'diagnostics', 'token-exchange', 'tenants'] as const;
 
 /** The feature modules (`src/features/<name>/…`) in `require.cache` after requiring `modules` in a fresh Node process. */
 function featuresLoadedBy(...modules: string[]): string[] {
@@ -51,6 +51,7 @@ describe('bundle', () => {
     revocation: ['token_type_hint', 'revocation endpoint answered'],
     diagnostics: ['diagnostics_channel', 'tracingChannel', 'cache-miss'],
     'token-exchange': ['issued_token_type', 'token-type:saml2', 'actorTokenType'],
+    tenants: ['tenants.load threw', 'tenants.maxTenants', 'tenants.fromRequest threw', 'returned invalid credentials'],
   };
 
   it('the main entry (every export, every chunk, lazy ones included) bundles none of the features', () => {

@@ -64,6 +64,11 @@ const FEATURES: Feature[] = [
     markers: ['issued_token_type', 'token-type:saml2'],
   },
   {
+    name: 'many tenants (the directory: loads, bounds, idle sweep; credential checks)',
+    paths: [/^src\/features\/tenants\//],
+    markers: ['tenants.load threw', 'tenants.maxTenants', 'tenants.fromRequest threw', 'returned invalid credentials'],
+  },
+  {
     name: 'diagnostics channels',
     paths: [/^src\/features\/diagnostics\//, /^src\/observability\//],
     markers: ['diagnostics_channel', 'tracingChannel', 'cache-hit'],

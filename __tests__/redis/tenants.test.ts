@@ -10,6 +10,7 @@ import { RedisTokenStore } from '../../src/redis';
 import { LOCKOUT_DESCRIPTION } from '../../src/testing';
 import { DEFAULT_PREFIX } from '../../src/redis/keys';
 import { useFleet } from '../helpers/fleet';
+import { tenants } from '../../src/features/tenants';
 
 const fleet = useFleet('fleet-main', 'fleet-main-secret');
 const TENANTS = Array.from({ length: 20 }, (_, i) => `tenant-${i}`);
@@ -27,12 +28,12 @@ function processOn(secret = secretOf): { api: AxiosInstance; handle: OAuth2Handl
     tokenUrl: fleet.auth.tokenUrl,
     store: new RedisTokenStore(redis()),
     retry: { retries: 0 },
-    tenants: {
+    tenants: tenants({
       load: (tenant) => {
         loads.push(tenant);
         return { clientId: `client-${tenant}`, clientSecret: secret(tenant) };
       },
-    },
+    }),
   });
   return { api, handle, loads };
 }

@@ -2,6 +2,7 @@
 import axios from 'axios';
 import { attachOAuth2, UnknownTenantError, type TenantCredentials } from 'axios-oauth2-bearer';
 import { startAuthServer } from 'axios-oauth2-bearer/testing';
+import { tenants } from 'axios-oauth2-bearer/tenants';
 
 // One authorization server, one client per tenant (a Mangopay client per legal entity, say).
 const server = await startAuthServer({
@@ -26,7 +27,7 @@ let loads = 0;
 const api = axios.create({ baseURL: server.url });
 const auth = attachOAuth2(api, {
   tokenUrl: server.tokenUrl, // the tenants' token endpoint (a tenant may name its own)
-  tenants: {
+  tenants: tenants({
     load: async (tenant, { signal }) => {
       loads += 1;
       const known = fromMap.get(tenant);
@@ -36,7 +37,7 @@ const auth = attachOAuth2(api, {
     },
     maxTenants: 1_000, // credentials and tokens held at most (least recently used dropped first)
     idleMs: 60 * 60_000, // and a tenant unused for an hour is dropped
-  },
+  }),
 });
 
 // Each request names its tenant; each tenant's token is its own (the API refuses another client's token).

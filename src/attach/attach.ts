@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../options/validate-options';
 import axios, { type AxiosInstance } from 'axios';
-import { checkedTenant, type TokenSource } from '../token/tenants/tenant-entries';
+import type { TokenSource } from '../token/tenants/tenant-entries';
 import { registerAttachment } from './attachments';
 import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
@@ -268,7 +268,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     forgetTenant: async (tenant) => {
       if (!tenants)
         throw new OAuth2OptionsError('tenants', 'axios-oauth2-bearer: forgetTenant() needs the tenants option');
-      await tenants.directory.forget(checkedTenant('forgetTenant.tenant', tenant));
+      await tenants.directory.forget(tenants.directory.checked('forgetTenant.tenant', tenant));
     },
     detach() {
       if (!attached) return;

@@ -4,10 +4,15 @@ import { Cooldown } from '../policy/cooldown';
 import { SafeStore } from '../store/safe-store';
 import { DEFAULT_TOKEN_TIMEOUT_MS, EndpointExchange } from '../token/endpoint-exchange';
 import { GrantRunner } from '../token/grant-runner';
-import { TenantDirectory } from '../token/tenants/tenant-directory';
 import { TenantEntries } from '../token/tenants/tenant-entries';
 import { TenantGrantRunner, type CredentialsReload } from '../token/tenants/tenant-grant-runner';
-import { deriveOptions, tenantCacheKey, tenantOptions, tenantTemplate } from '../token/tenants/tenant-options';
+import {
+  deriveOptions,
+  tenantCacheKey,
+  tenantOptions,
+  tenantRules,
+  tenantTemplate,
+} from '../token/tenants/tenant-options';
 import { TenantState, type TenantCacheFactory } from '../token/tenants/tenant-state';
 import { TokenCache } from '../token/token-cache';
 import type { TokenEntries } from '../token/token-entries';
@@ -67,7 +72,7 @@ export function createTenants(
   wiring: TenantWiring,
 ): TenantEntries {
   const { lifecycle, serverClient, ownStore } = wiring;
-  const tenants = resolved.tenants as NonNullable<ResolvedOptions['tenants']>;
+  const feature = resolved.tenants as NonNullable<ResolvedOptions['tenants']>;
   const reload: CredentialsReload = {
     async reload(entryOptions) {
       const fresh = await directory.reask(entryOptions.tenant as string);
@@ -104,12 +109,13 @@ export function createTenants(
     },
   };
   const template = tenantTemplate(resolved);
-  const directory: TenantDirectory = new TenantDirectory(
-    { tenants, clock: resolved.clock, timeoutMs: loadTimeout(resolved, instance), lifecycle },
-    {
-      check: (tenant, credentials) => tenantOptions(resolved, template, instance, tenant, credentials),
-      make: (options) => new TenantState(options, new Cooldown(resolved), factory),
-    },
-  );
-  return new TenantEntries(own, directory, tenants.fromRequest, resolved.subjectGrant !== undefined);
+  const directory = feature.attach<TenantState, ResolvedOptions>({
+    clock: resolved.clock,
+    timeoutMs: loadTimeout(resolved, instance),
+    lifecycle,
+    rules: tenantRules(resolved, instance),
+    options: (fields) => tenantOptions(template, fields),
+    make: (options) => new TenantState(options, new Cooldown(resolved), factory),
+  });
+  return new TenantEntries(own, directory, resolved.subjectGrant !== undefined);
 }

@@ -6,7 +6,7 @@ import type { ClientAuth } from '../contracts/client-auth';
 import type { SenderConstraint } from '../contracts/sender-constraint';
 import type { EndpointSource } from '../contracts/endpoint';
 import type { Extension } from '../contracts/extension';
-import type { TenantsOptions } from './tenant-types';
+import type { TenantsFeature } from '../contracts/tenants';
 
 // Many tenants: the option's types.
 export type { TenantCredentials, TenantLoadContext, TenantsOptions } from './tenant-types';
@@ -351,9 +351,10 @@ export interface OAuth2Options {
   /** Random source in [0, 1) for jitter, for tests. @default Math.random */
   random?: () => number;
   /**
-   * Many tenants on this attachment, each with its own credentials loaded on demand (see
-   * {@link TenantsOptions}): requests name theirs with `oauth2: { tenant }`.
+   * Many tenants on this attachment, each with its own credentials loaded on demand:
+   * `tenants({ load })` from `axios-oauth2-bearer/tenants` (see {@link TenantsOptions}). Requests
+   * name theirs with `oauth2: { tenant }`.
    * @default undefined (one client: the attachment's own credentials)
    */
-  tenants?: TenantsOptions;
+  tenants?: TenantsFeature;
 }

@@ -40,6 +40,7 @@ export interface TenantLoadContext {
 }
 
 /**
+ * The options of `tenants()` (`axios-oauth2-bearer/tenants`), the value of the `tenants` option.
  * Many tenants on one attachment: each tenant (a customer, a legal entity) has its own client
  * credentials, loaded on demand, and its own token, renewal, lockout cool-down, failure cache and
  * rejection breaker. A request names its tenant with `oauth2: { tenant }` (or `fromRequest` derives
@@ -49,7 +50,7 @@ export interface TenantLoadContext {
  * ```ts
  * const auth = attachOAuth2(api, {
  *   tokenUrl: 'https://api.mangopay.com/v2.01/oauth/token',
- *   tenants: { load: async (tenant, { signal }) => secrets.read(`mangopay/${tenant}`, { signal }) },
+ *   tenants: tenants({ load: async (tenant, { signal }) => secrets.read(`mangopay/${tenant}`, { signal }) }),
  * });
  * await api.get(`/v2.01/${clientId}/users`, { oauth2: { tenant: 'acme' } });
  * await auth.forgetTenant('acme'); // the customer disconnected

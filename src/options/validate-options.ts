@@ -29,7 +29,8 @@ import {
   RETRY_KEYS,
 } from './option-keys';
 import { HOOK_NAMES } from '../events/hooks';
-import { NO_OWN_CREDENTIALS, resolveTenants, type ResolvedTenants } from './tenants-option';
+import { NO_OWN_CREDENTIALS, checkTenants } from './tenants-option';
+import type { TenantsFeature } from '../contracts/tenants';
 import { isSubjectGrant, type BoundSubjectGrant, type SubjectGrant } from '../contracts/grant';
 
 /** Options with every default applied, checked once at attach time. */
@@ -109,8 +110,8 @@ export interface ResolvedOptions {
   readonly events?: AttachmentEvents;
   readonly clock: () => number;
   readonly random: () => number;
-  /** Many tenants: the `tenants` option, checked; undefined without it. */
-  readonly tenants?: ResolvedTenants;
+  /** Many tenants: the `tenants` option (`tenants({...})`), checked; undefined without it. */
+  readonly tenants?: TenantsFeature;
   /** Many tenants: set when the attachment has no credentials of its own (`tenants` without `clientId`). */
   readonly noOwnCredentials?: true;
   /** Many tenants: the tenant whose token requests these options make (per-tenant options only). */
@@ -398,7 +399,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
   checkKeys('rejection', rejection, REJECTION_KEYS);
   checkKeys('lockout', lockout, LOCKOUT_KEYS);
   // Many tenants: an attachment with `tenants` and none of clientId, clientSecret, clientAuthentication has no credentials of its own.
-  const tenants = resolveTenants(o.tenants);
+  const tenants = checkTenants(o.tenants);
   const noOwnCredentials =
     tenants !== undefined &&
     o.clientId === undefined &&

@@ -2,11 +2,11 @@ import type { AxiosRequestConfig } from 'axios';
 import { OAuth2RequestOptionsError } from '../../errors';
 import { injectedSource } from '../../http/injected-marker';
 import type { StoredToken } from '../../store/token-store';
-import { describe } from '../../util/describe';
 import { TokenCache } from '../token-cache';
 import type { TokenEntries } from '../token-entries';
 import { handleSelector, type NormalisedSelector } from '../token-selector';
-import type { TenantDirectory } from './tenant-directory';
+import type { AttachedTenants } from '../../contracts/tenants';
+import type { ResolvedOptions } from '../../options/validate-options';
 import type { TenantState } from './tenant-state';
 import type { SubjectOptions } from '../../contracts/grant';
 
@@ -24,21 +24,8 @@ export type TokenSource = Pick<
   | 'forSubjectOf'
 >;
 
-/** Longest tenant identifier accepted (it names the tenant in errors and keys, hashed). */
-const MAX_TENANT_LENGTH = 512;
-
 function tenantError(option: string, problem: string): OAuth2RequestOptionsError {
   return new OAuth2RequestOptionsError(option, `axios-oauth2-bearer: ${problem}`);
-}
-
-/** A tenant identifier as given by `where` (`oauth2.tenant`, `getToken.tenant`…), checked. */
-export function checkedTenant(where: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '' || value.length > MAX_TENANT_LENGTH)
-    throw tenantError(
-      where,
-      `"${where}" must be a non-empty string of at most ${MAX_TENANT_LENGTH} characters, got ${describe(value)}`,
-    );
-  return value;
 }
 
 /**
@@ -51,8 +38,8 @@ export class TenantEntries implements TokenSource {
   constructor(
     /** The attachment's own tokens; undefined when it has no credentials of its own. */
     private readonly own: TokenEntries | undefined,
-    readonly directory: TenantDirectory,
-    private readonly fromRequest: ((config: AxiosRequestConfig) => string | undefined) | undefined,
+    /** The tenants (the `tenants` feature's): found, loaded, held. */
+    readonly directory: AttachedTenants<TenantState, ResolvedOptions>,
     /** Whether the attachment exchanges a subject token per request (`grant: tokenExchange()`), for every tenant. */
     readonly exchanging = false,
   ) {}
@@ -67,16 +54,7 @@ export class TenantEntries implements TokenSource {
    * undefined. Throws `OAuth2RequestOptionsError` for a bad value (or a `fromRequest` that throws).
    */
   tenantOf(config: AxiosRequestConfig): string | undefined {
-    const given = config.oauth2?.tenant;
-    if (given !== undefined) return checkedTenant('oauth2.tenant', given);
-    if (this.fromRequest === undefined) return undefined;
-    let derived: string | undefined;
-    try {
-      derived = this.fromRequest(config);
-    } catch {
-      throw tenantError('tenants.fromRequest', 'tenants.fromRequest threw for this request');
-    }
-    return derived === undefined ? undefined : checkedTenant('tenants.fromRequest', derived);
+    return this.directory.tenantOf(config);
   }
 
   /** The tokens of requests without a tenant: the attachment's own; throws when it has none. */
@@ -129,7 +107,7 @@ export class TenantEntries implements TokenSource {
       const entry = own.forSelector(handleSelector(method, options, ['tenant', ...extra]));
       return own.forHandleSubject(method, entry, subject, create);
     }
-    const name = checkedTenant(`${method}.tenant`, tenant);
+    const name = this.directory.checked(`${method}.tenant`, tenant);
     const rest = { ...(options as Record<string, unknown>) };
     delete rest.tenant;
     const selector = handleSelector(method, rest, extra);

@@ -1,36 +1,18 @@
 import { TenantLoadError, UnknownTenantError } from '../../errors';
 import { startDeadline } from '../../http/deadline';
-import type { ResolvedTenants } from '../../options/tenants-option';
+import type { HeldTenant, TenantsContext } from '../../contracts/tenants';
 import type { StoredToken } from '../../store/token-store';
 import { raceSignal, type SignalLike } from '../../util/abort';
-import type { Lifecycle } from '../../util/lifecycle';
-import type { TenantState } from './tenant-state';
-import type { ResolvedOptions } from '../../options/validate-options';
+import type { ResolvedTenants } from './tenants-option';
+import { checkCredentials } from './credentials';
 
 /** A tenant's place in the directory: loaded, loading, or failed (served until `failedUntil`). */
-class Slot {
-  state?: TenantState;
-  loading?: Promise<TenantState>;
+class Slot<S> {
+  state?: S;
+  loading?: Promise<S>;
   failure?: Error;
   failedUntil = 0;
   constructor(public usedAt: number) {}
-}
-
-/** What the directory needs of the attachment. */
-export interface DirectorySettings {
-  readonly tenants: ResolvedTenants;
-  readonly clock: () => number;
-  /** The deadline of one call to the loader: the token deadline (`tokenRequestTimeoutMs`). */
-  readonly timeoutMs: number;
-  readonly lifecycle: Lifecycle;
-}
-
-/** How the directory turns a loader's result into a tenant. */
-export interface TenantMaker {
-  /** The tenant's options from the loader's result, checked (throws `TenantLoadError` for a bad one). */
-  check(tenant: string, credentials: unknown): ResolvedOptions;
-  /** The tenant of checked options. */
-  make(options: ResolvedOptions): TenantState;
 }
 
 /**
@@ -54,20 +36,20 @@ function plainCause(error: unknown): Error {
  * failed or unknown tenant is remembered for `retryMs`, so a bad tenant does not call the loader for
  * every request. A dropped tenant's flight still settles for its waiters.
  */
-export class TenantDirectory {
+export class TenantDirectory<S extends HeldTenant, O> {
   /** By tenant, least recently used first (a use moves a tenant last). */
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots = new Map<string, Slot<S>>();
   /** The slot used last: using it again costs no reordering. */
-  private newest?: Slot;
+  private newest?: Slot<S>;
   private readonly sweeper: ReturnType<typeof setInterval>;
   /** Uses are timed from here: small integers, held in the slot itself (not a boxed number each). */
   private readonly origin: number;
 
   constructor(
-    private readonly settings: DirectorySettings,
-    private readonly maker: TenantMaker,
+    private readonly tenants: ResolvedTenants,
+    private readonly settings: TenantsContext<S, O>,
   ) {
-    const { idleMs } = settings.tenants;
+    const { idleMs } = tenants;
     this.origin = settings.clock();
     this.sweeper = setInterval(() => this.sweep(), Math.max(1_000, Math.min(idleMs, 60_000)));
     this.sweeper.unref?.();
@@ -85,7 +67,7 @@ export class TenantDirectory {
   }
 
   /** The tenant's state when loaded, synchronously (the hot path); counts as a use. */
-  loaded(tenant: string): TenantState | undefined {
+  loaded(tenant: string): S | undefined {
     const slot = this.slots.get(tenant);
     if (slot === undefined || slot.state === undefined) return undefined;
     if (slot !== this.newest) this.use(tenant, slot);
@@ -97,7 +79,7 @@ export class TenantDirectory {
    * caller. Rejects with `UnknownTenantError` or `TenantLoadError` (also served for `retryMs`), or,
    * for this caller only, when one of `signals` aborts.
    */
-  load(tenant: string, signals: Array<SignalLike | undefined> = []): Promise<TenantState> {
+  load(tenant: string, signals: Array<SignalLike | undefined> = []): Promise<S> {
     let slot = this.slots.get(tenant);
     const now = this.now();
     if (slot?.state) {
@@ -109,7 +91,7 @@ export class TenantDirectory {
       return Promise.reject(slot.failure ?? new Error('tenant load failed'));
     }
     if (slot === undefined) {
-      slot = new Slot(now);
+      slot = new Slot<S>(now);
       this.slots.set(tenant, slot);
       this.newest = slot;
       this.bound(now);
@@ -122,9 +104,9 @@ export class TenantDirectory {
    * Asks the loader again (after `invalid_client`): the checked state of what it returns now, or
    * undefined when it fails. Not shared with `load()`: the renewal that asks is already single-flight.
    */
-  async reask(tenant: string): Promise<ResolvedOptions | undefined> {
+  async reask(tenant: string): Promise<O | undefined> {
     try {
-      return this.maker.check(tenant, await this.ask(tenant));
+      return this.check(tenant, await this.ask(tenant));
     } catch {
       return undefined;
     }
@@ -148,9 +130,9 @@ export class TenantDirectory {
     return [...this.slots.values()].flatMap((slot) => slot.state?.heldTokens() ?? []);
   }
 
-  private startLoad(tenant: string, slot: Slot): Promise<TenantState> {
+  private startLoad(tenant: string, slot: Slot<S>): Promise<S> {
     const flight = this.ask(tenant)
-      .then((credentials) => this.maker.make(this.maker.check(tenant, credentials)))
+      .then((credentials) => this.settings.make(this.check(tenant, credentials)))
       .then(
         (state) => {
           slot.state = state;
@@ -160,7 +142,7 @@ export class TenantDirectory {
         },
         (error: Error) => {
           slot.failure = error;
-          slot.failedUntil = this.now() + this.settings.tenants.retryMs;
+          slot.failedUntil = this.now() + this.tenants.retryMs;
           throw error;
         },
       )
@@ -172,9 +154,15 @@ export class TenantDirectory {
     return flight;
   }
 
+  /** The tenant's options from the loader's result, checked (throws `TenantLoadError` for bad ones). */
+  private check(tenant: string, credentials: unknown): O {
+    return this.settings.options(checkCredentials(tenant, credentials, this.settings.rules));
+  }
+
   /** One call to the loader, under the token deadline; its errors typed. */
   private async ask(tenant: string): Promise<unknown> {
-    const { lifecycle, timeoutMs, tenants } = this.settings;
+    const { lifecycle, timeoutMs } = this.settings;
+    const { tenants } = this;
     const deadline = startDeadline(timeoutMs, lifecycle.signal);
     let credentials: unknown;
     try {
@@ -193,7 +181,7 @@ export class TenantDirectory {
   }
 
   /** Moves a used tenant last (most recently used). */
-  private use(tenant: string, slot: Slot): void {
+  private use(tenant: string, slot: Slot<S>): void {
     this.slots.delete(tenant);
     this.slots.set(tenant, slot);
     slot.usedAt = this.now();
@@ -202,9 +190,9 @@ export class TenantDirectory {
 
   /** Drops the least recently used tenants beyond `maxTenants`, then the idle ones. */
   private bound(now: number): void {
-    const { maxTenants } = this.settings.tenants;
+    const { maxTenants } = this.tenants;
     while (this.slots.size > maxTenants) {
-      const [tenant, slot] = this.slots.entries().next().value as [string, Slot];
+      const [tenant, slot] = this.slots.entries().next().value as [string, Slot<S>];
       this.remove(tenant, slot);
     }
     this.sweep(now);
@@ -212,14 +200,14 @@ export class TenantDirectory {
 
   /** Drops the tenants unused for `idleMs` (the oldest first; the last used one stays). */
   private sweep(now = this.now()): void {
-    const { idleMs } = this.settings.tenants;
+    const { idleMs } = this.tenants;
     for (const [tenant, slot] of this.slots) {
       if (slot === this.newest || slot.usedAt + idleMs > now) break;
       if (slot.loading === undefined) this.remove(tenant, slot);
     }
   }
 
-  private remove(tenant: string, slot: Slot): void {
+  private remove(tenant: string, slot: Slot<S>): void {
     this.slots.delete(tenant);
     if (this.newest === slot) this.newest = undefined;
     slot.state?.retire();
