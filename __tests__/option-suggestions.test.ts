@@ -4,7 +4,7 @@
  */
 import axios from 'axios';
 import { attachOAuth2, type OAuth2Options } from '../src';
-import { suggestion } from '../src/options/suggest';
+import { suggestion } from '../src/util/suggest';
 import { createCore, rejections } from './helpers/harness';
 
 const valid: OAuth2Options = {

@@ -30,6 +30,12 @@ test.each<[string, string, unknown]>([
   expect(optionOf(() => tenants(options as TenantsOptions))).toBe(option);
 });
 
+test('an unknown key names the nearest known one', () => {
+  expect(() => tenants({ load, maxTenant: 10 } as TenantsOptions)).toThrow(
+    'axios-oauth2-bearer: unknown option "tenants.maxTenant"; did you mean "tenants.maxTenants"? (known: load, fromRequest, maxTenants, idleMs, retryMs)',
+  );
+});
+
 test('valid options make a frozen value', () => {
   const value = tenants({ load, fromRequest: () => undefined, maxTenants: 1, idleMs: 1, retryMs: 0 });
   expect(value.kind).toBe('tenants');

@@ -1,7 +1,7 @@
 import { OAuth2OptionsError } from '../errors';
 import type { ApiOrigin, GrantOptions, LockoutOptions, OAuth2Options, RejectionOptions, RetryOptions } from './options';
 import type { MangopayPresetOptions, MusementPresetOptions, Preset } from './presets';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../util/suggest';
 
 /**
  * One entry per key of `T`, optional ones included. Written as an object literal, it fails to compile

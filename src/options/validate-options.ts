@@ -10,7 +10,7 @@ import type { TokenStore } from '../store/token-store';
 import { MemoryTokenStore } from '../store/memory';
 import { originOf, isSecureEnough } from '../util/url';
 import { describe } from '../util/describe';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../util/suggest';
 import { resolveCustomGrant } from './custom-grant';
 import { resolveClientAuth } from './client-auth-option';
 import type { ClientAuth, TokenRequestFormat } from '../contracts/client-auth';

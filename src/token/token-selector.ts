@@ -1,7 +1,7 @@
 import type { OAuth2RequestOptions } from '../http/request-options';
 import { OAuth2RequestOptionsError } from '../errors';
 import { describe } from '../util/describe';
-import { didYouMean } from '../options/suggest';
+import { didYouMean } from '../util/suggest';
 
 /**
  * Which token of an attachment a handle call (`getToken`, `getAccessToken`, `invalidate`) acts on: the

@@ -2,6 +2,7 @@ import { OAuth2OptionsError } from '../../errors';
 import type { TenantsOptions } from '../../options/options';
 import { describe } from '../../util/describe';
 import { MAX_TIMER_MS } from '../../util/timers';
+import { didYouMean } from '../../util/suggest';
 
 /** The options of `tenants()` with their defaults applied. */
 export interface ResolvedTenants {
@@ -37,7 +38,7 @@ export function resolveTenants(value: unknown): ResolvedTenants {
     if (!TENANTS_KEYS.includes(key))
       throw new OAuth2OptionsError(
         `tenants.${key}`,
-        `axios-oauth2-bearer: unknown option "tenants.${key}" (known: ${TENANTS_KEYS.join(', ')})`,
+        `axios-oauth2-bearer: unknown option "tenants.${key}"${didYouMean(key, TENANTS_KEYS, 'tenants.')} (known: ${TENANTS_KEYS.join(', ')})`,
       );
   const o = value as Record<string, unknown>;
   if (typeof o.load !== 'function') refuse('tenants.load', 'a function (tenant, { signal }) => credentials', o.load);

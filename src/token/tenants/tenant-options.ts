@@ -5,7 +5,7 @@ import type { CredentialRules, TenantFields } from '../../contracts/tenants';
 import type { AxiosInstance } from 'axios';
 import { checkedResource, normaliseScope } from '../token-selector';
 import { cacheKey } from '../cache-key';
-import { didYouMean } from '../../options/suggest';
+import { didYouMean } from '../../util/suggest';
 
 /**
  * Options that differ from `base` in `overrides` alone: an object whose prototype is `base` (no copy
