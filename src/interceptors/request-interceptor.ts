@@ -28,6 +28,28 @@ class PendingTenant {
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
 const ORIGIN_MEMO_SIZE = 16;
 
+/**
+ * The verdict on requests bound where a config is (its base URL or absolute URL): `of(origin)` for an
+ * API origin, false for any other. Memoised per source, the last {@link ORIGIN_MEMO_SIZE} kept.
+ */
+function bySource<T>(
+  apiOrigins: ReadonlySet<string>,
+  of: (origin: string) => T,
+): (config: InternalAxiosRequestConfig) => T | false {
+  const memo = new Map<string, T | false>();
+  return (config) => {
+    const source = originSource(config);
+    let verdict = memo.get(source);
+    if (verdict === undefined) {
+      const origin = originOf(source);
+      verdict = origin !== undefined && apiOrigins.has(origin) && of(origin);
+      if (memo.size >= ORIGIN_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      memo.set(source, verdict);
+    }
+    return verdict;
+  };
+}
+
 /** A token's header value and marker, made once per token. */
 interface Marked {
   token: StoredToken;
@@ -84,11 +106,6 @@ export function createRequestInterceptors(
         : undefined;
   /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
   const replace = options.authorizationHeader === 'replace';
-  /**
-   * By base URL (or absolute URL): the token entry of requests to it (the default one, or its origin's
-   * when `apiOrigins` gives that origin defaults), or false when they may not carry the bearer.
-   */
-  const entryBySource = new Map<string, TokenCache | false>();
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `route`. */
   let lastCached: StoredToken | undefined;
   /** The entry `route` found that token in. */
@@ -107,18 +124,8 @@ export function createRequestInterceptors(
   let routedBase: string | undefined;
   let routedOptions: unknown;
 
-  /** The token entry of requests bound where `config` is, or false when they may not carry the bearer. */
-  function originEntry(config: InternalAxiosRequestConfig): TokenCache | false {
-    const source = originSource(config);
-    let verdict = entryBySource.get(source);
-    if (verdict === undefined) {
-      const origin = originOf(source);
-      verdict = origin !== undefined && apiOrigins.has(origin) && entries.forOrigin(origin);
-      if (entryBySource.size >= ORIGIN_MEMO_SIZE) entryBySource.delete(entryBySource.keys().next().value as string);
-      entryBySource.set(source, verdict);
-    }
-    return verdict;
-  }
+  /** The token entry of requests bound where `config` is (the default one, or its origin's with `apiOrigins` defaults), or false. */
+  const originEntry = bySource(apiOrigins, (origin) => entries.forOrigin(origin));
 
   /**
    * The token entry `config` takes, undefined when it gets no bearer (`skip`, another origin, the
@@ -154,21 +161,8 @@ export function createRequestInterceptors(
     );
   }
 
-  /** Many tenants: by base URL (or absolute URL), the API origin of requests to it, or false. */
-  const originBySource = new Map<string, string | false>();
-
   /** Many tenants: the API origin `config` is bound for, or false when it may not carry the bearer. */
-  function allowedOrigin(config: InternalAxiosRequestConfig): string | false {
-    const source = originSource(config);
-    let verdict = originBySource.get(source);
-    if (verdict === undefined) {
-      const origin = originOf(source);
-      verdict = origin !== undefined && apiOrigins.has(origin) && origin;
-      if (originBySource.size >= ORIGIN_MEMO_SIZE) originBySource.delete(originBySource.keys().next().value as string);
-      originBySource.set(source, verdict);
-    }
-    return verdict;
-  }
+  const allowedOrigin = bySource(apiOrigins, (origin) => origin);
 
   /**
    * Many tenants: {@link pick} for an attachment with tenants: the entry of the request's tenant
