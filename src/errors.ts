@@ -54,15 +54,6 @@ function isInstance(ctor: ErrorClass, value: unknown): boolean {
   return Array.isArray(kinds) && kinds.includes(ctor.kind);
 }
 
-/**
- * Gives a class its own `name` (`AccountLockedError.name`), which bundlers lose: the CommonJS build
- * assigns anonymous classes (`exports.X = class extends …`) and may rename others (`_X`). Called from
- * each error class's static block, so the name is in the source, not left to the bundler.
- */
-export function keepName(ctor: object, name: string): void {
-  Object.defineProperty(ctor, 'name', { value: name, enumerable: false, writable: false, configurable: true });
-}
-
 /** Defines `key` on `target` as a non-enumerable property: readable, but skipped by JSON and inspect. */
 export function hide(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
@@ -97,10 +88,13 @@ export interface ErrorResponse {
 /** Base class of every error the plugin raises. */
 export class OAuth2Error extends Error {
   /** The brand `instanceof` checks (see the class docs): each plugin error class has its own. */
-  static readonly kind: string = 'OAuth2Error';
+  static get kind(): string {
+    return 'OAuth2Error';
+  }
   override name = 'OAuth2Error';
-  static {
-    keepName(this, 'OAuth2Error');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static get name(): string {
+    return 'OAuth2Error';
   }
   readonly code: OAuth2ErrorCode;
   /**
@@ -134,10 +128,13 @@ export class OAuth2Error extends Error {
 
 /** Bad options passed to `attachOAuth2` or a preset. A `TypeError` that also matches `instanceof OAuth2Error`. */
 export class OAuth2OptionsError extends TypeError {
-  static readonly kind: string = 'OAuth2OptionsError';
+  static get kind(): string {
+    return 'OAuth2OptionsError';
+  }
   override name = 'OAuth2OptionsError';
-  static {
-    keepName(this, 'OAuth2OptionsError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static get name(): string {
+    return 'OAuth2OptionsError';
   }
   readonly code = 'OAUTH2_INVALID_OPTIONS' as const;
   /** The option path at fault, e.g. `grant.username`. */
@@ -162,10 +159,13 @@ export class OAuth2OptionsError extends TypeError {
  * matches `instanceof OAuth2Error`.
  */
 export class OAuth2RequestOptionsError extends TypeError {
-  static readonly kind: string = 'OAuth2RequestOptionsError';
+  static get kind(): string {
+    return 'OAuth2RequestOptionsError';
+  }
   override name = 'OAuth2RequestOptionsError';
-  static {
-    keepName(this, 'OAuth2RequestOptionsError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static get name(): string {
+    return 'OAuth2RequestOptionsError';
   }
   readonly code = 'OAUTH2_INVALID_REQUEST_OPTIONS' as const;
   /** The per-request option at fault, e.g. `oauth2.resorce`. */
@@ -201,10 +201,13 @@ export interface TokenEndpointErrorDetails {
 
 /** The token endpoint refused to issue a token, or could not be reached. */
 export class TokenEndpointError extends OAuth2Error {
-  static override readonly kind: string = 'TokenEndpointError';
+  static override get kind(): string {
+    return 'TokenEndpointError';
+  }
   override name = 'TokenEndpointError';
-  static {
-    keepName(this, 'TokenEndpointError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'TokenEndpointError';
   }
   readonly error?: string;
   readonly errorDescription?: string;
@@ -234,10 +237,13 @@ function coolDown(retryAt: number, now: number): { retryAfterMs: number; text: s
 
 /** The account is locked out (or rate limited) at the token endpoint; no token call is made until `retryAt`. */
 export class AccountLockedError extends OAuth2Error {
-  static override readonly kind: string = 'AccountLockedError';
+  static override get kind(): string {
+    return 'AccountLockedError';
+  }
   override name = 'AccountLockedError';
-  static {
-    keepName(this, 'AccountLockedError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'AccountLockedError';
   }
   /** Milliseconds from when this error was created until the cool-down ends. */
   readonly retryAfterMs: number;
@@ -264,10 +270,13 @@ export class AccountLockedError extends OAuth2Error {
 
 /** The token endpoint answered 2xx with something that is not a valid RFC 6749 §5.1 token response. */
 export class InvalidTokenResponseError extends OAuth2Error {
-  static override readonly kind: string = 'InvalidTokenResponseError';
+  static override get kind(): string {
+    return 'InvalidTokenResponseError';
+  }
   override name = 'InvalidTokenResponseError';
-  static {
-    keepName(this, 'InvalidTokenResponseError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'InvalidTokenResponseError';
   }
   /** The response field at fault (`access_token`, `token_type`, `expires_in`, or `body`). */
   readonly field: string;
@@ -283,10 +292,13 @@ export class InvalidTokenResponseError extends OAuth2Error {
 
 /** A 401 asked for a replay, but the request body cannot be sent twice (a stream). The 401 is the `cause`. */
 export class ReplayNotPossibleError extends OAuth2Error {
-  static override readonly kind: string = 'ReplayNotPossibleError';
+  static override get kind(): string {
+    return 'ReplayNotPossibleError';
+  }
   override name = 'ReplayNotPossibleError';
-  static {
-    keepName(this, 'ReplayNotPossibleError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'ReplayNotPossibleError';
   }
   constructor(message: string, options: { cause: unknown }) {
     super('OAUTH2_REPLAY_NOT_POSSIBLE', message, options);
@@ -300,10 +312,13 @@ export class ReplayNotPossibleError extends OAuth2Error {
  * is fetched. `cause` is the last rejection (a redacted axios error: no token in it).
  */
 export class TokenRejectedError extends OAuth2Error {
-  static override readonly kind: string = 'TokenRejectedError';
+  static override get kind(): string {
+    return 'TokenRejectedError';
+  }
   override name = 'TokenRejectedError';
-  static {
-    keepName(this, 'TokenRejectedError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'TokenRejectedError';
   }
   /** Milliseconds from when this error was created until the cool-down ends. */
   readonly retryAfterMs: number;
@@ -340,10 +355,13 @@ export class TokenRejectedError extends OAuth2Error {
  * its retries and any cool-down wait were stopped, and every waiting caller rejects with this error.
  */
 export class DetachedError extends OAuth2Error {
-  static override readonly kind: string = 'DetachedError';
+  static override get kind(): string {
+    return 'DetachedError';
+  }
   override name = 'DetachedError';
-  static {
-    keepName(this, 'DetachedError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'DetachedError';
   }
   constructor() {
     super(
@@ -358,10 +376,13 @@ export class DetachedError extends OAuth2Error {
  * thrown to a request): the plugin treats it as a store failure and carries on in-process.
  */
 export class StoreTimeoutError extends OAuth2Error {
-  static override readonly kind: string = 'StoreTimeoutError';
+  static override get kind(): string {
+    return 'StoreTimeoutError';
+  }
   override name = 'StoreTimeoutError';
-  static {
-    keepName(this, 'StoreTimeoutError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'StoreTimeoutError';
   }
   /** The store operation that timed out. */
   readonly operation: string;
@@ -379,10 +400,13 @@ export class StoreTimeoutError extends OAuth2Error {
  * `failureCacheMs` like a permanent failure. `cause`: a plain copy (name, message, code) of what it threw.
  */
 export class GrantParametersError extends OAuth2Error {
-  static override readonly kind: string = 'GrantParametersError';
+  static override get kind(): string {
+    return 'GrantParametersError';
+  }
   override name = 'GrantParametersError';
-  static {
-    keepName(this, 'GrantParametersError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'GrantParametersError';
   }
 
   constructor(message: string, cause?: Error) {
@@ -397,10 +421,13 @@ export class GrantParametersError extends OAuth2Error {
  * server's answer (no credential header in it).
  */
 export class DPoPNonceError extends OAuth2Error {
-  static override readonly kind: string = 'DPoPNonceError';
+  static override get kind(): string {
+    return 'DPoPNonceError';
+  }
   override name = 'DPoPNonceError';
-  static {
-    keepName(this, 'DPoPNonceError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'DPoPNonceError';
   }
   /** Who asked: the token endpoint or the API. */
   readonly source: 'token_endpoint' | 'api';
@@ -432,10 +459,13 @@ export type AssertionSourceReason = 'expired' | 'malformed' | 'unavailable';
  * rotated file is picked up).
  */
 export class AssertionSourceError extends OAuth2Error {
-  static override readonly kind: string = 'AssertionSourceError';
+  static override get kind(): string {
+    return 'AssertionSourceError';
+  }
   override name = 'AssertionSourceError';
-  static {
-    keepName(this, 'AssertionSourceError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'AssertionSourceError';
   }
   readonly reason: AssertionSourceReason;
   /** `file /var/run/secrets/tokens/token`, or `provider` (or the provider's name). */
@@ -463,10 +493,13 @@ export class AssertionSourceError extends OAuth2Error {
  * No token call is made; the answer is remembered for `tenants.retryMs`, then asked again.
  */
 export class UnknownTenantError extends OAuth2Error {
-  static override readonly kind: string = 'UnknownTenantError';
+  static override get kind(): string {
+    return 'UnknownTenantError';
+  }
   override name = 'UnknownTenantError';
-  static {
-    keepName(this, 'UnknownTenantError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'UnknownTenantError';
   }
   /** The tenant asked for (an identifier of yours, never a secret). */
   readonly tenant: string;
@@ -485,10 +518,13 @@ export class UnknownTenantError extends OAuth2Error {
  * failure is served to the tenant's requests for `tenants.retryMs`, then the loader is asked again.
  */
 export class TenantLoadError extends OAuth2Error {
-  static override readonly kind: string = 'TenantLoadError';
+  static override get kind(): string {
+    return 'TenantLoadError';
+  }
   override name = 'TenantLoadError';
-  static {
-    keepName(this, 'TenantLoadError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'TenantLoadError';
   }
   readonly tenant: string;
   readonly reason: 'threw' | 'timeout' | 'invalid';

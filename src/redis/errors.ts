@@ -1,4 +1,3 @@
-import { keepName } from '../errors';
 import { scrub } from '../security/redact';
 import { redisErrorCode } from './error-codes';
 
@@ -10,8 +9,9 @@ import { redisErrorCode } from './error-codes';
  */
 export class RedisStoreError extends Error {
   override name = 'RedisStoreError';
-  static {
-    keepName(this, 'RedisStoreError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static get name(): string {
+    return 'RedisStoreError';
   }
   /** The Redis command that failed: `GET`, `SET`, `DEL`, `EVAL`, `PUBLISH` or `SUBSCRIBE`. */
   readonly command: string;

@@ -1,4 +1,4 @@
-import { keepName, OAuth2Error, type OAuth2ErrorOptions } from '../../errors';
+import { OAuth2Error, type OAuth2ErrorOptions } from '../../errors';
 
 // Its own module (not errors.ts): the core never creates one; it ships with
 // the `axios-oauth2-bearer/discovery` entry.
@@ -21,10 +21,13 @@ export type DiscoveryFailureReason = 'issuer_mismatch' | 'unreachable' | 'invali
  * served at once.
  */
 export class DiscoveryError extends OAuth2Error {
-  static override readonly kind: string = 'DiscoveryError';
+  static override get kind(): string {
+    return 'DiscoveryError';
+  }
   override name = 'DiscoveryError';
-  static {
-    keepName(this, 'DiscoveryError');
+  // @ts-ignore TS2699 is for static fields (this getter is defined with the class); tsup's declaration build does not raise it
+  static override get name(): string {
+    return 'DiscoveryError';
   }
   /** What went wrong (see {@link DiscoveryFailureReason}). */
   readonly reason: DiscoveryFailureReason;
