@@ -32,8 +32,8 @@ const config: Config = {
   roots: ['<rootDir>/src', '<rootDir>/__tests__'],
   testPathIgnorePatterns: [
     ...(base.testPathIgnorePatterns ?? []),
-    '<rootDir>/__tests__/types.test.ts',
-    '<rootDir>/__tests__/option-keys.test.ts',
+    '<rootDir>/__tests__/types/types.test.ts',
+    '<rootDir>/__tests__/options/option-keys.test.ts',
   ],
   testEnvironment: here('environment.cjs'),
   testSequencer: here('sequencer.cjs'),

@@ -1,5 +1,5 @@
 /**
- * Compiled by __tests__/types.test.ts (and by `npm run typecheck`): `attachOAuth2` accepts the
+ * Compiled by __tests__/types/types.test.ts (and by `npm run typecheck`): `attachOAuth2` accepts the
  * default export and instances of other axios copies, and the per-request `oauth2` key is typed.
  * Nothing here runs.
  */

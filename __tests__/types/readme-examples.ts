@@ -1,7 +1,7 @@
 /**
  * API usage once shown in the README (now docs/ and examples/recipes/, which run): client authentication, discovery, several tokens, DPoP,
  * observability, closing and the testing server, as written there. Compiled by
- * __tests__/types.test.ts (and by `npm run typecheck`); nothing here runs.
+ * __tests__/types/types.test.ts (and by `npm run typecheck`); nothing here runs.
  */
 import axios from 'axios';
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-/** Types of selection.cjs, for the jest test of its pure logic (__tests__/mutation-selection.test.ts). */
+/** Types of selection.cjs, for the jest test of its pure logic (__tests__/scripts/mutation-selection.test.ts). */
 export declare const TESTS_BY_FILE: string;
 export interface TestBlock {
   name: string;

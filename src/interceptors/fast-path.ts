@@ -12,7 +12,7 @@ type Config = InternalAxiosRequestConfig;
  * `route` decides, once per request, which one runs.
  *
  * The coupling, kept here and nowhere else: axios (every 1.x; pinned by
- * `__tests__/fast-path-axios.test.ts`) calls the `runWhen` of every request interceptor in
+ * `__tests__/interceptors/fast-path-axios.test.ts`) calls the `runWhen` of every request interceptor in
  * registration order, with the same config object, before it runs any of them. So the first
  * `runWhen` asks `route` and remembers the answer for that config; the second one, asked next with
  * the same config, reuses it (or asks `route` itself for a config it has not seen, should an axios
