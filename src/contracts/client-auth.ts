@@ -22,6 +22,12 @@ export interface ClientAuthTransport {
 /** What the core tells a method about the attachment, once, at attach time (see {@link ClientAuth.attach}). */
 export interface ClientAuthAttachment {
   readonly clientId: string;
+  /**
+   * The `grant_type` of the attachment's token requests: `client_credentials`, `password`, or a
+   * custom grant's (e.g. `urn:ietf:params:oauth:grant-type:jwt-bearer`). A refresh token the server
+   * issues is redeemed with the same client authentication.
+   */
+  readonly grantType: string;
   readonly tokenRequestFormat: TokenRequestFormat;
   /** The attached instance (its `httpsAgent` presents the client certificate of mutual TLS). */
   readonly instance: ClientAuthTransport;

@@ -3,10 +3,13 @@ import { isClientAuth, type ClientAuth, type TokenRequestFormat } from '../contr
 import { OAuth2OptionsError } from '../errors';
 import { clientSecretAuth, type ClientSecretMethod } from '../token/client-secret';
 import { describe } from '../util/describe';
+import type { GrantOptions } from './options';
 
 /** What the `clientAuthentication` option is checked against. */
 export interface ClientAuthContext {
   clientId: string;
+  /** The `grant_type` of the attachment's token requests (see `ClientAuthAttachment.grantType`). */
+  grantType: string;
   tokenRequestFormat: TokenRequestFormat;
   instance: AxiosInstance;
   tokenHttpClient?: AxiosInstance;
@@ -20,6 +23,11 @@ const MOVED: Record<string, string> = {
   tls_client_auth: 'tlsClientAuth()',
   self_signed_tls_client_auth: 'selfSignedTlsClientAuth()',
 };
+
+/** The `grant_type` of a grant option's token requests. */
+export function grantTypeOf(grant: GrantOptions): string {
+  return grant.type === 'custom' ? grant.grantType : grant.type;
+}
 
 function refuse(option: string, message: string): never {
   throw new OAuth2OptionsError(option, `axios-oauth2-bearer: option "${option}" ${message}`);
@@ -49,7 +57,7 @@ export function resolveClientAuth(value: unknown, secret: unknown, context: Clie
     refuse(
       'clientAuthentication',
       "must be 'client_secret_basic', 'client_secret_post' or a value from 'axios-oauth2-bearer/client-auth' " +
-        `(privateKeyJwt(…), clientSecretJwt(…), tlsClientAuth(), selfSignedTlsClientAuth()), got ${describe(value)}`,
+        `(privateKeyJwt(…), clientSecretJwt(…), tlsClientAuth(), selfSignedTlsClientAuth(), publicClient()…), got ${describe(value)}`,
     );
   }
   if (secret !== undefined)
@@ -57,8 +65,10 @@ export function resolveClientAuth(value: unknown, secret: unknown, context: Clie
       'clientSecret',
       `must be left out with clientAuthentication '${value.method}' (the method holds its own credentials)`,
     );
-  const { clientId, tokenRequestFormat, instance, tokenHttpClient } = context;
-  const attached = value.attach ? value.attach({ clientId, tokenRequestFormat, instance, tokenHttpClient }) : value;
+  const { clientId, grantType, tokenRequestFormat, instance, tokenHttpClient } = context;
+  const attached = value.attach
+    ? value.attach({ clientId, grantType, tokenRequestFormat, instance, tokenHttpClient })
+    : value;
   if (!isClientAuth(attached))
     refuse('clientAuthentication', `'${value.method}': attach() must return a client-authentication value`);
   return attached;

@@ -12,7 +12,7 @@ import { originOf, isSecureEnough } from '../util/url';
 import { describe } from '../util/describe';
 import { didYouMean } from '../util/suggest';
 import { resolveCustomGrant } from './custom-grant';
-import { resolveClientAuth } from './client-auth-option';
+import { grantTypeOf, resolveClientAuth } from './client-auth-option';
 import type { ClientAuth, TokenRequestFormat } from '../contracts/client-auth';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
 import { OAuth2RequestOptionsError } from '../errors';
@@ -413,10 +413,12 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     "'rfc6749' or 'raw'",
     'rfc6749',
   );
+  const grant = resolveGrant(o.grant);
   const clientAuthentication = noOwnCredentials
     ? NO_OWN_CREDENTIALS
     : resolveClientAuth(o.clientAuthentication, o.clientSecret, {
         clientId,
+        grantType: grantTypeOf(grant),
         tokenRequestFormat,
         instance,
         tokenHttpClient,
@@ -443,7 +445,7 @@ export function resolveOptions(instance: AxiosInstance, options: OAuth2Options):
     clientId,
     scope: scopeOption === undefined ? undefined : requireString('scope', scopeOption),
     resource: resolveResource('resource', grantDefault('resource', o.resource, o.grant)),
-    grant: resolveGrant(o.grant),
+    grant,
     subjectGrant: isSubjectGrant(o.grant) ? o.grant : undefined,
     clientAuthentication,
     defaultTokenLifetimeMs:

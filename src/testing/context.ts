@@ -27,6 +27,8 @@ export interface ResolvedServerOptions {
   mtls?: MtlsServerOptions;
   discovery?: DiscoveryServerOptions;
   tokenExchange?: TokenExchangeServerOptions;
+  /** Public clients (`publicClients`): their token calls carry no credentials. */
+  publicClients: readonly string[];
 }
 
 /** Keeps the last {@link LOG_LIMIT} entries. */
@@ -45,6 +47,15 @@ export class RingLog<T> {
   clear(): void {
     this.entries = [];
   }
+}
+
+/** `publicClients`, checked: non-empty ids. */
+function publicClientIds(ids: readonly string[] | undefined): readonly string[] {
+  if (ids === undefined) return [];
+  const given: unknown = ids;
+  if (!Array.isArray(given) || !given.every((id): id is string => typeof id === 'string' && id !== ''))
+    throw new RangeError('publicClients must be an array of non-empty client ids');
+  return Array.from<string>(given);
 }
 
 function nonNegative(name: string, value: number): number {
@@ -91,6 +102,7 @@ export class ServerContext {
       clientId,
       clientSecret: options.clientSecret ?? 'test-secret',
       basicEncoding: options.basicEncoding ?? 'any',
+      publicClients: publicClientIds(options.publicClients),
     };
     if (options.lockoutRetryAfterSeconds !== undefined) {
       this.options.lockoutRetryAfterSeconds = nonNegative('lockoutRetryAfterSeconds', options.lockoutRetryAfterSeconds);

@@ -36,6 +36,7 @@ export function handleMetadata(ctx: ServerContext, req: IncomingMessage, res: Se
   if (ctx.assertions) methods.push(...ctx.assertions.methods);
   // Workload tokens as client assertions are sent as private_key_jwt (RFC 7523 §2.2).
   if (ctx.workload && !methods.includes('private_key_jwt')) methods.push('private_key_jwt');
+  if (ctx.options.publicClients.length > 0) methods.push('none');
   const document: Record<string, unknown> = {
     issuer: discovery.issuer ?? issuerOf(ctx),
     token_endpoint: `${ctx.origin}/v2.01/oauth/token`,

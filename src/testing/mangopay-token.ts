@@ -71,6 +71,9 @@ export function checkCredentials(
   const matches = (c?: { id: string; secret: string }): boolean =>
     c !== undefined && c.id === clientId && c.secret === clientSecret;
   const basic = basicCredentials(req);
+  // A public client (method `none`): named in the body, nothing to prove; never the client credentials grant.
+  if (basic === undefined && form.client_secret === undefined && isPublicClient(ctx, form.client_id))
+    return form.grant_type === 'client_credentials' ? 'bad' : 'ok';
   const inBody = form.client_id !== undefined || form.client_secret !== undefined;
   if (basic !== undefined && inBody) return 'ambiguous';
   if (basic !== undefined) {
@@ -83,6 +86,11 @@ export function checkCredentials(
     return thumbprint === undefined ? 'bad' : { mtls: thumbprint };
   }
   return matches({ id: form.client_id, secret: form.client_secret }) ? 'ok' : 'bad';
+}
+
+/** Whether `clientId` is one of the server's public clients (`publicClients`). */
+function isPublicClient(ctx: ServerContext, clientId: string | undefined): boolean {
+  return clientId !== undefined && ctx.options.publicClients.includes(clientId);
 }
 
 /** The client id a token call names (Basic, strict or raw, else `client_id` in the body), before any check. */

@@ -86,6 +86,13 @@ export interface AuthServerOptions {
    * @default undefined (the grant is refused: `unsupported_grant_type`)
    */
   tokenExchange?: TokenExchangeServerOptions;
+  /**
+   * Public clients (RFC 6749 §2.1, token endpoint authentication method `none`): token calls that
+   * name one of these ids with `client_id` in the body and carry no credentials are accepted, for any
+   * grant but client credentials (RFC 6749 §4.4: confidential clients only; refused with
+   * `invalid_client`). Discovery then lists `none`. @default [] (every call authenticates)
+   */
+  publicClients?: readonly string[];
 }
 
 /** The token exchange grant of the embedded server (see `AuthServerOptions.tokenExchange`). */

@@ -6,6 +6,7 @@
 export { privateKeyJwt, type PrivateKeyJwtOptions } from './private-key-jwt';
 export { clientSecretJwt, type ClientSecretJwtOptions } from './client-secret-jwt';
 export { tlsClientAuth } from './tls-client-auth';
+export { publicClient } from './public-client';
 export { selfSignedTlsClientAuth } from './self-signed-tls-client-auth';
 export { clientAssertion, clientAssertionFile, type ClientAssertionProviderOptions } from './client-assertion-provider';
 export { assertionFile } from './assertion-file';

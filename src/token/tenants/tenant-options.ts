@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { resolveClientAuth } from '../../options/client-auth-option';
+import { grantTypeOf, resolveClientAuth } from '../../options/client-auth-option';
 import type { ResolvedOptions } from '../../options/validate-options';
 import type { CredentialRules, TenantFields } from '../../contracts/tenants';
 import type { AxiosInstance } from 'axios';
@@ -51,6 +51,7 @@ export function tenantRules(base: ResolvedOptions, instance: AxiosInstance): Cre
     clientAuth: (authentication, secret, clientId) =>
       resolveClientAuth(authentication, secret, {
         clientId,
+        grantType: grantTypeOf(base.grant),
         tokenRequestFormat: base.tokenRequestFormat,
         instance,
         tokenHttpClient: base.tokenHttpClient,
