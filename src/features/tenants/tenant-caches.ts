@@ -1,5 +1,5 @@
 import type { TenantCore, TenantsContext } from '../../contracts/tenants';
-import { ReaskingRunner, type CredentialsReload } from './reasking-runner';
+import { ReaskingRunner } from './reasking-runner';
 import { overlay, tenantCacheKey } from './tenant-options';
 import type { TenantCacheFactory } from './tenant-state';
 
@@ -15,7 +15,7 @@ export function tenantCaches<T extends TenantCore>(
   context: TenantsContext<T>,
   reask: (tenant: string) => Promise<T['options'] | undefined>,
 ): TenantCacheFactory<T> {
-  const credentials: CredentialsReload<T> = {
+  const factory: TenantCacheFactory<T> = {
     async reload(entryOptions) {
       const fresh = await reask(entryOptions.tenant as string);
       // Nothing new (or another client: its token would be another key's): the failure stands.
@@ -29,15 +29,17 @@ export function tenantCaches<T extends TenantCore>(
       const base = sameEndpoint ? overlay(fresh, { endpoint: entryOptions.endpoint }) : fresh;
       return context.runner(context.rebase(entryOptions, base));
     },
-  };
-  return {
     exchanging: context.exchanging,
     entries: (options, make) => context.entries(options, make),
+    runner: (options) => context.runner(options),
     cache(entryOptions, state) {
       const key = tenantCacheKey(entryOptions.tenant, context.cacheKey(entryOptions));
-      if (entryOptions === state.options) state.lockoutKey = key;
-      const runner = new ReaskingRunner(context.runner(entryOptions), entryOptions, credentials);
+      const own = entryOptions === state.options;
+      if (own) state.lockoutKey = key;
+      // The tenant's own token: its state is the runner; a selection's: a runner of its own.
+      const runner = own ? state : new ReaskingRunner(context.runner(entryOptions), entryOptions, factory);
       return context.cache(entryOptions, key, state.lockoutKey || key, state.cooldown, runner);
     },
   };
+  return factory;
 }

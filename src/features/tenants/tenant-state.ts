@@ -1,13 +1,19 @@
 import type { SubjectOptions } from '../../contracts/grant';
-import type { HeldTenant, TenantCore, TenantEntries } from '../../contracts/tenants';
+import type { GrantRun, HeldTenant, TenantCore, TenantEntries } from '../../contracts/tenants';
 import type { TokenSource } from '../../contracts/token-source';
 import type { OAuth2RequestOptions } from '../../http/request-options';
 import type { StoredToken } from '../../store/token-store';
+import { fetchReasking, type CredentialsReload, type Reasking } from './reasking-runner';
 
-/** Makes the token caches of tenants (one shared factory per attachment: no closure per tenant). */
-export interface TenantCacheFactory<T extends TenantCore> {
+/**
+ * Makes the token caches of tenants (one shared factory per attachment: no closure per tenant), and
+ * reloads a tenant's credentials after `invalid_client`.
+ */
+export interface TenantCacheFactory<T extends TenantCore> extends CredentialsReload<T> {
   /** The token cache of `options` (a tenant's, or one of its selections), under `tenant`'s lockout cool-down. */
   cache(options: T['options'], tenant: TenantState<T>): T['cache'];
+  /** The core's grant runner of `options`. */
+  runner(options: T['options']): GrantRun<T['outcome']>;
   /** The core's token caches of `options` by selection (see `TenantsContext.entries`). */
   entries(options: T['options'], make: (options: T['options']) => T['cache']): TenantEntries<T['cache']>;
   /** Whether the attachment exchanges a subject token per request, for every tenant. */
@@ -21,10 +27,18 @@ type Selector<T extends TenantCore> = Parameters<TokenSource<T['cache']>['forSel
 
 /**
  * One loaded tenant: its options (the attachment's, with its credentials, by prototype), its own
- * token cache, and (made on the first per-request scope or resource, or with `apiOrigins` defaults)
- * the core's token caches by selection. Lean by design: no Map, closure or axios instance per tenant.
+ * token cache and that cache's grant runner (it is itself: asks the loader again after
+ * `invalid_client`, see `fetchReasking`), and (made on the first per-request scope or resource, or
+ * with `apiOrigins` defaults) the core's token caches by selection. Lean by design: no Map, closure
+ * or axios instance per tenant, and no object more than the core's for its own token's renewal.
  */
-export class TenantState<T extends TenantCore> implements TokenSource<T['cache']>, HeldTenant {
+export class TenantState<T extends TenantCore>
+  implements TokenSource<T['cache']>, HeldTenant, GrantRun<T['outcome']>, Reasking<T>
+{
+  /** The grant runner of its own token in use (the core's; then that of reloaded credentials). */
+  runner: GrantRun<T['outcome']>;
+  /** Whether its loader was asked again in this run of failures of its own token. */
+  reasked = false;
   /** The tenant's own token (its default scope and resource). */
   readonly entry: T['cache'];
   /** The store key a lockout of this tenant is shared under (its own token's key). */
@@ -39,7 +53,18 @@ export class TenantState<T extends TenantCore> implements TokenSource<T['cache']
     readonly cooldown: T['cooldown'],
     private readonly factory: TenantCacheFactory<T>,
   ) {
+    this.runner = factory.runner(options);
     this.entry = factory.cache(options, this);
+  }
+
+  /** Who reloads its credentials (the attachment's factory). */
+  get credentials(): CredentialsReload<T> {
+    return this.factory;
+  }
+
+  /** The renewal of its own token (see `fetchReasking`). */
+  fetch(refreshToken: string | undefined, transport?: unknown): Promise<T['outcome']> {
+    return fetchReasking(this, refreshToken, transport);
   }
 
   /** The cache of requests to `origin` without per-request scope or resource. */
