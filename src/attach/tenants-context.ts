@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import type { TenantsContext } from '../contracts/tenants';
+import type { TenantFields, TenantsContext } from '../contracts/tenants';
 import type { ResolvedOptions } from '../options/validate-options';
 import { resolveClientAuth } from '../options/client-auth-option';
 import { Cooldown } from '../policy/cooldown';
@@ -20,6 +20,12 @@ export interface CoreTypes {
   outcome: GrantOutcome;
   cooldown: Cooldown;
 }
+
+/**
+ * The options a tenant's {@link TenantFields} set: the feature lays them over the attachment's
+ * options by prototype, so each must be an option (a field that is none fails to compile here).
+ */
+export type TenantFieldOptions = Pick<ResolvedOptions, keyof TenantFields>;
 
 /** What the feature context shares with the rest of the attachment. */
 export interface ContextWiring {
