@@ -69,6 +69,14 @@ const FEATURES: Feature[] = [
     markers: ['tenants.load threw', 'tenants.maxTenants', 'tenants.fromRequest threw', 'returned invalid credentials'],
   },
   {
+    name: "many tenants (each tenant's token source: its state, caches, cache key, invalid_client re-ask)",
+    // Where it lived in the core before it moved to src/features/tenants (the request side's choice of
+    // a source per request, src/contracts/token-source.ts, is the core's, and generic).
+    paths: [/^src\/token\/tenants\//, /^src\/attach\/tenants\.ts$/, /^src\/features\/tenants\//],
+    // The tenant cache key's version tag; the error of a request without a tenant and no own credentials.
+    markers: ['tenant/v1', 'no credentials of its own'],
+  },
+  {
     name: 'diagnostics channels',
     paths: [/^src\/features\/diagnostics\//, /^src\/observability\//],
     markers: ['diagnostics_channel', 'tracingChannel', 'cache-hit'],

@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../options/validate-options';
 import axios, { type AxiosInstance } from 'axios';
-import type { TokenSource } from '../token/tenants/tenant-entries';
+import { ChosenSources, type AttachmentTokens } from '../token/attachment-tokens';
 import { registerAttachment } from './attachments';
 import { notAxiosLike, type AxiosLike } from './axios-like';
 import { cacheKey } from '../token/cache-key';
@@ -36,7 +36,7 @@ import { handleSelector, type TokenSelector } from '../token/token-selector';
 import { notingResponses } from '../interceptors/constraint-responses';
 import { tokenScheme } from '../token/token-scheme';
 import type { SenderConstraint } from '../contracts/sender-constraint';
-import { createTenants } from './tenants';
+import { tenantsContext } from './tenants-context';
 
 /** What {@link OAuth2Handle.getToken} resolves to. The refresh token, if any, is never handed out. */
 export interface TokenInfo {
@@ -193,16 +193,14 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
       const fetcher = new GrantRunner(exchange, entryOptions, lifecycle);
       return new TokenCache(entryOptions, fetcher, store, lifecycle, cooldown);
     });
-  // Many tenants: a layer above the entries (each tenant has its own); without `tenants`, the entries alone.
-  const tenants = resolved.tenants
-    ? createTenants(instance, resolved, resolved.noOwnCredentials ? undefined : makeEntries(), {
-        lifecycle,
-        serverClient,
-        ownStore: options.store === undefined,
-      })
-    : undefined;
-  const plain = tenants ? undefined : makeEntries();
-  const entries: TokenSource = tenants ?? (plain as TokenEntries);
+  // Many tenants: the feature chooses each request's token source (its tenant's, or the attachment's own).
+  const own = resolved.noOwnCredentials ? undefined : makeEntries();
+  const tenants = resolved.tenants?.attach(
+    tenantsContext(instance, resolved, { lifecycle, serverClient, ownStore: options.store === undefined, own }),
+  );
+  const chosen = tenants && new ChosenSources(own, tenants);
+  const plain = chosen ? undefined : (own as TokenEntries);
+  const entries: AttachmentTokens = chosen ?? (plain as TokenEntries);
   const request = createRequestInterceptors(
     entries,
     resolved,
@@ -233,9 +231,9 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     create = true,
   ): TokenCache | undefined | Promise<TokenCache> =>
     // Many tenants: the tenant's entry (loaded if need be); else the attachment's (or its subject's).
-    tenants
+    chosen
       ? // Undefined only with `create` false (invalidate), which allows it.
-        (tenants.forHandle(method, selector, [...extra, ...SUBJECT_KEYS], create) as Promise<TokenCache>)
+        (chosen.forCall(method, selector, [...extra, ...SUBJECT_KEYS], create) as Promise<TokenCache>)
       : (plain as TokenEntries).forHandleSubject(
           method,
           (plain as TokenEntries).forSelector(handleSelector(method, selector, [...extra, ...SUBJECT_KEYS])),
@@ -268,7 +266,7 @@ export function attachOAuth2(axiosInstance: AxiosLike, options: OAuth2Options): 
     forgetTenant: async (tenant) => {
       if (!tenants)
         throw new OAuth2OptionsError('tenants', 'axios-oauth2-bearer: forgetTenant() needs the tenants option');
-      await tenants.directory.forget(tenants.directory.checked('forgetTenant.tenant', tenant));
+      await tenants.forget(tenant);
     },
     detach() {
       if (!attached) return;

@@ -22,7 +22,7 @@ export interface ServerTransport {
 }
 
 /** The instance's `timeout` as a deadline: 0 (axios's "none") or an unusable value means the default. */
-function attemptTimeout(instanceTimeout: number | undefined): number {
+export function attemptTimeout(instanceTimeout: number | undefined): number {
   const ms = Number(instanceTimeout);
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMER_MS) : DEFAULT_TOKEN_TIMEOUT_MS;
 }

@@ -16,13 +16,13 @@ import type { FastPathRoute } from './fast-path';
 import { cacheProbes } from '../events/attachment-events';
 import '../http/request-options';
 import { tokenScheme } from '../token/token-scheme';
-import type { TenantEntries, TokenSource } from '../token/tenants/tenant-entries';
-import type { TenantState } from '../token/tenants/tenant-state';
+import type { AttachmentTokens } from '../token/attachment-tokens';
+import type { SourceChoice, TokenSource } from '../contracts/token-source';
 import { OAuth2RequestOptionsError } from '../errors';
 
-/** Many tenants: a request whose tenant is not loaded yet (it takes the async route, which loads it). */
-class PendingTenant {
-  constructor(readonly tenant: string) {}
+/** A request whose chosen token source is not loaded yet (it takes the async route, which loads it). */
+class PendingSource {
+  constructor(readonly key: string) {}
 }
 
 /** Distinct base URLs (or absolute URLs) whose verdict is memoised (a client uses one or a few). */
@@ -81,15 +81,18 @@ export interface RequestInterceptors {
  * asynchronous one that waits for the shared fetch.
  */
 export function createRequestInterceptors(
-  entries: TokenSource,
+  entries: AttachmentTokens,
   options: Pick<
     ResolvedOptions,
-    'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'events' | 'senderConstraint'
+    'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'events' | 'senderConstraint' | 'subjectGrant'
   >,
   /** With an endpoint source (`discover(issuer)`): where the token endpoints come from once found. */
   discoverEndpoints?: EndpointDiscovery,
-  /** Many tenants: the attachment's tenants (then also `entries`, the owner of injected markers). */
-  tenants?: TenantEntries,
+  /**
+   * A token source chosen per request (many tenants), when the attachment has one; `entries` is then
+   * the owner of injected markers.
+   */
+  choice?: SourceChoice<TokenSource<TokenCache>>,
 ): RequestInterceptors {
   const { apiOrigins, hooks, senderConstraint: constraint } = options;
   const { hit, miss } = cacheProbes(options.events);
@@ -161,20 +164,22 @@ export function createRequestInterceptors(
     );
   }
 
-  /** Many tenants: the API origin `config` is bound for, or false when it may not carry the bearer. */
+  /** A chosen source: the API origin `config` is bound for, or false when it may not carry the bearer. */
   const allowedOrigin = bySource(apiOrigins, (origin) => origin);
+  /** Whether the attachment exchanges a subject token per request (`grant: tokenExchange()`). */
+  const exchanging = options.subjectGrant !== undefined;
 
   /**
-   * Many tenants: {@link pick} for an attachment with tenants: the entry of the request's tenant
-   * (`oauth2.tenant` or `tenants.fromRequest`), a {@link PendingTenant} when it is not loaded yet
-   * (`loaded`: the state the async route just loaded), the attachment's own entry without a tenant,
-   * or the error of bad options (no tenant and no credentials of its own included).
+   * {@link pick} for an attachment whose token source is chosen per request (`choice`): the entry
+   * of the source the request names (`loaded`: the one the async route just loaded), a
+   * {@link PendingSource} when it is not loaded yet, the attachment's own entry when it names none,
+   * or the error of bad options (none named and no credentials of its own included).
    */
-  function pickTenant(
+  function pickChosen(
     config: InternalAxiosRequestConfig,
-    loaded?: TenantState,
-  ): TokenCache | PendingTenant | OAuth2RequestOptionsError | undefined {
-    const t = tenants as TenantEntries;
+    loaded?: TokenSource<TokenCache>,
+  ): TokenCache | PendingSource | OAuth2RequestOptionsError | undefined {
+    const sources = choice as SourceChoice<TokenSource<TokenCache>>;
     const perRequest = config.oauth2;
     if (perRequest?.skip === true) return undefined;
     const origin = allowedOrigin(config);
@@ -184,18 +189,18 @@ export function createRequestInterceptors(
         if (perRequest !== undefined) requestSelector(perRequest);
         return undefined;
       }
-      const tenant = t.tenantOf(config);
-      const source = tenant === undefined ? t.ownEntries() : (loaded ?? t.directory.loaded(tenant));
-      if (source === undefined) return new PendingTenant(tenant as string);
+      const key = sources.keyOf(config);
+      const source = key === undefined ? sources.own() : (loaded ?? sources.loaded(key));
+      if (source === undefined) return new PendingSource(key as string);
       const target = source.forOrigin(origin);
       const selected =
         perRequest !== undefined && requestSelector(perRequest) !== undefined
           ? source.forRequest(perRequest, target)
           : target;
       const entry = unlessOwnCredentials(config, selected);
-      // Token exchange: the request's subject, in its tenant's own subject entries (or the attachment's).
-      if (entry !== undefined && t.exchanging) return source.forSubjectOf(entry, config);
-      // A subject on an attachment that exchanges none is refused, as without tenants.
+      // Token exchange: the request's subject, in its source's own subject entries.
+      if (entry !== undefined && exchanging) return source.forSubjectOf(entry, config);
+      // A subject on an attachment that exchanges none is refused, as on the plain route.
       if (perRequest?.subjectToken !== undefined) throw notExchanging('oauth2.subjectToken');
       return entry;
     } catch (error) {
@@ -240,10 +245,10 @@ export function createRequestInterceptors(
     emit(hooks, 'onRequestSkipped', { reason: 'caller-authorization', method, url: pathOnly(config.url) });
   }
 
-  // Many tenants: the tenant-aware pick; without tenants, the plain one (nothing more per request).
+  // A source chosen per request: its pick; without, the plain one (nothing more per request).
   const choose: (
     config: InternalAxiosRequestConfig,
-  ) => TokenCache | PendingTenant | OAuth2RequestOptionsError | undefined = tenants ? pickTenant : select;
+  ) => TokenCache | PendingSource | OAuth2RequestOptionsError | undefined = choice ? pickChosen : select;
 
   function route(config: InternalAxiosRequestConfig): FastPathRoute {
     const entry = choose(config);
@@ -280,21 +285,21 @@ export function createRequestInterceptors(
    * The entry of `config` checked again (interceptors that run between axios's choice (`runWhen`) and
    * the injection may have changed the target or the options); throws the error of bad options.
    */
-  function entryFor(config: InternalAxiosRequestConfig): TokenCache | PendingTenant | undefined {
+  function entryFor(config: InternalAxiosRequestConfig): TokenCache | PendingSource | undefined {
     const entry = choose(config);
-    if (entry === undefined || entry instanceof TokenCache || entry instanceof PendingTenant) return entry;
+    if (entry === undefined || entry instanceof TokenCache || entry instanceof PendingSource) return entry;
     throw forRequest(entry, config);
   }
 
-  /** Many tenants: loads the request's tenant (one load shared by all its requests), then handles it. */
-  function afterTenantLoad(
+  /** Loads the request's chosen source (one load shared by all its requests), then handles it. */
+  function afterSourceLoad(
     config: InternalAxiosRequestConfig,
-    pending: PendingTenant,
+    pending: PendingSource,
   ): Promise<InternalAxiosRequestConfig> {
-    return (tenants as TenantEntries).directory.load(pending.tenant, cancelSignals(config)).then(
-      (state) => {
-        const entry = pickTenant(config, state);
-        if (entry === undefined || entry instanceof PendingTenant) return config;
+    return (choice as SourceChoice<TokenSource<TokenCache>>).load(pending.key, cancelSignals(config)).then(
+      (source) => {
+        const entry = pickChosen(config, source);
+        if (entry === undefined || entry instanceof PendingSource) return config;
         if (!(entry instanceof TokenCache)) throw forRequest(entry, config);
         return isTokenRequest === undefined ? afterDiscovery(config) : fetchFor(config, entry);
       },
@@ -364,7 +369,7 @@ export function createRequestInterceptors(
         return inject(config, headers, lastCached, lastEntry as TokenCache);
       }
       const entry = entryFor(config);
-      if (!entry || entry instanceof PendingTenant) return config;
+      if (!entry || entry instanceof PendingSource) return config;
       const headers = headersFor(config);
       // A token was cached when axios chose this interceptor; if it went since, the one seen then
       // is sent (a rejection of it is handled by the response side), if it is this entry's.
@@ -384,7 +389,7 @@ export function createRequestInterceptors(
       }
       const entry = entryFor(config);
       if (!entry) return config;
-      if (entry instanceof PendingTenant) return afterTenantLoad(config, entry);
+      if (entry instanceof PendingSource) return afterSourceLoad(config, entry);
       if (isTokenRequest === undefined) return afterDiscovery(config);
       return fetchFor(config, entry);
     },
@@ -400,7 +405,7 @@ export function createRequestInterceptors(
     const endpoints = await raceSignal((discoverEndpoints as EndpointDiscovery)(config), ...cancelSignals(config));
     if (endpoints && isTokenRequest === undefined) isTokenRequest = tokenEndpointsTest(endpoints);
     const entry = entryFor(config);
-    if (entry instanceof PendingTenant) return afterTenantLoad(config, entry);
+    if (entry instanceof PendingSource) return afterSourceLoad(config, entry);
     return entry ? fetchFor(config, entry) : config;
   }
 

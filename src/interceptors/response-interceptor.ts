@@ -18,7 +18,7 @@ import { isReplayableBody } from './replayable';
 import { responseAsError } from './resolved-rejection';
 import { releaseBody } from './release-body';
 import { injectedAuthorization, injectedMarker, markInjected } from '../http/injected-marker';
-import type { TokenSource } from '../token/tenants/tenant-entries';
+import type { AttachmentTokens } from '../token/attachment-tokens';
 import type { TokenCache } from '../token/token-cache';
 import type { ResolvedOptions } from '../options/validate-options';
 import { pathOnly } from '../util/url';
@@ -38,7 +38,11 @@ const keepBody = (data: unknown) => data;
  * response interceptors registered before the plugin's (axios-retry, say) see the replay's outcome,
  * and those registered after it see it once, in this request's chain, instead of twice.
  */
-export function createResponseInterceptor(instance: AxiosInstance, entries: TokenSource, options: ResolvedOptions) {
+export function createResponseInterceptor(
+  instance: AxiosInstance,
+  entries: AttachmentTokens,
+  options: ResolvedOptions,
+) {
   const constraint = options.senderConstraint;
 
   /**

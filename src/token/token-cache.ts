@@ -64,7 +64,7 @@ export class TokenCache {
 
   constructor(
     private readonly options: ResolvedOptions,
-    private readonly fetcher: GrantRunner,
+    private readonly fetcher: Pick<GrantRunner, 'fetch'>,
     private readonly store: SafeStore,
     /** Closed by `detach()`: stops the renewal and rejects every waiting caller with `DetachedError`. */
     private readonly lifecycle: Lifecycle = new Lifecycle(),

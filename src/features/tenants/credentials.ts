@@ -3,6 +3,7 @@ import type { ClientAuth } from '../../contracts/client-auth';
 import { isEndpointSource } from '../../contracts/endpoint';
 import type { CredentialRules, TenantFields } from '../../contracts/tenants';
 import type { TenantCredentials } from '../../options/options';
+import { didYouMean } from '../../util/suggest';
 import { isSecureEnough } from '../../util/url';
 
 /** The keys a loader's result may have (a typo is refused, naming it). */
@@ -35,7 +36,7 @@ export function checkCredentials(tenant: string, value: unknown, rules: Credenti
   for (const key of Object.keys(value)) {
     if (CREDENTIAL_KEYS.includes(key)) continue;
     // A field's name is shown only when it is a typo of a known one: a key may itself be a secret.
-    const typo = rules.suggest(key, CREDENTIAL_KEYS);
+    const typo = didYouMean(key, CREDENTIAL_KEYS);
     if (typo !== '') throw invalid(tenant, key, `is not a known field${typo}`);
     throw invalid(tenant, 'credentials', `has an unknown field (known: ${CREDENTIAL_KEYS.join(', ')})`);
   }

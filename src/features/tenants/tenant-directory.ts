@@ -1,10 +1,20 @@
 import { TenantLoadError, UnknownTenantError } from '../../errors';
 import { startDeadline } from '../../http/deadline';
-import type { HeldTenant, TenantsContext } from '../../contracts/tenants';
-import type { StoredToken } from '../../store/token-store';
+import type { HeldTenant, TenantCore, TenantFields, TenantsContext } from '../../contracts/tenants';
 import { raceSignal, type SignalLike } from '../../util/abort';
 import type { ResolvedTenants } from './tenants-option';
 import { checkCredentials } from './credentials';
+
+/** What a directory works with: the core's (clock, deadline, lifecycle, checks) and how a tenant is made. */
+export interface DirectorySettings<S, O> extends Pick<
+  TenantsContext<TenantCore>,
+  'clock' | 'timeoutMs' | 'lifecycle' | 'rules'
+> {
+  /** The tenant's options: the attachment's with the checked `fields` over them. */
+  options(fields: TenantFields): O;
+  /** What serves the tokens of a tenant's checked options. */
+  make(options: O): S;
+}
 
 /** A tenant's place in the directory: loaded, loading, or failed (served until `failedUntil`). */
 class Slot<S> {
@@ -47,7 +57,7 @@ export class TenantDirectory<S extends HeldTenant, O> {
 
   constructor(
     private readonly tenants: ResolvedTenants,
-    private readonly settings: TenantsContext<S, O>,
+    private readonly settings: DirectorySettings<S, O>,
   ) {
     const { idleMs } = tenants;
     this.origin = settings.clock();
@@ -123,11 +133,6 @@ export class TenantDirectory<S extends HeldTenant, O> {
     this.remove(tenant, slot);
     const state = slot.state ?? (await slot.loading?.catch(() => undefined));
     await state?.forget();
-  }
-
-  /** The tokens every held tenant holds now (for `close()`'s revocation). */
-  heldTokens(): StoredToken[] {
-    return [...this.slots.values()].flatMap((slot) => slot.state?.heldTokens() ?? []);
   }
 
   private startLoad(tenant: string, slot: Slot<S>): Promise<S> {

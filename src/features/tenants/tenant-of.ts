@@ -39,3 +39,13 @@ export function tenantOf(
   }
   return derived === undefined ? undefined : checkedTenant('tenants.fromRequest', derived);
 }
+
+/**
+ * The tenant a handle call's `options` name (`<method>.tenant`, checked), or undefined (then the
+ * attachment's own). Throws `OAuth2RequestOptionsError` for a bad value.
+ */
+export function tenantOfCall(method: string, options: unknown): string | undefined {
+  const tenant = (options as { tenant?: unknown } | undefined)?.tenant;
+  if (tenant === undefined || typeof options !== 'object' || options === null) return undefined;
+  return checkedTenant(`${method}.tenant`, tenant);
+}

@@ -1,8 +1,23 @@
-import type { AttachedTenants, HeldTenant, TenantsContext, TenantsFeature } from '../../contracts/tenants';
+import type { AttachedTenants, TenantCore, TenantsContext, TenantsFeature } from '../../contracts/tenants';
+import type { TokenSource } from '../../contracts/token-source';
+import { OAuth2RequestOptionsError } from '../../errors';
 import type { TenantsOptions } from '../../options/options';
+import { tenantCaches } from './tenant-caches';
 import { TenantDirectory } from './tenant-directory';
-import { checkedTenant, tenantOf } from './tenant-of';
+import { checkedTenant, tenantOf, tenantOfCall } from './tenant-of';
+import { tenantOptions, tenantTemplate } from './tenant-options';
+import { TenantState, type TenantCacheFactory } from './tenant-state';
 import { resolveTenants } from './tenants-option';
+
+/** The keys of a handle call's options that name its tenant. */
+const CALL_KEYS: readonly string[] = Object.freeze(['tenant']);
+
+function noOwnCredentials(): OAuth2RequestOptionsError {
+  return new OAuth2RequestOptionsError(
+    'oauth2.tenant',
+    'axios-oauth2-bearer: this attachment has tenants and no credentials of its own: name the tenant with oauth2: { tenant } (or tenants.fromRequest)',
+  );
+}
 
 /**
  * Many tenants on one attachment (its `tenants` option): each tenant (a customer, a legal entity)
@@ -28,16 +43,31 @@ export function tenants(options: TenantsOptions): TenantsFeature {
   const { fromRequest } = resolved;
   const feature: TenantsFeature = {
     kind: 'tenants',
-    attach<S extends HeldTenant, O>(context: TenantsContext<S, O>): AttachedTenants<S, O> {
-      const directory = new TenantDirectory(resolved, context);
+    attach<T extends TenantCore>(context: TenantsContext<T>): AttachedTenants<TokenSource<T['cache']>> {
+      const template = tenantTemplate(context.base);
+      const factory: TenantCacheFactory<T> = tenantCaches(context, (tenant): Promise<T['options'] | undefined> =>
+        directory.reask(tenant),
+      );
+      const directory = new TenantDirectory<TenantState<T>, T['options']>(resolved, {
+        clock: context.clock,
+        timeoutMs: context.timeoutMs,
+        lifecycle: context.lifecycle,
+        rules: context.rules,
+        options: (fields) => tenantOptions(template, fields),
+        make: (checked) => new TenantState(checked, context.cooldown(), factory),
+      });
+      const { own } = context;
       return {
-        tenantOf: (config) => tenantOf(config, fromRequest),
-        checked: checkedTenant,
+        keyOf: (config) => tenantOf(config, fromRequest),
+        keyOfCall: tenantOfCall,
+        callKeys: CALL_KEYS,
+        own() {
+          if (own) return own;
+          throw noOwnCredentials();
+        },
         loaded: (tenant) => directory.loaded(tenant),
         load: (tenant, signals) => directory.load(tenant, signals),
-        reask: (tenant) => directory.reask(tenant),
-        forget: (tenant) => directory.forget(tenant),
-        heldTokens: () => directory.heldTokens(),
+        forget: (tenant) => directory.forget(checkedTenant('forgetTenant.tenant', tenant)),
       };
     },
   };
