@@ -79,5 +79,5 @@ export {
 } from './options/presets';
 // Many tenants:
 export type { TenantSelector } from './attach/attach';
-export type { TenantCredentials, TenantLoadContext, TenantsOptions } from './options/options';
+export type { TenantCredentials, TenantLoadContext, TenantsOptions } from './options/tenant-types';
 export { UnknownTenantError, TenantLoadError } from './errors';

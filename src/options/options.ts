@@ -7,9 +7,6 @@ import type { SenderConstraint } from '../contracts/sender-constraint';
 import type { EndpointSource } from '../contracts/endpoint';
 import type { Extension } from '../contracts/extension';
 import type { TenantsFeature } from '../contracts/tenants';
-
-// Many tenants: the option's types.
-export type { TenantCredentials, TenantLoadContext, TenantsOptions } from './tenant-types';
 import type { SubjectGrant } from '../contracts/grant';
 
 /**

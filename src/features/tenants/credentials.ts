@@ -2,7 +2,7 @@ import { OAuth2OptionsError, OAuth2RequestOptionsError, TenantLoadError } from '
 import type { ClientAuth } from '../../contracts/client-auth';
 import { isEndpointSource } from '../../contracts/endpoint';
 import type { CredentialRules, TenantFields } from '../../contracts/tenants';
-import type { TenantCredentials } from '../../options/options';
+import type { TenantCredentials } from '../../options/tenant-types';
 import { didYouMean } from '../../util/suggest';
 import { isSecureEnough } from '../../util/url';
 

@@ -4,5 +4,5 @@
  * it never load it.
  */
 export { tenants } from './tenants';
-export type { TenantsOptions, TenantCredentials, TenantLoadContext } from '../../options/options';
+export type { TenantsOptions, TenantCredentials, TenantLoadContext } from '../../options/tenant-types';
 export type { TenantsFeature, AttachedTenants, TenantsContext, HeldTenant } from '../../contracts/tenants';

@@ -1,5 +1,5 @@
 import { OAuth2OptionsError } from '../../errors';
-import type { TenantsOptions } from '../../options/options';
+import type { TenantsOptions } from '../../options/tenant-types';
 import { describe } from '../../util/describe';
 import { MAX_TIMER_MS } from '../../util/timers';
 import { didYouMean } from '../../util/suggest';

@@ -1,7 +1,7 @@
 import type { AttachedTenants, TenantCore, TenantsContext, TenantsFeature } from '../../contracts/tenants';
 import type { TokenSource } from '../../contracts/token-source';
 import { OAuth2RequestOptionsError } from '../../errors';
-import type { TenantsOptions } from '../../options/options';
+import type { TenantsOptions } from '../../options/tenant-types';
 import { tenantCaches } from './tenant-caches';
 import { TenantDirectory } from './tenant-directory';
 import { checkedTenant, tenantOf, tenantOfCall } from './tenant-of';
