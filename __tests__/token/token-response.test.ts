@@ -10,6 +10,9 @@ import { classifyFailure, parseTokenResponse } from '../../src/token/token-respo
 const ok = { access_token: 'at-1', token_type: 'bearer', expires_in: 100 };
 const SENT = 1_000_000;
 
+/** The body an error keeps for diagnostics (not enumerable, not typed). */
+const bodyOf = (error: InvalidTokenResponseError) => (error as unknown as { body?: unknown }).body;
+
 /** The error `parseTokenResponse` throws for a 2xx, or fails the test. */
 function invalid(
   data: unknown,
@@ -157,7 +160,7 @@ describe('bodies that are not a JSON object', () => {
     expect(error.field).toBe('body');
     expect(error.status).toBe(200);
     expect(error.message).toBe(`Invalid token response: expected a JSON object, got ${what}`);
-    expect(error.body).toBeUndefined();
+    expect(bodyOf(error)).toBeUndefined();
   });
 });
 
@@ -166,7 +169,7 @@ describe('invalid fields: the exact message, the body with its tokens masked', (
     const error = invalid({ token_type: 'bearer', access_token: 12345 });
     expect(error.field).toBe('access_token');
     expect(error.message).toBe('Invalid token response: "access_token" must be a non-empty string, got a number');
-    expect(error.body).toEqual({ token_type: 'bearer', access_token: '[redacted]' });
+    expect(bodyOf(error)).toEqual({ token_type: 'bearer', access_token: '[redacted]' });
   });
 
   test('an empty access_token', () => {
@@ -216,7 +219,7 @@ describe('invalid fields: the exact message, the body with its tokens masked', (
     const error = invalid({ ...ok, refresh_token: 42 });
     expect(error.field).toBe('refresh_token');
     expect(error.message).toBe('Invalid token response: "refresh_token" must be a string, got a number');
-    expect(error.body).toEqual({ ...ok, access_token: '[redacted]', refresh_token: '[redacted]' });
+    expect(bodyOf(error)).toEqual({ ...ok, access_token: '[redacted]', refresh_token: '[redacted]' });
   });
 
   test('token values of 4 characters or more are scrubbed from the message and the body; shorter ones are not', () => {
@@ -224,7 +227,7 @@ describe('invalid fields: the exact message, the body with its tokens masked', (
     expect(error.message).toBe(
       'Invalid token response: "token_type" must be "bearer" (any case; see the acceptTokenTypes option), got "[redacted]"',
     );
-    expect(error.body).toEqual({
+    expect(bodyOf(error)).toEqual({
       access_token: '[redacted]',
       token_type: '[redacted]',
       id_token: '[redacted]',
