@@ -6,12 +6,13 @@
  * cache and what it shares, the lockout event, and the token events it emits.
  */
 import axios from 'axios';
-import { AccountLockedError, MemoryTokenStore, TokenEndpointError, type OAuth2Options } from '../../src';
+import { AccountLockedError, DetachedError, MemoryTokenStore, TokenEndpointError, type OAuth2Options } from '../../src';
 import { resolveOptions, type ResolvedOptions } from '../../src/options/validate-options';
 import { SafeStore } from '../../src/store/safe-store';
 import type { StoredToken } from '../../src/store/token-store';
 import type { GrantOutcome, GrantRunner } from '../../src/token/grant-runner';
 import { BACKGROUND_RETRY_MS, TokenCache } from '../../src/token/token-cache';
+import { Lifecycle } from '../../src/util/lifecycle';
 import { flush } from '../helpers/harness';
 
 const T0 = 1_700_000_000_000;
@@ -24,8 +25,11 @@ const tokenOf = (accessToken: string, extra: Partial<StoredToken> = {}): StoredT
   expiresAt: T0 + 100_000, // skew 0: soft window from T0 + 90 s, hard at T0 + 100 s
   ...extra,
 });
-const issued = (accessToken: string, extra: Partial<StoredToken> = {}, grant = 'client_credentials'): GrantOutcome =>
-  ({ kind: 'token', token: tokenOf(accessToken, extra), grant });
+const issued = (accessToken: string, extra: Partial<StoredToken> = {}, grant = 'client_credentials'): GrantOutcome => ({
+  kind: 'token',
+  token: tokenOf(accessToken, extra),
+  grant,
+});
 const permanent = (error = 'invalid_scope') =>
   new TokenEndpointError(`client_credentials grant failed: ${error}`, {
     error,
@@ -36,7 +40,13 @@ const permanent = (error = 'invalid_scope') =>
 
 type Step = GrantOutcome | (() => Promise<GrantOutcome>);
 
-function cacheWith(steps: Step[], extra: Partial<OAuth2Options> = {}, owned = true) {
+function cacheWith(
+  steps: Step[],
+  extra: Partial<OAuth2Options> = {},
+  owned = true,
+  entry: Partial<Pick<ResolvedOptions, 'selection' | 'tenant'>> = {},
+  lifecycle?: Lifecycle,
+) {
   const clock = { now: T0 };
   const events: Array<[string, unknown]> = [];
   const hook =
@@ -46,7 +56,7 @@ function cacheWith(steps: Step[], extra: Partial<OAuth2Options> = {}, owned = tr
     };
   const memory = new MemoryTokenStore();
   memory.useClock(() => clock.now); // as attachOAuth2 does: one clock
-  const options: ResolvedOptions = resolveOptions(axios.create(), {
+  const base: ResolvedOptions = resolveOptions(axios.create(), {
     tokenUrl: 'https://auth.example.com/token',
     clientId: 'client-1',
     clientSecret: 'cache-secret',
@@ -61,6 +71,8 @@ function cacheWith(steps: Step[], extra: Partial<OAuth2Options> = {}, owned = tr
     },
     ...extra,
   });
+  // An entry's own options, as TokenEntries makes them (its selection; a tenant's name).
+  const options: ResolvedOptions = { ...base, ...entry };
   const store = new SafeStore(memory, KEY, options.hooks, 1_000, owned);
   const refreshTokens: Array<string | undefined> = [];
   const fetcher = {
@@ -71,7 +83,7 @@ function cacheWith(steps: Step[], extra: Partial<OAuth2Options> = {}, owned = tr
       return typeof step === 'function' ? step() : Promise.resolve(step);
     },
   } as unknown as GrantRunner;
-  const cache = new TokenCache(options, fetcher, store, undefined);
+  const cache = new TokenCache(options, fetcher, store, lifecycle);
   return { cache, clock, events, memory, refreshTokens, options };
 }
 
@@ -259,5 +271,84 @@ describe('lockout', () => {
       ['acquired', { grant: 'client_credentials', expiresAt: T0 + 160_000, background: false }],
     ]);
     expect(await memory.getLockout(KEY)).toBeUndefined();
+  });
+});
+
+describe('events name the entry', () => {
+  test("the token events carry the entry's selection and tenant; the lockout event its tenant", async () => {
+    const { cache, clock, events } = cacheWith(
+      [issued('at-1'), { kind: 'lockout', failure: { kind: 'lockout', status: 429 } }],
+      { lockout: { initialCooldownMs: 1_000 } },
+      true,
+      { selection: { scope: 'read' }, tenant: 'acme' },
+    );
+    await cache.getToken();
+    clock.now = T0 + 100_000;
+    await expect(cache.getToken()).rejects.toBeInstanceOf(AccountLockedError);
+    expect(events).toEqual([
+      [
+        'acquired',
+        { grant: 'client_credentials', expiresAt: T0 + 100_000, background: false, scope: 'read', tenant: 'acme' },
+      ],
+      [
+        'lockoutOpened',
+        {
+          retryAt: T0 + 101_000,
+          retryAfterMs: 1_000,
+          consecutive: 1,
+          error: undefined,
+          status: 429,
+          tenant: 'acme',
+        },
+      ],
+    ]);
+  });
+});
+
+describe('rejections', () => {
+  test('a newer cached token answers a rejection of another: no renewal', async () => {
+    const { cache, refreshTokens } = cacheWith([issued('at-1')]);
+    await cache.getToken();
+    expect(await cache.renewAfterRejection('at-0')).toEqual({ token: tokenOf('at-1'), fetched: false });
+    expect(refreshTokens).toHaveLength(1);
+  });
+
+  test('a rejected cached token is dropped (here and in the store) and renewed, reported as renewed', async () => {
+    const { cache, events, memory } = cacheWith([issued('at-1'), issued('at-2')]);
+    await cache.getToken();
+    const renewed = await cache.renewAfterRejection('at-1');
+    expect(renewed).toEqual({ token: tokenOf('at-2'), fetched: true });
+    expect(await memory.get(KEY)).toMatchObject({ accessToken: 'at-2' });
+    expect(events.map(([name]) => name)).toEqual(['acquired', 'renewed']);
+  });
+
+  test('an expired cached token is renewed, even when it is not the one rejected', async () => {
+    const { cache, clock, refreshTokens } = cacheWith([
+      issued('at-1'),
+      issued('at-2', { obtainedAt: T0 + 100_000, expiresAt: T0 + 200_000 }),
+    ]);
+    await cache.getToken();
+    clock.now = T0 + 100_000;
+    expect(await cache.renewAfterRejection('at-0')).toMatchObject({ token: { accessToken: 'at-2' }, fetched: true });
+    expect(refreshTokens).toHaveLength(2);
+  });
+
+  test('rejectedOnReplay of a token no longer held changes nothing', async () => {
+    const { cache } = cacheWith([issued('at-1')]);
+    await cache.getToken();
+    cache.rejectedOnReplay('at-0', { status: 401 });
+    expect(cache.peek()?.accessToken).toBe('at-1');
+    cache.rejectedOnReplay('at-1', { status: 401 });
+    expect(cache.peek()).toBeUndefined();
+  });
+});
+
+describe('detach', () => {
+  test('after the lifecycle closed, a caller needing a token gets DetachedError and no token is asked for', async () => {
+    const lifecycle = new Lifecycle();
+    const { cache, refreshTokens } = cacheWith([issued('at-1')], {}, true, {}, lifecycle);
+    lifecycle.close();
+    await expect(cache.getToken()).rejects.toBeInstanceOf(DetachedError);
+    expect(refreshTokens).toHaveLength(0);
   });
 });
