@@ -36,9 +36,11 @@ function runner(
   results: Array<ExchangeResult | Error | ((attempt: Attempt) => ExchangeResult)>,
   extra: Partial<OAuth2Options> = {},
   lifecycle?: Lifecycle,
+  /** Resolved options set over the checked ones (a sender constraint's session). */
+  resolvedExtra: Record<string, unknown> = {},
 ) {
   const events: unknown[] = [];
-  const options = resolveOptions(axios.create(), {
+  const checked = resolveOptions(axios.create(), {
     tokenUrl: 'https://auth.example.com/token',
     clientId: 'client-1',
     clientSecret: SECRET,
@@ -48,6 +50,7 @@ function runner(
     random: () => 0.5,
     ...extra,
   });
+  const options = { ...checked, ...resolvedExtra };
   const grants: GrantParams[] = [];
   const signals: Array<AbortSignal | undefined> = [];
   const exchange = {
@@ -93,6 +96,15 @@ describe('the grant chosen', () => {
     expect(await r.fetch('rt-1')).toMatchObject({ kind: 'token', grant: 'client_credentials' });
     expect(await r.fetch('rt-2')).toMatchObject({ kind: 'token', grant: 'refresh_token' });
     expect(grantTypes(grants)).toEqual(['refresh_token', 'client_credentials', 'refresh_token']);
+  });
+
+  test('unauthorized_client on the refresh grant (a lockout as the exchange classifies it) is a permanent refusal there', async () => {
+    const { runner: r, grants, events } = runner([oauth(400, 'unauthorized_client', 'lockout'), token('at-1')]);
+    expect(await r.fetch('rt-1')).toMatchObject({ kind: 'token', grant: 'client_credentials' });
+    expect(grantTypes(grants)).toEqual(['refresh_token', 'client_credentials']);
+    expect(events).toEqual([
+      { kind: 'permanent', error: 'unauthorized_client', status: 400, attempt: 1, willRetry: false },
+    ]);
   });
 
   test.each(['unsupported_grant_type', 'unauthorized_client'])(
@@ -365,6 +377,32 @@ describe('the error of a failure', () => {
       error: InvalidTokenResponseError;
     };
     expect(outcome.error.response).toBeUndefined();
+  });
+});
+
+describe('a sender constraint', () => {
+  test("a final failure its session calls a challenge becomes the session's error, with the answer as response", async () => {
+    const challenge = new OAuth2Error('OAUTH2_TOKEN_ENDPOINT_ERROR', 'DPoP challenge not met');
+    const challengeError = jest.fn(() => challenge);
+    const senderConstraint = { session: { challengeError } };
+    const { runner: r } = runner(
+      [failure({ kind: 'permanent', status: 400, error: 'use_dpop_nonce', statusText: 'Bad Request', body: { x: 1 } })],
+      {},
+      undefined,
+      { senderConstraint },
+    );
+    expect(await r.fetch(undefined)).toEqual({ kind: 'failed', error: challenge });
+    expect(challengeError).toHaveBeenCalledWith(
+      'token_endpoint',
+      expect.objectContaining({ error: 'use_dpop_nonce', status: 400 }),
+      { response: { status: 400, statusText: 'Bad Request', headers: {}, data: { x: 1 } } },
+    );
+  });
+
+  test('a failure its session does not claim is the usual TokenEndpointError', async () => {
+    const senderConstraint = { session: { challengeError: () => undefined } };
+    const { runner: r } = runner([oauth(400, 'invalid_client')], {}, undefined, { senderConstraint });
+    expect(((await r.fetch(undefined)) as { error: Error }).error).toBeInstanceOf(TokenEndpointError);
   });
 });
 

@@ -207,6 +207,7 @@ describe('invalid fields: the exact message, the body with its tokens masked', (
     [Number.POSITIVE_INFINITY, 'the number Infinity'],
     [true, 'boolean'],
     [{}, 'an object'],
+    [[10], 'an array'],
   ])('expires_in %p → got %s', (value, shown) => {
     const error = invalid({ ...ok, expires_in: value });
     expect(error.field).toBe('expires_in');
