@@ -92,7 +92,8 @@ describe('outcomes', () => {
   test('a redirect: a permanent failure with its status, status text and headers, not followed', async () => {
     answers.push(json(302, '', { location: `${server.url}/elsewhere` }));
     const result = await exchangeOf(options()).request(GRANT);
-    expect(result).toEqual({
+    // Strict: a redirect keeps no error fields (not even undefined ones) and no body.
+    expect(result).toStrictEqual({
       kind: 'failure',
       failure: {
         kind: 'permanent',
@@ -186,6 +187,16 @@ describe('the attempt: extras, secrets, deadline', () => {
     expect(seen[0]?.[1]).toEqual(expect.objectContaining({ 'x-nonce': 'n-1' }));
   });
 
+  test('extras with parameters only (a custom grant): no headers asked, no answer noted', async () => {
+    answers.push(json(200, TOKEN));
+    const result = await exchangeOf(options()).request(GRANT, undefined, undefined, {
+      secrets: new Secrets(),
+      extras: () => Promise.resolve({ params: { assertion: 'a-1' } }),
+    });
+    expect(result.kind).toBe('token');
+    expect(new URLSearchParams(server.requests[0]?.body).get('assertion')).toBe('a-1');
+  });
+
   test('extras still pending at the deadline: a transient failure, its cause the time-out, no request sent', async () => {
     const result = await exchangeOf(options({ tokenRequestTimeoutMs: 50 })).request(GRANT, undefined, undefined, {
       secrets: new Secrets(),
@@ -268,6 +279,12 @@ describe('an endpoint source', () => {
     expect(result.kind).toBe('token');
     expect(server.requests.map((r) => r.url)).toEqual(['/found-token']);
     expect(resolve).toHaveBeenCalledTimes(1);
+    expect(resolve).toHaveBeenCalledWith({
+      client: expect.any(Function) as unknown,
+      transport: expect.objectContaining({ timeoutMs: expect.any(Number) as unknown }) as unknown,
+      maxBytes: 1_048_576,
+      signal: undefined,
+    });
   });
 });
 

@@ -12,6 +12,8 @@ import { SafeStore } from '../../src/store/safe-store';
 import type { StoredToken } from '../../src/store/token-store';
 import type { GrantOutcome, GrantRunner } from '../../src/token/grant-runner';
 import { BACKGROUND_RETRY_MS, TokenCache } from '../../src/token/token-cache';
+import { toStoredFailure } from '../../src/store/shared-failure';
+import { OAuth2Error } from '../../src';
 import { Lifecycle } from '../../src/util/lifecycle';
 import { flush } from '../helpers/harness';
 
@@ -46,15 +48,16 @@ function cacheWith(
   owned = true,
   entry: Partial<Pick<ResolvedOptions, 'selection' | 'tenant'>> = {},
   lifecycle?: Lifecycle,
+  shared?: { memory: MemoryTokenStore; clock: { now: number } },
 ) {
-  const clock = { now: T0 };
+  const clock = shared?.clock ?? { now: T0 };
   const events: Array<[string, unknown]> = [];
   const hook =
     (name: string) =>
     (event: unknown): void => {
       events.push([name, event]);
     };
-  const memory = new MemoryTokenStore();
+  const memory = shared?.memory ?? new MemoryTokenStore();
   memory.useClock(() => clock.now); // as attachOAuth2 does: one clock
   const base: ResolvedOptions = resolveOptions(axios.create(), {
     tokenUrl: 'https://auth.example.com/token',
@@ -154,7 +157,8 @@ describe('background refresh', () => {
     clock.now = T0 + 90_000;
     cache.peek();
     await flush();
-    expect(events).toEqual([
+    // Strict: no `tenant` key (not even undefined) outside many tenants.
+    expect(events).toStrictEqual([
       ['acquired', { grant: 'client_credentials', expiresAt: T0 + 100_000, background: false }],
       ['renewed', { grant: 'client_credentials', expiresAt: T0 + 100_000, background: true }],
     ]);
@@ -247,7 +251,10 @@ describe('lockout', () => {
   test('onLockoutOpened carries the cool-down; callers get AccountLockedError until it ends; the trial closes it', async () => {
     const { cache, clock, events, memory } = cacheWith(
       [
-        { kind: 'lockout', failure: { kind: 'lockout', status: 423, error: 'account_locked' } },
+        {
+          kind: 'lockout',
+          failure: { kind: 'lockout', status: 423, error: 'account_locked', body: { error: 'account_locked' } },
+        },
         issued('at-1', { obtainedAt: T0 + 60_000, expiresAt: T0 + 160_000 }),
       ],
       { lockout: { initialCooldownMs: 60_000 } },
@@ -255,12 +262,13 @@ describe('lockout', () => {
     const error = (await cache.getToken().catch((e: unknown) => e)) as AccountLockedError;
     expect(error).toBeInstanceOf(AccountLockedError);
     expect(error.retryAfterMs).toBe(60_000);
-    expect(events).toEqual([
+    expect(events).toStrictEqual([
       [
         'lockoutOpened',
         { retryAt: T0 + 60_000, retryAfterMs: 60_000, consecutive: 1, error: 'account_locked', status: 423 },
       ],
     ]);
+    expect(error.response).toEqual({ status: 423, statusText: '', headers: {}, data: { error: 'account_locked' } });
     expect(await memory.getLockout(KEY)).toMatchObject({ until: T0 + 60_000 });
     clock.now = T0 + 59_999;
     await expect(cache.getToken()).rejects.toBeInstanceOf(AccountLockedError);
@@ -350,5 +358,153 @@ describe('detach', () => {
     lifecycle.close();
     await expect(cache.getToken()).rejects.toBeInstanceOf(DetachedError);
     expect(refreshTokens).toHaveLength(0);
+  });
+});
+
+describe('outcomes not cached', () => {
+  test('no token endpoint discovered: its error is thrown, and the next caller asks again', async () => {
+    const error = new OAuth2Error('OAUTH2_DISCOVERY_FAILED', 'no token endpoint');
+    const { cache, refreshTokens } = cacheWith([{ kind: 'discovery', error }, issued('at-1')]);
+    await expect(cache.getToken()).rejects.toBe(error);
+    expect((await cache.getToken()).accessToken).toBe('at-1');
+    expect(refreshTokens).toHaveLength(2);
+  });
+
+  test('failureCacheMs 0: a permanent failure is never written to the store', async () => {
+    const { cache, memory } = cacheWith([{ kind: 'failed', error: permanent() }], { failureCacheMs: 0 });
+    const setFailure = jest.spyOn(memory, 'setFailure');
+    await expect(cache.getToken()).rejects.toBeInstanceOf(TokenEndpointError);
+    expect(setFailure).not.toHaveBeenCalled();
+  });
+
+  test('invalidate() with no token held only clears (the store is asked to delete nothing in particular)', async () => {
+    const { cache } = cacheWith([]);
+    await expect(cache.invalidate()).resolves.toBeUndefined();
+  });
+
+  test('accepted() after a rejection takes any config: none, one without oauth2 state, one injected', async () => {
+    const { cache } = cacheWith([issued('at-1'), issued('at-2')]);
+    await cache.getToken();
+    await cache.renewAfterRejection('at-1', [], { status: 401 });
+    expect(() => cache.accepted(undefined)).not.toThrow();
+    expect(() => cache.accepted({})).not.toThrow();
+    expect(() => cache.accepted({ oauth2: { injected: true } })).not.toThrow();
+  });
+});
+
+describe('another process, through the shared store', () => {
+  const sharedStore = () => ({ memory: new MemoryTokenStore(), clock: { now: T0 } });
+
+  test.each<[string, number, number, number]>([
+    ['the trial succeeded as the cool-down ended', T0 + 1_000, 1, 1_000],
+    ['a token obtained before the cool-down ended', T0 + 999, 2, 2_000],
+  ])(
+    'a shared token, %s: the next lockout here counts %i (cool-down %i ms)',
+    async (_name, obtainedAt, consecutive, retryAfterMs) => {
+      const shared = sharedStore();
+      const lockout = (): GrantOutcome => ({ kind: 'lockout', failure: { kind: 'lockout', status: 423 } });
+      const here = cacheWith(
+        [lockout(), lockout()],
+        { lockout: { initialCooldownMs: 1_000 } },
+        false,
+        {},
+        undefined,
+        shared,
+      );
+      await expect(here.cache.getToken()).rejects.toBeInstanceOf(AccountLockedError);
+      shared.clock.now = T0 + 1_000;
+      await shared.memory.setLockout(KEY, undefined);
+      await shared.memory.set(KEY, tokenOf('at-other', { obtainedAt, expiresAt: obtainedAt + 100_000 }));
+      expect((await here.cache.getToken()).accessToken).toBe('at-other');
+      shared.clock.now = obtainedAt + 100_000;
+      await expect(here.cache.getToken()).rejects.toBeInstanceOf(AccountLockedError);
+      expect(here.events.at(-1)).toEqual([
+        'lockoutOpened',
+        expect.objectContaining({ consecutive, retryAfterMs }) as unknown,
+      ]);
+      expect(here.refreshTokens).toHaveLength(2);
+    },
+  );
+
+  test('a shared token in its soft window is taken by a caller, not by a background refresh', async () => {
+    const shared = sharedStore();
+    const here = cacheWith(
+      [issued('at-1'), issued('at-3', { obtainedAt: T0 + 90_000, expiresAt: T0 + 190_000 })],
+      {},
+      false,
+      {},
+      undefined,
+      shared,
+    );
+    await here.cache.getToken();
+    shared.clock.now = T0 + 90_000; // at-1 in its soft window
+    await shared.memory.set(KEY, tokenOf('at-2')); // in its soft window too
+    here.cache.peek();
+    await flush();
+    expect(here.refreshTokens).toHaveLength(2); // the background refresh did not take at-2
+    expect(here.cache.peek()?.accessToken).toBe('at-3');
+
+    const caller = cacheWith([], {}, false, {}, undefined, shared);
+    await shared.memory.set(KEY, tokenOf('at-2'));
+    expect((await caller.cache.getToken()).accessToken).toBe('at-2'); // a caller takes it
+    expect(caller.refreshTokens).toHaveLength(0);
+  });
+
+  test('a fresh shared token is taken by a background refresh', async () => {
+    const shared = sharedStore();
+    const here = cacheWith([issued('at-1')], {}, false, {}, undefined, shared);
+    await here.cache.getToken();
+    shared.clock.now = T0 + 90_000;
+    await shared.memory.set(KEY, tokenOf('at-2', { obtainedAt: T0 + 90_000, expiresAt: T0 + 190_000 }));
+    here.cache.peek();
+    await flush();
+    expect(here.cache.peek()?.accessToken).toBe('at-2');
+    expect(here.refreshTokens).toHaveLength(1);
+  });
+
+  test('an expired shared token is not taken', async () => {
+    const shared = sharedStore();
+    const caller = cacheWith(
+      [issued('at-2', { obtainedAt: T0 + 100_000, expiresAt: T0 + 200_000 })],
+      {},
+      false,
+      {},
+      undefined,
+      shared,
+    );
+    await shared.memory.set(KEY, tokenOf('at-1'));
+    shared.clock.now = T0 + 99_999;
+    expect((await caller.cache.getToken()).accessToken).toBe('at-1');
+    await caller.cache.invalidate();
+    await shared.memory.set(KEY, tokenOf('at-1'));
+    shared.clock.now = T0 + 100_000;
+    expect((await caller.cache.getToken()).accessToken).toBe('at-2');
+  });
+
+  test('the rejected token is never taken back from the store, even when its delete failed there', async () => {
+    const shared = sharedStore();
+    const here = cacheWith([issued('at-1'), issued('at-2')], {}, false, {}, undefined, shared);
+    await here.cache.getToken();
+    shared.memory.delete = () => Promise.resolve(); // another process wrote it back / the delete was lost
+    expect(await here.cache.renewAfterRejection('at-1')).toMatchObject({
+      token: { accessToken: 'at-2' },
+      fetched: true,
+    });
+    expect(here.refreshTokens).toHaveLength(2);
+  });
+
+  test('a permanent failure another process shared: served here as one error until its end, then asked again', async () => {
+    const shared = sharedStore();
+    const here = cacheWith([issued('at-1')], { failureCacheMs: 5_000 }, false, {}, undefined, shared);
+    const failure = toStoredFailure(permanent(), T0 + 2_000);
+    if (!failure) throw new Error('expected a shareable failure');
+    await shared.memory.setFailure(KEY, failure);
+    const first = await here.cache.getToken().catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(TokenEndpointError);
+    shared.clock.now = T0 + 1_999;
+    expect(await here.cache.getToken().catch((e: unknown) => e)).toBe(first);
+    expect(here.refreshTokens).toHaveLength(0);
+    shared.clock.now = T0 + 2_000;
+    expect((await here.cache.getToken()).accessToken).toBe('at-1');
   });
 });
