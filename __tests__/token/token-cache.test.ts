@@ -396,11 +396,11 @@ describe('another process, through the shared store', () => {
   const sharedStore = () => ({ memory: new MemoryTokenStore(), clock: { now: T0 } });
 
   test.each<[string, number, number, number]>([
-    ['the trial succeeded as the cool-down ended', T0 + 1_000, 1, 1_000],
-    ['a token obtained before the cool-down ended', T0 + 999, 2, 2_000],
+    ['the trial succeeded as the cool-down ended', 1, 1_000, T0 + 1_000],
+    ['a token obtained before the cool-down ended', 2, 2_000, T0 + 999],
   ])(
-    'a shared token, %s: the next lockout here counts %i (cool-down %i ms)',
-    async (_name, obtainedAt, consecutive, retryAfterMs) => {
+    'a shared token, %s: the next lockout here is number %i (cool-down %i ms)',
+    async (_name, consecutive, retryAfterMs, obtainedAt) => {
       const shared = sharedStore();
       const lockout = (): GrantOutcome => ({ kind: 'lockout', failure: { kind: 'lockout', status: 423 } });
       const here = cacheWith(
@@ -462,23 +462,26 @@ describe('another process, through the shared store', () => {
     expect(here.refreshTokens).toHaveLength(1);
   });
 
-  test('an expired shared token is not taken', async () => {
+  test('a shared token in its hard window (expired for use, still in the store) is not taken', async () => {
     const shared = sharedStore();
+    // Skew 10 s: at-1 (T0 … T0 + 100 s) must be renewed from T0 + 90 s, though the store keeps it until T0 + 100 s.
     const caller = cacheWith(
-      [issued('at-2', { obtainedAt: T0 + 100_000, expiresAt: T0 + 200_000 })],
-      {},
+      [issued('at-2', { obtainedAt: T0 + 90_000, expiresAt: T0 + 190_000 })],
+      { refreshSkewSeconds: 10 },
       false,
       {},
       undefined,
       shared,
     );
     await shared.memory.set(KEY, tokenOf('at-1'));
-    shared.clock.now = T0 + 99_999;
+    shared.clock.now = T0 + 89_999;
     expect((await caller.cache.getToken()).accessToken).toBe('at-1');
     await caller.cache.invalidate();
     await shared.memory.set(KEY, tokenOf('at-1'));
-    shared.clock.now = T0 + 100_000;
+    shared.clock.now = T0 + 90_000;
+    expect(await shared.memory.get(KEY)).toMatchObject({ accessToken: 'at-1' });
     expect((await caller.cache.getToken()).accessToken).toBe('at-2');
+    expect(caller.refreshTokens).toHaveLength(1);
   });
 
   test('the rejected token is never taken back from the store, even when its delete failed there', async () => {
