@@ -6,7 +6,14 @@
  * cache and what it shares, the lockout event, and the token events it emits.
  */
 import axios from 'axios';
-import { AccountLockedError, DetachedError, MemoryTokenStore, TokenEndpointError, type OAuth2Options } from '../../src';
+import {
+  AccountLockedError,
+  DetachedError,
+  MemoryTokenStore,
+  TokenRejectedError,
+  TokenEndpointError,
+  type OAuth2Options,
+} from '../../src';
 import { resolveOptions, type ResolvedOptions } from '../../src/options/validate-options';
 import { SafeStore } from '../../src/store/safe-store';
 import type { StoredToken } from '../../src/store/token-store';
@@ -509,5 +516,26 @@ describe('another process, through the shared store', () => {
     expect(here.refreshTokens).toHaveLength(0);
     shared.clock.now = T0 + 2_000;
     expect((await here.cache.getToken()).accessToken).toBe('at-1');
+  });
+});
+
+describe('the rejection storm', () => {
+  test('the second early rejection opens it even while a background flight is under way (the caller does not join it)', async () => {
+    let land: (outcome: GrantOutcome) => void = () => undefined;
+    const { cache, clock, refreshTokens } = cacheWith([
+      issued('at-1'),
+      issued('at-2', { obtainedAt: T0 + 1_000, expiresAt: T0 + 11_000 }), // soft window from T0 + 10 s
+      () => new Promise<GrantOutcome>((resolve) => (land = resolve)),
+    ]);
+    await cache.getToken();
+    clock.now = T0 + 1_000;
+    await cache.renewAfterRejection('at-1', [], { status: 401 }); // early rejection 1 of 2
+    clock.now = T0 + 10_500;
+    cache.peek(); // at-2 in its soft window: a background flight starts, and stays under way
+    await flush();
+    expect(refreshTokens).toHaveLength(3);
+    const renewing = cache.renewAfterRejection('at-2', [], { status: 401 }).catch((e: unknown) => e);
+    land(issued('at-3', { obtainedAt: T0 + 10_500, expiresAt: T0 + 110_500 }));
+    expect(await renewing).toBeInstanceOf(TokenRejectedError);
   });
 });
