@@ -110,7 +110,13 @@ export interface RejectionStormEvent {
 }
 
 export interface TokenFailureEvent {
-  kind: 'permanent' | 'transient' | 'lockout' | 'invalid_response';
+  /**
+   * `not_sent`: no token request went out because what it needed could not be made: a custom grant's
+   * `parameters` failed (`GrantParametersError`) or the client's assertion could not be had
+   * (`AssertionSourceError`: an expired or unreadable token file). Reported for a background renewal
+   * too, while the current token still serves, so a broken workload token shows before it matters.
+   */
+  kind: 'permanent' | 'transient' | 'lockout' | 'invalid_response' | 'not_sent';
   error?: string;
   status?: number;
   attempt: number;

@@ -1,6 +1,7 @@
 import { sleep } from '../util/abort';
 import { parseRetryAfter, retryDelayMs } from '../policy/backoff';
 import {
+  AssertionSourceError,
   GrantParametersError,
   type OAuth2Error,
   InvalidTokenResponseError,
@@ -137,6 +138,8 @@ export class GrantRunner {
         result = await this.client.request(grant, this.lifecycle?.signal, transport, { secrets, extras });
       } catch (error) {
         if (this.lifecycle?.aborted) throw this.lifecycle.canceledError();
+        const notSent = error instanceof GrantParametersError || error instanceof AssertionSourceError;
+        if (notSent) emit(options.hooks, 'onTokenEndpointFailure', { kind: 'not_sent', attempt, willRetry: false });
         if (error instanceof GrantParametersError) return { kind: 'failed', error };
         throw error;
       }
