@@ -6,10 +6,11 @@
  */
 import { Readable } from 'node:stream';
 import { AxiosError, type AxiosResponse } from 'axios';
-import { ReplayNotPossibleError, isTokenRejected, type RejectionStormEvent } from '../../src';
+import { ReplayNotPossibleError, attachOAuth2, isTokenRejected, type RejectionStormEvent } from '../../src';
 import {
   MANGOPAY_INVALID_CREDENTIALS,
   createResponseHarness,
+  defaultOptions,
   type ApiHit,
   type ResponseHarness,
 } from '../helpers/harness';
@@ -128,4 +129,24 @@ test('a stream body answered 401 with the token echoed: ReplayNotPossibleError s
   expect(response.data.Message).toMatch(/^token .+ is not valid$/);
   expect(JSON.stringify(response)).not.toContain('tok-1');
   expect(h.apiHits).toHaveLength(1);
+});
+
+test('a replay’s failure turned into an error of its own by an interceptor before the plugin’s: left as that interceptor made it', async () => {
+  class SdkError extends Error {
+    constructor(readonly status: number | undefined) {
+      super('the SDK’s own error');
+    }
+  }
+  const h = createResponseHarness({ noAttach: true });
+  // Registered before the plugin: an SDK turning server errors into its own class (401s pass).
+  h.api.interceptors.response.use(undefined, (error: AxiosError) =>
+    Promise.reject(error.response?.status === 500 ? new SdkError(500) : error),
+  );
+  attachOAuth2(h.api, defaultOptions());
+  scriptApi(h, rejected, () => [500, { Message: 'boom' }]);
+  const error = await h.api.get('/x').catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(SdkError);
+  expect(Object.getOwnPropertyNames(error)).not.toContain('toJSON');
+  expect(JSON.stringify(error)).toBe('{"status":500}');
+  expect(h.apiHits.map((hit) => hit.token)).toEqual(['tok-1', 'tok-2']);
 });
