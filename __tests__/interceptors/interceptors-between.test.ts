@@ -32,6 +32,17 @@ test('an interceptor that re-targets the same config object to another origin: n
   expect(core.apiCalls[1]).toMatchObject({ url: 'https://elsewhere.example.net/y', authorization: undefined });
 });
 
+test('an interceptor that re-targets the same config object through its baseURL: no bearer goes there', async () => {
+  const core = await warm();
+  core.api.interceptors.request.use((config) => {
+    config.baseURL = 'https://elsewhere.example.net';
+    return config;
+  });
+  await core.api.get('/users');
+  expect(core.apiCalls[1]).toMatchObject({ url: '/users', authorization: undefined });
+  expect(core.apiCalls[1].config.baseURL).toBe('https://elsewhere.example.net');
+});
+
 test('an interceptor that sets oauth2.skip: no bearer', async () => {
   const core = await warm();
   core.api.interceptors.request.use((config) => {

@@ -36,3 +36,20 @@ test('a token-rejection 401 with 4xx accepted whose renewal fails: the request r
   expect(error).toMatchObject({ error: 'invalid_client', status: 400 });
   expect(core.tokenCalls).toHaveLength(2);
 });
+
+test('a custom isTokenRejected sees the resolved 401 as the same error it gets on the rejected side (message, status)', async () => {
+  const seen: Array<[string, number | undefined]> = [];
+  const core = createCore({
+    options: {
+      isTokenRejected: (error) => (seen.push([error.message, error.response?.status]), false),
+    },
+  });
+  core.validTokens = new Set();
+  await core.api.get('/rejected-side').catch(() => undefined);
+  core.api.defaults.validateStatus = acceptsClientErrors;
+  expect((await core.api.get('/resolved-side')).status).toBe(401);
+  expect(seen).toHaveLength(2);
+  expect(seen[1]).toEqual(seen[0]);
+  expect(seen[0]).toEqual(['Request failed with status code 401', 401]);
+  expect(core.tokenCalls).toHaveLength(1);
+});

@@ -48,3 +48,12 @@ describe('a request to the token endpoint through the attached instance never ge
     expect(server.counters.tokenCalls).toBe(1);
   });
 });
+
+test('a token request sent to baseURL alone (the token endpoint as baseURL, an empty url) gets no bearer either', async () => {
+  const { api } = attached();
+  await api.get('/users/1');
+  const response = await api.post('', sdkTokenBody(server), { ...form, baseURL: server.tokenUrl });
+  expect(response.status).toBe(200);
+  expect(server.counters.tokenCalls).toBe(2);
+  expect(server.tokenRequests().map((r) => r.authorization)).toEqual([expect.stringMatching(/^Basic /), undefined]);
+});

@@ -37,10 +37,11 @@ function isAbsoluteTarget(url: string, config: RequestTarget): boolean {
   return AXIOS_ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false;
 }
 
-/** The full URL a request goes to, joined the way axios joins `baseURL` and a relative `url`. */
+/** The full URL a request goes to, joined the way axios joins `baseURL` and a relative `url` (an empty `url`: `baseURL` as it is). */
 export function requestUrl(config: RequestTarget): string {
   const url = config.url ?? '';
   if (isAbsoluteTarget(url, config) || !config.baseURL) return url;
+  if (url === '') return config.baseURL;
   return `${config.baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
 }
 
