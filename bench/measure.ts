@@ -45,6 +45,10 @@ export interface Comparison {
   ratios: Record<string, number[]>;
   /** Median over rounds of this process's CPU time (user + system) per request relative to the floor's, − 1, in %. */
   cpuPct: Record<string, number>;
+  /** The same CPU ratios' interquartile range, in %. */
+  cpuIqr: Record<string, [number, number]>;
+  /** Each round's CPU time of the variant / CPU time of the floor in that round, in round order. */
+  cpuRatios: Record<string, number[]>;
 }
 
 /**
@@ -86,6 +90,10 @@ export async function compare(
     ratios,
     slowerPct: Object.fromEntries(names.map((n) => [n, (median(ratios[n]) - 1) * 100])),
     cpuPct: Object.fromEntries(names.map((n) => [n, (median(cpuRatios[n]) - 1) * 100])),
+    cpuIqr: Object.fromEntries(
+      names.map((n) => [n, [(quantile(cpuRatios[n], 0.25) - 1) * 100, (quantile(cpuRatios[n], 0.75) - 1) * 100]]),
+    ),
+    cpuRatios,
     slowerIqr: Object.fromEntries(
       names.map((n) => [n, [(quantile(ratios[n], 0.25) - 1) * 100, (quantile(ratios[n], 0.75) - 1) * 100]]),
     ),
@@ -95,9 +103,27 @@ export async function compare(
 /**
  * `a` against `b`, both relative to the floor of the same rounds: the median over rounds of
  * (a/floor − b/floor), in percentage points of the floor's time, with its interquartile range. Paired
- * by round, so a slow stretch of the machine hits both sides of each difference alike.
+ * by round, so a slow stretch of the machine hits both sides of each difference alike. `basis`:
+ * elapsed time (`'wall'`) or this process's CPU time (`'cpu'`), which leaves out the time it waited
+ * for a core on a loaded machine.
  */
-export function pairedDifference(c: Comparison, a: string, b: string): { points: number; iqr: [number, number] } {
-  const diffs = c.ratios[a].map((ratio, round) => (ratio - c.ratios[b][round]) * 100);
-  return { points: median(diffs), iqr: [quantile(diffs, 0.25), quantile(diffs, 0.75)] };
+export function pairedDifference(
+  c: Comparison,
+  a: string,
+  b: string,
+  basis: 'wall' | 'cpu' = 'wall',
+): { points: number; iqr: [number, number]; se: number } {
+  const ratios = basis === 'cpu' ? c.cpuRatios : c.ratios;
+  const diffs = ratios[a].map((ratio, round) => (ratio - ratios[b][round]) * 100);
+  const iqr: [number, number] = [quantile(diffs, 0.25), quantile(diffs, 0.75)];
+  return { points: median(diffs), iqr, se: medianStandardError(iqr, diffs.length) };
+}
+
+/**
+ * The standard error of the median of `n` values whose interquartile range is `iqr`, as for a
+ * normal spread (σ ≈ IQR / 1.349, SE ≈ 1.2533 σ / √n): how far the reported median may be from the
+ * one many more rounds would give. More rounds shrink it, not longer ones.
+ */
+export function medianStandardError(iqr: [number, number], n: number): number {
+  return (1.2533 * ((iqr[1] - iqr[0]) / 1.349)) / Math.sqrt(n);
 }

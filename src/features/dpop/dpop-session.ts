@@ -5,28 +5,14 @@ import type {
   ConstraintTokenFailure,
 } from '../../contracts/sender-constraint';
 import { DPoPNonceError, type OAuth2ErrorOptions } from '../../errors';
-import { headerValue } from '../../util/headers';
+import { hasHeader, headerValue } from '../../util/headers';
 import { requestUrl, type RequestTarget } from '../../util/url';
 import { parseWwwAuthenticate } from '../../policy/www-authenticate';
 import type { DPoPKey } from './dpop-key';
 import { NonceMemory } from './nonce-memory';
 import { accessTokenHash, ProofSigner } from './proof-signer';
-import { guardFetchRedirects, guardProofOnRedirect } from './redirect-guard';
-
-type Target = { htu: string; origin: string };
-
-/** Request URLs whose `htu` is remembered (an SDK calls a few paths over and over). */
-const TARGET_MEMO_SIZE = 64;
-
-/** `htu` (the URL without query and fragment) and origin of a request URL; undefined when it is not absolute. */
-function parseTarget(url: string): Target | undefined {
-  try {
-    const parsed = new URL(url);
-    return { htu: `${parsed.origin}${parsed.pathname}`, origin: parsed.origin };
-  } catch {
-    return undefined;
-  }
-}
+import { ProofTargets, type ProofTarget } from './proof-target';
+import { GuardMemo, guardFetchRedirects, guardProofOnRedirect } from './redirect-guard';
 
 /**
  * The signing half of DPoP for one attachment, loaded on first use (see `DPoPBinding.load`): proofs
@@ -37,20 +23,12 @@ export class DPoPSession implements ConstraintSession {
   private readonly nonces = new NonceMemory();
   /** The `ath` of the last token a proof was made for: one hash per token, not per request. */
   private lastAth?: { token: string; ath: string };
-  /** Parsed request URLs, bounded (the oldest goes first). */
-  private readonly targets = new Map<string, Target | undefined>();
+  private readonly targets = new ProofTargets();
+  /** The redirect guards made so far, reused by every request (see `GuardMemo`). */
+  private readonly guards = new GuardMemo();
 
   constructor(key: DPoPKey, clock: () => number) {
     this.signer = new ProofSigner(key, clock);
-  }
-
-  /** {@link parseTarget}, memoised per URL. */
-  private target(url: string): Target | undefined {
-    if (this.targets.has(url)) return this.targets.get(url);
-    const parsed = parseTarget(url);
-    if (this.targets.size >= TARGET_MEMO_SIZE) this.targets.delete(this.targets.keys().next().value as string);
-    this.targets.set(url, parsed);
-    return parsed;
   }
 
   /** The `DPoP` header of a token request (`method` and `url` as sent): a fresh proof. */
@@ -60,7 +38,7 @@ export class DPoPSession implements ConstraintSession {
 
   /** A proof for a token request (`method` and `url` as sent), with the token endpoint's nonce if known. */
   tokenRequestProof(method: string, url: string): string {
-    const at = this.target(url);
+    const at = this.targets.of(url);
     const htu = at?.htu ?? url;
     return this.signer.proof({ htm: method.toUpperCase(), htu, nonce: at && this.nonces.get(at.origin) });
   }
@@ -68,19 +46,22 @@ export class DPoPSession implements ConstraintSession {
   /** Sets a fresh `DPoP` proof for `accessToken` on an API request's headers. */
   signRequest(config: ConstrainedRequest, headers: ConstrainedHeaders, accessToken: string): void {
     const url = requestUrl(config);
-    headers.set('DPoP', this.apiProof((config.method ?? 'get').toUpperCase(), url, accessToken), true);
+    const at = this.targets.of(url);
+    const proof = this.proofFor((config.method ?? 'get').toUpperCase(), url, at, accessToken);
+    // The first proof of a request (no `DPoP` header in any case): a plain property write, as the core
+    // writes `Authorization` (axios normalises every header before sending); a resend replaces its own.
+    if (hasHeader(headers, 'dpop')) headers.set('DPoP', proof, true);
+    else (headers as unknown as Record<string, string>).DPoP = proof;
     // Never forwarded to another origin along a redirect, like `Authorization`.
-    const origin = this.target(url)?.origin;
-    if (origin === undefined) return;
-    guardProofOnRedirect(config, origin);
-    guardFetchRedirects(config, origin);
+    if (at === undefined) return;
+    guardProofOnRedirect(config, at.origin, this.guards);
+    guardFetchRedirects(config, at.origin, this.guards);
   }
 
-  /** A proof for an API request carrying `accessToken`: `ath`, and the origin's nonce if known. */
-  apiProof(method: string, url: string, accessToken: string): string {
+  /** A proof for an API request to `url` carrying `accessToken`: `ath`, and the origin's nonce if known. */
+  private proofFor(method: string, url: string, at: ProofTarget | undefined, accessToken: string): string {
     let memo = this.lastAth;
     if (memo?.token !== accessToken) memo = this.lastAth = { token: accessToken, ath: accessTokenHash(accessToken) };
-    const at = this.target(url);
     return this.signer.proof({
       htm: method,
       htu: at?.htu ?? url,
@@ -96,7 +77,7 @@ export class DPoPSession implements ConstraintSession {
   noteResponse(from: string | RequestTarget, headers: unknown): string | undefined {
     const nonce = headerValue(headers, 'dpop-nonce');
     if (nonce === undefined) return undefined;
-    const at = this.target(typeof from === 'string' ? from : requestUrl(from));
+    const at = this.targets.of(typeof from === 'string' ? from : requestUrl(from));
     if (at) this.nonces.set(at.origin, nonce.trim());
     return nonce;
   }

@@ -8,6 +8,9 @@ export function accessTokenHash(accessToken: string): string {
   return createHash('sha256').update(accessToken, 'ascii').digest('base64url');
 }
 
+/** Payload bytes a proof is encoded in without a new buffer (a proof's payload is about 250 bytes). */
+const PROOF_SCRATCH_BYTES = 2048;
+
 /** What one proof says besides the fresh `jti` and `iat`. */
 export interface ProofClaims {
   htm: string;
@@ -24,6 +27,10 @@ export class ProofSigner {
   private readonly prefix: string;
   private readonly hash: string | null;
   private readonly key: KeyObject | SignKeyObjectInput;
+  /** The payload's JSON as UTF-8, for its base64url (reused: `proof` is synchronous). */
+  private readonly payloadBytes = Buffer.allocUnsafe(PROOF_SCRATCH_BYTES);
+  /** The signing input (the encoded header, `.`, then each proof's encoded payload), reused likewise. */
+  private readonly input: Buffer;
 
   constructor(
     key: DPoPKey,
@@ -31,6 +38,8 @@ export class ProofSigner {
   ) {
     const header = JSON.stringify({ typ: 'dpop+jwt', alg: key.alg, jwk: key.publicJwk });
     this.prefix = `${Buffer.from(header, 'utf8').toString('base64url')}.`;
+    this.input = Buffer.allocUnsafe(this.prefix.length + Math.ceil((PROOF_SCRATCH_BYTES * 4) / 3));
+    this.input.write(this.prefix, 0, 'latin1');
     this.hash = HASHES[key.alg];
     // JWS wants the raw r||s form of ECDSA signatures, not DER.
     this.key = key.alg === 'EdDSA' ? key.privateKey() : { key: key.privateKey(), dsaEncoding: 'ieee-p1363' };
@@ -43,8 +52,18 @@ export class ProofSigner {
     let json = `{"jti":"${randomUUID()}","htm":${JSON.stringify(claims.htm)},"htu":${JSON.stringify(claims.htu)},"iat":${Math.floor(this.clock() / 1000)}`;
     if (claims.ath !== undefined) json += `,"ath":"${claims.ath}"`;
     if (claims.nonce !== undefined) json += `,"nonce":${JSON.stringify(claims.nonce)}`;
-    const input = this.prefix + Buffer.from(`${json}}`, 'utf8').toString('base64url');
-    const signature = sign(this.hash, Buffer.from(input, 'latin1'), this.key);
-    return `${input}.${signature.toString('base64url')}`;
+    json += '}';
+    // Encoded and signed in the two buffers made once, not in new ones per proof; a payload too long
+    // for them (a URL of kilobytes) takes new buffers.
+    const length = Buffer.byteLength(json, 'utf8');
+    if (length > PROOF_SCRATCH_BYTES) {
+      const input = this.prefix + Buffer.from(json, 'utf8').toString('base64url');
+      return `${input}.${sign(this.hash, Buffer.from(input, 'latin1'), this.key).toString('base64url')}`;
+    }
+    this.payloadBytes.write(json, 0, 'utf8');
+    const payload = this.payloadBytes.toString('base64url', 0, length);
+    const end = this.prefix.length + this.input.write(payload, this.prefix.length, 'latin1');
+    const signature = sign(this.hash, this.input.subarray(0, end), this.key);
+    return `${this.prefix}${payload}.${signature.toString('base64url')}`;
   }
 }

@@ -29,9 +29,25 @@ function hopOrigin(options: RedirectOptions): string | undefined {
  * on a redirect to another origin, and with this hook (chained before the caller's own
  * `beforeRedirect`) drops `DPoP` too. `origin` is the origin the proof was made for.
  */
-export function guardProofOnRedirect(config: { beforeRedirect?: unknown }, origin: string): void {
+export function guardProofOnRedirect(config: { beforeRedirect?: unknown }, origin: string, memo?: GuardMemo): void {
   const own = config.beforeRedirect as Guarded | undefined;
   if (own?.[GUARDED_FROM] === origin) return;
+  // Without a hook of the caller's, the guard depends on the origin alone: one per origin will do.
+  if (own === undefined && memo !== undefined) {
+    let guard = memo.hooks.get(origin);
+    if (guard === undefined) {
+      guard = redirectGuard(origin, undefined);
+      if (memo.hooks.size >= MEMO_ORIGINS) memo.hooks.delete(memo.hooks.keys().next().value as string);
+      memo.hooks.set(origin, guard);
+    }
+    config.beforeRedirect = guard;
+    return;
+  }
+  config.beforeRedirect = redirectGuard(origin, own);
+}
+
+/** The `beforeRedirect` hook that drops `DPoP` on a hop off `origin`, then calls the caller's `own`. */
+function redirectGuard(origin: string, own: BeforeRedirect | undefined): Guarded {
   const guard: Guarded = (options, ...rest) => {
     if (hopOrigin(options) !== origin && options.headers) {
       for (const name of Object.keys(options.headers)) {
@@ -41,7 +57,7 @@ export function guardProofOnRedirect(config: { beforeRedirect?: unknown }, origi
     own?.(options, ...rest);
   };
   guard[GUARDED_FROM] = origin;
-  config.beforeRedirect = guard;
+  return guard;
 }
 
 /** A WHATWG `fetch` as axios's fetch adapter calls it (`env.fetch`). */
@@ -70,7 +86,7 @@ const CREDENTIAL_HEADERS = ['dpop', 'authorization', 'proxy-authorization', 'coo
  * answered to the caller, not followed. Left alone when the caller chose another `redirect` mode or
  * `maxRedirects: 0`.
  */
-export function guardFetchRedirects(config: FetchTarget, origin: string): void {
+export function guardFetchRedirects(config: FetchTarget, origin: string, memo?: GuardMemo): void {
   if (config.maxRedirects === 0) return;
   const fetchOptions = config.fetchOptions as Record<string, unknown> | undefined;
   const mode = fetchOptions?.redirect;
@@ -78,7 +94,29 @@ export function guardFetchRedirects(config: FetchTarget, origin: string): void {
   const env = config.env as Record<string, unknown> | undefined;
   const inner = (typeof env?.fetch === 'function' ? env.fetch : fetch) as FetchLike;
   config.fetchOptions = { ...fetchOptions, redirect: 'manual' };
-  config.env = { ...env, fetch: followingFetch(inner, origin) };
+  // The wrapper depends on (inner fetch, origin) alone: the last one made is used again.
+  let wrapped = memo?.fetch;
+  if (wrapped?.inner !== inner || wrapped.origin !== origin) {
+    wrapped = { inner, origin, fetch: followingFetch(inner, origin) };
+    if (memo !== undefined) memo.fetch = wrapped;
+  }
+  // A copy of the caller's env with `fetch` replaced, as `{ ...env, fetch }` would make it, at about a
+  // tenth of that spread's cost (measured on Node 20 with axios's env, whose values are classes).
+  const copy: Record<string, unknown> = Object.assign({}, env);
+  copy.fetch = wrapped.fetch;
+  config.env = copy;
+}
+
+/** Origins whose redirect hook is kept (a client talks to a few); the oldest goes first. */
+const MEMO_ORIGINS = 32;
+
+/**
+ * One attachment's guards, made once and reused (they depend on the origin and the inner fetch
+ * only), so a request pays for no new function: see {@link guardProofOnRedirect}, {@link guardFetchRedirects}.
+ */
+export class GuardMemo {
+  readonly hooks = new Map<string, Guarded>();
+  fetch?: { inner: FetchLike; origin: string; fetch: FetchLike };
 }
 
 /** Headers about a body, dropped with it when a redirect turns the request into a GET. */
