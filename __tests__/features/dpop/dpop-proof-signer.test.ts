@@ -1,7 +1,7 @@
 import * as jose from 'jose';
 import { generateKeyPairSync } from 'node:crypto';
-import { resolveDPoPKey } from '../src/features/dpop/dpop-key';
-import { ProofSigner } from '../src/features/dpop/proof-signer';
+import { resolveDPoPKey } from '../../../src/features/dpop/dpop-key';
+import { ProofSigner } from '../../../src/features/dpop/proof-signer';
 
 /**
  * The proof signer encodes and signs each proof in buffers it made once. Each proof must still be a

@@ -1,4 +1,4 @@
-import { ProofTargets } from '../src/features/dpop/proof-target';
+import { ProofTargets } from '../../../src/features/dpop/proof-target';
 
 /**
  * A proof's `htu` and origin come from a fast route for plain URLs (the origin remembered per
