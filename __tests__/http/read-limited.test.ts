@@ -44,6 +44,19 @@ function webStream(chunks: Uint8Array[]): { stream: ReadableStream<Uint8Array>; 
   return record;
 }
 
+/** A signal that is never aborted and records the listeners added and removed. */
+function listenerCounting(): AbortSignal & { added: unknown[]; removed: unknown[] } {
+  const added: unknown[] = [];
+  const removed: unknown[] = [];
+  return {
+    aborted: false,
+    added,
+    removed,
+    addEventListener: (_type: string, listener: unknown) => added.push(listener),
+    removeEventListener: (_type: string, listener: unknown) => removed.push(listener),
+  } as unknown as AbortSignal & { added: unknown[]; removed: unknown[] };
+}
+
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe('readLimited: a Node stream', () => {
@@ -84,6 +97,27 @@ describe('readLimited: a Node stream', () => {
     await expect(readLimited(stream, 100, controller.signal)).rejects.toMatchObject({ code: 'ERR_CANCELED' });
   });
 
+  it("rejects when the signal aborted as the stream ended, even if the stream's destroy does nothing", async () => {
+    // A duck-typed stream of some adapter: its iteration ends normally after the abort.
+    const controller = new AbortController();
+    const stream = {
+      destroy: jest.fn(),
+      async *[Symbol.asyncIterator]() {
+        yield 'whole';
+        controller.abort();
+      },
+    };
+    await expect(readLimited(stream, 100, controller.signal)).rejects.toMatchObject({ code: 'ERR_CANCELED' });
+    expect(stream.destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it('removes the abort listener it added, once read', async () => {
+    const signal = listenerCounting();
+    await expect(readLimited(nodeStream(['abc']), 100, signal)).resolves.toBe('abc');
+    expect(signal.added).toEqual(signal.removed);
+    expect(signal.added).toHaveLength(1);
+  });
+
   it('leaves no abort listener on the signal once read', async () => {
     const controller = new AbortController();
     const stream = nodeStream(['abc']);
@@ -95,6 +129,25 @@ describe('readLimited: a Node stream', () => {
 });
 
 describe('readLimited: a WHATWG ReadableStream', () => {
+  it('removes the abort listener it added, once read', async () => {
+    const signal = listenerCounting();
+    await expect(readLimited(webStream([bytes('abc')]).stream, 100, signal)).resolves.toBe('abc');
+    expect(signal.added).toEqual(signal.removed);
+    expect(signal.added).toHaveLength(1);
+  });
+
+  it('is too large even when cancelling the stream fails', async () => {
+    let index = 0;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull: (controller) => controller.enqueue(bytes(['abc', 'def'][index++] ?? '')),
+        cancel: () => Promise.reject(new Error('cancel failed')),
+      },
+      { highWaterMark: 0 },
+    );
+    await expect(readLimited(stream, 5, live())).resolves.toBe(TOO_LARGE);
+  });
+
   it('reads exactly limit bytes as text', async () => {
     const web = webStream([bytes('ab'), bytes('cdé')]);
     await expect(readLimited(web.stream, 6, live())).resolves.toBe('abcdé');
@@ -202,6 +255,20 @@ describe('discardBody', () => {
     discardBody(web.stream);
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(web.cancelled).toBe(1);
+  });
+
+  it('a WHATWG stream whose cancel fails: no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const stream = new ReadableStream({ cancel: () => Promise.reject(new Error('cancel failed')) });
+      discardBody(stream);
+      await new Promise<void>((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('leaves a locked WHATWG stream, and anything else, alone without throwing', () => {
