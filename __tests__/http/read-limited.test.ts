@@ -214,6 +214,12 @@ describe('readLimited: a body already read', () => {
     await expect(readLimited(buffer, 5, live())).resolves.toBe(TOO_LARGE);
   });
 
+  it('an object with a destroy method but not async-iterable is no stream: returned as it is', async () => {
+    const parsed = { destroy: jest.fn() };
+    await expect(readLimited(parsed, 1, live())).resolves.toBe(parsed);
+    expect(parsed.destroy).not.toHaveBeenCalled();
+  });
+
   it('an object a custom adapter parsed is returned as it is', async () => {
     const parsed = { access_token: 'a' };
     await expect(readLimited(parsed, 1, live())).resolves.toBe(parsed);
