@@ -44,7 +44,7 @@ function webStream(chunks: Uint8Array[]): { stream: ReadableStream<Uint8Array>; 
   return record;
 }
 
-/** A signal that is never aborted and records the listeners added and removed. */
+/** A signal that is never aborted and records the listeners added and removed, with their event type. */
 function listenerCounting(): AbortSignal & { added: unknown[]; removed: unknown[] } {
   const added: unknown[] = [];
   const removed: unknown[] = [];
@@ -52,8 +52,8 @@ function listenerCounting(): AbortSignal & { added: unknown[]; removed: unknown[
     aborted: false,
     added,
     removed,
-    addEventListener: (_type: string, listener: unknown) => added.push(listener),
-    removeEventListener: (_type: string, listener: unknown) => removed.push(listener),
+    addEventListener: (type: string, listener: unknown) => added.push([type, listener]),
+    removeEventListener: (type: string, listener: unknown) => removed.push([type, listener]),
   } as unknown as AbortSignal & { added: unknown[]; removed: unknown[] };
 }
 
