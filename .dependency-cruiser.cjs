@@ -50,13 +50,13 @@ module.exports = {
       comment:
         'A feature may use src/contracts, src/errors.ts, src/util, src/security (scrubbing), src/http (the one ' +
         'path to the server), src/policy, the token types of src/store/token-store.ts and the public option ' +
-        "types (type-only, src/options/options.ts); not the stages' code (token cache, " +
+        "types (type-only, src/options/options.ts and src/options/tenant-types.ts); not the stages' code (token cache, " +
         "interceptors, options validation, attach): they are the core's to change, and a feature importing " +
         'them drags them into its subpath bundle.',
       from: { path: '^src/features/' },
       to: {
         path: `${CORE_INTERNALS}|^src/store/(?!token-store\\.ts$)`,
-        pathNot: '^src/options/options\\.ts$',
+        pathNot: '^src/options/(options|tenant-types)\\.ts$',
       },
     },
     {
@@ -64,7 +64,7 @@ module.exports = {
       severity: 'error',
       comment: 'The public option types, but as types only: their files hold no code a feature may run.',
       from: { path: '^src/features/' },
-      to: { path: '^src/options/options\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/options/(options|tenant-types)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'features-independent',
