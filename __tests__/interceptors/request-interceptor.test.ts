@@ -94,3 +94,63 @@ test.each([
     expect(skipped).toEqual([]);
   },
 );
+
+describe('an interceptor between the route and the injection (registered after the plugin: axios runs it first)', () => {
+  test('re-targeted within the origin while the cache was emptied: the token seen at routing is sent', async () => {
+    attach();
+    await api.get('/warm-up');
+    const seen = await auth.getAccessToken();
+    let between = false;
+    api.interceptors.request.use(async (config) => {
+      if (between) {
+        config.url = '/moved';
+        await auth.invalidate();
+      }
+      return config;
+    });
+    between = true;
+    expect((await api.get('/hot')).status).toBe(200);
+    expect(authorizations()).toEqual([`Bearer ${seen}`, `Bearer ${seen}`]);
+    expect(server.apiRequests().map((r) => r.path.endsWith('/moved'))).toEqual([false, true]);
+    expect(server.counters.tokenCalls).toBe(1);
+  });
+
+  test("switched to another scope, not cached: never sent the routed token of the attachment's scope", async () => {
+    attach();
+    await api.get('/warm-up');
+    const routed = `Bearer ${await auth.getAccessToken()}`;
+    let between = false;
+    api.interceptors.request.use(
+      (config) => {
+        if (between) config.oauth2 = { scope: 'other' };
+        return config;
+      },
+      undefined,
+      { synchronous: true },
+    );
+    between = true;
+    await api.get('/hot').catch(() => undefined);
+    expect(authorizations()).toHaveLength(2);
+    expect(authorizations()[1]).not.toBe(routed);
+  });
+});
+
+describe("another copy of axios (an SDK's): its AxiosHeaders are asked for the caller's header", () => {
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports -- another copy of axios, loaded as an SDK does */
+  const copy = require('axios-1.7') as typeof axios;
+
+  test.each(['Authorization', 'authorization'])(
+    "a caller's %s header is kept and reported, no token call",
+    async (name) => {
+      api = copy.create({ baseURL: server.apiBaseUrl });
+      attach();
+      const response = await api
+        .get('/own', { headers: { [name]: 'Basic Y2FsbGVyOm93bg==' } })
+        .catch((e) => e.response);
+      expect(response.status).toBe(401);
+      expect(authorizations()).toEqual(['Basic Y2FsbGVyOm93bg==']);
+      expect(skipped).toEqual([{ reason: 'caller-authorization', method: 'GET', url: '/own' }]);
+      expect(server.counters.tokenCalls).toBe(0);
+    },
+  );
+});
