@@ -3,6 +3,7 @@ import axios from 'axios';
 import { attachOAuth2, type OAuth2Options } from '../../src';
 import { dpop } from '../../src/features/dpop';
 import { discover } from '../../src/features/discovery';
+import { tokenExchange, TOKEN_TYPES } from '../../src/features/token-exchange';
 
 /**
  * What `cacheKey` (src/token/cache-key.ts) counts, name by name, without a server: the key of an
@@ -125,6 +126,10 @@ describe('cache key: order, case and the URL', () => {
     expect(at(`${TOKEN_URL}/v2`)).not.toBe(at(TOKEN_URL));
   });
 
+  test('query parameter names keep their case (unlike header names)', () => {
+    expect(keyOf({ tokenUrl: `${TOKEN_URL}?Tenant=a` })).not.toBe(keyOf({ tokenUrl: `${TOKEN_URL}?tenant=a` }));
+  });
+
   test('a URL query parameter named like a grant input is hashed in: two values, two keys', () => {
     const at = (value: string) => keyOf({ tokenUrl: `${TOKEN_URL}?code=${value}` });
     expect(at('a')).not.toBe(at('b'));
@@ -132,6 +137,13 @@ describe('cache key: order, case and the URL', () => {
 });
 
 describe('cache key: the rest of the identity', () => {
+  test("token exchange: the grant's public parameters count", () => {
+    const exchange = (audience: string) =>
+      keyOf({ grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken, audience }) });
+    expect(exchange('https://a.example')).not.toBe(exchange('https://b.example'));
+    expect(exchange('https://a.example')).toBe(exchange('https://a.example'));
+  });
+
   test('request format, client id, grant and username count', () => {
     const base = keyOf({});
     expect(keyOf({ tokenRequestFormat: 'json' })).not.toBe(base);
@@ -174,6 +186,13 @@ describe('cache key: the rest of the identity', () => {
         tokenRequestParams: { audience: 'aud', code: 'c0de', api_key: 'k' },
       }),
     ).toBe('oauth2:74ed2edda6cfa0347ba836505bdb9af2b2147556');
+    expect(keyOf({ tokenUrl: discover('https://as.example') })).toBe('oauth2:a730f9d9294ab0bba926562466d7727aee54d20e');
+    expect(keyOf({ tokenRequestParams: { device_code: 'd', code: 'c' }, tokenUrl: `${TOKEN_URL}?code=q` })).toBe(
+      'oauth2:6d4672df59d7f2184360e814dea84aa16b4097f3',
+    );
+    expect(
+      keyOf({ grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken, audience: 'https://api.example' }) }),
+    ).toBe('oauth2:a26fb7a55ad4a6d582526d60c6096b317d36f7b3');
     expect(keyOf({ grant: { type: 'password', username: 'ann', password: 'pw' } })).toBe(
       'oauth2:21cb5c21146b3fec83e481bf7939ad620b3bc08e',
     );

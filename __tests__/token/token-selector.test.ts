@@ -51,6 +51,8 @@ describe('token selector (unit)', () => {
       ['an empty string', ''],
       ['a number', 42],
       ['null', null],
+      // Not a string, although it reads as one (`String`, `includes` and `new URL` would accept it).
+      ['an array holding a URI', ['https://api.example']],
       ['a scheme that URL refuses', 'https://exa mple.com:99999'],
     ])('%s is refused, naming the option, without echoing the value', (_what, value) => {
       const error = errorOf(() => checkedResource('getToken.resource', value));
