@@ -25,6 +25,8 @@ const paramKeys = (name: string) =>
 
 describe('cache key: which names count', () => {
   test.each([
+    'X-Authorization',
+    'X-Proxy-Authorization',
     'Auth',
     'X-Auth',
     'auth_token',
@@ -38,13 +40,18 @@ describe('cache key: which names count', () => {
     expect(one).toBe(two);
   });
 
-  test.each(['X-OAuth-Client', 'X-Author', 'Authority', 'Authorization-Context', 'X-Tenant', 'X-Api-Version'])(
-    'header "%s" is public: its value is counted',
-    (name) => {
-      const [one, two] = headerKeys(name);
-      expect(one).not.toBe(two);
-    },
-  );
+  test.each([
+    'X-OAuth-Client',
+    'X-Author',
+    'Authority',
+    'Authorization-Context',
+    'X-Authorization-Id',
+    'X-Tenant',
+    'X-Api-Version',
+  ])('header "%s" is public: its value is counted', (name) => {
+    const [one, two] = headerKeys(name);
+    expect(one).not.toBe(two);
+  });
 
   test.each(['api_key', 'api-key', 'apikey', 'apiKey', 'pwd', 'passwd', 'private_key', 'x_signature', 'my_credential'])(
     'parameter "%s" may hold a secret: its value is not counted',
