@@ -174,6 +174,9 @@ describe('token selector (unit)', () => {
       expect(error.message).toBe(
         'axios-oauth2-bearer: unknown option "resorce" of getToken(); did you mean "resource"?',
       );
+      expect(errorOf(() => handleSelector('getToken', { scpoe: 'a' })).message).toBe(
+        'axios-oauth2-bearer: unknown option "scpoe" of getToken(); did you mean "scope"?',
+      );
       expect(errorOf(() => handleSelector('getToken', { forceRefesh: true }, ['forceRefresh'])).message).toBe(
         'axios-oauth2-bearer: unknown option "forceRefesh" of getToken(); did you mean "forceRefresh"?',
       );
