@@ -200,6 +200,8 @@ describe('cache key: the rest of the identity', () => {
     expect(
       keyOf({ grant: tokenExchange({ subjectTokenType: TOKEN_TYPES.accessToken, audience: 'https://api.example' }) }),
     ).toBe('oauth2:a26fb7a55ad4a6d582526d60c6096b317d36f7b3');
+    // A name given twice: its values in a fixed order.
+    expect(keyOf({ tokenUrl: `${TOKEN_URL}?t=2&t=1` })).toBe('oauth2:9f2e030ab2188e41220008a3ee80ad13aa1b19d9');
     expect(keyOf({ grant: { type: 'password', username: 'ann', password: 'pw' } })).toBe(
       'oauth2:21cb5c21146b3fec83e481bf7939ad620b3bc08e',
     );
