@@ -12,7 +12,7 @@ function sha256(text: string): string {
  * (`client_assertion_type`, `subject_token_type`) name public URIs and stay.
  */
 const SECRET_NAME =
-  /secret|passw|pwd|api[-_]?key|apikey|(^|[-_])auth($|[-_])|^(proxy-)?authorization$|cookie|credential|private|signature|session|token|assertion/i;
+  /secret|passw|pwd|api[-_]?key|apikey|(^|[-_])auth($|[-_])|(^|[-_])(proxy-)?authorization$|cookie|credential|private|signature|session|token|assertion/i;
 const PUBLIC_NAME = /_type(_hint)?$/i;
 
 /**
