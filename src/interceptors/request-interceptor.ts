@@ -86,7 +86,10 @@ export function createRequestInterceptors(
     ResolvedOptions,
     'apiOrigins' | 'tokenUrl' | 'authorizationHeader' | 'hooks' | 'events' | 'senderConstraint' | 'subjectGrant'
   >,
-  /** With an endpoint source (`discover(issuer)`): where the token endpoints come from once found. */
+  /**
+   * With an endpoint source (`discover(issuer)`, then `options.tokenUrl` is undefined): where the
+   * token endpoints come from once found. Given exactly when `options.tokenUrl` is not.
+   */
   discoverEndpoints?: EndpointDiscovery,
   /**
    * A token source chosen per request (many tenants), when the attachment has one; `entries` is then
@@ -102,11 +105,7 @@ export function createRequestInterceptors(
    * discovery (not for a token), on the asynchronous route.
    */
   let isTokenRequest: ((config: InternalAxiosRequestConfig) => boolean) | undefined =
-    options.tokenUrl !== undefined
-      ? tokenEndpointsTest([options.tokenUrl])
-      : discoverEndpoints === undefined
-        ? () => false
-        : undefined;
+    options.tokenUrl === undefined ? undefined : tokenEndpointsTest([options.tokenUrl]);
   /** `authorizationHeader: 'replace'`: a caller's `Authorization` header is overwritten. */
   const replace = options.authorizationHeader === 'replace';
   /** The last token seen cached: what `injectCached` falls back to if the cache was emptied since `route`. */
