@@ -15,6 +15,7 @@ import { resolveCustomGrant } from './custom-grant';
 import { grantTypeOf, resolveClientAuth } from './client-auth-option';
 import type { ClientAuth, TokenRequestFormat } from '../contracts/client-auth';
 import { checkedResource, normaliseScope, type NormalisedSelector } from '../token/token-selector';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS } from '../token/token-response';
 import { OAuth2RequestOptionsError } from '../errors';
 import type { BoundSenderConstraint, SenderConstraint } from '../contracts/sender-constraint';
 import { constrainedTokenTypes, resolveSenderConstraint } from './sender-constraint-option';
@@ -118,8 +119,7 @@ export interface ResolvedOptions {
   readonly tenant?: string;
 }
 
-/** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes. */
-export const DEFAULT_TOKEN_LIFETIME_SECONDS = 600;
+export { DEFAULT_TOKEN_LIFETIME_SECONDS };
 
 /** Default cap on a token response body: 1 MiB, far above any real token response (large JWTs included). */
 export const DEFAULT_MAX_TOKEN_RESPONSE_BYTES = 1_048_576;

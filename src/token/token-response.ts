@@ -3,7 +3,9 @@ import type { StoredToken } from '../store/token-store';
 import { scrub, scrubDeep } from '../security/redact';
 import { describe } from '../util/describe';
 import { jwtExpiresAt } from './jwt-expiry';
-import { DEFAULT_TOKEN_LIFETIME_SECONDS } from '../options/validate-options';
+
+/** Lifetime assumed for a token with neither `expires_in` nor a JWT `exp`: 10 minutes (`defaultTokenLifetimeSeconds`). */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 600;
 
 /** How a failed token response is handled. */
 export type FailureKind = 'permanent' | 'transient' | 'lockout';
